@@ -1,0 +1,145 @@
+/*
+ * The sendmail command line. Callers pass whatever they tested against
+ * Postfix and Sendmail: grouped flags (-ti), glued values (-FCronDaemon,
+ * -fuser@x, -B8BITMIME), -o option strings (-oi, -oem), operands before
+ * and after options, and "--". Flags bote does not implement yet are
+ * refused with a clear message rather than quietly doing something else.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "util.h"
+
+const char args_usage[] =
+"usage: bote [-tiv] [-C file] [-a account] [-f sender] [-F name]\n"
+"            [-B type] [-o option] [--] [recipient ...]\n"
+"       bote --help | --version\n";
+
+/* Flags that take a value, glued or in the next argument. */
+static const char valued[] = "CafrFBNRVhLOAXob";
+/* Accepted with no effect (value-taking ones consume their value). */
+static const char ignored[] = "BhLOAGmnUX";
+
+static int	one_flag(struct args *, char, const char *);
+static int	o_option(struct args *, const char *);
+
+int
+args_parse(int argc, char **argv, struct args *a)
+{
+	const char	*arg, *val;
+	int		 i, nops = 0;
+	size_t		 j;
+
+	memset(a, 0, sizeof(*a));
+	/* Operands are moved to the front of argv, in order. */
+	a->rcpts = argv;
+	for (i = 1; i < argc; i++) {
+		arg = argv[i];
+		if (strcmp(arg, "--") == 0) {
+			for (i++; i < argc; i++)
+				argv[nops++] = argv[i];
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0') {
+			argv[nops++] = argv[i];
+			continue;
+		}
+		if (arg[1] == '-') {
+			if (strcmp(arg, "--help") == 0)
+				a->mode = MODE_HELP;
+			else if (strcmp(arg, "--version") == 0)
+				a->mode = MODE_VERSION;
+			else {
+				(void)xsnprintf(a->why, sizeof(a->why),
+				    "unknown option %.64s", arg);
+				return -1;
+			}
+			continue;
+		}
+		for (j = 1; arg[j] != '\0'; j++) {
+			if (strchr(valued, arg[j]) == NULL) {
+				if (one_flag(a, arg[j], NULL) == -1)
+					return -1;
+				continue;
+			}
+			/* The rest of the word, else the next argument. */
+			if (arg[j + 1] != '\0')
+				val = arg + j + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else {
+				(void)xsnprintf(a->why, sizeof(a->why),
+				    "option -%c needs a value", arg[j]);
+				return -1;
+			}
+			if (one_flag(a, arg[j], val) == -1)
+				return -1;
+			break;
+		}
+	}
+	a->nrcpts = (size_t)nops;
+	return 0;
+}
+
+static int
+one_flag(struct args *a, char c, const char *val)
+{
+	switch (c) {
+	case 'C':
+		a->conf_file = val;
+		return 0;
+	case 'a':
+		a->account = val;
+		return 0;
+	case 'f':
+	case 'r':
+		a->sender = val;
+		return 0;
+	case 'F':
+		a->fullname = val;
+		return 0;
+	case 't':
+		a->read_rcpts = 1;
+		return 0;
+	case 'i':
+		a->ignore_dots = 1;
+		return 0;
+	case 'v':
+		a->verbose = 1;
+		return 0;
+	case 'o':
+		return o_option(a, val);
+	case 'b':
+		if (strcmp(val, "m") == 0) {
+			a->mode = MODE_SEND;
+			return 0;
+		}
+		(void)xsnprintf(a->why, sizeof(a->why), "-b%.16s is not "
+		    "supported by this version of bote; only -bm (send) is",
+		    val);
+		return -1;
+	case 'q':
+		(void)xsnprintf(a->why, sizeof(a->why), "-q (queue run) is "
+		    "not supported: this version of bote has no queue");
+		return -1;
+	case 'N':
+	case 'R':
+	case 'V':
+		/* DSN requests: the session does not offer DSN yet. */
+		return 0;
+	}
+	if (strchr(ignored, c) != NULL)
+		return 0;
+	(void)xsnprintf(a->why, sizeof(a->why), "unknown option -%c", c);
+	return -1;
+}
+
+/* -oX: only -oi changes anything; the others are delivery hints. */
+static int
+o_option(struct args *a, const char *opt)
+{
+	if (strcmp(opt, "i") == 0)
+		a->ignore_dots = 1;
+	return 0;
+}

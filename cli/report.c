@@ -1,0 +1,152 @@
+/*
+ * User-facing wording. Server text is shown sanitised: control bytes
+ * (and the line breaks of a multi-line reply) become '?' or a space, so
+ * a hostile reply cannot write escape sequences to a terminal or forge
+ * extra lines in a log.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "util.h"
+
+const char *progname = "bote";
+
+static const char *phase_name(enum smtp_phase);
+static const char *advice(const struct outcome *);
+
+void
+say(const char *fmt, ...)
+{
+	char	buf[2048];
+	va_list	ap;
+	int	n;
+	size_t	len;
+
+	n = xsnprintf(buf, sizeof(buf), "%s: ", progname);
+	va_start(ap, fmt);
+	len = strlen(buf);
+	n = vsnprintf(buf + len, sizeof(buf) - len - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	len = strlen(buf);
+	buf[len++] = '\n';
+	/* One write, so concurrent writers do not interleave mid-line. */
+	(void)!write(STDERR_FILENO, buf, len);
+}
+
+static const char *
+phase_name(enum smtp_phase ph)
+{
+	switch (ph) {
+	case PH_CONNECT:
+		return "connect";
+	case PH_GREETING:
+		return "greeting";
+	case PH_EHLO:
+		return "EHLO";
+	case PH_STARTTLS:
+		return "STARTTLS";
+	case PH_TLS:
+		return "TLS";
+	case PH_AUTH:
+		return "AUTH";
+	case PH_MAIL:
+		return "MAIL FROM";
+	case PH_RCPT:
+		return "RCPT TO";
+	case PH_DATA:
+		return "DATA";
+	case PH_EOD:
+		return "end of data";
+	case PH_QUIT:
+		return "QUIT";
+	case PH_NONE:
+		break;
+	}
+	return "session";
+}
+
+static const char *
+advice(const struct outcome *o)
+{
+	switch (o->kind) {
+	case OUT_TEMP:
+		return "the message was not sent; try again later";
+	case OUT_MAYBE_SENT:
+		return "the message may have been delivered; check before "
+		    "sending it again";
+	case OUT_TLS:
+		return "nothing was sent in clear; check the server's TLS "
+		    "setup, host and tls_trust_file";
+	case OUT_PROTO:
+		return "the server does not speak SMTP correctly; nothing "
+		    "more was sent";
+	case OUT_NOAUTH:
+		return "check auth, host and port in the configuration";
+	case OUT_NOHOST:
+		return "check the host line in the configuration";
+	case OUT_REPLY:
+		if (o->code >= 400 && o->code < 500)
+			return "the message was not sent; try again later";
+		if (o->phase == PH_AUTH)
+			return "check user and password";
+		return "the message was not sent";
+	default:
+		return NULL;
+	}
+}
+
+void
+report_outcome(const struct outcome *o)
+{
+	char		 text[OUTCOME_TEXTMAX], arg[600] = "";
+	const char	*adv = advice(o);
+	size_t		 i;
+
+	if (o->kind == OUT_OK)
+		return;
+	/* Multi-line replies read as one line. */
+	(void)sanitize(text, sizeof(text), o->text, strlen(o->text), 1);
+	for (i = 0; o->text[i] != '\0' && i < sizeof(text) - 1; i++)
+		if (o->text[i] == '\n')
+			text[i] = ' ';
+	if (o->arg[0] != '\0')
+		(void)xsnprintf(arg, sizeof(arg), " for <%s>", o->arg);
+	/* The reply text starts with the enhanced code when there is one. */
+	if (o->code != 0 && (o->kind == OUT_REPLY || o->kind == OUT_TLS))
+		say("%s failed%s: %s %d %s%s%s", phase_name(o->phase), arg,
+		    o->why, o->code, text, adv ? "; " : "", adv ? adv : "");
+	else if (o->kind == OUT_PROTO && text[0] != '\0')
+		say("%s failed: %s: \"%s\"%s%s", phase_name(o->phase), o->why,
+		    text, adv ? "; " : "", adv ? adv : "");
+	else if (o->phase != PH_NONE)
+		say("%s failed: %s%s%s", phase_name(o->phase), o->why,
+		    adv ? "; " : "", adv ? adv : "");
+	else
+		say("%s%s%s", o->why, adv ? "; " : "", adv ? adv : "");
+}
+
+void
+report_trace(void *arg, int dir, const char *line, size_t len)
+{
+	char	buf[1024];
+
+	(void)arg;
+	(void)sanitize(buf, sizeof(buf), line, len, 1);
+	switch (dir) {
+	case '>':
+		say("--> %s", buf);
+		break;
+	case '<':
+		say("<-- %s", buf);
+		break;
+	default:
+		say("%s", buf);
+		break;
+	}
+}

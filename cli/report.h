@@ -1,0 +1,21 @@
+/* Everything bote says to the user on standard error. */
+#ifndef BOTE_REPORT_H
+#define BOTE_REPORT_H
+
+#include <stddef.h>
+
+#include "outcome.h"
+
+/* The name bote was invoked as, for messages. */
+extern const char *progname;
+
+/* "prog: message\n" on stderr; a failed write changes nothing. */
+void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line for a failed outcome: what failed, why, what to do. */
+void	report_outcome(const struct outcome *o);
+
+/* The -v dialogue printer (smtp_opts.trace). */
+void	report_trace(void *arg, int dir, const char *line, size_t len);
+
+#endif

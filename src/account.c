@@ -1,0 +1,222 @@
+/*
+ * The account model behind the configuration file: built-in defaults,
+ * copies of the "defaults" section, msmtp's inheritance (only what a
+ * parent set explicitly), the checks an account passes before use, and
+ * freeing with secrets wiped.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "conf.h"
+#include "util.h"
+
+/* Where each setting lives, so copying and storing need no switch. */
+enum fkind {
+	F_INT,
+	F_STR,
+	F_SECRET	/* a string wiped when freed */
+};
+
+static const struct field {
+	size_t		off;
+	enum fkind	kind;
+} fields[K__COUNT] = {
+	[K_HOST] =		{ offsetof(struct account, host), F_STR },
+	[K_PORT] =		{ offsetof(struct account, port), F_INT },
+	[K_TLS] =		{ offsetof(struct account, tls), F_INT },
+	[K_TLS_STARTTLS] =	{ offsetof(struct account, starttls), F_INT },
+	[K_TLS_TRUST_FILE] =	{ offsetof(struct account, trust_file),
+				  F_STR },
+	[K_AUTH] =		{ offsetof(struct account, auth), F_INT },
+	[K_USER] =		{ offsetof(struct account, user), F_STR },
+	[K_PASSWORD] =		{ offsetof(struct account, password),
+				  F_SECRET },
+	/* The command may carry a secret too ("echo pw"). */
+	[K_PASSWORDEVAL] =	{ offsetof(struct account, passwordeval),
+				  F_SECRET },
+	[K_FROM] =		{ offsetof(struct account, from), F_STR },
+	[K_DOMAIN] =		{ offsetof(struct account, domain), F_STR },
+	[K_TIMEOUT] =		{ offsetof(struct account, timeout),
+				  F_INT },
+	[K_AUTH_CLEARTEXT] =	{ offsetof(struct account, auth_cleartext),
+				  F_INT },
+};
+
+/* F_INT fields are copied as int; auth is an enum of that size. */
+_Static_assert(sizeof(enum auth_mode) == sizeof(int),
+    "enum auth_mode is stored as an int");
+
+static char	**strfield(struct account *, int);
+static void	 strfree(char *, enum fkind);
+static int	 copy_key(struct account *, const struct account *, int);
+
+static char **
+strfield(struct account *a, int key)
+{
+	return (char **)(void *)((char *)a + fields[key].off);
+}
+
+static void
+strfree(char *s, enum fkind kind)
+{
+	if (kind == F_SECRET)
+		secret_free(s);
+	else
+		free(s);
+}
+
+void
+account_init(struct account *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->tls = 1;
+	a->starttls = 1;
+	a->auth = AUTHM_OFF;
+}
+
+void
+account_clear(struct account *a)
+{
+	int	key;
+
+	for (key = 0; key < K__COUNT; key++)
+		if (fields[key].kind != F_INT)
+			strfree(*strfield(a, key), fields[key].kind);
+	free(a->name);
+	account_init(a);
+}
+
+void
+account_free(struct account *a)
+{
+	if (a == NULL)
+		return;
+	account_clear(a);
+	free(a);
+}
+
+/* Copy one setting and where it came from. */
+static int
+copy_key(struct account *dst, const struct account *src, int key)
+{
+	const struct field *f = &fields[key];
+	const char	*from;
+	char		**dp, *s = NULL;
+
+	if (f->kind == F_INT)
+		memcpy((char *)dst + f->off, (const char *)src + f->off,
+		    sizeof(int));
+	else {
+		from = *(char *const *)(const void *)((const char *)src +
+		    f->off);
+		if (from != NULL && (s = strdup(from)) == NULL)
+			return -1;
+		dp = strfield(dst, key);
+		strfree(*dp, f->kind);
+		*dp = s;
+	}
+	dst->origin[key] = src->origin[key];
+	return 0;
+}
+
+/*
+ * Values and origins are copied, the set mask is not: in msmtp it holds
+ * only what the account itself (or a parent) set, so that inheriting
+ * never drags a parent's defaults along.
+ */
+int
+account_copy(struct account *dst, const struct account *src)
+{
+	int	key;
+
+	for (key = 0; key < K__COUNT; key++)
+		if (copy_key(dst, src, key) == -1)
+			return -1;
+	dst->set = 0;
+	return 0;
+}
+
+int
+account_inherit(struct account *dst, const struct account *src)
+{
+	int	key;
+
+	for (key = 0; key < K__COUNT; key++) {
+		if ((src->set & (1UL << key)) == 0)
+			continue;
+		if (copy_key(dst, src, key) == -1)
+			return -1;
+		dst->set |= 1UL << key;
+	}
+	return 0;
+}
+
+void
+account_set(struct account *a, int key, char *s, int i, const char *file,
+    int line)
+{
+	const struct field *f = &fields[key];
+	char		**sp;
+
+	if (f->kind == F_INT)
+		memcpy((char *)a + f->off, &i, sizeof(int));
+	else {
+		sp = strfield(a, key);
+		strfree(*sp, f->kind);
+		*sp = s;
+	}
+	a->set |= 1UL << key;
+	a->origin[key].file = file;
+	a->origin[key].line = line;
+}
+
+struct account *
+conf_account(struct conf *c, const char *name)
+{
+	struct account	*a;
+
+	for (a = c->accounts; a != NULL; a = a->next)
+		if (a->name != NULL && strcmp(a->name, name) == 0)
+			return a;
+	return NULL;
+}
+
+/* Errors are reported where the account is defined. */
+int
+conf_check(struct conf *c, struct account *a)
+{
+	const char	*name = a->name != NULL ? a->name : "(command line)";
+	const char	*file = a->defined.file;
+	int		 line = a->defined.line, bad = 0;
+
+	if (a->host == NULL) {
+		conf_error(c, file, line, "no host set for account %s: add a "
+		    "host line", name);
+		bad = 1;
+	}
+	if (a->auth != AUTHM_OFF && !a->tls && !a->auth_cleartext) {
+		conf_error(c, file, line, "account %s sends the password in "
+		    "clear: turn tls on, or set auth_cleartext on", name);
+		bad = 1;
+	}
+	if (a->auth != AUTHM_OFF && a->user == NULL) {
+		conf_error(c, file, line, "account %s has auth on but no "
+		    "user: add a user line", name);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+int
+account_port(const struct account *a)
+{
+	if (a->port != 0)
+		return a->port;
+	return a->tls && !a->starttls ? 465 : 25;
+}

@@ -1,0 +1,965 @@
+/*
+ * The configuration file, in msmtprc syntax (bote.conf(5)).
+ *
+ * A line lexer feeds one line at a time to the parser; the directive is
+ * looked up with bsearch(3) in a sorted keyword table, its argument is
+ * checked according to the table's type, and one switch on the key
+ * stores it. Every error is collected as "file:line: message" and none
+ * quotes the line: the file may hold a password, or not be a
+ * configuration file at all.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "conf.h"
+#include "util.h"
+
+#define CONF_FILEMAX	(16 * 1024 * 1024)	/* octets in one file */
+#define CONF_FILESMAX	64	/* files read into one conf */
+#define CONF_ACCTMAX	1000	/* accounts in one file */
+#define CONF_NAMEMAX	128	/* octets in an account name */
+#define CONF_PARENTMAX	32	/* parents of one account */
+#define CONF_WORDMAX	40	/* longest directive name worth naming */
+#define CONF_SUGGESTMAX	64	/* longest word checked for a typo */
+#define CONF_TIMEOUTMAX	3600	/* seconds */
+
+/* How a directive's argument is read. */
+enum vtype {
+	V_NONE,		/* no argument */
+	V_ACCOUNT,	/* NAME [: PARENT[,PARENT...]] */
+	V_STR,		/* text; empty unsets */
+	V_WORD,		/* text without blanks; empty is an error */
+	V_WORDOPT,	/* text without blanks; empty unsets */
+	V_SECRET,	/* any text, kept secret; empty unsets */
+	V_PATH,		/* a file name or "system", ~ expanded */
+	V_BOOL,		/* on or off; empty means on, as in msmtp */
+	V_PORT,
+	V_TIMEOUT,
+	V_AUTH,
+	V_ANY		/* anything: the directive is ignored */
+};
+
+/*
+ * msmtp directives that bote does not implement yet. Ignoring most is
+ * harmless; ignoring these would weaken security or change where mail
+ * goes, so they are refused instead.
+ */
+enum refuse {
+	RF_NO,
+	RF_ALWAYS,
+	RF_NONEMPTY,	/* an empty argument unsets, which is harmless */
+	RF_OFF		/* only "off" is refused */
+};
+
+/* Keys of directives that set nothing in enum conf_key. */
+enum {
+	KW_DEFAULTS = K__COUNT,
+	KW_ACCOUNT,
+	KW_NOSTARTTLS,	/* msmtp 1.2's spelling of "tls_starttls off" */
+	KW_IGNORED
+};
+
+struct keyword {
+	const char	*name;
+	int		 key;
+	enum vtype	 type;
+	enum refuse	 refuse;
+};
+
+/* Sorted by strcmp(3) for bsearch(3). */
+static const struct keyword keywords[] = {
+	{ "account", KW_ACCOUNT, V_ACCOUNT, RF_NO },
+	{ "add_missing_date_header", KW_IGNORED, V_ANY, RF_NO },
+	{ "add_missing_from_header", KW_IGNORED, V_ANY, RF_NO },
+	{ "aliases", KW_IGNORED, V_ANY, RF_NONEMPTY },
+	{ "allow_from_override", KW_IGNORED, V_BOOL, RF_OFF },
+	{ "auth", K_AUTH, V_AUTH, RF_NO },
+	{ "auth_cleartext", K_AUTH_CLEARTEXT, V_BOOL, RF_NO },
+	{ "auto_from", KW_IGNORED, V_ANY, RF_NO },
+	{ "connect_timeout", K_TIMEOUT, V_TIMEOUT, RF_NO },
+	{ "defaults", KW_DEFAULTS, V_NONE, RF_NO },
+	{ "domain", K_DOMAIN, V_WORDOPT, RF_NO },
+	{ "dsn_notify", KW_IGNORED, V_ANY, RF_NO },
+	{ "dsn_return", KW_IGNORED, V_ANY, RF_NO },
+	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS },
+	{ "from", K_FROM, V_STR, RF_NO },
+	{ "from_full_name", KW_IGNORED, V_ANY, RF_NO },
+	{ "host", K_HOST, V_WORD, RF_NO },
+	{ "keepbcc", KW_IGNORED, V_ANY, RF_NO },
+	{ "logfile", KW_IGNORED, V_ANY, RF_NO },
+	{ "logfile_time_format", KW_IGNORED, V_ANY, RF_NO },
+	{ "maildomain", KW_IGNORED, V_ANY, RF_NO },
+	{ "ntlmdomain", KW_IGNORED, V_ANY, RF_NO },
+	{ "password", K_PASSWORD, V_SECRET, RF_NO },
+	{ "passwordeval", K_PASSWORDEVAL, V_SECRET, RF_NO },
+	{ "port", K_PORT, V_PORT, RF_NO },
+	{ "protocol", KW_IGNORED, V_ANY, RF_NO },
+	{ "proxy_host", KW_IGNORED, V_ANY, RF_NONEMPTY },
+	{ "proxy_port", KW_IGNORED, V_ANY, RF_NO },
+	{ "remove_bcc_headers", KW_IGNORED, V_ANY, RF_NO },
+	{ "set_date_header", KW_IGNORED, V_ANY, RF_NO },
+	{ "set_from_header", KW_IGNORED, V_ANY, RF_NO },
+	{ "set_msgid_header", KW_IGNORED, V_ANY, RF_NO },
+	{ "set_to_header", KW_IGNORED, V_ANY, RF_NO },
+	{ "socket", KW_IGNORED, V_ANY, RF_NONEMPTY },
+	{ "source_ip", KW_IGNORED, V_ANY, RF_NO },
+	{ "syslog", KW_IGNORED, V_ANY, RF_NO },
+	{ "timeout", K_TIMEOUT, V_TIMEOUT, RF_NO },
+	{ "tls", K_TLS, V_BOOL, RF_NO },
+	{ "tls_cert_file", KW_IGNORED, V_ANY, RF_NONEMPTY },
+	{ "tls_certcheck", KW_IGNORED, V_BOOL, RF_OFF },
+	{ "tls_crl_file", KW_IGNORED, V_ANY, RF_NO },
+	{ "tls_fingerprint", KW_IGNORED, V_ANY, RF_NONEMPTY },
+	{ "tls_force_sslv3", KW_IGNORED, V_ANY, RF_NO },
+	{ "tls_host_override", KW_IGNORED, V_ANY, RF_NONEMPTY },
+	{ "tls_key_file", KW_IGNORED, V_ANY, RF_NONEMPTY },
+	{ "tls_min_dh_prime_bits", KW_IGNORED, V_ANY, RF_NO },
+	{ "tls_nocertcheck", KW_IGNORED, V_ANY, RF_ALWAYS },
+	{ "tls_nostarttls", KW_NOSTARTTLS, V_NONE, RF_NO },
+	{ "tls_priorities", KW_IGNORED, V_ANY, RF_NO },
+	{ "tls_starttls", K_TLS_STARTTLS, V_BOOL, RF_NO },
+	{ "tls_trust_file", K_TLS_TRUST_FILE, V_PATH, RF_NO },
+	{ "undisclosed_recipients", KW_IGNORED, V_ANY, RF_NO },
+	{ "user", K_USER, V_STR, RF_NO },
+};
+#define NKEYWORDS	(sizeof(keywords) / sizeof(keywords[0]))
+
+/* Authentication methods msmtp knows and bote does not offer yet. */
+static const char *const msmtp_methods[] = {
+	"cram-md5", "digest-md5", "external", "gssapi", "ntlm",
+	"oauthbearer", "scram-sha-1", "scram-sha-1-plus", "scram-sha-256",
+	"scram-sha-256-plus", "xoauth2"
+};
+
+/* The state of reading one file. */
+struct parse {
+	struct conf	*c;
+	const char	*file;		/* an entry of c->files */
+	int		 line;
+	int		 nerrs;		/* errors in this file */
+	int		 nomem;
+	char		*buf;		/* the current line */
+	size_t		 len;
+	int		 toolong;
+	struct account	 defaults;	/* what "defaults" edits */
+	struct account	 sink;		/* a bad account's lines */
+	struct account	*cur;		/* edited; NULL: none yet */
+	struct account	*head;		/* this file's accounts */
+	struct account	**tail;
+	size_t		 naccts;
+};
+
+/* A checked argument, before it is stored. */
+struct value {
+	char	*s;			/* owned; NULL: unset */
+	int	 i;
+};
+
+static int	 kwcmp(const void *, const void *);
+static const struct keyword *kw_find(const char *, size_t);
+static int	 edit_distance(const char *, size_t, const char *);
+static const char *suggest(const char *, size_t);
+static void	 conf_errv(struct conf *, const char *, int, const char *,
+		    va_list) __attribute__((format(printf, 4, 0)));
+static void	 perr(struct parse *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static struct account *file_account(struct parse *, const char *);
+static int	 has_ctl(const char *, size_t);
+static int	 name_ok(struct parse *, const char *, size_t, int);
+static struct account *acct_start(struct parse *, const char *, size_t);
+static void	 do_account(struct parse *, char *, size_t);
+static int	 expand_path(struct parse *, const struct keyword *,
+		    const char *, char **);
+static int	 get_value(struct parse *, const struct keyword *, char *,
+		    size_t, struct value *);
+static int	 unquote(struct parse *, char *, size_t *);
+static void	 parse_line(struct parse *, char *, size_t);
+static void	 end_line(struct parse *);
+static int	 parse_begin(struct parse *, struct conf *, const char *);
+static void	 parse_feed(struct parse *, const char *, size_t);
+static int	 parse_end(struct parse *);
+static int	 is_blank(int);
+
+static int
+is_blank(int ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static int
+kwcmp(const void *key, const void *elem)
+{
+	const struct keyword *kw = elem;
+
+	return strcmp(key, kw->name);
+}
+
+static const struct keyword *
+kw_find(const char *word, size_t len)
+{
+	char	name[CONF_WORDMAX + 1];
+
+	if (len > CONF_WORDMAX)
+		return NULL;
+	memcpy(name, word, len);
+	name[len] = '\0';
+	return bsearch(name, keywords, NKEYWORDS, sizeof(keywords[0]),
+	    kwcmp);
+}
+
+/*
+ * Optimal string alignment distance (Levenshtein plus transposition of
+ * neighbours), which covers the usual typing slips.
+ */
+static int
+edit_distance(const char *a, size_t la, const char *b)
+{
+	int	 d[CONF_SUGGESTMAX + 1][CONF_SUGGESTMAX + 1];
+	size_t	 lb, i, j;
+	int	 v, cost;
+
+	lb = strlen(b);
+	if (la > CONF_SUGGESTMAX || lb > CONF_SUGGESTMAX)
+		return INT_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			cost = a[i - 1] != b[j - 1];
+			v = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
+/*
+ * The directive an unknown word was probably meant to be, or NULL. The
+ * word is compared in lower case with '-' read as '_' (the command-line
+ * spelling), first by edit distance, then as the start of a name.
+ */
+static const char *
+suggest(const char *word, size_t len)
+{
+	char		 w[CONF_SUGGESTMAX + 1];
+	const char	*best = NULL;
+	size_t		 i, nl, bestlen = 0;
+	int		 d, bestd = INT_MAX, limit;
+
+	if (len == 0 || len > CONF_SUGGESTMAX)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		w[i] = word[i];
+		if (w[i] >= 'A' && w[i] <= 'Z')
+			w[i] = (char)(w[i] - 'A' + 'a');
+		else if (w[i] == '-')
+			w[i] = '_';
+	}
+	w[len] = '\0';
+	limit = len >= 4 ? 2 : 1;
+	for (i = 0; i < NKEYWORDS; i++) {
+		d = edit_distance(w, len, keywords[i].name);
+		if (d <= limit && d < bestd) {
+			bestd = d;
+			best = keywords[i].name;
+		}
+	}
+	if (best != NULL || len < 4)
+		return best;
+	/* "tls_trust" for tls_trust_file: the shortest completion. */
+	for (i = 0; i < NKEYWORDS; i++) {
+		nl = strlen(keywords[i].name);
+		if (nl > len && strncmp(w, keywords[i].name, len) == 0 &&
+		    (best == NULL || nl < bestlen)) {
+			best = keywords[i].name;
+			bestlen = nl;
+		}
+	}
+	return best;
+}
+
+/*
+ * Append "file:line: message" (or "file: message" for line 0, or only
+ * the message without a file) to c->errs. The message is allocated to
+ * its full length, so nothing is cut.
+ */
+static void
+conf_errv(struct conf *c, const char *file, int line, const char *fmt,
+    va_list ap)
+{
+	char	*msg = NULL, *full = NULL;
+	int	 n;
+
+	if (c->nerrs >= CONF_ERRMAX) {
+		c->more_errs = 1;
+		return;
+	}
+	if (vasprintf(&msg, fmt, ap) == -1) {
+		msg = NULL;
+		goto fail;
+	}
+	if (file == NULL) {
+		full = msg;
+		msg = NULL;
+		n = 0;
+	} else if (line > 0)
+		n = asprintf(&full, "%s:%d: %s", file, line, msg);
+	else
+		n = asprintf(&full, "%s: %s", file, msg);
+	if (n == -1)
+		goto fail;
+	c->errs[c->nerrs++] = full;
+	free(msg);
+	return;
+fail:
+	/* The error is still counted, so the file is not taken as good. */
+	free(msg);
+	c->more_errs = 1;
+}
+
+static void
+perr(struct parse *p, const char *fmt, ...)
+{
+	va_list	ap;
+
+	p->nerrs++;
+	va_start(ap, fmt);
+	conf_errv(p->c, p->file, p->line, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_error(struct conf *c, const char *file, int line, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	conf_errv(c, file, line, fmt, ap);
+	va_end(ap);
+}
+
+static struct account *
+file_account(struct parse *p, const char *name)
+{
+	struct account	*a;
+
+	for (a = p->head; a != NULL; a = a->next)
+		if (strcmp(a->name, name) == 0)
+			return a;
+	return NULL;
+}
+
+/* Whether s holds a control byte, tab included. */
+static int
+has_ctl(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * Account names appear in messages, so they must be printable; ':' and
+ * ',' separate parents.
+ */
+static int
+name_ok(struct parse *p, const char *s, size_t len, int parent)
+{
+	if (len == 0) {
+		if (parent)
+			perr(p, "empty name in the list of parent accounts");
+		else
+			perr(p, "account needs a name");
+		return 0;
+	}
+	if (memchr(s, ':', len) != NULL || memchr(s, ',', len) != NULL) {
+		perr(p, "account names may not contain ':' or ','");
+		return 0;
+	}
+	if (len > CONF_NAMEMAX) {
+		perr(p, "account name is too long (limit %d octets)",
+		    CONF_NAMEMAX);
+		return 0;
+	}
+	if (has_ctl(s, len)) {
+		perr(p, "account names may not contain control characters");
+		return 0;
+	}
+	return 1;
+}
+
+/* A new account of this file, copied from the current defaults. */
+static struct account *
+acct_start(struct parse *p, const char *name, size_t len)
+{
+	struct account	*a = NULL;
+
+	if (p->naccts >= CONF_ACCTMAX) {
+		perr(p, "too many accounts in one file (limit %d)",
+		    CONF_ACCTMAX);
+		goto fail;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		goto nomem;
+	account_init(a);
+	if ((a->name = xstrndup(name, len)) == NULL)
+		goto nomem;
+	if (account_copy(a, &p->defaults) == -1)
+		goto nomem;
+	a->defined.file = p->file;
+	a->defined.line = p->line;
+	return a;
+nomem:
+	p->nomem = 1;
+fail:
+	account_free(a);
+	return NULL;
+}
+
+/* "account NAME [: PARENT[,PARENT...]]". */
+static void
+do_account(struct parse *p, char *arg, size_t len)
+{
+	const struct account *parents[CONF_PARENTMAX];
+	struct account	*a = NULL, *dup;
+	char		*colon, *s, *e, *next;
+	size_t		 nl, np = 0, i;
+
+	/* Lines up to the next section go nowhere if this one is bad. */
+	p->cur = &p->sink;
+	colon = memchr(arg, ':', len);
+	nl = colon != NULL ? (size_t)(colon - arg) : len;
+	while (nl > 0 && is_blank(arg[nl - 1]))
+		nl--;
+	if (!name_ok(p, arg, nl, 0))
+		return;
+	arg[nl] = '\0';
+	if ((dup = file_account(p, arg)) != NULL) {
+		perr(p, "account %s is already defined on line %d", arg,
+		    dup->defined.line);
+		return;
+	}
+	for (s = colon != NULL ? colon + 1 : NULL; s != NULL; s = next) {
+		if ((next = strchr(s, ',')) != NULL)
+			*next++ = '\0';
+		while (is_blank(*s))
+			s++;
+		e = s + strlen(s);
+		while (e > s && is_blank(e[-1]))
+			e--;
+		*e = '\0';
+		if (!name_ok(p, s, (size_t)(e - s), 1))
+			return;
+		if (np == CONF_PARENTMAX) {
+			perr(p, "too many parent accounts (limit %d)",
+			    CONF_PARENTMAX);
+			return;
+		}
+		if ((parents[np++] = file_account(p, s)) == NULL) {
+			perr(p, "account %s inherits from undefined account "
+			    "%s (a parent must be defined earlier in the same "
+			    "file)", arg, s);
+			return;
+		}
+	}
+	if ((a = acct_start(p, arg, nl)) == NULL)
+		return;
+	for (i = 0; i < np; i++) {
+		if (account_inherit(a, parents[i]) == -1) {
+			p->nomem = 1;
+			account_free(a);
+			return;
+		}
+	}
+	*p->tail = a;
+	p->tail = &a->next;
+	p->naccts++;
+	p->cur = a;
+}
+
+/* A file name: "system", or a path with a leading "~" or "~/" expanded. */
+static int
+expand_path(struct parse *p, const struct keyword *kw, const char *arg,
+    char **out)
+{
+	const char	*home;
+
+	*out = NULL;
+	if (arg[0] != '~') {
+		if ((*out = strdup(arg)) == NULL)
+			goto nomem;
+		return 0;
+	}
+	if (arg[1] != '\0' && arg[1] != '/') {
+		perr(p, "%s: only ~ and ~/ are expanded, not ~user: write the "
+		    "full path", kw->name);
+		return -1;
+	}
+	if ((home = getenv("HOME")) == NULL || *home == '\0') {
+		perr(p, "%s starts with ~ but HOME is not set", kw->name);
+		return -1;
+	}
+	if (asprintf(out, "%s%s", home, arg + 1) == -1) {
+		*out = NULL;
+		goto nomem;
+	}
+	return 0;
+nomem:
+	p->nomem = 1;
+	return -1;
+}
+
+/*
+ * Check an argument by the directive's type. Messages describe what is
+ * wrong and never repeat the value.
+ */
+static int
+get_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
+    struct value *v)
+{
+	const char	*errstr;
+	size_t		 i;
+
+	v->s = NULL;
+	v->i = 0;
+	if (kw->refuse == RF_ALWAYS ||
+	    (kw->refuse == RF_NONEMPTY && len > 0)) {
+		perr(p, "directive %s is not supported by this version of "
+		    "bote", kw->name);
+		return -1;
+	}
+	if (len == 0 && (kw->type == V_WORD || kw->type == V_PORT ||
+	    kw->type == V_TIMEOUT)) {
+		perr(p, "%s needs an argument", kw->name);
+		return -1;
+	}
+	if (kw->type != V_SECRET && kw->type != V_ANY &&
+	    kw->type != V_ACCOUNT && has_ctl(arg, len)) {
+		perr(p, "%s must not contain control characters", kw->name);
+		return -1;
+	}
+	if ((kw->type == V_WORD || kw->type == V_WORDOPT) &&
+	    strpbrk(arg, " \t") != NULL) {
+		perr(p, "%s must be one word, without blanks", kw->name);
+		return -1;
+	}
+	switch (kw->type) {
+	case V_NONE:
+		if (len > 0) {
+			perr(p, "%s takes no argument", kw->name);
+			return -1;
+		}
+		return 0;
+	case V_ACCOUNT:
+	case V_ANY:
+		return 0;
+	case V_WORD:
+	case V_WORDOPT:
+	case V_STR:
+	case V_SECRET:
+		if (len > 0 && (v->s = strdup(arg)) == NULL) {
+			p->nomem = 1;
+			return -1;
+		}
+		return 0;
+	case V_PATH:
+		/* Empty means the system store, which is bote's default. */
+		if (len == 0)
+			return 0;
+		return expand_path(p, kw, arg, &v->s);
+	case V_BOOL:
+		if (len == 0 || strcmp(arg, "on") == 0)
+			v->i = 1;
+		else if (strcmp(arg, "off") == 0)
+			v->i = 0;
+		else {
+			perr(p, "%s must be on or off", kw->name);
+			return -1;
+		}
+		if (kw->refuse == RF_OFF && v->i == 0) {
+			perr(p, "directive %s off is not supported by this "
+			    "version of bote", kw->name);
+			return -1;
+		}
+		return 0;
+	case V_PORT:
+		v->i = (int)strtonum(arg, 1, 65535, &errstr);
+		if (errstr != NULL) {
+			perr(p, "%s must be a number from 1 to 65535",
+			    kw->name);
+			return -1;
+		}
+		return 0;
+	case V_TIMEOUT:
+		if (strcmp(arg, "off") == 0)
+			return 0;
+		v->i = (int)strtonum(arg, 1, CONF_TIMEOUTMAX, &errstr);
+		if (errstr != NULL) {
+			perr(p, "%s must be off or a number of seconds from 1 "
+			    "to %d", kw->name, CONF_TIMEOUTMAX);
+			return -1;
+		}
+		return 0;
+	case V_AUTH:
+		if (len == 0 || strcmp(arg, "on") == 0)
+			v->i = AUTHM_ON;
+		else if (strcmp(arg, "off") == 0)
+			v->i = AUTHM_OFF;
+		else if (strcasecmp(arg, "plain") == 0)
+			v->i = AUTHM_PLAIN;
+		else if (strcasecmp(arg, "login") == 0)
+			v->i = AUTHM_LOGIN;
+		else {
+			for (i = 0; i < sizeof(msmtp_methods) /
+			    sizeof(msmtp_methods[0]); i++) {
+				if (strcasecmp(arg, msmtp_methods[i]) != 0)
+					continue;
+				perr(p, "auth method %s is not supported by "
+				    "this version of bote (use on, plain or "
+				    "login)", msmtp_methods[i]);
+				return -1;
+			}
+			perr(p, "%s must be on, off, plain or login",
+			    kw->name);
+			return -1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * A double-quoted argument keeps its blanks; inside, \" and \\ stand for
+ * " and \, and any other backslash is kept as it is.
+ */
+static int
+unquote(struct parse *p, char *arg, size_t *len)
+{
+	size_t	i, o = 0;
+
+	if (*len == 0 || arg[0] != '"')
+		return 0;
+	for (i = 1; i < *len; i++) {
+		if (arg[i] == '\\' && i + 1 < *len &&
+		    (arg[i + 1] == '"' || arg[i + 1] == '\\')) {
+			arg[o++] = arg[++i];
+			continue;
+		}
+		if (arg[i] == '"')
+			break;
+		arg[o++] = arg[i];
+	}
+	if (i == *len) {
+		perr(p, "unterminated quoted argument");
+		return -1;
+	}
+	if (i + 1 != *len) {
+		perr(p, "unexpected text after the closing quote");
+		return -1;
+	}
+	arg[o] = '\0';
+	*len = o;
+	return 0;
+}
+
+/* One line, without its line ending, NUL-terminated at len. */
+static void
+parse_line(struct parse *p, char *s, size_t len)
+{
+	const struct keyword *kw;
+	const char	*hint;
+	struct value	 v = { NULL, 0 };
+	char		*word, *arg;
+	size_t		 wl, al, i;
+	int		 named;
+
+	if (memchr(s, '\0', len) != NULL) {
+		perr(p, "line contains a NUL byte");
+		return;
+	}
+	while (len > 0 && is_blank(*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && is_blank(s[len - 1]))
+		s[--len] = '\0';
+	if (len == 0 || *s == '#')
+		return;
+	word = s;
+	for (wl = 0; wl < len && !is_blank(word[wl]); wl++)
+		continue;
+	for (arg = word + wl, al = len - wl; al > 0 && is_blank(*arg); al--)
+		arg++;
+	word[wl] = '\0';
+
+	kw = kw_find(word, wl);
+	/* msmtp 1.2: lines before any section belong to "default". */
+	if (p->cur == NULL && (kw == NULL || (kw->key != KW_DEFAULTS &&
+	    kw->key != KW_ACCOUNT))) {
+		if ((p->cur = acct_start(p, "default", 7)) != NULL) {
+			*p->tail = p->cur;
+			p->tail = &p->cur->next;
+			p->naccts++;
+		} else
+			p->cur = &p->sink;
+	}
+	if (kw == NULL) {
+		for (i = 0; i < wl; i++)
+			if ((word[i] < 'a' || word[i] > 'z') &&
+			    word[i] != '_')
+				break;
+		/* Named only when it looks like one: [a-z_]{1,40}. */
+		named = i == wl && wl <= CONF_WORDMAX;
+		hint = suggest(word, wl);
+		perr(p, "unknown directive%s%s%s%s%s", named ? " " : "",
+		    named ? word : "", hint ? "; did you mean " : "",
+		    hint ? hint : "", hint ? "?" : "");
+		return;
+	}
+	/* A bad "defaults" line still starts the defaults section. */
+	if (kw->key == KW_DEFAULTS)
+		p->cur = &p->defaults;
+	if (unquote(p, arg, &al) == -1)
+		return;
+	if (get_value(p, kw, arg, al, &v) == -1)
+		return;
+	switch (kw->key) {
+	case KW_DEFAULTS:
+	case KW_IGNORED:
+		break;
+	case KW_ACCOUNT:
+		do_account(p, arg, al);
+		break;
+	case KW_NOSTARTTLS:
+		account_set(p->cur, K_TLS_STARTTLS, NULL, 0, p->file,
+		    p->line);
+		break;
+	default:
+		/* The account takes the string, if any. */
+		account_set(p->cur, kw->key, v.s, v.i, p->file, p->line);
+		v.s = NULL;
+		break;
+	}
+	/* Only a value the switch did not take is left. */
+	secret_free(v.s);
+}
+
+static void
+end_line(struct parse *p)
+{
+	p->line++;
+	if (!p->toolong && p->len > 0 && p->buf[p->len - 1] == '\r')
+		p->len--;
+	if (p->toolong || p->len > CONF_LINEMAX)
+		perr(p, "line too long (limit %d octets)", CONF_LINEMAX);
+	else {
+		p->buf[p->len] = '\0';
+		parse_line(p, p->buf, p->len);
+	}
+	p->len = 0;
+	p->toolong = 0;
+}
+
+static int
+parse_begin(struct parse *p, struct conf *c, const char *path)
+{
+	char	**files, *name = NULL;
+
+	memset(p, 0, sizeof(*p));
+	p->c = c;
+	p->tail = &p->head;
+	account_init(&p->defaults);
+	account_init(&p->sink);
+	if (c->nfiles >= CONF_FILESMAX) {
+		errno = E2BIG;
+		goto fail;
+	}
+	/* Room for a CR and the NUL after CONF_LINEMAX octets. */
+	if ((p->buf = malloc(CONF_LINEMAX + 2)) == NULL)
+		goto fail;
+	if ((name = strdup(path)) == NULL)
+		goto fail;
+	files = reallocarray(c->files, c->nfiles + 1, sizeof(*files));
+	if (files == NULL)
+		goto fail;
+	c->files = files;
+	c->files[c->nfiles++] = name;
+	p->file = name;
+	return 0;
+fail:
+	free(name);
+	free(p->buf);
+	p->buf = NULL;
+	return -1;
+}
+
+static void
+parse_feed(struct parse *p, const char *data, size_t n)
+{
+	const char	*nl;
+	size_t		 chunk, room;
+
+	while (n > 0) {
+		nl = memchr(data, '\n', n);
+		chunk = nl != NULL ? (size_t)(nl - data) : n;
+		room = CONF_LINEMAX + 1 - p->len;
+		if (chunk > room) {
+			memcpy(p->buf + p->len, data, room);
+			p->len += room;
+			p->toolong = 1;
+		} else {
+			memcpy(p->buf + p->len, data, chunk);
+			p->len += chunk;
+		}
+		if (nl == NULL)
+			break;
+		end_line(p);
+		data += chunk + 1;
+		n -= chunk + 1;
+	}
+}
+
+/*
+ * Finish the file and merge its accounts into the conf: they come first
+ * (in file order) and replace earlier ones of the same name, so a user
+ * file wins over the system file and "-f" matching sees it first, as in
+ * msmtp.
+ */
+static int
+parse_end(struct parse *p)
+{
+	struct conf	*c = p->c;
+	struct account	*a, *next, **tail;
+
+	if (p->len > 0 || p->toolong)
+		end_line(p);
+	tail = p->tail;
+	for (a = c->accounts; a != NULL; a = next) {
+		next = a->next;
+		if (file_account(p, a->name) != NULL) {
+			account_free(a);
+			continue;
+		}
+		a->next = NULL;
+		*tail = a;
+		tail = &a->next;
+	}
+	c->accounts = p->head;
+	account_clear(&p->defaults);
+	account_clear(&p->sink);
+	if (p->buf != NULL)
+		freezero(p->buf, CONF_LINEMAX + 2);
+	p->buf = NULL;
+	if (p->nomem) {
+		p->line = 0;
+		perr(p, "out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	return p->nerrs > 0 ? -1 : 0;
+}
+
+struct conf *
+conf_new(void)
+{
+	return calloc(1, sizeof(struct conf));
+}
+
+void
+conf_free(struct conf *c)
+{
+	struct account	*a, *next;
+	size_t		 i;
+
+	if (c == NULL)
+		return;
+	for (a = c->accounts; a != NULL; a = next) {
+		next = a->next;
+		account_free(a);
+	}
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	for (i = 0; i < c->nerrs; i++)
+		free(c->errs[i]);
+	free(c);
+}
+
+int
+conf_read(struct conf *c, const char *path)
+{
+	struct parse	 p;
+	char		 chunk[8192];
+	ssize_t		 n;
+	size_t		 total = 0;
+	int		 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (parse_begin(&p, c, path) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			p.line = 0;
+			perr(&p, "cannot read: %s", strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		/* A device that never ends (-C /dev/zero) must not hang us. */
+		if ((total += (size_t)n) > CONF_FILEMAX) {
+			p.line = 0;
+			p.len = 0;
+			perr(&p, "file is too large (limit %d octets)",
+			    CONF_FILEMAX);
+			break;
+		}
+		parse_feed(&p, chunk, (size_t)n);
+	}
+	/* The chunk may have held a password line. */
+	explicit_bzero(chunk, sizeof(chunk));
+	close(fd);
+	return parse_end(&p);
+}
+
+int
+conf_read_buf(struct conf *c, const char *path, const char *buf, size_t len)
+{
+	struct parse	p;
+
+	if (parse_begin(&p, c, path) == -1)
+		return -1;
+	parse_feed(&p, buf, len);
+	return parse_end(&p);
+}

@@ -1,0 +1,113 @@
+/*
+ * The configuration file, in msmtprc syntax (bote.conf(5)): lines of
+ * "directive [argument]", "#" comments, double-quoted arguments,
+ * "defaults", "account NAME [: PARENT[,PARENT...]]". Parsing is
+ * table-driven; every error is collected as "file:line: message" and
+ * never quotes the line (it may hold a secret).
+ */
+#ifndef BOTE_CONF_H
+#define BOTE_CONF_H
+
+#include <stddef.h>
+
+#define CONF_LINEMAX	(64 * 1024)	/* long OAuth tokens fit */
+#define CONF_ERRMAX	64		/* errors kept before giving up */
+
+/* Setting identifiers; also bit numbers in account.set. */
+enum conf_key {
+	K_HOST,
+	K_PORT,
+	K_TLS,
+	K_TLS_STARTTLS,
+	K_TLS_TRUST_FILE,
+	K_AUTH,
+	K_USER,
+	K_PASSWORD,
+	K_PASSWORDEVAL,
+	K_FROM,
+	K_DOMAIN,
+	K_TIMEOUT,
+	K_AUTH_CLEARTEXT,	/* bote's: allow AUTH without TLS */
+	K__COUNT
+};
+
+enum auth_mode {
+	AUTHM_OFF = 0,
+	AUTHM_ON,		/* choose the strongest offered after TLS */
+	AUTHM_PLAIN,
+	AUTHM_LOGIN
+};
+
+/* Where a value came from, for messages and --pretend. */
+struct conf_origin {
+	const char	*file;	/* points into the conf's file list */
+	int		 line;	/* 0: built-in default or command line */
+};
+
+struct account {
+	char		*name;
+	char		*host;
+	int		 port;		/* 0: derive from tls/tls_starttls */
+	int		 tls;		/* default on (bote differs from msmtp) */
+	int		 starttls;	/* default on */
+	char		*trust_file;	/* NULL or "system": system store */
+	enum auth_mode	 auth;
+	char		*user;
+	char		*password;	/* secret: wiped on free */
+	char		*passwordeval;
+	char		*from;
+	char		*domain;	/* EHLO argument; NULL: "localhost" */
+	int		 timeout;	/* seconds; 0: RFC 5321 4.5.3.2 values */
+	int		 auth_cleartext;
+	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
+					   the account or a parent, as in
+					   msmtp; a "defaults" value shows
+					   only in origin[]) */
+	struct conf_origin origin[K__COUNT];
+	struct conf_origin defined;	/* where "account NAME" stands */
+	struct account	*next;
+};
+
+struct conf {
+	struct account	*accounts;	/* in file order, a later file's
+					   first (msmtp: user before system) */
+	char		**files;	/* names of the files read */
+	size_t		 nfiles;
+	char		*errs[CONF_ERRMAX]; /* "file:line: message" */
+	size_t		 nerrs;
+	int		 more_errs;	/* errors beyond CONF_ERRMAX */
+};
+
+struct conf	*conf_new(void);
+void		 conf_free(struct conf *);
+
+/*
+ * Read one file into c. Accounts of a later file replace earlier ones of
+ * the same name. Returns 0, or -1 when the file could not be opened (errno
+ * set, nothing added to errs: the caller decides whether that is an error)
+ * or held errors (c->nerrs > 0).
+ */
+int		 conf_read(struct conf *c, const char *path);
+
+/* Parse a buffer as if it were the file named path (for tests). */
+int		 conf_read_buf(struct conf *c, const char *path,
+		    const char *buf, size_t len);
+
+/* The account with that name, or NULL. */
+struct account	*conf_account(struct conf *c, const char *name);
+
+/*
+ * Final checks for an account about to be used (host set, auth without
+ * TLS only with auth_cleartext, ...). Appends to c->errs; returns -1 when
+ * it found any.
+ */
+int		 conf_check(struct conf *c, struct account *a);
+
+/*
+ * The port to connect to: port when set, else 465 with tls on and
+ * tls_starttls off, else 25 (msmtp's defaults, so its files work as they
+ * are).
+ */
+int		 account_port(const struct account *a);
+
+#endif

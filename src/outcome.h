@@ -1,0 +1,63 @@
+/*
+ * The engine's report of what happened. src/ never prints and never exits:
+ * it fills one of these, and cli/exitmap.c turns it into a sysexits status
+ * (the table in DESIGN.md and bote.1, EXIT STATUS).
+ */
+#ifndef BOTE_OUTCOME_H
+#define BOTE_OUTCOME_H
+
+enum outcome_kind {
+	OUT_OK = 0,	/* 2yz to end-of-data */
+	OUT_REPLY,	/* the server refused: phase, code, enh, text */
+	OUT_TEMP,	/* refused, reset, timed out, DNS try-again, early EOF */
+	OUT_TLS,	/* TLS required but not achieved; nothing more sent */
+	OUT_MAYBE_SENT,	/* connection lost after end-of-data, before reply */
+	OUT_PROTO,	/* malformed reply, unexpected bytes, desync */
+	OUT_NOAUTH,	/* AUTH configured but not offered after TLS */
+	OUT_NOHOST,	/* the configured host name does not exist */
+	OUT_TOOBIG,	/* larger than the server's advertised SIZE */
+	OUT_DATAERR,	/* invalid address or message content */
+	OUT_USAGE,	/* bad flags, no recipients */
+	OUT_CONFIG,	/* configuration missing, unreadable or wrong */
+	OUT_IOERR,	/* standard input could not be read */
+	OUT_TEMPLOCAL,	/* the local spool cannot be written (disk full) */
+	OUT_OSERR,	/* resource failure (memory, descriptors, fork) */
+	OUT_SOFTWARE	/* an internal invariant was broken */
+};
+
+/* The SMTP step an outcome belongs to. */
+enum smtp_phase {
+	PH_NONE = 0,
+	PH_CONNECT,
+	PH_GREETING,
+	PH_EHLO,
+	PH_STARTTLS,
+	PH_TLS,
+	PH_AUTH,
+	PH_MAIL,
+	PH_RCPT,
+	PH_DATA,
+	PH_EOD,		/* the reply to end-of-data */
+	PH_QUIT
+};
+
+#define OUTCOME_TEXTMAX	1024
+#define OUTCOME_WHYMAX	512
+
+struct outcome {
+	enum outcome_kind kind;
+	enum smtp_phase	 phase;
+	int		 code;		/* SMTP reply code, 0 when none */
+	char		 enh[16];	/* enhanced status "5.1.1", or "" */
+	char		 text[OUTCOME_TEXTMAX];	/* reply text, raw bytes */
+	char		 why[OUTCOME_WHYMAX];	/* what the engine saw */
+	char		 arg[512];	/* the recipient a RCPT reply is about */
+	int		 accepted;	/* recipients accepted so far */
+};
+
+/* Fill *o; why is a printf format. Returns -1 so callers can return it. */
+int	outcome_set(struct outcome *o, enum outcome_kind kind,
+	    enum smtp_phase phase, const char *why, ...)
+	    __attribute__((format(printf, 4, 5)));
+
+#endif

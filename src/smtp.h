@@ -1,0 +1,58 @@
+/*
+ * The SMTP client (RFC 5321, submission per RFC 6409): one session that
+ * delivers one message to a list of recipients, as an explicit state
+ * machine (smtp.c).
+ */
+#ifndef BOTE_SMTP_H
+#define BOTE_SMTP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "outcome.h"
+
+/* Directions for the trace callback. */
+#define TRACE_SENT	'>'	/* a command line bote sent */
+#define TRACE_RECV	'<'	/* a reply line from the server */
+#define TRACE_INFO	'*'	/* what bote is doing (connect, TLS, ...) */
+
+struct smtp_opts {
+	const char	*host;
+	int		 port;
+	int		 tls;		/* TLS required */
+	int		 starttls;	/* STARTTLS, else implicit TLS */
+	const char	*trust_file;	/* NULL or "system": system store */
+	const char	*helo;		/* EHLO argument */
+	enum auth_mode	 auth;
+	const char	*user;
+	const char	*password;
+	int		 timeout_s;	/* 0: RFC 5321 4.5.3.2 values */
+	/* Called for every line of the dialogue (AUTH data redacted). */
+	void		(*trace)(void *arg, int dir, const char *line,
+			    size_t len);
+	void		*trace_arg;
+};
+
+/* The message as it goes out: added headers, then the spool minus skips. */
+struct smtp_body {
+	int		 fd;		/* spool (normalised CRLF form) */
+	off_t		 size;		/* spool size */
+	const char	*prefix;	/* header lines to send first (CRLF) */
+	size_t		 prefixlen;
+	const off_t	(*skip)[2];	/* sorted [off, len] ranges not sent */
+	size_t		 nskip;
+	int		 eightbit;	/* body has bytes >= 0x80 */
+};
+
+/*
+ * Deliver body from sender ("" for the null sender) to every recipient.
+ * All or nothing: a refused recipient means the message is not sent.
+ * Returns 0 when the server accepted the message (o->kind == OUT_OK),
+ * else -1 with *o saying why.
+ */
+int	smtp_send(const struct smtp_opts *, const char *sender,
+	    char *const *rcpts, size_t nrcpts, const struct smtp_body *,
+	    struct outcome *o);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * Small helpers shared by the engine: clocks, display sanitising, checked
+ * string copies, and the outcome constructor.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "outcome.h"
+#include "util.h"
+
+volatile sig_atomic_t bote_interrupted;
+
+int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+ms_left(int64_t deadline)
+{
+	int64_t	left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - now_ms();
+	if (left < 0)
+		return 0;
+	if (left > 24 * 3600 * 1000)
+		return 24 * 3600 * 1000;
+	return (int)left;
+}
+
+int
+sanitize(char *dst, size_t dstsz, const char *src, size_t len, int allow8)
+{
+	size_t	i, j;
+	unsigned char c;
+
+	if (dstsz == 0)
+		return -1;
+	for (i = 0, j = 0; i < len && j + 1 < dstsz; i++, j++) {
+		c = (unsigned char)src[i];
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && !allow8))
+			dst[j] = '?';
+		else
+			dst[j] = (char)c;
+	}
+	dst[j] = '\0';
+	return i < len ? -1 : 0;
+}
+
+int
+xstrlcpy(char *dst, const char *src, size_t dstsz)
+{
+	return strlcpy(dst, src, dstsz) >= dstsz ? -1 : 0;
+}
+
+int
+xsnprintf(char *dst, size_t dstsz, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, dstsz, fmt, ap);
+	va_end(ap);
+	return (n < 0 || (size_t)n >= dstsz) ? -1 : 0;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	freezero(s, strlen(s));
+}
+
+int
+outcome_set(struct outcome *o, enum outcome_kind kind, enum smtp_phase phase,
+    const char *why, ...)
+{
+	va_list	ap;
+	int	n;
+
+	o->kind = kind;
+	o->phase = phase;
+	va_start(ap, why);
+	n = vsnprintf(o->why, sizeof(o->why), why, ap);
+	va_end(ap);
+	/* A cut reason is still the best we have; mark it as cut. */
+	if (n < 0)
+		o->why[0] = '\0';
+	else if ((size_t)n >= sizeof(o->why))
+		memcpy(o->why + sizeof(o->why) - 4, "...", 4);
+	return -1;
+}

@@ -1,0 +1,41 @@
+#ifndef BOTE_UTIL_H
+#define BOTE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Milliseconds on the monotonic clock. */
+int64_t	now_ms(void);
+
+/* Milliseconds left until deadline (>= 0); -1 means no deadline. */
+int	ms_left(int64_t deadline);
+
+/*
+ * Copy len bytes of src into dst (size dstsz, always terminated) for
+ * display: bytes below 0x20, 0x7f and, unless allow8 is set, bytes >= 0x80
+ * become '?'. Returns 0, or -1 when it had to truncate.
+ */
+int	sanitize(char *dst, size_t dstsz, const char *src, size_t len,
+	    int allow8);
+
+/* strlcpy/snprintf wrappers that return -1 on truncation, 0 otherwise. */
+int	xstrlcpy(char *dst, const char *src, size_t dstsz);
+int	xsnprintf(char *dst, size_t dstsz, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* strdup of n bytes; NULL on failure. */
+char	*xstrndup(const char *s, size_t n);
+
+/* Wipe and free a NUL-terminated secret; NULL is a no-op. */
+void	secret_free(char *s);
+
+
+/*
+ * Set by the driver's signal handler (SIGTERM, SIGINT, SIGHUP): every wait
+ * in the engine gives up when it sees it, so no end-of-data goes out
+ * after a signal.
+ */
+#include <signal.h>
+extern volatile sig_atomic_t bote_interrupted;
+
+#endif

@@ -1,0 +1,831 @@
+/*
+ * Unit tests for the configuration file (src/conf.c, src/account.c) and
+ * passwordeval (src/secret.c).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "secret.h"
+#include "util.h"
+#include "tap.h"
+
+#define F	"t.conf"
+
+static struct conf *parse(const char *);
+static void	 joinerrs(const struct conf *, char *, size_t);
+static void	 errs_are(const char *, const char *, const char *);
+static const char *show(const char *);
+static void	 test_inheritance(void);
+static void	 test_syntax(void);
+static void	 test_values(void);
+static void	 test_errors(void);
+static void	 test_unsupported(void);
+static void	 test_secrets_not_echoed(void);
+static void	 test_long_lines(void);
+static void	 test_implicit_default(void);
+static void	 test_check(void);
+static void	 test_port(void);
+static void	 test_files(void);
+static void	 test_secret_eval(void);
+
+static struct conf *
+parse(const char *text)
+{
+	struct conf	*c;
+
+	if ((c = conf_new()) == NULL)
+		abort();
+	(void)conf_read_buf(c, F, text, strlen(text));
+	return c;
+}
+
+static void
+joinerrs(const struct conf *c, char *buf, size_t sz)
+{
+	size_t	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->nerrs; i++) {
+		if (i > 0)
+			strlcat(buf, "\n", sz);
+		strlcat(buf, c->errs[i], sz);
+	}
+}
+
+/* A TAP description, control bytes escaped. */
+static const char *
+show(const char *s)
+{
+	static char	buf[512];
+	size_t		o = 0;
+
+	for (; *s != '\0' && o + 5 < sizeof(buf); s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+			    "\\x%02x", (unsigned char)*s);
+		else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The errors a buffer gives, one per line, exactly. */
+static void
+errs_are(const char *text, const char *want, const char *name)
+{
+	struct conf	*c = parse(text);
+	char		 got[8192];
+
+	joinerrs(c, got, sizeof(got));
+	is_str(got, want, "%s", show(name));
+	conf_free(c);
+}
+
+static void
+test_inheritance(void)
+{
+	struct conf	*c;
+	struct account	*g, *w, *d;
+	int		 rv;
+	const char	*text =
+	    "# msmtp-style file\n"			/* 1 */
+	    "defaults\n"				/* 2 */
+	    "port 587\n"				/* 3 */
+	    "tls_trust_file system\n"			/* 4 */
+	    "auth on\n"					/* 5 */
+	    "\n"					/* 6 */
+	    "account gmail\n"				/* 7 */
+	    "host smtp.gmail.com\n"			/* 8 */
+	    "user me@gmail.com\n"			/* 9 */
+	    "password \"pass word\"\n"			/* 10 */
+	    "from me@gmail.com\n"			/* 11 */
+	    "\n"					/* 12 */
+	    "defaults\n"				/* 13 */
+	    "port 2525\n"				/* 14 */
+	    "\n"					/* 15 */
+	    "account work : gmail\n"			/* 16 */
+	    "host mail.work.example\n"			/* 17 */
+	    "tls_starttls off\n"			/* 18 */
+	    "\n"					/* 19 */
+	    "account default : gmail\n";		/* 20 */
+
+	if ((c = conf_new()) == NULL)
+		abort();
+	rv = conf_read_buf(c, F, text, strlen(text));
+	is_int(rv, 0, "inheritance: file reads");
+	is_int(c->nerrs, 0, "inheritance: no errors");
+	g = conf_account(c, "gmail");
+	w = conf_account(c, "work");
+	d = conf_account(c, "default");
+	ok(g != NULL && w != NULL && d != NULL, "inheritance: 3 accounts");
+	if (g == NULL || w == NULL || d == NULL) {
+		conf_free(c);
+		return;
+	}
+	ok(c->accounts == g && g->next == w && w->next == d &&
+	    d->next == NULL, "accounts are in file order");
+	is_str(g->host, "smtp.gmail.com", "gmail host");
+	is_int(g->port, 587, "gmail keeps the defaults of its time");
+	is_int(g->auth, AUTHM_ON, "gmail auth from defaults");
+	is_str(g->trust_file, "system", "gmail trust_file");
+	is_str(g->password, "pass word", "quoted password keeps its blank");
+	ok((g->set & (1UL << K_PORT)) == 0, "a value from defaults is not in "
+	    "the set mask");
+	ok((g->set & (1UL << K_HOST)) != 0, "host is in the set mask");
+	is_int(g->origin[K_PORT].line, 3, "origin of port is the defaults "
+	    "line");
+	is_str(g->origin[K_HOST].file, F, "origin file");
+	is_int(g->origin[K_HOST].line, 8, "origin line of host");
+	is_int(g->defined.line, 7, "gmail defined on line 7");
+	is_int(g->tls, 1, "tls on by default");
+	is_int(g->starttls, 1, "starttls on by default");
+
+	is_str(w->host, "mail.work.example", "work: own host");
+	is_int(w->port, 2525, "work: port from the later defaults, not "
+	    "gmail's defaults");
+	ok((w->set & (1UL << K_PORT)) == 0, "work: port not set");
+	is_str(w->user, "me@gmail.com", "work: user from gmail");
+	is_str(w->password, "pass word", "work: password from gmail");
+	is_int(w->origin[K_USER].line, 9, "work: origin of an inherited "
+	    "value is the parent's line");
+	ok((w->set & (1UL << K_USER)) != 0, "work: inherited value is set");
+	is_int(w->starttls, 0, "work: tls_starttls off");
+	is_int(w->origin[K_TLS_STARTTLS].line, 18, "work: starttls origin");
+	is_int(account_port(w), 2525, "work: explicit port wins");
+
+	is_str(d->host, "smtp.gmail.com", "account default : gmail");
+	is_str(d->from, "me@gmail.com", "default: from from gmail");
+	is_int(d->port, 2525, "default: port from the current defaults");
+	is_int(d->defined.line, 20, "default defined on line 20");
+	conf_free(c);
+
+	/* Parents apply in order; the later one wins. */
+	c = parse("account a\nhost a\nuser ua\n"
+	    "account b\nhost b\nfrom fb\n"
+	    "account c : a, b\nport 26\n");
+	d = conf_account(c, "c");
+	is_int(c->nerrs, 0, "two parents: no errors");
+	if (d != NULL) {
+		is_str(d->host, "b", "two parents: the later wins");
+		is_str(d->user, "ua", "two parents: first parent's user");
+		is_str(d->from, "fb", "two parents: second parent's from");
+		is_int(d->port, 26, "two parents: own port");
+	} else
+		ok(0, "two parents: account c exists");
+	conf_free(c);
+}
+
+static void
+test_syntax(void)
+{
+	struct conf	*c;
+	struct account	*a;
+
+	c = parse("account a\r\nhost h.example\r\n  # comment\r\n\r\n"
+	    "\tport\t 26 \t\r\nuser \"a \\\"b\\\" \\\\ c\"\r\n"
+	    "from \"  x  \"\r\npasswordeval \"pass show mail\"\n"
+	    "domain \"\"\n#\n  \t \nuser2x\n");
+	a = conf_account(c, "a");
+	ok(a != NULL, "CRLF file: account a");
+	if (a != NULL) {
+		is_str(a->host, "h.example", "CRLF: no CR in the value");
+		is_int(a->port, 26, "blanks and tabs around the argument");
+		is_str(a->user, "a \"b\" \\ c", "\\\" and \\\\ inside quotes");
+		is_str(a->from, "  x  ", "quotes keep leading and trailing "
+		    "blanks");
+		is_str(a->passwordeval, "pass show mail", "quoted command");
+		ok(a->domain == NULL, "empty quoted argument unsets");
+	}
+	is_int(c->nerrs, 1, "only the unknown directive is an error");
+	if (c->nerrs == 1)
+		is_str(c->errs[0], F ":12: unknown directive; did you mean "
+		    "user?", "a word with a digit is not named");
+	conf_free(c);
+
+	c = parse("account a\nuser \"a\\b\\n\"\npassword p\\\"q\n"
+	    "from x # not a comment\nhost");
+	a = conf_account(c, "a");
+	if (a != NULL) {
+		is_str(a->user, "a\\b\\n", "other backslashes are kept");
+		is_str(a->password, "p\\\"q", "no escapes outside quotes");
+		is_str(a->from, "x # not a comment", "# inside a line is text");
+	} else
+		ok(0, "account a");
+	is_int(c->nerrs, 1, "last line without LF is read");
+	if (c->nerrs == 1)
+		is_str(c->errs[0], F ":5: host needs an argument",
+		    "empty host on the last line");
+	conf_free(c);
+
+	/* account NAME:PARENT without blanks (seen in real files). */
+	c = parse("account local\nhost localhost\naccount default: local\n");
+	a = conf_account(c, "default");
+	ok(a != NULL && a->host != NULL && strcmp(a->host, "localhost") == 0,
+	    "account default: local");
+	conf_free(c);
+}
+
+static void
+test_values(void)
+{
+	struct conf	*c;
+	struct account	*a;
+	char		*home;
+
+	c = parse("account a\nhost h\ntimeout off\nconnect_timeout 30\n"
+	    "auth\ntls\ntls_starttls\nauth_cleartext\n"
+	    "tls_nostarttls\n");
+	a = conf_account(c, "a");
+	is_int(c->nerrs, 0, "values: no errors");
+	if (a != NULL) {
+		is_int(a->timeout, 30, "connect_timeout is timeout");
+		is_int(a->auth, AUTHM_ON, "empty auth means on");
+		is_int(a->tls, 1, "empty tls means on");
+		is_int(a->auth_cleartext, 1, "empty auth_cleartext means on");
+		is_int(a->starttls, 0, "tls_nostarttls is tls_starttls off");
+		ok((a->set & (1UL << K_TLS_STARTTLS)) != 0,
+		    "tls_nostarttls sets tls_starttls");
+	}
+	conf_free(c);
+
+	c = parse("account a\nauth PLAIN\naccount b\nauth login\n"
+	    "account c\nauth on\nauth off\ntimeout 3600\n");
+	if ((a = conf_account(c, "a")) != NULL)
+		is_int(a->auth, AUTHM_PLAIN, "auth PLAIN (any case)");
+	if ((a = conf_account(c, "b")) != NULL)
+		is_int(a->auth, AUTHM_LOGIN, "auth login");
+	if ((a = conf_account(c, "c")) != NULL) {
+		is_int(a->auth, AUTHM_OFF, "the last line wins");
+		is_int(a->timeout, 3600, "timeout 3600");
+	}
+	conf_free(c);
+
+	/* setenv() may move the old value: keep a copy. */
+	home = getenv("HOME") != NULL ? strdup(getenv("HOME")) : NULL;
+	setenv("HOME", "/home/u", 1);
+	c = parse("account a\ntls_trust_file ~/ca.pem\n"
+	    "account b\ntls_trust_file ~\naccount c\ntls_trust_file\n"
+	    "account d\ntls_trust_file /etc/ssl/x.pem\n");
+	if ((a = conf_account(c, "a")) != NULL)
+		is_str(a->trust_file, "/home/u/ca.pem", "~/ expanded");
+	if ((a = conf_account(c, "b")) != NULL)
+		is_str(a->trust_file, "/home/u", "~ expanded");
+	if ((a = conf_account(c, "c")) != NULL)
+		ok(a->trust_file == NULL && (a->set & (1UL <<
+		    K_TLS_TRUST_FILE)), "empty tls_trust_file: system store");
+	if ((a = conf_account(c, "d")) != NULL)
+		is_str(a->trust_file, "/etc/ssl/x.pem", "absolute path kept");
+	conf_free(c);
+	errs_are("account a\ntls_trust_file ~bob/ca.pem\n",
+	    F ":2: tls_trust_file: only ~ and ~/ are expanded, not ~user: "
+	    "write the full path", "~user is refused");
+	unsetenv("HOME");
+	errs_are("account a\ntls_trust_file ~/ca.pem\n",
+	    F ":2: tls_trust_file starts with ~ but HOME is not set",
+	    "~ without HOME");
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	free(home);
+}
+
+static void
+test_errors(void)
+{
+	static const struct {
+		const char	*line;
+		const char	*msg;
+	} t[] = {
+		{ "port 0", "port must be a number from 1 to 65535" },
+		{ "port 65536", "port must be a number from 1 to 65535" },
+		{ "port 25x", "port must be a number from 1 to 65535" },
+		{ "port -1", "port must be a number from 1 to 65535" },
+		{ "port", "port needs an argument" },
+		{ "host", "host needs an argument" },
+		{ "host \"\"", "host needs an argument" },
+		{ "host a b", "host must be one word, without blanks" },
+		{ "domain \"a b\"", "domain must be one word, without blanks" },
+		{ "user \"a\tb\"", "user must not contain control characters" },
+		{ "from a\rb", "from must not contain control characters" },
+		{ "tls maybe", "tls must be on or off" },
+		{ "tls On", "tls must be on or off" },
+		{ "tls_starttls 1", "tls_starttls must be on or off" },
+		{ "auth_cleartext yes", "auth_cleartext must be on or off" },
+		{ "timeout", "timeout needs an argument" },
+		{ "timeout 0", "timeout must be off or a number of seconds "
+		    "from 1 to 3600" },
+		{ "timeout 3601", "timeout must be off or a number of seconds "
+		    "from 1 to 3600" },
+		{ "connect_timeout x", "connect_timeout must be off or a "
+		    "number of seconds from 1 to 3600" },
+		{ "auth foo", "auth must be on, off, plain or login" },
+		{ "auth scram-sha-256", "auth method scram-sha-256 is not "
+		    "supported by this version of bote (use on, plain or "
+		    "login)" },
+		{ "auth CRAM-MD5", "auth method cram-md5 is not supported by "
+		    "this version of bote (use on, plain or login)" },
+		{ "tls_nostarttls on", "tls_nostarttls takes no argument" },
+		{ "defaults now", "defaults takes no argument" },
+		{ "account", "account needs a name" },
+		{ "account  : a", "account needs a name" },
+		{ "account a,b", "account names may not contain ':' or ','" },
+		{ "account b : a:c",
+		    "account names may not contain ':' or ','" },
+		{ "account c : a,,a", "empty name in the list of parent "
+		    "accounts" },
+		{ "account c :", "empty name in the list of parent accounts" },
+		{ "account c : nope", "account c inherits from undefined "
+		    "account nope (a parent must be defined earlier in the "
+		    "same file)" },
+		{ "account c : c", "account c inherits from undefined account "
+		    "c (a parent must be defined earlier in the same file)" },
+		{ "account \"x\ty\"", "account names may not contain control "
+		    "characters" },
+		{ "account a", "account a is already defined on line 1" },
+		{ "user \"abc", "unterminated quoted argument" },
+		{ "user \"abc\" d", "unexpected text after the closing quote" },
+		{ "hots h", "unknown directive hots; did you mean host?" },
+		{ "prot 25", "unknown directive prot; did you mean port?" },
+		{ "passwrd x", "unknown directive passwrd; did you mean "
+		    "password?" },
+		{ "tls_trust x", "unknown directive tls_trust; did you mean "
+		    "tls_trust_file?" },
+		{ "tls-starttls on", "unknown directive; did you mean "
+		    "tls_starttls?" },
+		{ "HOST h", "unknown directive; did you mean host?" },
+		{ "frobnicate", "unknown directive frobnicate" },
+		{ "smtp_server x", "unknown directive smtp_server" },
+		{ "abcdefghijabcdefghijabcdefghijabcdefghijk x",
+		    "unknown directive" },
+		{ "x=y", "unknown directive" },
+		{ "\xc3\xa9t\xc3\xa9", "unknown directive" },
+	};
+	char	text[512], want[512];
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(text, sizeof(text), "account a\n%s\n", t[i].line);
+		snprintf(want, sizeof(want), F ":2: %s", t[i].msg);
+		errs_are(text, want, t[i].line);
+	}
+	{
+		struct conf *c = conf_new();
+
+		conf_read_buf(c, F, "account a\nuser \0x\n", 18);
+		is_int(c->nerrs, 1, "NUL byte: one error");
+		if (c->nerrs == 1)
+			is_str(c->errs[0], F ":2: line contains a NUL byte",
+			    "NUL byte message");
+		conf_free(c);
+	}
+
+	/* All errors at once, each at its line. */
+	errs_are("account a\nport 0\nhost h\ntls maybe\n\nbogus x\n",
+	    F ":2: port must be a number from 1 to 65535\n"
+	    F ":4: tls must be on or off\n"
+	    F ":6: unknown directive bogus", "three errors, three messages");
+
+	/* A bad account line sends its lines nowhere but still checks them. */
+	errs_are("account a\nhost a\naccount a\nport 0\naccount b\nport 1\n",
+	    F ":3: account a is already defined on line 1\n"
+	    F ":4: port must be a number from 1 to 65535",
+	    "lines after a bad account line are checked");
+	{
+		struct conf *c = parse("account a\nhost a\naccount a\n"
+		    "host other\n");
+		struct account *a = conf_account(c, "a");
+
+		ok(a != NULL && strcmp(a->host, "a") == 0 && a->next == NULL,
+		    "a duplicate account does not touch the first");
+		conf_free(c);
+	}
+
+	/* The cap on errors. */
+	{
+		struct conf	*c;
+		char		*big;
+		size_t		 n;
+
+		big = malloc(100 * 8 + 1);
+		big[0] = '\0';
+		for (n = 0; n < 100; n++)
+			strlcat(big, "port 0\n", 100 * 8 + 1);
+		c = parse(big);
+		is_int(c->nerrs, CONF_ERRMAX, "errors kept up to CONF_ERRMAX");
+		is_int(c->more_errs, 1, "more_errs beyond");
+		conf_free(c);
+		free(big);
+	}
+}
+
+static void
+test_unsupported(void)
+{
+	static const char *const refused[] = {
+		"tls_certcheck off", "tls_nocertcheck",
+		"tls_fingerprint AB:CD", "tls_cert_file /c.pem",
+		"tls_key_file /k.pem",
+		"tls_host_override h", "socket /run/s", "proxy_host p",
+		"eval echo host x", "eval",
+		/* Ignoring these would change who gets the mail, or from whom. */
+		"aliases /etc/aliases", "allow_from_override off"
+	};
+	static const char *const accepted[] = {
+		"add_missing_date_header on", "add_missing_from_header on",
+		"aliases", "allow_from_override on",
+		"auto_from off", "dsn_notify off", "dsn_return off",
+		"from_full_name \"A B\"", "keepbcc off", "logfile ~/.msmtp.log",
+		"logfile_time_format %H", "maildomain x", "ntlmdomain x",
+		"protocol smtp", "proxy_port 1080", "remove_bcc_headers on",
+		"set_date_header auto", "set_from_header auto",
+		"set_msgid_header auto", "set_to_header off", "source_ip ::1",
+		"syslog LOG_MAIL", "tls_certcheck on", "tls_certcheck",
+		"tls_crl_file /x", "tls_force_sslv3", "tls_min_dh_prime_bits 9",
+		"tls_priorities NORMAL", "undisclosed_recipients",
+		"tls_fingerprint", "tls_cert_file", "tls_key_file",
+		"tls_host_override", "socket", "proxy_host", "host h",
+		"port 1", "timeout 1", "connect_timeout 1", "tls on",
+		"tls_starttls on", "tls_trust_file system", "auth plain",
+		"user u", "password p", "passwordeval e", "from f",
+		"domain d", "auth_cleartext off", "tls_nostarttls", "defaults",
+		"account b"
+	};
+	char	text[512], want[512], name[64];
+	size_t	i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(text, sizeof(text), "account a\n%s\n", refused[i]);
+		snprintf(name, sizeof(name), "%s", refused[i]);
+		name[strcspn(name, " ")] = '\0';
+		if (strcmp(refused[i], "tls_certcheck off") == 0 ||
+		    strcmp(refused[i], "allow_from_override off") == 0)
+			snprintf(name, sizeof(name), "%s", refused[i]);
+		snprintf(want, sizeof(want), F ":2: directive %s is not "
+		    "supported by this version of bote", name);
+		errs_are(text, want, refused[i]);
+	}
+	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		snprintf(text, sizeof(text), "account a\n%s\n", accepted[i]);
+		errs_are(text, "", accepted[i]);
+	}
+}
+
+static void
+test_secrets_not_echoed(void)
+{
+	static const char *const files[] = {
+		"account a\npassword \"S3cr3tPW\n",
+		"account a\npassword \"S3cr3tPW\" x\n",
+		"account a\npasswrd S3cr3tPW\n",
+		"account a\nS3cr3tPW\n",
+		"account a\n  S3cr3tPW and more\n",
+		"account a,b\npassword S3cr3tPW\nport 0\n",
+		"account a\npassword S3cr3tPW\ntls maybe\nhost \"\"\n",
+		"account a\npassword \"S3cr3tPW\"\n"
+		    "account a\npassword S3cr3tPW\n",
+		"account a\nuser \"S3cr3tPW\001\"\n",
+		"account a\nport S3cr3tPW\ntimeout S3cr3tPW\n"
+		    "auth S3cr3tPW\ntls S3cr3tPW\n",
+		"account a\nhost \"S3cr3tPW x\"\ndomain \"S3cr3tPW x\"\n",
+		"account a\ntls_fingerprint S3cr3tPW\neval S3cr3tPW\n",
+	};
+	struct conf	*c;
+	size_t		 i, j;
+	int		 leaked, nerrs = 0;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		c = parse(files[i]);
+		leaked = 0;
+		for (j = 0; j < c->nerrs; j++)
+			if (strstr(c->errs[j], "S3cr3tPW") != NULL ||
+			    strstr(c->errs[j], "s3cr3tpw") != NULL)
+				leaked = 1;
+		nerrs += c->nerrs > 0;
+		ok(!leaked && c->nerrs > 0, "no value in any message (file "
+		    "%zu)", i);
+		conf_free(c);
+	}
+	is_int(nerrs, sizeof(files) / sizeof(files[0]), "every file had "
+	    "errors");
+}
+
+static void
+test_long_lines(void)
+{
+	struct conf	*c;
+	struct account	*a;
+	char		*buf, *pw;
+	size_t		 n;
+
+	/* A 60000-octet token in a password line. */
+	buf = malloc(70100);
+	pw = malloc(70001);
+	memset(pw, 'k', 60000);
+	pw[60000] = '\0';
+	snprintf(buf, 70100, "account a\npassword %s\nhost h\n", pw);
+	c = parse(buf);
+	a = conf_account(c, "a");
+	is_int(c->nerrs, 0, "60000-octet password line accepted");
+	ok(a != NULL && a->password != NULL && strcmp(a->password, pw) == 0,
+	    "the whole password is kept");
+	ok(a != NULL && a->host != NULL, "the next line is read");
+	conf_free(c);
+
+	/* Exactly CONF_LINEMAX octets, before CRLF: accepted. */
+	n = CONF_LINEMAX - strlen("password ");
+	memset(pw, 'k', n);
+	pw[n] = '\0';
+	snprintf(buf, 70100, "account a\npassword %s\r\nhost h\n", pw);
+	c = parse(buf);
+	a = conf_account(c, "a");
+	is_int(c->nerrs, 0, "a line of CONF_LINEMAX octets is accepted");
+	ok(a != NULL && a->password != NULL && strlen(a->password) == n,
+	    "and kept whole");
+	conf_free(c);
+
+	/* One more octet: refused, and the next line still counts. */
+	memset(pw, 'k', n + 1);
+	pw[n + 1] = '\0';
+	snprintf(buf, 70100, "account a\npassword %s\nport 0\n", pw);
+	errs_are(buf, F ":2: line too long (limit 65536 octets)\n"
+	    F ":3: port must be a number from 1 to 65535",
+	    "CONF_LINEMAX + 1 octets is too long");
+
+	memset(pw, 'k', 70000);
+	pw[70000] = '\0';
+	snprintf(buf, 70100, "account a\npassword %s\nhost h", pw);
+	c = parse(buf);
+	a = conf_account(c, "a");
+	is_int(c->nerrs, 1, "70000-octet line: one error");
+	if (c->nerrs == 1)
+		is_str(c->errs[0], F ":2: line too long (limit 65536 octets)",
+		    "70000-octet line rejected");
+	ok(a != NULL && a->password == NULL, "no truncated password kept");
+	ok(a != NULL && a->host != NULL, "line 3 read after the long line");
+	conf_free(c);
+
+	/* A long last line without LF. */
+	snprintf(buf, 70100, "account a\n%s", pw);
+	errs_are(buf, F ":2: line too long (limit 65536 octets)",
+	    "long last line without LF");
+	free(buf);
+	free(pw);
+}
+
+static void
+test_implicit_default(void)
+{
+	struct conf	*c;
+	struct account	*a;
+
+	c = parse("# msmtp 1.2 file\nhost mail.example\nport 26\n"
+	    "account other\nhost o\n");
+	a = conf_account(c, "default");
+	is_int(c->nerrs, 0, "implicit default: no errors");
+	ok(a != NULL && c->accounts == a, "implicit account default first");
+	if (a != NULL) {
+		is_str(a->host, "mail.example", "implicit default: host");
+		is_int(a->port, 26, "implicit default: port");
+		is_int(a->defined.line, 2, "defined at its first directive");
+	}
+	ok(conf_account(c, "other") != NULL, "then other accounts");
+	conf_free(c);
+
+	c = parse("defaults\nport 26\naccount a\nhost h\n");
+	ok(conf_account(c, "default") == NULL, "no implicit default after "
+	    "defaults");
+	conf_free(c);
+
+	errs_are("host h\naccount default\n", F ":2: account default is "
+	    "already defined on line 1", "implicit default is a real account");
+	c = parse("bogus\nhost h\n");
+	a = conf_account(c, "default");
+	ok(a != NULL && a->host != NULL, "an unknown first line still starts "
+	    "default");
+	conf_free(c);
+}
+
+static void
+test_check(void)
+{
+	struct conf	*c;
+	struct account	*a;
+	char		 got[2048];
+
+	c = parse("account a\nport 25\n\naccount b\nhost h\nauth on\n"
+	    "user u\ntls off\n\naccount c\nhost h\nauth plain\ntls off\n"
+	    "auth_cleartext on\nuser u\n\naccount d\nhost h\nauth login\n"
+	    "account e\nhost h\nauth on\nuser u\n");
+	is_int(c->nerrs, 0, "check corpus parses");
+	a = conf_account(c, "a");
+	is_int(conf_check(c, a), -1, "no host: error");
+	a = conf_account(c, "b");
+	is_int(conf_check(c, a), -1, "auth with tls off: error");
+	a = conf_account(c, "c");
+	is_int(conf_check(c, a), 0, "auth_cleartext on allows it");
+	a = conf_account(c, "d");
+	is_int(conf_check(c, a), -1, "auth without user: error");
+	a = conf_account(c, "e");
+	is_int(conf_check(c, a), 0, "a good account passes");
+	joinerrs(c, got, sizeof(got));
+	is_str(got, F ":1: no host set for account a: add a host line\n"
+	    F ":4: account b sends the password in clear: turn tls on, or set "
+	    "auth_cleartext on\n"
+	    F ":17: account d has auth on but no user: add a user line",
+	    "conf_check messages at the account's line");
+	conf_free(c);
+
+	c = parse("account a\nauth\ntls off\n");
+	is_int(conf_check(c, conf_account(c, "a")), -1, "three problems");
+	is_int(c->nerrs, 3, "reported together");
+	conf_free(c);
+}
+
+static void
+test_port(void)
+{
+	struct account	a;
+
+	memset(&a, 0, sizeof(a));
+	a.tls = 1;
+	a.starttls = 1;
+	is_int(account_port(&a), 25, "tls + starttls: 25");
+	a.starttls = 0;
+	is_int(account_port(&a), 465, "tls without starttls: 465");
+	a.tls = 0;
+	is_int(account_port(&a), 25, "no tls: 25");
+	a.port = 587;
+	is_int(account_port(&a), 587, "explicit port");
+}
+
+static void
+test_files(void)
+{
+	char		 dir[] = "/tmp/bote-conf-XXXXXX";
+	char		 sys[256], usr[256];
+	struct conf	*c;
+	struct account	*a;
+	FILE		*f;
+	int		 rv;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(sys, sizeof(sys), "%s/msmtprc", dir);
+	snprintf(usr, sizeof(usr), "%s/user", dir);
+	f = fopen(sys, "w");
+	fputs("defaults\nport 26\naccount a\nhost sys-a\n"
+	    "account b\nhost sys-b\n", f);
+	fclose(f);
+	f = fopen(usr, "w");
+	fputs("account b\nhost user-b\naccount c\nhost user-c\n", f);
+	fclose(f);
+
+	c = conf_new();
+	is_int(conf_read(c, sys), 0, "system file reads");
+	is_int(conf_read(c, usr), 0, "user file reads");
+	is_int(c->nfiles, 2, "two files recorded");
+	a = c->accounts;
+	ok(a != NULL && strcmp(a->name, "b") == 0 && a->next != NULL &&
+	    strcmp(a->next->name, "c") == 0 && a->next->next != NULL &&
+	    strcmp(a->next->next->name, "a") == 0 &&
+	    a->next->next->next == NULL,
+	    "order: user accounts, then system-only accounts");
+	a = conf_account(c, "b");
+	ok(a != NULL && strcmp(a->host, "user-b") == 0,
+	    "the user file's account replaces the system one");
+	ok(a != NULL && a->port == 0, "no system defaults in a user account");
+	ok(a != NULL && strcmp(a->origin[K_HOST].file, usr) == 0 &&
+	    a->origin[K_HOST].line == 2, "origin points to the user file");
+	a = conf_account(c, "a");
+	ok(a != NULL && a->port == 26 && strcmp(a->defined.file, sys) == 0,
+	    "system-only account kept");
+
+	errno = 0;
+	snprintf(usr, sizeof(usr), "%s/missing", dir);
+	rv = conf_read(c, usr);
+	ok(rv == -1 && errno == ENOENT && c->nerrs == 0,
+	    "missing file: -1, ENOENT, no error message");
+	rv = conf_read(c, dir);
+	ok(rv == -1 && c->nerrs == 1, "a directory: -1 with a message");
+	if (c->nerrs == 1) {
+		snprintf(sys, sizeof(sys), "%s: cannot read: %s", dir,
+		    strerror(EISDIR));
+		is_str(c->errs[0], sys, "directory message");
+	}
+	conf_free(c);
+	conf_free(NULL);
+	ok(1, "conf_free(NULL) is a no-op");
+
+	snprintf(sys, sizeof(sys), "%s/msmtprc", dir);
+	snprintf(usr, sizeof(usr), "%s/user", dir);
+	unlink(sys);
+	unlink(usr);
+	rmdir(dir);
+}
+
+static void
+test_secret_eval(void)
+{
+	char	 why[256];
+	char	*s;
+	int64_t	 t0;
+
+	s = secret_eval("printf 'pw\\nrest'", 5, why, sizeof(why));
+	is_str(s, "pw", "the first line of the output");
+	secret_free(s);
+	s = secret_eval("printf 'p w\\r\\n'", 5, why, sizeof(why));
+	is_str(s, "p w", "CRLF line ending removed");
+	secret_free(s);
+	s = secret_eval("printf lastline", 5, why, sizeof(why));
+	is_str(s, "lastline", "a line without LF");
+	secret_free(s);
+	fflush(stdout);
+	s = secret_eval("echo '# stderr of a passwordeval command' >&2; "
+	    "echo pw", 5, why, sizeof(why));
+	is_str(s, "pw", "stderr passes through");
+	secret_free(s);
+	s = secret_eval("read x; echo \"in=$x\"", 5, why, sizeof(why));
+	is_str(s, "in=", "stdin is /dev/null");
+	secret_free(s);
+
+	s = secret_eval("echo pw; exit 3", 5, why, sizeof(why));
+	ok(s == NULL, "exit 3: NULL");
+	is_str(why, "passwordeval command exited with status 3",
+	    "exit status message");
+	secret_free(s);
+	s = secret_eval("true", 5, why, sizeof(why));
+	ok(s == NULL, "no output: NULL");
+	is_str(why, "passwordeval command printed nothing", "no output "
+	    "message");
+	s = secret_eval("echo; echo pw", 5, why, sizeof(why));
+	ok(s == NULL, "empty first line: NULL");
+	is_str(why, "passwordeval command printed an empty first line",
+	    "empty first line message");
+	s = secret_eval("kill -9 $$", 5, why, sizeof(why));
+	ok(s == NULL, "killed: NULL");
+	is_str(why, "passwordeval command was killed by signal 9",
+	    "signal message");
+	s = secret_eval("printf 'a\\000b\\n'", 5, why, sizeof(why));
+	ok(s == NULL, "NUL in the line: NULL");
+	is_str(why, "passwordeval command printed a NUL byte", "NUL message");
+	s = secret_eval("head -c 70000 /dev/zero | tr '\\000' a", 5, why,
+	    sizeof(why));
+	ok(s == NULL, "too much output: NULL");
+	is_str(why, "passwordeval command printed more than 65536 octets",
+	    "cap message");
+	s = secret_eval("", 5, why, sizeof(why));
+	ok(s == NULL, "empty command: NULL");
+
+	t0 = now_ms();
+	s = secret_eval("sleep 10", 1, why, sizeof(why));
+	ok(s == NULL, "sleep 10 with timeout 1: NULL");
+	ok(now_ms() - t0 < 3000, "and quickly (%lld ms)",
+	    (long long)(now_ms() - t0));
+	is_str(why, "passwordeval command did not finish within 1 second",
+	    "timeout message");
+	t0 = now_ms();
+	s = secret_eval("echo pw; exec >&-; sleep 10", 1, why, sizeof(why));
+	ok(s == NULL && now_ms() - t0 < 3000, "still running after closing "
+	    "stdout: timeout");
+	t0 = now_ms();
+	s = secret_eval("sh -c 'sleep 10' & sleep 10", 1, why, sizeof(why));
+	ok(s == NULL && now_ms() - t0 < 3000, "the process group is killed");
+
+	/* The pipe's read end must not be open in the command. */
+	s = secret_eval("me=$(readlink /proc/$$/fd/1); n=0; "
+	    "for f in /proc/$$/fd/*; do "
+	    "[ \"$(readlink $f)\" = \"$me\" ] && n=$((n+1)); done; echo n=$n",
+	    5, why, sizeof(why));
+	is_str(s, "n=1", "only stdout refers to the pipe");
+	secret_free(s);
+}
+
+int
+main(void)
+{
+	test_inheritance();
+	test_syntax();
+	test_values();
+	test_errors();
+	test_unsupported();
+	test_secrets_not_echoed();
+	test_long_lines();
+	test_implicit_default();
+	test_check();
+	test_port();
+	test_files();
+	test_secret_eval();
+	return done_testing();
+}
