@@ -80,6 +80,26 @@ tap_diag_mem(const char *what, const void *p, size_t n)
 		is_mem(gs_, strlen(gs_), ws_, strlen(ws_), __VA_ARGS__);\
 } while (0)
 
+/* A string for a test description, control bytes escaped as \xHH. */
+static const char *show(const char *) __attribute__((unused));
+
+static const char *
+show(const char *s)
+{
+	static char	buf[512];
+	size_t		o = 0;
+
+	for (; *s != '\0' && o + 5 < sizeof(buf); s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+			    "\\x%02x", (unsigned char)*s);
+		else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 static int
 done_testing(void)
 {

@@ -39,24 +39,6 @@ joinlist(const struct addrlist *l, char *buf, size_t sz)
 	}
 }
 
-/* The input for a TAP description, control bytes escaped. */
-static const char *
-show(const char *s)
-{
-	static char	buf[512];
-	size_t		o = 0;
-
-	for (; *s != '\0' && o + 5 < sizeof(buf); s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
-			    "\\x%02x", (unsigned char)*s);
-		else
-			buf[o++] = *s;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static void
 test_parse(void)
 {

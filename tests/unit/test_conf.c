@@ -62,24 +62,6 @@ joinerrs(const struct conf *c, char *buf, size_t sz)
 	}
 }
 
-/* A TAP description, control bytes escaped. */
-static const char *
-show(const char *s)
-{
-	static char	buf[512];
-	size_t		o = 0;
-
-	for (; *s != '\0' && o + 5 < sizeof(buf); s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
-			    "\\x%02x", (unsigned char)*s);
-		else
-			buf[o++] = *s;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* The errors a buffer gives, one per line, exactly. */
 static void
 errs_are(const char *text, const char *want, const char *name)
