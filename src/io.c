@@ -7,6 +7,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -33,6 +36,7 @@ static int	wait_fd(struct io *, short, int64_t);
 static ssize_t	raw_read(struct io *, void *, size_t, short *);
 static ssize_t	raw_write(struct io *, const void *, size_t, short *);
 static int	fill(struct io *, int64_t);
+static void	quickack(struct io *);
 
 struct io *
 io_new(int fd)
@@ -188,9 +192,30 @@ fill(struct io *io, int64_t deadline)
 		}
 		if (errno != EAGAIN)
 			return -1;
+		quickack(io);
 		if (wait_fd(io, want, deadline) == -1)
 			return -1;
 	}
+}
+
+/*
+ * About to wait for the server: acknowledge what it sends at once. A
+ * server that writes two small segments in a row with Nagle on (OpenSSL
+ * sending its TLS 1.3 session tickets, then the EHLO reply) otherwise
+ * waits for our delayed ACK, 40 ms on Linux, before the reply leaves.
+ * Linux clears the flag by itself, hence before every wait.
+ */
+static void
+quickack(struct io *io)
+{
+#ifdef TCP_QUICKACK
+	int	one = 1;
+
+	(void)setsockopt(io->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
+	    sizeof(one));
+#else
+	(void)io;
+#endif
 }
 
 int
