@@ -807,3 +807,64 @@ end_of_data() {
 	run_bote
 	assert_failure 78
 }
+
+# --- deadlines in the TLS handshake, signals, descriptors -------------------
+
+@test "STARTTLS 220, then no handshake: 75 once the deadline passes" {
+	{ greet; ehlo_plain; s 'expect STARTTLS' 'send 220 2.0.0 go ahead' 'hang'; } >"$S"
+	CONF_EXTRA=("timeout 1")
+	start_with_script
+	run_bote
+	assert_failure 75
+	assert_output --partial "TLS handshake timed out"
+	refute_sent '^(AUTH|MAIL|RCPT)'
+}
+
+@test "implicit TLS, server silent: 75 once the handshake deadline passes" {
+	s 'hang' >"$S"
+	CONF_EXTRA=("timeout 1" "tls_starttls off")
+	start_with_script
+	run_bote
+	assert_failure 75
+	assert_output --partial "TLS handshake timed out"
+}
+
+@test "SIGTERM while waiting for the DATA reply: 75, no body, no end-of-data" {
+	{
+		greet
+		s 'expect EHLO' 'send 250-mx.test\r\n250 8BITMIME'
+		mail_ok
+		rcpt_ok
+		s 'expect DATA' 'sleep 15' 'send 354 go ahead' 'expect-data' \
+		  'send 250 2.0.0 Ok'
+	} >"$S"
+	CONF_EXTRA=("tls off" "auth off" "timeout 60")
+	start_with_script
+	"$BOTE" -C "$CONF" -i rcpt@example.net <"$MSG" \
+	    2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$! i
+	for i in $(seq 1 100); do
+		grep -q '^DATA' "$SCRIPT_RECORD" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	local st=0
+	wait "$pid" || st=$?
+	assert_equal "$st" 75
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output --partial "interrupted by a signal"
+	script_stop
+	refute_sent 'BODY-MARKER'
+	refute_sent '^\.$'
+}
+
+@test "with stdout and stderr closed, -v never writes into the connection" {
+	s 'send 220 mx.test ESMTP' 'auto' >"$S"
+	CONF_EXTRA=("tls off" "auth off")
+	start_with_script
+	run bash -c '"$1" -C "$2" -v -i rcpt@example.net <"$3" >&- 2>&-' _ \
+	    "$BOTE" "$CONF" "$MSG"
+	assert_success
+	refute_sent 'bote:|-->|<--'
+	assert_sent 'BODY-MARKER'
+}
