@@ -27,11 +27,16 @@ static int	o_option(struct args *, const char *);
 int
 args_parse(int argc, char **argv, struct args *a)
 {
-	const char	*arg, *val;
+	const char	*arg, *val, *name;
 	int		 i, nops = 0;
 	size_t		 j;
 
 	memset(a, 0, sizeof(*a));
+	name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	if (strcmp(name, "mailq") == 0)
+		a->mode = MODE_QUEUE_LIST;
+	else if (strcmp(name, "newaliases") == 0)
+		a->mode = MODE_ALIASES;
 	/* Operands are moved to the front of argv, in order. */
 	a->rcpts = argv;
 	for (i = 1; i < argc; i++) {
@@ -58,6 +63,12 @@ args_parse(int argc, char **argv, struct args *a)
 			continue;
 		}
 		for (j = 1; arg[j] != '\0'; j++) {
+			/* -q, -q1h, -qRdomain: the value is glued or absent. */
+			if (arg[j] == 'q') {
+				if (one_flag(a, 'q', arg + j + 1) == -1)
+					return -1;
+				break;
+			}
 			if (strchr(valued, arg[j]) == NULL) {
 				if (one_flag(a, arg[j], NULL) == -1)
 					return -1;
@@ -111,18 +122,29 @@ one_flag(struct args *a, char c, const char *val)
 	case 'o':
 		return o_option(a, val);
 	case 'b':
-		if (strcmp(val, "m") == 0) {
+		if (strcmp(val, "m") == 0)
 			a->mode = MODE_SEND;
-			return 0;
+		else if (strcmp(val, "p") == 0)
+			a->mode = MODE_QUEUE_LIST;
+		else if (strcmp(val, "i") == 0)
+			a->mode = MODE_ALIASES;
+		else if (strcmp(val, "v") == 0)
+			a->mode = MODE_VERIFY;
+		else if (strcmp(val, "s") == 0)
+			a->mode = MODE_SMTP;
+		else {
+			(void)xsnprintf(a->why, sizeof(a->why), "-b%.16s is "
+			    "not supported: bote submits mail (-bm), lists "
+			    "(-bp) or runs the queue (-q), checks aliases "
+			    "(-bi) or recipients (-bv), and speaks SMTP on "
+			    "standard input (-bs); it is no daemon", val);
+			return -1;
 		}
-		(void)xsnprintf(a->why, sizeof(a->why), "-b%.16s is not "
-		    "supported by this version of bote; only -bm (send) is",
-		    val);
-		return -1;
+		return 0;
 	case 'q':
-		(void)xsnprintf(a->why, sizeof(a->why), "-q (queue run) is "
-		    "not supported: this version of bote has no queue");
-		return -1;
+		a->mode = MODE_QUEUE_RUN;
+		a->queue_arg = val;
+		return 0;
 	case 'N':
 	case 'R':
 	case 'V':

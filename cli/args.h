@@ -7,7 +7,12 @@
 enum mode {
 	MODE_SEND = 0,	/* -bm, the default */
 	MODE_HELP,
-	MODE_VERSION
+	MODE_VERSION,
+	MODE_QUEUE_LIST,	/* -bp, or invoked as mailq */
+	MODE_QUEUE_RUN,		/* -q[...] */
+	MODE_ALIASES,		/* -bi, or invoked as newaliases */
+	MODE_VERIFY,		/* -bv */
+	MODE_SMTP		/* -bs */
 };
 
 struct args {
@@ -19,12 +24,16 @@ struct args {
 	int		  read_rcpts;	/* -t */
 	int		  ignore_dots;	/* -i, -oi */
 	int		  verbose;	/* -v */
+	const char	 *queue_arg;	/* what followed -q ("" for -q) */
 	char		**rcpts;	/* the operands */
 	size_t		  nrcpts;
 	char		  why[256];	/* the usage error */
 };
 
-/* Returns 0, or -1 with a.why describing the usage error. */
+/*
+ * Returns 0, or -1 with a.why describing the usage error. The name bote
+ * was invoked as chooses the mode first: mailq is -bp, newaliases -bi.
+ */
 int	args_parse(int argc, char **argv, struct args *a);
 
 /* The synopsis, as bote.1 SYNOPSIS shows it. */

@@ -23,6 +23,7 @@
 #include "args.h"
 #include "conf.h"
 #include "exitmap.h"
+#include "modes.h"
 #include "msg.h"
 #include "report.h"
 #include "rfc5322.h"
@@ -94,6 +95,10 @@ main(int argc, char **argv)
 		(void)printf("%s\n", PACKAGE_STRING);
 		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 	}
+	if (args.mode == MODE_QUEUE_LIST)
+		return mode_queue_list(&args);
+	if (args.mode == MODE_QUEUE_RUN)
+		return mode_queue_run(&args);
 
 	if ((conf = conf_new()) == NULL) {
 		fail(&o, OUT_OSERR, "out of memory");
@@ -116,6 +121,26 @@ main(int argc, char **argv)
 			say("%s", conf->errs[i]);
 		o.kind = OUT_CONFIG;
 		goto done;
+	}
+	/*
+	 * Until aliases and allow_from_override are implemented (issue 3),
+	 * refuse them: ignoring them would change who gets the mail, or
+	 * whom it is from.
+	 */
+	if (acct->aliases != NULL || !acct->allow_from_override) {
+		fail(&o, OUT_CONFIG, "account %s: %s is not supported by this "
+		    "version of bote", acct->name, acct->aliases != NULL ?
+		    "aliases" : "allow_from_override off");
+		goto done;
+	}
+	if (args.mode != MODE_SEND) {
+		struct mode_ctx	 m = { &args, conf, acct };
+		int		 st;
+
+		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
+		    args.mode == MODE_VERIFY ? mode_verify(&m) : mode_smtp(&m);
+		conf_free(conf);
+		return st;
 	}
 
 	/* The whole message is on disk before any connection is made. */

@@ -46,6 +46,21 @@ static const struct field {
 				  F_INT },
 	[K_AUTH_CLEARTEXT] =	{ offsetof(struct account, auth_cleartext),
 				  F_INT },
+	[K_FROM_FULL_NAME] =	{ offsetof(struct account, from_full_name),
+				  F_STR },
+	[K_ALLOW_FROM_OVERRIDE] = { offsetof(struct account,
+				  allow_from_override), F_INT },
+	[K_ALIASES] =		{ offsetof(struct account, aliases), F_STR },
+	[K_SET_FROM_HEADER] =	{ offsetof(struct account, set_from_header),
+				  F_INT },
+	[K_SET_DATE_HEADER] =	{ offsetof(struct account, set_date_header),
+				  F_INT },
+	[K_SET_MSGID_HEADER] =	{ offsetof(struct account, set_msgid_header),
+				  F_INT },
+	[K_SET_TO_HEADER] =	{ offsetof(struct account, set_to_header),
+				  F_INT },
+	[K_REMOVE_BCC_HEADERS] = { offsetof(struct account,
+				  remove_bcc_headers), F_INT },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
@@ -78,6 +93,12 @@ account_init(struct account *a)
 	a->tls = 1;
 	a->starttls = 1;
 	a->auth = AUTHM_OFF;
+	a->allow_from_override = 1;
+	a->set_from_header = FROMH_AUTO;
+	a->set_date_header = HDR_AUTO;
+	a->set_msgid_header = HDR_AUTO;
+	a->set_to_header = TOH_OFF;
+	a->remove_bcc_headers = 1;
 }
 
 void

@@ -24,6 +24,7 @@
 
 #include "account.h"
 #include "conf.h"
+#include "conf_kw.h"
 #include "util.h"
 
 #define CONF_FILEMAX	(16 * 1024 * 1024)	/* octets in one file */
@@ -31,110 +32,9 @@
 #define CONF_ACCTMAX	1000	/* accounts in one file */
 #define CONF_NAMEMAX	128	/* octets in an account name */
 #define CONF_PARENTMAX	32	/* parents of one account */
-#define CONF_WORDMAX	40	/* longest directive name worth naming */
-#define CONF_SUGGESTMAX	64	/* longest word checked for a typo */
 #define CONF_TIMEOUTMAX	3600	/* seconds */
 
-/* How a directive's argument is read. */
-enum vtype {
-	V_NONE,		/* no argument */
-	V_ACCOUNT,	/* NAME [: PARENT[,PARENT...]] */
-	V_STR,		/* text; empty unsets */
-	V_WORD,		/* text without blanks; empty is an error */
-	V_WORDOPT,	/* text without blanks; empty unsets */
-	V_SECRET,	/* any text, kept secret; empty unsets */
-	V_PATH,		/* a file name or "system", ~ expanded */
-	V_BOOL,		/* on or off; empty means on, as in msmtp */
-	V_PORT,
-	V_TIMEOUT,
-	V_AUTH,
-	V_ANY		/* anything: the directive is ignored */
-};
 
-/*
- * msmtp directives that bote does not implement yet. Ignoring most is
- * harmless; ignoring these would weaken security or change where mail
- * goes, so they are refused instead.
- */
-enum refuse {
-	RF_NO,
-	RF_ALWAYS,
-	RF_NONEMPTY,	/* an empty argument unsets, which is harmless */
-	RF_OFF		/* only "off" is refused */
-};
-
-/* Keys of directives that set nothing in enum conf_key. */
-enum {
-	KW_DEFAULTS = K__COUNT,
-	KW_ACCOUNT,
-	KW_NOSTARTTLS,	/* msmtp 1.2's spelling of "tls_starttls off" */
-	KW_IGNORED
-};
-
-struct keyword {
-	const char	*name;
-	int		 key;
-	enum vtype	 type;
-	enum refuse	 refuse;
-};
-
-/* Sorted by strcmp(3) for bsearch(3). */
-static const struct keyword keywords[] = {
-	{ "account", KW_ACCOUNT, V_ACCOUNT, RF_NO },
-	{ "add_missing_date_header", KW_IGNORED, V_ANY, RF_NO },
-	{ "add_missing_from_header", KW_IGNORED, V_ANY, RF_NO },
-	{ "aliases", KW_IGNORED, V_ANY, RF_NONEMPTY },
-	{ "allow_from_override", KW_IGNORED, V_BOOL, RF_OFF },
-	{ "auth", K_AUTH, V_AUTH, RF_NO },
-	{ "auth_cleartext", K_AUTH_CLEARTEXT, V_BOOL, RF_NO },
-	{ "auto_from", KW_IGNORED, V_ANY, RF_NO },
-	{ "connect_timeout", K_TIMEOUT, V_TIMEOUT, RF_NO },
-	{ "defaults", KW_DEFAULTS, V_NONE, RF_NO },
-	{ "domain", K_DOMAIN, V_WORDOPT, RF_NO },
-	{ "dsn_notify", KW_IGNORED, V_ANY, RF_NO },
-	{ "dsn_return", KW_IGNORED, V_ANY, RF_NO },
-	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS },
-	{ "from", K_FROM, V_STR, RF_NO },
-	{ "from_full_name", KW_IGNORED, V_ANY, RF_NO },
-	{ "host", K_HOST, V_WORD, RF_NO },
-	{ "keepbcc", KW_IGNORED, V_ANY, RF_NO },
-	{ "logfile", KW_IGNORED, V_ANY, RF_NO },
-	{ "logfile_time_format", KW_IGNORED, V_ANY, RF_NO },
-	{ "maildomain", KW_IGNORED, V_ANY, RF_NO },
-	{ "ntlmdomain", KW_IGNORED, V_ANY, RF_NO },
-	{ "password", K_PASSWORD, V_SECRET, RF_NO },
-	{ "passwordeval", K_PASSWORDEVAL, V_SECRET, RF_NO },
-	{ "port", K_PORT, V_PORT, RF_NO },
-	{ "protocol", KW_IGNORED, V_ANY, RF_NO },
-	{ "proxy_host", KW_IGNORED, V_ANY, RF_NONEMPTY },
-	{ "proxy_port", KW_IGNORED, V_ANY, RF_NO },
-	{ "remove_bcc_headers", KW_IGNORED, V_ANY, RF_NO },
-	{ "set_date_header", KW_IGNORED, V_ANY, RF_NO },
-	{ "set_from_header", KW_IGNORED, V_ANY, RF_NO },
-	{ "set_msgid_header", KW_IGNORED, V_ANY, RF_NO },
-	{ "set_to_header", KW_IGNORED, V_ANY, RF_NO },
-	{ "socket", KW_IGNORED, V_ANY, RF_NONEMPTY },
-	{ "source_ip", KW_IGNORED, V_ANY, RF_NO },
-	{ "syslog", KW_IGNORED, V_ANY, RF_NO },
-	{ "timeout", K_TIMEOUT, V_TIMEOUT, RF_NO },
-	{ "tls", K_TLS, V_BOOL, RF_NO },
-	{ "tls_cert_file", KW_IGNORED, V_ANY, RF_NONEMPTY },
-	{ "tls_certcheck", KW_IGNORED, V_BOOL, RF_OFF },
-	{ "tls_crl_file", KW_IGNORED, V_ANY, RF_NO },
-	{ "tls_fingerprint", KW_IGNORED, V_ANY, RF_NONEMPTY },
-	{ "tls_force_sslv3", KW_IGNORED, V_ANY, RF_NO },
-	{ "tls_host_override", KW_IGNORED, V_ANY, RF_NONEMPTY },
-	{ "tls_key_file", KW_IGNORED, V_ANY, RF_NONEMPTY },
-	{ "tls_min_dh_prime_bits", KW_IGNORED, V_ANY, RF_NO },
-	{ "tls_nocertcheck", KW_IGNORED, V_ANY, RF_ALWAYS },
-	{ "tls_nostarttls", KW_NOSTARTTLS, V_NONE, RF_NO },
-	{ "tls_priorities", KW_IGNORED, V_ANY, RF_NO },
-	{ "tls_starttls", K_TLS_STARTTLS, V_BOOL, RF_NO },
-	{ "tls_trust_file", K_TLS_TRUST_FILE, V_PATH, RF_NO },
-	{ "undisclosed_recipients", KW_IGNORED, V_ANY, RF_NO },
-	{ "user", K_USER, V_STR, RF_NO },
-};
-#define NKEYWORDS	(sizeof(keywords) / sizeof(keywords[0]))
 
 /* Authentication methods msmtp knows and bote does not offer yet. */
 static const char *const msmtp_methods[] = {
@@ -167,10 +67,6 @@ struct value {
 	int	 i;
 };
 
-static int	 kwcmp(const void *, const void *);
-static const struct keyword *kw_find(const char *, size_t);
-static int	 edit_distance(const char *, size_t, const char *);
-static const char *suggest(const char *, size_t);
 static void	 conf_errv(struct conf *, const char *, int, const char *,
 		    va_list) __attribute__((format(printf, 4, 0)));
 static void	 perr(struct parse *, const char *, ...)
@@ -182,6 +78,8 @@ static struct account *acct_start(struct parse *, const char *, size_t);
 static void	 do_account(struct parse *, char *, size_t);
 static int	 expand_path(struct parse *, const struct keyword *,
 		    const char *, char **);
+static int	 get_choice(struct parse *, const struct keyword *,
+		    const char *, size_t, struct value *);
 static int	 get_value(struct parse *, const struct keyword *, char *,
 		    size_t, struct value *);
 static int	 unquote(struct parse *, char *, size_t *);
@@ -198,106 +96,6 @@ is_blank(int ch)
 	return ch == ' ' || ch == '\t';
 }
 
-static int
-kwcmp(const void *key, const void *elem)
-{
-	const struct keyword *kw = elem;
-
-	return strcmp(key, kw->name);
-}
-
-static const struct keyword *
-kw_find(const char *word, size_t len)
-{
-	char	name[CONF_WORDMAX + 1];
-
-	if (len > CONF_WORDMAX)
-		return NULL;
-	memcpy(name, word, len);
-	name[len] = '\0';
-	return bsearch(name, keywords, NKEYWORDS, sizeof(keywords[0]),
-	    kwcmp);
-}
-
-/*
- * Optimal string alignment distance (Levenshtein plus transposition of
- * neighbours), which covers the usual typing slips.
- */
-static int
-edit_distance(const char *a, size_t la, const char *b)
-{
-	int	 d[CONF_SUGGESTMAX + 1][CONF_SUGGESTMAX + 1];
-	size_t	 lb, i, j;
-	int	 v, cost;
-
-	lb = strlen(b);
-	if (la > CONF_SUGGESTMAX || lb > CONF_SUGGESTMAX)
-		return INT_MAX;
-	for (i = 0; i <= la; i++)
-		d[i][0] = (int)i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = (int)j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			cost = a[i - 1] != b[j - 1];
-			v = d[i - 1][j - 1] + cost;
-			if (d[i - 1][j] + 1 < v)
-				v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
-
-/*
- * The directive an unknown word was probably meant to be, or NULL. The
- * word is compared in lower case with '-' read as '_' (the command-line
- * spelling), first by edit distance, then as the start of a name.
- */
-static const char *
-suggest(const char *word, size_t len)
-{
-	char		 w[CONF_SUGGESTMAX + 1];
-	const char	*best = NULL;
-	size_t		 i, nl, bestlen = 0;
-	int		 d, bestd = INT_MAX, limit;
-
-	if (len == 0 || len > CONF_SUGGESTMAX)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		w[i] = word[i];
-		if (w[i] >= 'A' && w[i] <= 'Z')
-			w[i] = (char)(w[i] - 'A' + 'a');
-		else if (w[i] == '-')
-			w[i] = '_';
-	}
-	w[len] = '\0';
-	limit = len >= 4 ? 2 : 1;
-	for (i = 0; i < NKEYWORDS; i++) {
-		d = edit_distance(w, len, keywords[i].name);
-		if (d <= limit && d < bestd) {
-			bestd = d;
-			best = keywords[i].name;
-		}
-	}
-	if (best != NULL || len < 4)
-		return best;
-	/* "tls_trust" for tls_trust_file: the shortest completion. */
-	for (i = 0; i < NKEYWORDS; i++) {
-		nl = strlen(keywords[i].name);
-		if (nl > len && strncmp(w, keywords[i].name, len) == 0 &&
-		    (best == NULL || nl < bestlen)) {
-			best = keywords[i].name;
-			bestlen = nl;
-		}
-	}
-	return best;
-}
 
 /*
  * Append "file:line: message" (or "file: message" for line 0, or only
@@ -648,8 +446,60 @@ get_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
 			return -1;
 		}
 		return 0;
+	case V_CHOICE:
+		return get_choice(p, kw, arg, len, v);
 	}
 	return 0;
+}
+
+/*
+ * The index of arg among kw->choices ("a|b|c"). An empty argument means
+ * "on" when that is one of them (as for booleans), else the first.
+ */
+static int
+get_choice(struct parse *p, const struct keyword *kw, const char *arg,
+    size_t len, struct value *v)
+{
+	const char	*c = kw->choices, *bar;
+	char		 list[128];
+	size_t		 n, k, on = 0;
+	int		 i, have_on = 0;
+
+	for (i = 0; c != NULL && *c != '\0'; i++) {
+		bar = strchr(c, '|');
+		n = bar ? (size_t)(bar - c) : strlen(c);
+		if (n == 2 && strncmp(c, "on", 2) == 0) {
+			have_on = 1;
+			on = (size_t)i;
+		}
+		if (len > 0 && n == len && strncmp(c, arg, n) == 0) {
+			v->i = i;
+			return 0;
+		}
+		c = bar ? bar + 1 : c + n;
+	}
+	if (len == 0) {
+		v->i = have_on ? (int)on : 0;
+		return 0;
+	}
+	/* "a|b|c" reads "a, b or c". */
+	for (k = 0, c = kw->choices; *c != '\0' && k + 4 < sizeof(list);
+	    c++) {
+		if (*c != '|') {
+			list[k++] = *c;
+			continue;
+		}
+		if (strchr(c + 1, '|') != NULL)
+			list[k++] = ',';
+		else {
+			memcpy(list + k, " or", 3);
+			k += 3;
+		}
+		list[k++] = ' ';
+	}
+	list[k] = '\0';
+	perr(p, "%s must be %s", kw->name, list);
+	return -1;
 }
 
 /*
@@ -734,7 +584,7 @@ parse_line(struct parse *p, char *s, size_t len)
 				break;
 		/* Named only when it looks like one: [a-z_]{1,40}. */
 		named = i == wl && wl <= CONF_WORDMAX;
-		hint = suggest(word, wl);
+		hint = kw_suggest(word, wl);
 		perr(p, "unknown directive%s%s%s%s%s", named ? " " : "",
 		    named ? word : "", hint ? "; did you mean " : "",
 		    hint ? hint : "", hint ? "?" : "");

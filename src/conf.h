@@ -28,6 +28,14 @@ enum conf_key {
 	K_DOMAIN,
 	K_TIMEOUT,
 	K_AUTH_CLEARTEXT,	/* bote's: allow AUTH without TLS */
+	K_FROM_FULL_NAME,
+	K_ALLOW_FROM_OVERRIDE,
+	K_ALIASES,
+	K_SET_FROM_HEADER,
+	K_SET_DATE_HEADER,
+	K_SET_MSGID_HEADER,
+	K_SET_TO_HEADER,
+	K_REMOVE_BCC_HEADERS,
 	K__COUNT
 };
 
@@ -36,6 +44,25 @@ enum auth_mode {
 	AUTHM_ON,		/* choose the strongest offered after TLS */
 	AUTHM_PLAIN,
 	AUTHM_LOGIN
+};
+
+/*
+ * Header policies, msmtp's words in this order (the configuration stores
+ * the index of the word).
+ */
+enum from_header {		/* set_from_header auto|on|off */
+	FROMH_AUTO = 0,		/* add From when missing */
+	FROMH_ON,		/* always replace From */
+	FROMH_OFF
+};
+enum auto_off {			/* set_date_header, set_msgid_header */
+	HDR_AUTO = 0,		/* add when missing */
+	HDR_OFF
+};
+enum to_header {		/* set_to_header off|on|undisclosed_recipients */
+	TOH_OFF = 0,
+	TOH_ON,
+	TOH_UNDISCLOSED
 };
 
 /* Where a value came from, for messages and --pretend. */
@@ -59,6 +86,14 @@ struct account {
 	char		*domain;	/* EHLO argument; NULL: "localhost" */
 	int		 timeout;	/* seconds; 0: RFC 5321 4.5.3.2 values */
 	int		 auth_cleartext;
+	char		*from_full_name;
+	int		 allow_from_override;	/* default on */
+	char		*aliases;		/* path, or NULL */
+	int		 set_from_header;	/* enum from_header */
+	int		 set_date_header;	/* enum auto_off */
+	int		 set_msgid_header;	/* enum auto_off */
+	int		 set_to_header;		/* enum to_header */
+	int		 remove_bcc_headers;	/* default on */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows

@@ -45,14 +45,37 @@ setup() {
 	assert_output --partial "--frobnicate"
 }
 
-@test "modes bote does not have are refused with 64, never a plain send" {
-	for m in -bd -bD -bt -bh -bH -bs -bp -bv -bi; do
+@test "daemon and test modes are refused with 64, never a plain send" {
+	for m in -bd -bD -bt -bh -bH -bx; do
 		run "$BOTE" -C "$CONF" "$m" rcpt@example.org </dev/null
 		assert_equal "$status" 64
-		assert_output --partial "not supported"
+		assert_output --partial "is not supported"
 	done
-	run "$BOTE" -C "$CONF" -q </dev/null
-	assert_equal "$status" 64
+}
+
+@test "-bp and mailq say the queue is empty (bote keeps none)" {
+	run "$BOTE" -bp
+	assert_success
+	assert_output "Mail queue is empty"
+	ln -s "$BOTE" "$BATS_TEST_TMPDIR/mailq"
+	run "$BATS_TEST_TMPDIR/mailq"
+	assert_success
+	assert_output "Mail queue is empty"
+}
+
+@test "-q and -q1h say there is no queue to run, exit 0" {
+	run "$BOTE" -q
+	assert_success
+	assert_output --partial "no queue to run"
+	run "$BOTE" -q1h
+	assert_success
+}
+
+@test "aliases and allow_from_override off are refused until implemented" {
+	echo "aliases /etc/aliases" >>"$CONF"
+	run "$BOTE" -C "$CONF" rcpt@example.org <<<"x"
+	assert_equal "$status" 78
+	assert_output --partial "aliases is not supported"
 }
 
 @test "a flag missing its value is a usage error (64)" {

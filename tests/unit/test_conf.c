@@ -25,6 +25,7 @@ static struct conf *parse(const char *);
 static void	 joinerrs(const struct conf *, char *, size_t);
 static void	 errs_are(const char *, const char *, const char *);
 static const char *show(const char *);
+static void	 test_choices(void);
 static void	 test_inheritance(void);
 static void	 test_syntax(void);
 static void	 test_values(void);
@@ -418,13 +419,11 @@ test_unsupported(void)
 		"tls_fingerprint AB:CD", "tls_cert_file /c.pem",
 		"tls_key_file /k.pem",
 		"tls_host_override h", "socket /run/s", "proxy_host p",
-		"eval echo host x", "eval",
-		/* Ignoring these would change who gets the mail, or from whom. */
-		"aliases /etc/aliases", "allow_from_override off"
+		"eval echo host x", "eval"
 	};
 	static const char *const accepted[] = {
 		"add_missing_date_header on", "add_missing_from_header on",
-		"aliases", "allow_from_override on",
+		"aliases /etc/aliases", "allow_from_override off",
 		"auto_from off", "dsn_notify off", "dsn_return off",
 		"from_full_name \"A B\"", "keepbcc off", "logfile ~/.msmtp.log",
 		"logfile_time_format %H", "maildomain x", "ntlmdomain x",
@@ -449,9 +448,8 @@ test_unsupported(void)
 		snprintf(text, sizeof(text), "account a\n%s\n", refused[i]);
 		snprintf(name, sizeof(name), "%s", refused[i]);
 		name[strcspn(name, " ")] = '\0';
-		if (strcmp(refused[i], "tls_certcheck off") == 0 ||
-		    strcmp(refused[i], "allow_from_override off") == 0)
-			snprintf(name, sizeof(name), "%s", refused[i]);
+		if (strcmp(refused[i], "tls_certcheck off") == 0)
+			snprintf(name, sizeof(name), "tls_certcheck off");
 		snprintf(want, sizeof(want), F ":2: directive %s is not "
 		    "supported by this version of bote", name);
 		errs_are(text, want, refused[i]);
@@ -794,9 +792,56 @@ test_secret_eval(void)
 	secret_free(s);
 }
 
+/* The header policies and their words (V_CHOICE). */
+static void
+test_choices(void)
+{
+	struct conf	*c;
+	struct account	*a;
+
+	c = parse("account a\nhost h\n");
+	a = conf_account(c, "a");
+	ok(a != NULL && a->set_from_header == FROMH_AUTO &&
+	    a->set_date_header == HDR_AUTO && a->set_msgid_header == HDR_AUTO &&
+	    a->set_to_header == TOH_OFF && a->remove_bcc_headers == 1 &&
+	    a->allow_from_override == 1 && a->aliases == NULL &&
+	    a->from_full_name == NULL, "header policy defaults are msmtp's");
+	conf_free(c);
+
+	c = parse("account a\nset_from_header on\nset_date_header off\n"
+	    "set_msgid_header off\nset_to_header undisclosed_recipients\n"
+	    "remove_bcc_headers off\nallow_from_override off\n"
+	    "from_full_name \"Cron Daemon\"\n");
+	a = conf_account(c, "a");
+	ok(a != NULL && a->set_from_header == FROMH_ON &&
+	    a->set_date_header == HDR_OFF && a->set_msgid_header == HDR_OFF &&
+	    a->set_to_header == TOH_UNDISCLOSED &&
+	    a->remove_bcc_headers == 0 && a->allow_from_override == 0 &&
+	    a->from_full_name != NULL &&
+	    strcmp(a->from_full_name, "Cron Daemon") == 0,
+	    "header policies are read");
+	conf_free(c);
+
+	c = parse("account a\nset_to_header\nset_from_header\n"
+	    "set_date_header\n");
+	a = conf_account(c, "a");
+	ok(a != NULL && a->set_to_header == TOH_ON &&
+	    a->set_from_header == FROMH_ON && a->set_date_header == HDR_AUTO,
+	    "an empty choice means on where on is a choice, else the first");
+	conf_free(c);
+
+	errs_are("account a\nset_from_header always\nset_date_header on\n"
+	    "set_to_header yes\n",
+	    F ":2: set_from_header must be auto, on or off\n"
+	    F ":3: set_date_header must be auto or off\n"
+	    F ":4: set_to_header must be off, on or undisclosed_recipients",
+	    "bad choices are described");
+}
+
 int
 main(void)
 {
+	test_choices();
 	test_inheritance();
 	test_syntax();
 	test_values();
