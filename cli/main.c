@@ -9,12 +9,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -23,23 +26,30 @@
 #include "args.h"
 #include "conf.h"
 #include "exitmap.h"
+#include "headers.h"
 #include "modes.h"
 #include "msg.h"
 #include "report.h"
 #include "rfc5322.h"
 #include "secret.h"
+#include "session.h"
 #include "smtp.h"
+#include "tls.h"
 #include "util.h"
 
-#define SKIPMAX		1024	/* Bcc fields removed from one message */
-#define EVAL_TIMEOUT	30	/* seconds for passwordeval */
 
-/* What the header scan collects. */
+/* What the header scans collect. */
 struct hdrinfo {
 	int		 want_rcpts;	/* -t */
 	struct addrlist	*rcpts;
-	off_t		 skip[SKIPMAX][2];
+	struct addrlist	 bccs;		/* -t: from Bcc/Resent-Bcc */
+	size_t		 nth;		/* ordinal of the field seen */
+	struct hdr_state hs;		/* the first pass (headers.h) */
+	off_t		 body_off;
+	off_t		 skip[HDR_DROPMAX][2];
 	size_t		 nskip;
+	char		*prefix;	/* the fields bote adds */
+	size_t		 prefixlen;
 	int		 bad;		/* an address list did not parse */
 	char		 why[256];
 };
@@ -48,11 +58,18 @@ static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
 static int	load_conf(struct conf *, const struct args *);
-static const char *spool_dir(void);
+static int	note_cb(void *, const struct hdr_field *);
 static int	header_cb(void *, const struct hdr_field *);
+static int	is_bcc(const struct addrlist *, const char *);
+static int	add_headers(const struct args *, const struct account *,
+		    struct hdrinfo *, const char *, const struct addrlist *,
+		    struct outcome *);
 static int	envelope(const struct args *, const struct account *,
 		    struct msg *, struct hdrinfo *, struct addrlist *,
 		    char *, size_t);
+static int	expand_aliases(const struct account *, struct addrlist *,
+		    struct hdrinfo *);
+static int	verify(const struct args *, struct conf *, struct account *);
 static int	has_ctl(const char *);
 static int	fail(struct outcome *, enum outcome_kind, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -69,7 +86,7 @@ main(int argc, char **argv)
 	struct smtp_opts op;
 	struct smtp_body body;
 	struct outcome	 o;
-	char		 sender[ADDR_MAX + 1], why[OUTCOME_WHYMAX];
+	char		 sender[ADDR_MAX + 1];
 	char		*pass = NULL;
 	const char	*p;
 	size_t		 i;
@@ -108,8 +125,14 @@ main(int argc, char **argv)
 		o.kind = OUT_CONFIG;
 		goto done;
 	}
+	/*
+	 * -a, else the first account whose from matches -f (msmtp's rule,
+	 * bote.1 DESCRIPTION), else "default".
+	 */
 	p = args.account ? args.account : "default";
-	if ((acct = conf_account(conf, p)) == NULL) {
+	acct = args.account == NULL && args.sender != NULL ?
+	    conf_match_from(conf, args.sender) : NULL;
+	if (acct == NULL && (acct = conf_account(conf, p)) == NULL) {
 		fail(&o, OUT_CONFIG, "account %s not found in %s; name one "
 		    "with -a or add \"account default : NAME\"", p,
 		    conf->nfiles > 0 ? conf->files[conf->nfiles - 1] :
@@ -122,23 +145,14 @@ main(int argc, char **argv)
 		o.kind = OUT_CONFIG;
 		goto done;
 	}
-	/*
-	 * Until aliases and allow_from_override are implemented (issue 3),
-	 * refuse them: ignoring them would change who gets the mail, or
-	 * whom it is from.
-	 */
-	if (acct->aliases != NULL || !acct->allow_from_override) {
-		fail(&o, OUT_CONFIG, "account %s: %s is not supported by this "
-		    "version of bote", acct->name, acct->aliases != NULL ?
-		    "aliases" : "allow_from_override off");
-		goto done;
-	}
 	if (args.mode != MODE_SEND) {
-		struct mode_ctx	 m = { &args, conf, acct };
+		struct mode_ctx	 m = { .args = &args, .conf = conf,
+				    .acct = acct };
 		int		 st;
 
 		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
-		    args.mode == MODE_VERIFY ? mode_verify(&m) : mode_smtp(&m);
+		    args.mode == MODE_VERIFY ? verify(&args, conf, acct) :
+		    mode_smtp(&m);
 		conf_free(conf);
 		return st;
 	}
@@ -160,6 +174,22 @@ main(int argc, char **argv)
 		fail(&o, OUT_OSERR, "out of memory");
 		goto done;
 	}
+	/*
+	 * A first pass over the header finds what is there (Date, From,
+	 * a Resent block for -t) before the envelope is built.
+	 */
+	addrlist_init(&hi->bccs);
+	hdr_state_init(&hi->hs);
+	if (hdr_scan(msg_fd(msg), note_cb, hi, &hi->body_off) == -1) {
+		if (hi->hs.ncand == HDR_DROPMAX)
+			fail(&o, OUT_DATAERR, "the message has more than %d "
+			    "From, To, Cc and Bcc fields", HDR_DROPMAX);
+		else
+			fail(&o, OUT_DATAERR, "cannot read the message "
+			    "header: %s", errno == E2BIG ? "a header field "
+			    "is too long" : strerror(errno));
+		goto done;
+	}
 	if (envelope(&args, acct, msg, hi, &rcpts, sender,
 	    sizeof(sender)) == -1) {
 		o.kind = hi->bad == 2 ? OUT_USAGE : hi->bad == 3 ?
@@ -167,40 +197,20 @@ main(int argc, char **argv)
 		say("%s", hi->why);
 		goto done;
 	}
+	if (add_headers(&args, acct, hi, sender, &rcpts, &o) == -1)
+		goto done;
 
-	if (acct->auth != AUTHM_OFF && acct->password == NULL &&
-	    acct->passwordeval != NULL) {
-		pass = secret_eval(acct->passwordeval, EVAL_TIMEOUT, why,
-		    sizeof(why));
-		if (pass == NULL) {
-			fail(&o, OUT_CONFIG, "account %s: %s", acct->name, why);
-			goto done;
-		}
-	}
-	if (acct->auth != AUTHM_OFF && acct->password == NULL &&
-	    pass == NULL) {
-		fail(&o, OUT_CONFIG, "account %s has auth set but no password:"
-		    " add a password or passwordeval line", acct->name);
+	if (session_password(acct, &pass, o.why, sizeof(o.why)) == -1) {
+		fail(&o, OUT_CONFIG, "%s", o.why);
 		goto done;
 	}
-
-	memset(&op, 0, sizeof(op));
-	op.host = acct->host;
-	op.port = account_port(acct);
-	op.tls = acct->tls;
-	op.starttls = acct->starttls;
-	op.trust_file = acct->trust_file;
-	op.helo = acct->domain;
-	op.auth = acct->auth;
-	op.user = acct->user;
-	op.password = pass ? pass : acct->password;
-	op.timeout_s = acct->timeout;
-	if (args.verbose)
-		op.trace = report_trace;
+	session_opts(&op, acct, pass, args.verbose);
 
 	memset(&body, 0, sizeof(body));
 	body.fd = msg_fd(msg);
 	body.size = msg_size(msg);
+	body.prefix = hi->prefix;
+	body.prefixlen = hi->prefixlen;
 	body.skip = (const off_t (*)[2])hi->skip;
 	body.nskip = hi->nskip;
 	body.eightbit = msg_eightbit(msg);
@@ -219,6 +229,10 @@ main(int argc, char **argv)
 		report_outcome(&o);
 done:
 	secret_free(pass);
+	if (hi != NULL) {
+		addrlist_free(&hi->bccs);
+		free(hi->prefix);
+	}
 	free(hi);
 	addrlist_free(&rcpts);
 	msg_free(msg);
@@ -321,45 +335,156 @@ load_conf(struct conf *c, const struct args *a)
 	return 0;
 }
 
-/*
- * The spool file has no name (O_TMPFILE), so it vanishes with bote
- * whatever happens. The queue (a later version) will want it on the
- * queue's file system so it can be linked there without copying.
- */
-static const char *
-spool_dir(void)
+/* The first pass: what the header holds (hdr_note()). */
+static int
+note_cb(void *arg, const struct hdr_field *f)
 {
-	const char	*t = getenv("TMPDIR");
+	struct hdrinfo	*hi = arg;
 
-	return t != NULL && t[0] == '/' ? t : "/tmp";
+	return hdr_note(&hi->hs, f);
 }
 
+/*
+ * The second pass, from envelope(): with -t, the recipients of To, Cc
+ * and Bcc, or of the first Resent block when there is one.
+ */
 static int
 header_cb(void *arg, const struct hdr_field *f)
 {
 	struct hdrinfo	*hi = arg;
-	int		 bcc = hdr_is(f, "Bcc");
+	enum hdr_kind	 k = hdr_kind(f->name, f->namelen);
+	size_t		 nth = hi->nth++;
 
-	if (bcc) {
-		/* Bcc never leaves with the message. */
-		if (hi->nskip == SKIPMAX) {
-			hi->bad = 1;
-			(void)xsnprintf(hi->why, sizeof(hi->why),
-			    "more than %d Bcc fields", SKIPMAX);
-			return -1;
-		}
-		hi->skip[hi->nskip][0] = f->off;
-		hi->skip[hi->nskip][1] = f->len;
-		hi->nskip++;
-	}
-	if (!hi->want_rcpts || !(bcc || hdr_is(f, "To") || hdr_is(f, "Cc")))
+	if (!hi->want_rcpts || !hdr_rcpt_field(&hi->hs, nth, k))
 		return 0;
 	if (addr_parse_list(f->value, f->valuelen, hi->rcpts, hi->why,
-	    sizeof(hi->why)) == -1) {
+	    sizeof(hi->why)) == -1 || ((k == HK_BCC || k == HK_RESENT_BCC) &&
+	    addr_parse_list(f->value, f->valuelen, &hi->bccs, hi->why,
+	    sizeof(hi->why)) == -1)) {
 		hi->bad = 1;
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether recipient r came from a Bcc field (then To must not show it). */
+static int
+is_bcc(const struct addrlist *b, const char *r)
+{
+	size_t	i, n;
+
+	for (i = 0; i < b->n; i++) {
+		n = strlen(b->v[i]);
+		if (strcasecmp(b->v[i], r) == 0 || (strchr(b->v[i], '@') ==
+		    NULL && strncmp(b->v[i], r, n) == 0 && r[n] == '@'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The header policy (headers.h, bote.conf(5)): the fields left out of
+ * what is sent (skip ranges, in file order) and the fields added in
+ * front of the message (prefix).
+ *
+ * Test hooks, for deterministic output in the test suite only (DESIGN.md
+ * rule 11; deliberately not in the manual): BOTE_TEST_TIME, seconds
+ * since the epoch, replaces the clock for Date; BOTE_TEST_MSGID_RANDOM,
+ * up to 32 hex digits, replaces the random part of a Message-ID.
+ */
+static int
+add_headers(const struct args *a, const struct account *acct,
+    struct hdrinfo *hi, const char *sender, const struct addrlist *rcpts,
+    struct outcome *o)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct hdr_policy pol;
+	struct hdr_gen	 g;
+	struct addrlist	 shown;
+	unsigned char	 rnd[16];
+	char		 token[2 * sizeof(rnd) + 1] = "", why[256];
+	const char	*from = NULL, *e, *errstr;
+	long long	 t;
+	size_t		 i;
+	int		 adds, rc = -1;
+
+	addrlist_init(&shown);
+	/* The null sender has no address for From: the account's, if any. */
+	if (sender[0] != '\0')
+		from = sender;
+	else if (acct->from != NULL && strchr(acct->from, '@') != NULL &&
+	    addr_check(acct->from, 0, why, sizeof(why)) == 0)
+		from = acct->from;
+	memset(&pol, 0, sizeof(pol));
+	pol.set_from = acct->set_from_header;
+	pol.set_date = acct->set_date_header;
+	pol.set_msgid = acct->set_msgid_header;
+	pol.set_to = acct->set_to_header;
+	pol.remove_bcc = acct->remove_bcc_headers;
+	pol.can_from = from != NULL;
+	for (i = 0; i < hi->hs.ncand; i++) {
+		if (!hdr_drops(&pol, hi->hs.cand[i].kind))
+			continue;
+		hi->skip[hi->nskip][0] = hi->hs.cand[i].off;
+		hi->skip[hi->nskip][1] = hi->hs.cand[i].len;
+		hi->nskip++;
+	}
+	if ((adds = hdr_adds(&pol, &hi->hs)) == 0)
+		return 0;
+
+	memset(&g, 0, sizeof(g));
+	g.now = time(NULL);
+	if ((e = getenv("BOTE_TEST_TIME")) != NULL) {
+		t = strtonum(e, 0, LLONG_MAX, &errstr);
+		if (errstr == NULL)
+			g.now = (time_t)t;
+	}
+	e = getenv("BOTE_TEST_MSGID_RANDOM");
+	if (e != NULL && e[0] != '\0' && strlen(e) < sizeof(token) &&
+	    strspn(e, "0123456789abcdefABCDEF") == strlen(e))
+		(void)xstrlcpy(token, e, sizeof(token));
+	else if (adds & HDR_ADD_MSGID) {
+		if (tls_random(rnd, sizeof(rnd)) == -1) {
+			fail(o, OUT_OSERR, "cannot get random bytes for a "
+			    "Message-ID");
+			goto out;
+		}
+		for (i = 0; i < sizeof(rnd); i++) {
+			token[2 * i] = hex[rnd[i] >> 4];
+			token[2 * i + 1] = hex[rnd[i] & 0x0f];
+		}
+		token[2 * sizeof(rnd)] = '\0';
+	}
+	g.msgid_token = token;
+	g.msgid_domain = addr_domain(sender);
+	if (g.msgid_domain == NULL && acct->from != NULL)
+		g.msgid_domain = addr_domain(acct->from);
+	g.from_addr = from;
+	g.from_name = a->fullname ? a->fullname : acct->from_full_name;
+	g.blank = hi->body_off == 0;
+	if (adds & HDR_ADD_TO) {
+		/* Bcc recipients stay hidden. */
+		for (i = 0; i < rcpts->n; i++)
+			if (!is_bcc(&hi->bccs, rcpts->v[i]) &&
+			    addrlist_add(&shown, rcpts->v[i],
+			    strlen(rcpts->v[i])) == -1) {
+				fail(o, OUT_OSERR, "out of memory");
+				goto out;
+			}
+		if (shown.n == 0)
+			adds = (adds & ~HDR_ADD_TO) | HDR_ADD_UNDISC;
+		g.rcpts = shown.v;
+		g.nrcpts = shown.n;
+	}
+	if (hdr_prefix(adds, &g, &hi->prefix, &hi->prefixlen, why,
+	    sizeof(why)) == -1) {
+		fail(o, OUT_DATAERR, "%s", why);
+		goto out;
+	}
+	rc = 0;
+out:
+	addrlist_free(&shown);
+	return rc;
 }
 
 /*
@@ -375,7 +500,7 @@ envelope(const struct args *a, const struct account *acct, struct msg *m,
 {
 	struct addrlist	 tmp;
 	char		 q[ADDR_MAX + 1];
-	const char	*from = a->sender ? a->sender : acct->from;
+	const char	*from;
 	const char	*dom;
 	off_t		 body_off;
 	size_t		 i;
@@ -384,6 +509,9 @@ envelope(const struct args *a, const struct account *acct, struct msg *m,
 	addrlist_init(&tmp);
 	hi->rcpts = rcpts;
 	hi->want_rcpts = a->read_rcpts;
+	/* allow_from_override off: -f chose the account, nothing more. */
+	from = a->sender != NULL && acct->allow_from_override ? a->sender :
+	    acct->from;
 	/*
 	 * An address argument never holds a control character; refuse it
 	 * before the address parser could read CR LF as folding space.
@@ -457,7 +585,8 @@ envelope(const struct args *a, const struct account *acct, struct msg *m,
 			hi->bad = 1;
 			goto out;
 		}
-	if (hdr_scan(msg_fd(m), header_cb, hi, &body_off) == -1) {
+	/* No message with -bv: the arguments are the recipients. */
+	if (m != NULL && hdr_scan(msg_fd(m), header_cb, hi, &body_off) == -1) {
 		if (!hi->bad)
 			(void)xsnprintf(hi->why, sizeof(hi->why), "cannot "
 			    "read the message header: %s", errno == E2BIG ?
@@ -473,6 +602,9 @@ envelope(const struct args *a, const struct account *acct, struct msg *m,
 		    ", or use -t to read them from the message");
 		goto out;
 	}
+	/* Local names are looked up before they are qualified. */
+	if (acct->aliases != NULL && expand_aliases(acct, rcpts, hi) == -1)
+		goto out;
 	for (i = 0; i < rcpts->n; i++) {
 		if (strchr(rcpts->v[i], '@') == NULL && dom != NULL) {
 			if (addr_qualify(q, sizeof(q), rcpts->v[i], dom) == -1) {
@@ -507,6 +639,97 @@ envelope(const struct args *a, const struct account *acct, struct msg *m,
 out:
 	addrlist_free(&tmp);
 	return rc;
+}
+
+/*
+ * Replace the local recipients by what the account's aliases file maps
+ * them to (bote.conf(5), aliases). Only the envelope changes; the
+ * header keeps what the sender wrote.
+ */
+static int
+expand_aliases(const struct account *acct, struct addrlist *rcpts,
+    struct hdrinfo *hi)
+{
+	struct aliases	*al;
+	struct addrlist	 out;
+	char		 host[256];
+	int		 st, rc = -1;
+
+	addrlist_init(&out);
+	if ((al = load_aliases(acct, &st)) == NULL) {
+		hi->bad = st == EX_OSERR ? 4 : 3;
+		(void)xsnprintf(hi->why, sizeof(hi->why), "account %s: the "
+		    "aliases file cannot be used; nothing was sent",
+		    acct->name);
+		return -1;
+	}
+	/* user@<this host> is local too; no name means no such match. */
+	if (gethostname(host, sizeof(host)) == -1)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	if (aliases_expand(al, host, rcpts, &out) == -1) {
+		hi->bad = errno == ELOOP ? 3 : errno == E2BIG ? 1 : 4;
+		(void)xsnprintf(hi->why, sizeof(hi->why), "%s",
+		    errno == ELOOP ? "aliases nested more than 16 deep "
+		    "(a loop?); nothing was sent" : errno == E2BIG ?
+		    "too many recipients after alias expansion (limit "
+		    "10000)" : "out of memory");
+		goto out;
+	}
+	addrlist_free(rcpts);
+	*rcpts = out;
+	addrlist_init(&out);
+	addrlist_dedup(rcpts);
+	rc = 0;
+out:
+	addrlist_free(&out);
+	aliases_free(al);
+	return rc;
+}
+
+/*
+ * -bv: the envelope as for sending but without a message (standard
+ * input is not read), then mode_verify asks the server.
+ */
+static int
+verify(const struct args *a, struct conf *conf, struct account *acct)
+{
+	struct mode_ctx	 m = { .args = a, .conf = conf, .acct = acct };
+	struct hdrinfo	*hi;
+	struct addrlist	 rcpts;
+	struct smtp_opts op;
+	struct outcome	 o;
+	char		 sender[ADDR_MAX + 1];
+	char		*pass = NULL;
+	int		 st;
+
+	memset(&o, 0, sizeof(o));
+	addrlist_init(&rcpts);
+	if ((hi = calloc(1, sizeof(*hi))) == NULL) {
+		fail(&o, OUT_OSERR, "out of memory");
+		return exit_status(&o);
+	}
+	if (envelope(a, acct, NULL, hi, &rcpts, sender,
+	    sizeof(sender)) == -1) {
+		o.kind = hi->bad == 2 ? OUT_USAGE : hi->bad == 3 ?
+		    OUT_CONFIG : hi->bad == 4 ? OUT_OSERR : OUT_DATAERR;
+		say("%s", hi->why);
+		st = exit_status(&o);
+	} else if (session_password(acct, &pass, o.why,
+	    sizeof(o.why)) == -1) {
+		fail(&o, OUT_CONFIG, "%s", o.why);
+		st = exit_status(&o);
+	} else {
+		session_opts(&op, acct, pass, a->verbose);
+		m.op = &op;
+		m.sender = sender;
+		m.rcpts = &rcpts;
+		st = mode_verify(&m);
+	}
+	secret_free(pass);
+	free(hi);
+	addrlist_free(&rcpts);
+	return st;
 }
 
 static int

@@ -2,13 +2,20 @@
 #ifndef BOTE_MODES_H
 #define BOTE_MODES_H
 
+#include "addr.h"
+#include "aliases.h"
 #include "args.h"
 #include "conf.h"
+#include "smtp.h"
 
 struct mode_ctx {
 	const struct args	*args;
 	struct conf		*conf;
 	struct account		*acct;	/* the account in use */
+	/* -bv: the session and the envelope, as for sending. */
+	const struct smtp_opts	*op;
+	const char		*sender;
+	const struct addrlist	*rcpts;
 };
 
 /* Each returns the exit status. These two need no configuration. */
@@ -18,5 +25,12 @@ int	mode_queue_run(const struct args *);	/* -q */
 int	mode_aliases(struct mode_ctx *);	/* -bi, newaliases */
 int	mode_verify(struct mode_ctx *);		/* -bv */
 int	mode_smtp(struct mode_ctx *);		/* -bs */
+
+/*
+ * The account's aliases file, read and checked; NULL when it cannot be
+ * used, after saying why (every file:line error). *st is then the exit
+ * status.
+ */
+struct aliases	*load_aliases(const struct account *, int *st);
 
 #endif

@@ -8,9 +8,11 @@
 #include "config.h"
 #endif
 
+#include <fnmatch.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "account.h"
 #include "conf.h"
@@ -70,6 +72,7 @@ _Static_assert(sizeof(enum auth_mode) == sizeof(int),
 static char	**strfield(struct account *, int);
 static void	 strfree(char *, enum fkind);
 static int	 copy_key(struct account *, const struct account *, int);
+static struct account *match_from(struct conf *, const char *);
 
 static char **
 strfield(struct account *a, int key)
@@ -205,6 +208,43 @@ conf_account(struct conf *c, const char *name)
 	for (a = c->accounts; a != NULL; a = a->next)
 		if (a->name != NULL && strcmp(a->name, name) == 0)
 			return a;
+	return NULL;
+}
+
+struct account *
+conf_match_from(struct conf *c, const char *addr)
+{
+	struct account	*a;
+	const char	*at, *plus;
+	char		 bare[1024];
+
+	if ((a = match_from(c, addr)) != NULL)
+		return a;
+	/* Sub-addressing: user+detail@domain is also user@domain. */
+	at = strrchr(addr, '@');
+	plus = strchr(addr, '+');
+	if (at == NULL || plus == NULL || plus > at || plus == addr)
+		return NULL;
+	if (xsnprintf(bare, sizeof(bare), "%.*s%s", (int)(plus - addr), addr,
+	    at) == -1)
+		return NULL;
+	return match_from(c, bare);
+}
+
+static struct account *
+match_from(struct conf *c, const char *addr)
+{
+	struct account	*a;
+
+	for (a = c->accounts; a != NULL; a = a->next) {
+		if (a->from == NULL)
+			continue;
+		if (strpbrk(a->from, "?*[") != NULL) {
+			if (fnmatch(a->from, addr, 0) == 0)
+				return a;
+		} else if (strcasecmp(a->from, addr) == 0)
+			return a;
+	}
 	return NULL;
 }
 

@@ -608,6 +608,23 @@ parse_line(struct parse *p, char *s, size_t len)
 		account_set(p->cur, K_TLS_STARTTLS, NULL, 0, p->file,
 		    p->line);
 		break;
+	/* msmtp's older names for the header directives. */
+	case KW_ADD_FROM:
+		account_set(p->cur, K_SET_FROM_HEADER, NULL, v.i ?
+		    FROMH_AUTO : FROMH_OFF, p->file, p->line);
+		break;
+	case KW_ADD_DATE:
+		account_set(p->cur, K_SET_DATE_HEADER, NULL, v.i ?
+		    HDR_AUTO : HDR_OFF, p->file, p->line);
+		break;
+	case KW_UNDISCLOSED:
+		account_set(p->cur, K_SET_TO_HEADER, NULL, v.i ?
+		    TOH_UNDISCLOSED : TOH_OFF, p->file, p->line);
+		break;
+	case KW_KEEPBCC:
+		account_set(p->cur, K_REMOVE_BCC_HEADERS, NULL, !v.i,
+		    p->file, p->line);
+		break;
 	default:
 		/* The account takes the string, if any. */
 		account_set(p->cur, kw->key, v.s, v.i, p->file, p->line);

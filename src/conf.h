@@ -132,6 +132,15 @@ int		 conf_read_buf(struct conf *c, const char *path,
 struct account	*conf_account(struct conf *c, const char *name);
 
 /*
+ * The first account, in file order, whose from matches addr (msmtp's
+ * rule for -f without -a): a from with '?', '*' or '[' is a glob
+ * (fnmatch(3), case-sensitive), any other compares without regard to
+ * case; when none matches user+detail@domain, user@domain is tried.
+ * NULL when no account matches.
+ */
+struct account	*conf_match_from(struct conf *c, const char *addr);
+
+/*
  * Final checks for an account about to be used (host set, auth without
  * TLS only with auth_cleartext, ...). Appends to c->errs; returns -1 when
  * it found any.

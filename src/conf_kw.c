@@ -18,8 +18,8 @@ static int	edit_distance(const char *, size_t, const char *);
 /* Sorted by strcmp(3) for bsearch(3). */
 static const struct keyword keywords[] = {
 	{ "account", KW_ACCOUNT, V_ACCOUNT, RF_NO, NULL },
-	{ "add_missing_date_header", KW_IGNORED, V_ANY, RF_NO, NULL },
-	{ "add_missing_from_header", KW_IGNORED, V_ANY, RF_NO, NULL },
+	{ "add_missing_date_header", KW_ADD_DATE, V_BOOL, RF_NO, NULL },
+	{ "add_missing_from_header", KW_ADD_FROM, V_BOOL, RF_NO, NULL },
 	{ "aliases", K_ALIASES, V_PATH, RF_NO, NULL },
 	{ "allow_from_override", K_ALLOW_FROM_OVERRIDE, V_BOOL, RF_NO, NULL },
 	{ "auth", K_AUTH, V_AUTH, RF_NO, NULL },
@@ -34,7 +34,7 @@ static const struct keyword keywords[] = {
 	{ "from", K_FROM, V_STR, RF_NO, NULL },
 	{ "from_full_name", K_FROM_FULL_NAME, V_STR, RF_NO, NULL },
 	{ "host", K_HOST, V_WORD, RF_NO, NULL },
-	{ "keepbcc", KW_IGNORED, V_ANY, RF_NO, NULL },
+	{ "keepbcc", KW_KEEPBCC, V_BOOL, RF_NO, NULL },
 	{ "logfile", KW_IGNORED, V_ANY, RF_NO, NULL },
 	{ "logfile_time_format", KW_IGNORED, V_ANY, RF_NO, NULL },
 	{ "maildomain", KW_IGNORED, V_ANY, RF_NO, NULL },
@@ -72,7 +72,7 @@ static const struct keyword keywords[] = {
 	{ "tls_priorities", KW_IGNORED, V_ANY, RF_NO, NULL },
 	{ "tls_starttls", K_TLS_STARTTLS, V_BOOL, RF_NO, NULL },
 	{ "tls_trust_file", K_TLS_TRUST_FILE, V_PATH, RF_NO, NULL },
-	{ "undisclosed_recipients", KW_IGNORED, V_ANY, RF_NO, NULL },
+	{ "undisclosed_recipients", KW_UNDISCLOSED, V_BOOL, RF_NO, NULL },
 	{ "user", K_USER, V_STR, RF_NO, NULL },
 };
 #define NKEYWORDS	(sizeof(keywords) / sizeof(keywords[0]))

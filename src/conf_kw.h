@@ -47,6 +47,10 @@ enum {
 	KW_DEFAULTS = K__COUNT,
 	KW_ACCOUNT,
 	KW_NOSTARTTLS,	/* msmtp 1.2's spelling of "tls_starttls off" */
+	KW_ADD_FROM,	/* add_missing_from_header: set_from_header auto|off */
+	KW_ADD_DATE,	/* add_missing_date_header: set_date_header auto|off */
+	KW_UNDISCLOSED,	/* undisclosed_recipients: set_to_header */
+	KW_KEEPBCC,	/* keepbcc: remove_bcc_headers, inverted */
 	KW_IGNORED
 };
 

@@ -44,6 +44,8 @@ struct msg {
 	off_t		size;
 	unsigned long	broken;
 	int		eightbit;
+	struct norm	*nm;		/* msg_begin() to msg_end() */
+	char		*out;		/* NORM_OUTMAX(SPOOL_CHUNK) bytes */
 };
 
 static const char mbox_from[] = "From ";
@@ -64,7 +66,7 @@ norm_init(struct norm *n, int flags)
 {
 	memset(n, 0, sizeof(*n));
 	n->flags = flags;
-	n->state = M_FROM;
+	n->state = flags & NORM_KEEPFROM ? M_TEXT : M_FROM;
 }
 
 static void
@@ -435,6 +437,72 @@ fail:
 	return NULL;
 }
 
+struct msg *
+msg_begin(const char *dir, int flags, struct outcome *o)
+{
+	struct msg	*m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		outcome_set(o, OUT_OSERR, PH_NONE, "cannot allocate: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	m->fd = -1;
+	if ((m->nm = malloc(sizeof(*m->nm))) == NULL ||
+	    (m->out = malloc(NORM_OUTMAX(SPOOL_CHUNK))) == NULL) {
+		outcome_set(o, OUT_OSERR, PH_NONE, "cannot allocate: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if ((m->fd = spool_open(dir, o)) == -1)
+		goto fail;
+	norm_init(m->nm, flags);
+	return m;
+fail:
+	msg_free(m);
+	return NULL;
+}
+
+int
+msg_feed(struct msg *m, const char *in, size_t len, struct outcome *o)
+{
+	size_t	k, outlen;
+
+	while (len > 0 && !m->nm->done) {
+		k = len < SPOOL_CHUNK ? len : SPOOL_CHUNK;
+		if (norm_feed(m->nm, in, k, m->out, &outlen) == -1)
+			return outcome_set(o, OUT_DATAERR, PH_NONE,
+			    "the message contains a NUL byte");
+		if (spool_write(m->fd, m->out, outlen, o) == -1)
+			return -1;
+		m->size += (off_t)outlen;
+		in += k;
+		len -= k;
+	}
+	return 0;
+}
+
+int
+msg_end(struct msg *m, struct outcome *o)
+{
+	size_t	outlen;
+
+	norm_finish(m->nm, m->out, &outlen);
+	if (spool_write(m->fd, m->out, outlen, o) == -1)
+		return -1;
+	m->size += (off_t)outlen;
+	if (lseek(m->fd, 0, SEEK_SET) == -1)
+		return outcome_set(o, OUT_TEMPLOCAL, PH_NONE,
+		    "cannot rewind the spool file: %s", strerror(errno));
+	m->broken = m->nm->broken;
+	m->eightbit = m->nm->eightbit;
+	free(m->nm);
+	free(m->out);
+	m->nm = NULL;
+	m->out = NULL;
+	return 0;
+}
+
 void
 msg_free(struct msg *m)
 {
@@ -442,6 +510,8 @@ msg_free(struct msg *m)
 		return;
 	if (m->fd != -1)
 		close(m->fd);
+	free(m->nm);
+	free(m->out);
 	free(m);
 }
 

@@ -16,6 +16,7 @@
 
 /* norm_init() flags. */
 #define NORM_DOTEND	0x01	/* a line of a single "." ends the input */
+#define NORM_KEEPFROM	0x02	/* keep a leading "From " line (SMTP input) */
 
 /* An upper bound of what norm_feed() writes for n input bytes. */
 #define NORM_OUTMAX(n)	(3 * (n) + 16)
@@ -25,7 +26,7 @@
  * - CRLF and a lone LF end a line; both become CRLF.
  * - A CR not followed by LF becomes a space (no SMTP smuggling).
  * - A line longer than MSG_LINEMAX octets is broken with CRLF SP.
- * - A leading mbox "From " line is dropped.
+ * - A leading mbox "From " line is dropped, unless NORM_KEEPFROM.
  * - With NORM_DOTEND, a line that is exactly "." ends the input; the
  *   rest is ignored (done is set).
  * - A NUL byte is an error (nul is set and norm_feed() returns -1).
@@ -84,6 +85,18 @@ struct msg;
  */
 struct msg	*msg_spool(int infd, const char *dir, int flags,
 		    struct outcome *o);
+
+/*
+ * The same spool fed by the caller instead of read from a descriptor
+ * (the -bs server): msg_begin() creates the spool and a normaliser with
+ * flags, msg_feed() normalises and writes in[0..len), msg_end() flushes
+ * the normaliser and rewinds. Each fails like msg_spool(); after a
+ * failure only msg_free() may follow.
+ */
+struct msg	*msg_begin(const char *dir, int flags, struct outcome *o);
+int		 msg_feed(struct msg *, const char *in, size_t len,
+		    struct outcome *o);
+int		 msg_end(struct msg *, struct outcome *o);
 void		 msg_free(struct msg *);
 int		 msg_fd(const struct msg *);
 off_t		 msg_size(const struct msg *);	/* spool form, octets */

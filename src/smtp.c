@@ -55,6 +55,8 @@ enum state {
 	S_ENVELOPE,
 	S_BODY,
 	S_EOD,
+	S_VERIFY,
+	S_RSET,
 	S_QUIT,
 	S_DONE,
 	S_FAIL
@@ -70,6 +72,8 @@ static const char *const state_names[] = {
 	[S_ENVELOPE] = "envelope",
 	[S_BODY] = "body",
 	[S_EOD] = "end-of-data",
+	[S_VERIFY] = "verify",
+	[S_RSET] = "rset",
 	[S_QUIT] = "quit",
 	[S_DONE] = "done",
 	[S_FAIL] = "fail",
@@ -81,6 +85,8 @@ struct session {
 	char *const		*rcpts;
 	size_t			 nrcpts;
 	const struct smtp_body	*body;
+	smtp_verdict_cb		 verdict;	/* set: -bv, no DATA */
+	void			*verdict_arg;
 	struct outcome		*o;
 	struct io		*io;
 	struct caps		 caps;
@@ -102,6 +108,9 @@ static enum state	st_auth(struct session *);
 static enum state	st_envelope(struct session *);
 static enum state	st_body(struct session *);
 static enum state	st_eod(struct session *);
+static enum state	st_verify(struct session *);
+static enum state	st_rset(struct session *);
+static int		run(struct session *);
 static void		finish(struct session *, enum state);
 static enum state	after_ehlo(struct session *);
 static int64_t		deadline(struct session *, int);
@@ -117,6 +126,8 @@ static int		no_extra(struct session *, const char *);
 static int		auth_plain(struct session *);
 static int		auth_login(struct session *);
 static int		write_body(struct session *);
+static struct session	*session_new(const struct smtp_opts *, const char *,
+			    char *const *, size_t, struct outcome *);
 
 int
 smtp_send(const struct smtp_opts *opts, const char *sender,
@@ -124,17 +135,54 @@ smtp_send(const struct smtp_opts *opts, const char *sender,
     struct outcome *o)
 {
 	struct session	*s;
-	enum state	 st = S_CONNECT;
+
+	if ((s = session_new(opts, sender, rcpts, nrcpts, o)) == NULL)
+		return -1;
+	s->body = body;
+	return run(s);
+}
+
+int
+smtp_verify(const struct smtp_opts *opts, const char *sender,
+    char *const *rcpts, size_t nrcpts, smtp_verdict_cb verdict, void *arg,
+    struct outcome *o)
+{
+	struct session	*s;
+
+	if ((s = session_new(opts, sender, rcpts, nrcpts, o)) == NULL)
+		return -1;
+	s->verdict = verdict;
+	s->verdict_arg = arg;
+	return run(s);
+}
+
+/* A session for one envelope; NULL with *o set when out of memory. */
+static struct session *
+session_new(const struct smtp_opts *opts, const char *sender,
+    char *const *rcpts, size_t nrcpts, struct outcome *o)
+{
+	struct session	*s;
 
 	memset(o, 0, sizeof(*o));
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return outcome_set(o, OUT_OSERR, PH_NONE, "out of memory");
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		outcome_set(o, OUT_OSERR, PH_NONE, "out of memory");
+		return NULL;
+	}
 	s->opts = opts;
 	s->sender = sender;
 	s->rcpts = rcpts;
 	s->nrcpts = nrcpts;
-	s->body = body;
 	s->o = o;
+	return s;
+}
+
+/* Drive the machine from S_CONNECT to the end; frees s. */
+static int
+run(struct session *s)
+{
+	struct outcome	*o = s->o;
+	enum state	 st = S_CONNECT;
+
 	while (st != S_DONE && st != S_FAIL)
 		st = step(s, st);
 	finish(s, st);
@@ -172,6 +220,10 @@ step(struct session *s, enum state st)
 		return st_body(s);
 	case S_EOD:
 		return st_eod(s);
+	case S_VERIFY:
+		return st_verify(s);
+	case S_RSET:
+		return st_rset(s);
 	case S_QUIT:
 		/* Sent by finish(); the reply is not waited for. */
 		s->o->kind = OUT_OK;
@@ -267,7 +319,7 @@ after_ehlo(struct session *s)
 		return S_STARTTLS;
 	if (s->opts->auth != AUTHM_OFF)
 		return S_AUTH;
-	return S_ENVELOPE;
+	return s->verdict != NULL ? S_VERIFY : S_ENVELOPE;
 }
 
 static enum state
@@ -358,7 +410,7 @@ st_auth(struct session *s)
 		return refused(s, PH_AUTH, OUT_REPLY, "AUTH");
 	if (no_extra(s, "AUTH") == -1)
 		return S_FAIL;
-	return S_ENVELOPE;
+	return s->verdict != NULL ? S_VERIFY : S_ENVELOPE;
 }
 
 /* RFC 4616 with an initial response (RFC 4954 4) when it fits the line. */
@@ -612,6 +664,81 @@ st_eod(struct session *s)
 	s->o->code = s->r.code;
 	(void)xstrlcpy(s->o->enh, s->r.enh, sizeof(s->o->enh));
 	(void)xstrlcpy(s->o->text, s->r.text, sizeof(s->o->text));
+	return S_QUIT;
+}
+
+/*
+ * -bv: MAIL, then RCPT for each recipient, each answer told to the
+ * caller. With PIPELINING the RCPTs leave in one write (RFC 2920 3.1).
+ * A 421 ends the session there: the server is closing.
+ */
+static enum state
+st_verify(struct session *s)
+{
+	struct outcome	 v;
+	size_t		 i;
+	int		 pipe = s->caps.flags & CAP_PIPELINING;
+	int		 accepted = 0;
+
+	if (cmd(s, NULL, "MAIL FROM:<%s>", s->sender) == -1 ||
+	    flush(s, PH_MAIL, T_MAIL) == -1 ||
+	    get_reply(s, PH_MAIL, T_MAIL) == -1)
+		return S_FAIL;
+	if (s->r.code / 100 != 2)
+		return refused(s, PH_MAIL, OUT_REPLY, "MAIL");
+	if (no_extra(s, "MAIL") == -1)
+		return S_FAIL;
+	if (pipe) {
+		for (i = 0; i < s->nrcpts; i++)
+			if (cmd(s, NULL, "RCPT TO:<%s>", s->rcpts[i]) == -1)
+				return S_FAIL;
+		if (flush(s, PH_RCPT, T_RCPT) == -1)
+			return S_FAIL;
+	}
+	for (i = 0; i < s->nrcpts; i++) {
+		if (!pipe && (cmd(s, NULL, "RCPT TO:<%s>", s->rcpts[i]) == -1 ||
+		    flush(s, PH_RCPT, T_RCPT) == -1))
+			return S_FAIL;
+		if (get_reply(s, PH_RCPT, T_RCPT) == -1) {
+			s->quit_ok = 0;
+			return S_FAIL;
+		}
+		memset(&v, 0, sizeof(v));
+		v.kind = s->r.code / 100 == 2 ? OUT_OK : OUT_REPLY;
+		v.phase = PH_RCPT;
+		v.code = s->r.code;
+		v.accepted = accepted;
+		(void)xstrlcpy(v.enh, s->r.enh, sizeof(v.enh));
+		(void)xstrlcpy(v.text, s->r.text, sizeof(v.text));
+		(void)xstrlcpy(v.arg, s->rcpts[i], sizeof(v.arg));
+		if (v.kind == OUT_OK)
+			accepted++;
+		else
+			(void)xsnprintf(v.why, sizeof(v.why), "the server "
+			    "answered RCPT with");
+		s->verdict(s->verdict_arg, i, &v);
+		if (s->r.code == 421) {
+			s->quit_ok = 0;
+			return refused(s, PH_RCPT, OUT_REPLY, "RCPT");
+		}
+	}
+	if (no_extra(s, "RCPT") == -1)
+		return S_FAIL;
+	return S_RSET;
+}
+
+/* End the transaction; a refused RSET changes nothing that was learnt. */
+static enum state
+st_rset(struct session *s)
+{
+	if (cmd(s, NULL, "RSET") == -1 || flush(s, PH_QUIT, T_OTHER) == -1 ||
+	    get_reply(s, PH_QUIT, T_OTHER) == -1)
+		return S_FAIL;
+	if (s->r.code / 100 != 2)
+		trace(s, TRACE_INFO, "the server answered RSET with %d",
+		    s->r.code);
+	if (no_extra(s, "RSET") == -1)
+		return S_FAIL;
 	return S_QUIT;
 }
 

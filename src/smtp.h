@@ -55,4 +55,19 @@ int	smtp_send(const struct smtp_opts *, const char *sender,
 	    char *const *rcpts, size_t nrcpts, const struct smtp_body *,
 	    struct outcome *o);
 
+/* Told the server's answer to RCPT for rcpts[i] (kind OUT_OK: accepted). */
+typedef void (*smtp_verdict_cb)(void *arg, size_t i,
+    const struct outcome *);
+
+/*
+ * -bv: the same session as smtp_send up to RCPT (TLS, AUTH, MAIL FROM
+ * from sender), then one RCPT per recipient, each answer passed to
+ * verdict in order, then RSET and QUIT; DATA is never sent. Returns 0
+ * when every recipient got an answer (o->kind == OUT_OK, whatever the
+ * answers were), else -1 with *o saying why the session failed.
+ */
+int	smtp_verify(const struct smtp_opts *, const char *sender,
+	    char *const *rcpts, size_t nrcpts, smtp_verdict_cb verdict,
+	    void *arg, struct outcome *o);
+
 #endif

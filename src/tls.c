@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -303,4 +304,14 @@ is_ip_literal(const char *host)
 
 	return inet_pton(AF_INET, host, buf) == 1 ||
 	    inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/*
+ * Unpredictable bytes for Message-IDs. GNUTLS_RND_NONCE is meant for
+ * values that must be unique and not guessable but are not keys.
+ */
+int
+tls_random(void *buf, size_t len)
+{
+	return gnutls_rnd(GNUTLS_RND_NONCE, buf, len) < 0 ? -1 : 0;
 }

@@ -55,4 +55,7 @@ int		 b64_encode(const void *in, size_t inlen, char *out,
 ssize_t		 b64_decode(const char *in, size_t inlen, void *out,
 		    size_t outsz);
 
+/* Fill buf with len random bytes (not for keys); -1 on failure. */
+int		 tls_random(void *buf, size_t len);
+
 #endif

@@ -71,11 +71,11 @@ setup() {
 	assert_success
 }
 
-@test "aliases and allow_from_override off are refused until implemented" {
-	echo "aliases /etc/aliases" >>"$CONF"
+@test "an aliases file that cannot be read is a 78, before connecting" {
+	echo "aliases $BATS_TEST_TMPDIR/none" >>"$CONF"
 	run "$BOTE" -C "$CONF" rcpt@example.org <<<"x"
 	assert_equal "$status" 78
-	assert_output --partial "aliases is not supported"
+	assert_output --partial "cannot read the aliases file"
 }
 
 @test "a flag missing its value is a usage error (64)" {

@@ -38,6 +38,7 @@ static void	 test_check(void);
 static void	 test_port(void);
 static void	 test_files(void);
 static void	 test_secret_eval(void);
+static void	 test_match_from(void);
 
 static struct conf *
 parse(const char *text)
@@ -830,12 +831,68 @@ test_choices(void)
 	    "an empty choice means on where on is a choice, else the first");
 	conf_free(c);
 
+	/* msmtp's older names map onto the header directives. */
+	c = parse("account a\nadd_missing_from_header off\n"
+	    "add_missing_date_header off\nundisclosed_recipients\n"
+	    "keepbcc on\naccount b\nadd_missing_from_header on\n"
+	    "undisclosed_recipients off\nkeepbcc off\n");
+	a = conf_account(c, "a");
+	ok(a != NULL && a->set_from_header == FROMH_OFF &&
+	    a->set_date_header == HDR_OFF &&
+	    a->set_to_header == TOH_UNDISCLOSED &&
+	    a->remove_bcc_headers == 0, "compatibility names: off/on");
+	a = conf_account(c, "b");
+	ok(a != NULL && a->set_from_header == FROMH_AUTO &&
+	    a->set_to_header == TOH_OFF && a->remove_bcc_headers == 1 &&
+	    (a->set & (1UL << K_SET_FROM_HEADER)) != 0,
+	    "compatibility names: on/off, recorded as set");
+	conf_free(c);
+
 	errs_are("account a\nset_from_header always\nset_date_header on\n"
 	    "set_to_header yes\n",
 	    F ":2: set_from_header must be auto, on or off\n"
 	    F ":3: set_date_header must be auto or off\n"
 	    F ":4: set_to_header must be off, on or undisclosed_recipients",
 	    "bad choices are described");
+}
+
+/* msmtp's account selection for -f without -a (REFERENCE.md 2.3). */
+static void
+test_match_from(void)
+{
+	struct conf	*c;
+	struct account	*a;
+
+	c = parse("account exact\nfrom Alice@Example.org\n"
+	    "account glob\nfrom *@example.org\n"
+	    "account globcase\nfrom *@EXAMPLE.net\n"
+	    "account class\nfrom [bc]ob@example.com\n"
+	    "account nofrom\nhost x\n"
+	    "account bob\nfrom bob@example.net\n"
+	    "account default : exact\n");
+	a = conf_match_from(c, "ALICE@EXAMPLE.ORG");
+	ok(a != NULL && strcmp(a->name, "exact") == 0,
+	    "a plain from compares without regard to case");
+	a = conf_match_from(c, "carol@example.org");
+	ok(a != NULL && strcmp(a->name, "glob") == 0,
+	    "a glob matches with fnmatch");
+	ok(conf_match_from(c, "carol@example.net") == NULL,
+	    "a glob is case-sensitive");
+	a = conf_match_from(c, "cob@example.com");
+	ok(a != NULL && strcmp(a->name, "class") == 0, "[...] is a glob");
+	a = conf_match_from(c, "bob+lists@example.net");
+	ok(a != NULL && strcmp(a->name, "bob") == 0,
+	    "user+detail@dom is retried as user@dom");
+	a = conf_match_from(c, "alice@example.org");
+	ok(a != NULL && strcmp(a->name, "exact") == 0,
+	    "the first account in file order wins");
+	a = conf_match_from(c, "bob@example.net");
+	ok(a != NULL && strcmp(a->name, "bob") == 0,
+	    "an account without from is skipped");
+	ok(conf_match_from(c, "nobody@elsewhere.test") == NULL &&
+	    conf_match_from(c, "+x@elsewhere.test") == NULL &&
+	    conf_match_from(c, "") == NULL, "no match is NULL");
+	conf_free(c);
 }
 
 int
@@ -854,5 +911,6 @@ main(void)
 	test_port();
 	test_files();
 	test_secret_eval();
+	test_match_from();
 	return done_testing();
 }

@@ -1,0 +1,283 @@
+/*
+ * -bs: speak SMTP with the caller on standard input and output
+ * (src/smtpd.c) and relay each message it completes through the account
+ * (src/smtp.c), as Alpine's "sendmail -bs -odb -oem" expects. Standard
+ * output is the SMTP channel: nothing else is ever written there, and
+ * -v traces go to standard error.
+ *
+ * The reply to end-of-data is 250 only when the account's server said
+ * 2yz to end-of-data; a failure the send path would exit 75 for (and a
+ * local one: configuration, memory) is a 4yz, so the caller keeps the
+ * message; any other is a 5yz, with the server's code when it is a 55z.
+ *
+ * Exit status (bote.1, MODES): 75 when a relay failed temporarily or the
+ * session ended inside a transaction without QUIT (EOF, idle timeout,
+ * signal, read or write error) or after too many errors; else the status
+ * of the first permanent relay failure; else 0.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "aliases.h"
+#include "exitmap.h"
+#include "modes.h"
+#include "msg.h"
+#include "report.h"
+#include "secret.h"
+#include "session.h"
+#include "smtp.h"
+#include "smtpd.h"
+#include "util.h"
+
+struct bs {
+	const struct account	*acct;
+	struct aliases		*al;		/* the account's, or NULL */
+	char			 host[256];	/* for local names */
+	struct smtp_opts	 op;
+	int			 verbose;
+	int			 temp;		/* a relay failed temporarily */
+	int			 perm;		/* exit status of the first
+						   permanent failure, or 0 */
+};
+
+static void	relay(void *, const char *, char *const *, size_t,
+		    struct msg *, struct smtpd_reply *);
+static int	qualify(char *, size_t, const char *, const char *);
+static void	to_reply(struct bs *, const struct outcome *, size_t,
+		    struct smtpd_reply *);
+static void	bs_trace(void *, int, const char *, size_t);
+
+int
+mode_smtp(struct mode_ctx *m)
+{
+	struct smtpd_opts	 so;
+	struct smtpd_result	 res;
+	struct bs		 b;
+	char			*pass = NULL, why[OUTCOME_WHYMAX];
+	int			 st;
+
+	memset(&b, 0, sizeof(b));
+	b.acct = m->acct;
+	b.verbose = m->args->verbose;
+	if (session_password(m->acct, &pass, why, sizeof(why)) == -1) {
+		say("%s", why);
+		return EX_CONFIG;
+	}
+	session_opts(&b.op, m->acct, pass, b.verbose);
+	/* Read before the greeting: a broken file ends -bs at once. */
+	if (m->acct->aliases != NULL &&
+	    (b.al = load_aliases(m->acct, &st)) == NULL) {
+		secret_free(pass);
+		return st;
+	}
+	if (gethostname(b.host, sizeof(b.host)) == -1)
+		b.host[0] = '\0';
+	b.host[sizeof(b.host) - 1] = '\0';
+
+	memset(&so, 0, sizeof(so));
+	so.infd = STDIN_FILENO;
+	so.outfd = STDOUT_FILENO;
+	so.hostname = m->acct->domain != NULL ? m->acct->domain : "localhost";
+	so.spool_dir = spool_dir();
+	so.relay = relay;
+	so.relay_arg = &b;
+	if (b.verbose)
+		so.trace = bs_trace;
+
+	(void)smtpd_run(&so, &res);
+	secret_free(pass);
+	aliases_free(b.al);
+
+	if (res.end == SMTPD_NOMEM) {
+		say("%s", res.why);
+		return EX_OSERR;
+	}
+	if (b.verbose) {
+		if (res.end == SMTPD_IOERR)
+			say("%s", res.why);
+		say("session ended (%s): %lu message%s relayed, %lu refused",
+		    res.end == SMTPD_QUIT ? "QUIT" : res.end == SMTPD_EOF ?
+		    "end of input" : res.end == SMTPD_TIMEOUT ? "timeout" :
+		    res.end == SMTPD_ERRORS ? "too many errors" :
+		    res.end == SMTPD_SIGNAL ? "signal" : "I/O error",
+		    res.relayed, res.relayed == 1 ? "" : "s", res.refused);
+	}
+	if (b.temp || res.end == SMTPD_ERRORS ||
+	    (res.end != SMTPD_QUIT && res.in_txn))
+		st = EX_TEMPFAIL;
+	else
+		st = b.perm;
+	return st;
+}
+
+/* The smtpd relay callback: one message through the account. */
+static void
+relay(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
+    struct msg *m, struct smtpd_reply *r)
+{
+	struct bs	*b = arg;
+	struct smtp_body body;
+	struct outcome	 o;
+	struct addrlist	 in, to;
+	char		 sender[ADDR_MAX + 1], q[ADDR_MAX + 1], why[256];
+	const char	*dom;
+	size_t		 i;
+
+	memset(&o, 0, sizeof(o));
+	addrlist_init(&in);
+	addrlist_init(&to);
+	/* allow_from_override off: the account's from, as when sending. */
+	if (!b->acct->allow_from_override && b->acct->from != NULL) {
+		if (addr_parse_list(b->acct->from, strlen(b->acct->from),
+		    &in, why, sizeof(why)) == -1 || in.n != 1) {
+			outcome_set(&o, OUT_CONFIG, PH_MAIL, "account %s: "
+			    "from must be one address", b->acct->name);
+			goto out;
+		}
+		from = in.v[0];
+	}
+	/* Unqualified addresses take the account's domain, as when sending. */
+	dom = addr_domain(from);
+	if (dom == NULL && b->acct->from != NULL)
+		dom = addr_domain(b->acct->from);
+	if (from[0] != '\0' && qualify(sender, sizeof(sender), from,
+	    dom) == -1) {
+		outcome_set(&o, OUT_DATAERR, PH_MAIL, "the sender %s",
+		    dom == NULL ? "has no domain" : "is too long");
+		goto out;
+	}
+	if (from[0] == '\0')
+		sender[0] = '\0';
+	addrlist_free(&in);
+	addrlist_init(&in);
+	for (i = 0; i < nrcpts; i++)
+		if (addrlist_add(&in, rcpts[i], strlen(rcpts[i])) == -1) {
+			outcome_set(&o, OUT_OSERR, PH_RCPT, "out of memory");
+			goto out;
+		}
+	/* Local names are looked up before they are qualified. */
+	if (b->al != NULL) {
+		if (aliases_expand(b->al, b->host, &in, &to) == -1) {
+			outcome_set(&o, errno == ENOMEM ? OUT_OSERR :
+			    errno == ELOOP ? OUT_CONFIG : OUT_DATAERR, PH_RCPT,
+			    "%s", errno == ELOOP ? "aliases nested too deep "
+			    "(a loop?)" : errno == E2BIG ? "too many "
+			    "recipients after alias expansion" :
+			    "out of memory");
+			goto out;
+		}
+		addrlist_free(&in);
+		in = to;
+		addrlist_init(&to);
+	}
+	for (i = 0; i < in.n; i++) {
+		if (qualify(q, sizeof(q), in.v[i], dom) == -1 ||
+		    addrlist_add(&to, q, strlen(q)) == -1) {
+			outcome_set(&o, OUT_DATAERR, PH_RCPT, "recipient %zu "
+			    "is too long or has no domain", i + 1);
+			goto out;
+		}
+	}
+	addrlist_dedup(&to);
+
+	memset(&body, 0, sizeof(body));
+	body.fd = msg_fd(m);
+	body.size = msg_size(m);
+	body.eightbit = msg_eightbit(m);
+	(void)smtp_send(&b->op, sender, to.v, to.n, &body, &o);
+out:
+	to_reply(b, &o, to.n, r);
+	addrlist_free(&in);
+	addrlist_free(&to);
+}
+
+/* addr_qualify() with the check the send path makes too. */
+static int
+qualify(char *dst, size_t dstsz, const char *addr, const char *dom)
+{
+	char	why[200];
+
+	if (strchr(addr, '@') == NULL && dom == NULL)
+		return -1;
+	if (addr_qualify(dst, dstsz, addr, dom) == -1)
+		return -1;
+	return addr_check(dst, 0, why, sizeof(why));
+}
+
+/*
+ * The outcome of a relay as the reply to the caller's end-of-data. The
+ * upstream text is cut at its first line; smtpd sanitises what it sends.
+ */
+static void
+to_reply(struct bs *b, const struct outcome *o, size_t n,
+    struct smtpd_reply *r)
+{
+	char		 text[200], up[300] = "";
+	int		 st, temp;
+
+	(void)xsnprintf(text, sizeof(text), "%s", o->text);
+	text[strcspn(text, "\n")] = '\0';
+	if (o->kind == OUT_OK) {
+		r->code = 250;
+		(void)xstrlcpy(r->enh, "2.0.0", sizeof(r->enh));
+		(void)xsnprintf(r->text, sizeof(r->text), "Ok: relayed to %zu "
+		    "recipient%s via %s: %d %s", n, n == 1 ? "" : "s",
+		    b->acct->host, o->code, text);
+		if (b->verbose)
+			say("relayed for %zu recipient%s: %d %s", n,
+			    n == 1 ? "" : "s", o->code, text);
+		return;
+	}
+	st = exit_status(o);
+	/* Failures on this side can be fixed here: the caller retries. */
+	temp = st == EX_TEMPFAIL || o->kind == OUT_CONFIG ||
+	    o->kind == OUT_OSERR || o->kind == OUT_SOFTWARE ||
+	    o->kind == OUT_IOERR || o->kind == OUT_TEMPLOCAL;
+	if (o->arg[0] != '\0')
+		(void)xsnprintf(up, sizeof(up), " <%s>", o->arg);
+	if (temp) {
+		b->temp = 1;
+		r->code = o->kind == OUT_REPLY && o->code >= 450 &&
+		    o->code <= 459 ? o->code : 451;
+		(void)xstrlcpy(r->enh, o->enh[0] == '4' ? o->enh :
+		    o->kind == OUT_TEMP ? "4.4.1" : "4.3.0", sizeof(r->enh));
+	} else if (o->kind == OUT_TOOBIG) {
+		if (b->perm == 0)
+			b->perm = st;
+		r->code = 552;
+		(void)xstrlcpy(r->enh, "5.3.4", sizeof(r->enh));
+	} else {
+		if (b->perm == 0)
+			b->perm = st;
+		r->code = o->kind == OUT_REPLY && o->code >= 550 &&
+		    o->code <= 559 ? o->code : 554;
+		(void)xstrlcpy(r->enh, o->enh[0] == '5' ? o->enh : "5.0.0",
+		    sizeof(r->enh));
+	}
+	/* The server's own words when it answered, else what bote saw. */
+	if (o->code != 0)
+		(void)xsnprintf(r->text, sizeof(r->text), "Error: relay via "
+		    "%s refused%s: %d %s", b->acct->host, up, o->code, text);
+	else
+		(void)xsnprintf(r->text, sizeof(r->text), "Error: relay via "
+		    "%s failed: %s", b->acct->host, o->why);
+	if (b->verbose)
+		report_outcome(o);
+}
+
+/* -v: the caller's side of the dialogue, on standard error. */
+static void
+bs_trace(void *arg, int dir, const char *line, size_t len)
+{
+	char	buf[1024];
+
+	(void)arg;
+	(void)sanitize(buf, sizeof(buf), line, len, 1);
+	say("%s %s", dir == TRACE_RECV ? "caller -->" : dir == TRACE_SENT ?
+	    "caller <--" : "caller:", buf);
+}

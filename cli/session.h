@@ -1,0 +1,30 @@
+/*
+ * What every mode that opens an SMTP session to the account's server
+ * needs (sending, -bs): the password and the smtp_opts, built one way.
+ */
+#ifndef BOTE_SESSION_H
+#define BOTE_SESSION_H
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "smtp.h"
+
+#define EVAL_TIMEOUT	30	/* seconds for passwordeval */
+
+/*
+ * The password to use: *pass is NULL when the account's password line
+ * serves (or no auth), else the output of passwordeval, to be freed with
+ * secret_free(). Returns 0, or -1 with why set (a configuration error).
+ */
+int	session_password(const struct account *, char **pass, char *why,
+	    size_t whylen);
+
+/* The session options for the account; pass from session_password(). */
+void	session_opts(struct smtp_opts *, const struct account *,
+	    const char *pass, int verbose);
+
+/* The directory for spool files: $TMPDIR when absolute, else /tmp. */
+const char *spool_dir(void);
+
+#endif

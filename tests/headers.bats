@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# Header policy against the real testbed (Postfix + Dovecot): Date,
+# Message-ID and From added when missing, -F display names, the
+# set_*_header directives, Bcc and Resent-Bcc removal, -t with a Resent
+# block. The clock and the Message-ID randomness are fixed through the
+# test hooks BOTE_TEST_TIME and BOTE_TEST_MSGID_RANDOM (cli/main.c).
+
+load helpers/testbed
+
+setup_file() {
+	testbed_setup_file
+}
+
+teardown_file() {
+	testbed_teardown_file
+}
+
+setup() {
+	CONF="$BATS_TEST_TMPDIR/conf"
+	bote_conf "$CONF"
+	maildir_clear
+	MSG="$BATS_TEST_TMPDIR/msg"
+	WANT="$BATS_TEST_TMPDIR/want"
+	GOT="$BATS_TEST_TMPDIR/got"
+	export TZ=UTC0
+	export BOTE_TEST_TIME=1795362138
+	export BOTE_TEST_MSGID_RANDOM=00112233445566778899aabbccddeeff
+	DATE='Date: Sun, 22 Nov 2026 15:42:18 +0000'
+	MSGID='Message-ID: <00112233445566778899aabbccddeeff@example.org>'
+}
+
+delivered_equals() {
+	maildir_wait "${2:-1}"
+	maildir_last >"$GOT"
+	run diff "$1" "$GOT"
+	assert_success
+}
+
+@test "cron's message gets Date and Message-ID; its own From is kept" {
+	printf 'From: root (Cron Daemon)\nTo: root\nSubject: Cron <root@host> run-parts\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\nX-Cron-Env: <SHELL=/bin/sh>\n\nhello\n' >"$MSG"
+	{
+		echo "$DATE"
+		echo "$MSGID"
+		cat "$MSG"
+	} >"$WANT"
+	run "$BOTE" -C "$CONF" -FCronDaemon -i -B8BITMIME -oem root <"$MSG"
+	assert_success
+	assert_output ""
+	delivered_equals "$WANT"
+}
+
+@test "no From: one is added from -F and the envelope sender" {
+	printf 'Subject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i -F 'Smith, John' rcpt@example.org <"$MSG"
+	assert_success
+	{
+		echo "$DATE"
+		echo "From: \"Smith, John\" <$TESTBED_USER>"
+		echo "$MSGID"
+		cat "$MSG"
+	} >"$WANT"
+	delivered_equals "$WANT"
+}
+
+@test "a non-ASCII -F name is RFC 2047 B-encoded" {
+	printf 'Subject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i -F $'Jos\xc3\xa9 M\xc3\xbcller' rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h '^From:' "$(maildir_last_file)"
+	assert_output "From: =?UTF-8?B?Sm9zw6kgTcO8bGxlcg==?= <$TESTBED_USER>"
+}
+
+@test "from_full_name is used without -F; -F wins over it" {
+	bote_conf "$CONF" 'from_full_name "Backup Robot"'
+	printf 'Subject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h '^From:' "$(maildir_last_file)"
+	assert_output "From: Backup Robot <$TESTBED_USER>"
+	maildir_clear
+	run "$BOTE" -C "$CONF" -i -F Other rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h '^From:' "$(maildir_last_file)"
+	assert_output "From: Other <$TESTBED_USER>"
+}
+
+@test "-F with CR LF cannot add a header field" {
+	printf 'Subject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i -F $'x\r\nBcc: evil@x' rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	sleep 0.5
+	assert_equal "$(maildir_count)" 1
+	run grep -ic '^bcc:' "$(maildir_last_file)"
+	assert_output 0
+	run grep -h '^From:' "$(maildir_last_file)"
+	assert_output "From: \"x Bcc: evil@x\" <$TESTBED_USER>"
+}
+
+@test "a message without a header gets the fields and an empty line" {
+	printf 'just a body line\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	{
+		echo "$DATE"
+		echo "From: $TESTBED_USER"
+		echo "$MSGID"
+		echo
+		cat "$MSG"
+	} >"$WANT"
+	delivered_equals "$WANT"
+}
+
+@test "set_from_header on replaces From; off adds none" {
+	bote_conf "$CONF" "set_from_header on"
+	printf 'From: someone@elsewhere.example\nSubject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i -F Me rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h '^From:' "$(maildir_last_file)"
+	assert_output "From: Me <$TESTBED_USER>"
+	maildir_clear
+	bote_conf "$CONF" "set_from_header off"
+	printf 'Subject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -c '^From:' "$(maildir_last_file)"
+	assert_output 0
+}
+
+@test "set_date_header off and set_msgid_header off add nothing" {
+	bote_conf "$CONF" "set_date_header off" "set_msgid_header off"
+	printf 'From: a@example.org\nSubject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	delivered_equals "$MSG"
+}
+
+@test "msmtp's old names: add_missing_date_header off, keepbcc" {
+	bote_conf "$CONF" "add_missing_date_header off" "set_msgid_header off" "keepbcc on"
+	printf 'From: a@example.org\nBcc: hidden@example.org\nSubject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	delivered_equals "$MSG"
+}
+
+@test "Message-ID: random without the hook, domain of the sender" {
+	unset BOTE_TEST_MSGID_RANDOM
+	printf 'Subject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i -f me@sub.example.net rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h '^Message-ID:' "$(maildir_last_file)"
+	assert_output --regexp '^Message-ID: <[0-9a-f]{32}@sub\.example\.net>$'
+	first=$output
+	maildir_clear
+	run "$BOTE" -C "$CONF" -i -f me@sub.example.net rcpt@example.org <"$MSG"
+	maildir_wait 1
+	run grep -h '^Message-ID:' "$(maildir_last_file)"
+	[ "$output" != "$first" ]
+}
+
+@test "the null sender uses the account's from for From" {
+	printf 'Subject: bounce\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i -f '<>' rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h '^From:' "$(maildir_last_file)"
+	assert_output "From: $TESTBED_USER"
+}
+
+@test "set_to_header undisclosed_recipients replaces To, Cc and Bcc" {
+	bote_conf "$CONF" "set_to_header undisclosed_recipients"
+	printf 'From: a@example.org\nTo: a@example.org\nCc: b@example.org\nBcc: c@example.org\nSubject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -t -i <"$MSG"
+	assert_success
+	{
+		echo "$DATE"
+		echo "To: undisclosed-recipients:;"
+		echo "$MSGID"
+		printf 'From: a@example.org\nSubject: s\n\nbody\n'
+	} >"$WANT"
+	delivered_equals "$WANT" 3
+	assert_equal "$(maildir_count)" 3
+}
+
+@test "set_to_header on lists the envelope recipients, not Bcc ones" {
+	bote_conf "$CONF" "set_to_header on"
+	printf 'From: a@example.org\nTo: root\nBcc: c@example.org\nSubject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -t -i x@example.org <"$MSG"
+	assert_success
+	maildir_wait 3
+	run grep -h '^To:' "$(maildir_last_file)"
+	assert_output "To: x@example.org, root@example.org"
+	run grep -ic '^bcc:' "$(maildir_last_file)"
+	assert_output 0
+}
+
+@test "Bcc and Resent-Bcc never arrive" {
+	printf 'From: a@example.org\nResent-From: r@example.org\nResent-Bcc: rb@example.org\nTo: a@example.org\nBcc: b@example.org\nSubject: s\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i a@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -ic 'bcc:' "$(maildir_last_file)"
+	assert_output 0
+}
+
+@test "-t with a Resent block uses only the first block's recipients" {
+	printf 'Resent-From: r@example.org\nResent-To: new1@example.org\nResent-Cc: new2@example.org\nResent-Bcc: new3@example.org\nReceived: from x by y; Sun, 22 Nov 2026 12:00:00 +0000\nResent-To: older@example.org\nFrom: a@example.org\nTo: orig@example.org\nSubject: resent\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -t -i <"$MSG"
+	assert_success
+	maildir_wait 3
+	sleep 0.5
+	assert_equal "$(maildir_count)" 3
+	run grep -h '^X-Original-To:' "$TESTBED_MAILDIR"/new/*
+	assert_line "X-Original-To: new1@example.org"
+	assert_line "X-Original-To: new2@example.org"
+	assert_line "X-Original-To: new3@example.org"
+	refute_line "X-Original-To: orig@example.org"
+	refute_line "X-Original-To: older@example.org"
+	run grep -ic '^resent-bcc:' "$(maildir_last_file)"
+	assert_output 0
+}
