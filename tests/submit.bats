@@ -260,3 +260,10 @@ delivered_equals() {
 	assert_success
 	maildir_wait 1
 }
+
+@test "a header-only message with no blank line arrives as it was sent" {
+	printf 'Subject: header only\nX-Test: yes\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	delivered_equals "$MSG"
+}
