@@ -8,12 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "args.h"
+#include "conf.h"
 #include "util.h"
 
 const char args_usage[] =
 "usage: bote [-tiv] [-C file] [-a account] [-f sender] [-F name]\n"
-"            [-B type] [-o option] [--] [recipient ...]\n"
+"            [-N dsn] [-R ret] [-V envid] [-B type] [-o option]\n"
+"            [-b mode] [-q] [--] [recipient ...]\n"
 "       bote --help | --version\n";
 
 /* Flags that take a value, glued or in the next argument. */
@@ -23,6 +26,7 @@ static const char ignored[] = "BhLOAGmnUX";
 
 static int	one_flag(struct args *, char, const char *);
 static int	o_option(struct args *, const char *);
+static int	dsn_flag(struct args *, char, const char *);
 
 int
 args_parse(int argc, char **argv, struct args *a)
@@ -32,6 +36,8 @@ args_parse(int argc, char **argv, struct args *a)
 	size_t		 j;
 
 	memset(a, 0, sizeof(*a));
+	a->dsn_notify = -1;
+	a->dsn_return = -1;
 	name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	if (strcmp(name, "mailq") == 0)
 		a->mode = MODE_QUEUE_LIST;
@@ -148,13 +154,62 @@ one_flag(struct args *a, char c, const char *val)
 	case 'N':
 	case 'R':
 	case 'V':
-		/* DSN requests: the session does not offer DSN yet. */
-		return 0;
+		return dsn_flag(a, c, val);
 	}
 	if (strchr(ignored, c) != NULL)
 		return 0;
 	(void)xsnprintf(a->why, sizeof(a->why), "unknown option -%c", c);
 	return -1;
+}
+
+/*
+ * Delivery status notification requests (RFC 3461), as Sendmail and
+ * msmtp take them: -N never|success,failure,delay (and off), -R
+ * hdrs|headers|full (and off), -V envid. The ENVID must be printable
+ * ASCII (4.4) and at most 100 octets once encoded as xtext.
+ */
+static int
+dsn_flag(struct args *a, char c, const char *val)
+{
+	const char	*p;
+	char		 x[ENVID_XTEXTMAX + 1];
+
+	switch (c) {
+	case 'N':
+		if ((a->dsn_notify = conf_dsn_notify(val,
+		    strlen(val))) == -1) {
+			(void)xsnprintf(a->why, sizeof(a->why), "-N needs "
+			    "never, or a comma-separated list of success, "
+			    "failure and delay");
+			return -1;
+		}
+		return 0;
+	case 'R':
+		if ((a->dsn_return = conf_dsn_return(val,
+		    strlen(val))) == -1) {
+			(void)xsnprintf(a->why, sizeof(a->why), "-R needs "
+			    "hdrs or full");
+			return -1;
+		}
+		return 0;
+	}
+	for (p = val; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
+			break;
+	if (*val == '\0' || *p != '\0') {
+		(void)xsnprintf(a->why, sizeof(a->why), "-V needs an "
+		    "envelope ID of printable ASCII characters without "
+		    "spaces");
+		return -1;
+	}
+	if (addr_xtext(x, sizeof(x), val) == -1) {
+		(void)xsnprintf(a->why, sizeof(a->why), "-V: the envelope "
+		    "ID is longer than %d octets once encoded (RFC 3461 "
+		    "4.4)", ENVID_XTEXTMAX);
+		return -1;
+	}
+	a->dsn_envid = val;
+	return 0;
 }
 
 /* -oX: only -oi changes anything; the others are delivery hints. */

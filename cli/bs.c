@@ -68,7 +68,7 @@ mode_smtp(struct mode_ctx *m)
 		say("%s", why);
 		return EX_CONFIG;
 	}
-	session_opts(&b.op, m->acct, pass, b.verbose);
+	session_opts(&b.op, m->acct, pass, m->args);
 	/* Read before the greeting: a broken file ends -bs at once. */
 	if (m->acct->aliases != NULL &&
 	    (b.al = load_aliases(m->acct, &st)) == NULL) {

@@ -204,7 +204,7 @@ main(int argc, char **argv)
 		fail(&o, OUT_CONFIG, "%s", o.why);
 		goto done;
 	}
-	session_opts(&op, acct, pass, args.verbose);
+	session_opts(&op, acct, pass, &args);
 
 	memset(&body, 0, sizeof(body));
 	body.fd = msg_fd(msg);
@@ -720,7 +720,7 @@ verify(const struct args *a, struct conf *conf, struct account *acct)
 		fail(&o, OUT_CONFIG, "%s", o.why);
 		st = exit_status(&o);
 	} else {
-		session_opts(&op, acct, pass, a->verbose);
+		session_opts(&op, acct, pass, a);
 		m.op = &op;
 		m.sender = sender;
 		m.rcpts = &rcpts;

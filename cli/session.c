@@ -35,7 +35,7 @@ session_password(const struct account *acct, char **pass, char *why,
 
 void
 session_opts(struct smtp_opts *op, const struct account *acct,
-    const char *pass, int verbose)
+    const char *pass, const struct args *a)
 {
 	memset(op, 0, sizeof(*op));
 	op->host = acct->host;
@@ -48,7 +48,13 @@ session_opts(struct smtp_opts *op, const struct account *acct,
 	op->user = acct->user;
 	op->password = pass ? pass : acct->password;
 	op->timeout_s = acct->timeout;
-	if (verbose)
+	/* DSN requests: the command line wins over dsn_notify/dsn_return. */
+	op->dsn_notify = a->dsn_notify != -1 ? a->dsn_notify :
+	    acct->dsn_notify;
+	op->dsn_return = a->dsn_return != -1 ? a->dsn_return :
+	    acct->dsn_return;
+	op->dsn_envid = a->dsn_envid;
+	if (a->verbose)
 		op->trace = report_trace;
 }
 

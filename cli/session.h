@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "args.h"
 #include "conf.h"
 #include "smtp.h"
 
@@ -20,9 +21,12 @@
 int	session_password(const struct account *, char **pass, char *why,
 	    size_t whylen);
 
-/* The session options for the account; pass from session_password(). */
+/*
+ * The session options for the account, the command line's -v, -N, -R
+ * and -V applied over it; pass from session_password().
+ */
 void	session_opts(struct smtp_opts *, const struct account *,
-	    const char *pass, int verbose);
+	    const char *pass, const struct args *);
 
 /* The directory for spool files: $TMPDIR when absolute, else /tmp. */
 const char *spool_dir(void);

@@ -63,6 +63,10 @@ static const struct field {
 				  F_INT },
 	[K_REMOVE_BCC_HEADERS] = { offsetof(struct account,
 				  remove_bcc_headers), F_INT },
+	[K_DSN_NOTIFY] =	{ offsetof(struct account, dsn_notify),
+				  F_INT },
+	[K_DSN_RETURN] =	{ offsetof(struct account, dsn_return),
+				  F_INT },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
@@ -102,6 +106,8 @@ account_init(struct account *a)
 	a->set_msgid_header = HDR_AUTO;
 	a->set_to_header = TOH_OFF;
 	a->remove_bcc_headers = 1;
+	a->dsn_notify = 0;
+	a->dsn_return = DSNRET_OFF;
 }
 
 void

@@ -666,3 +666,29 @@ addr_domain(const char *addr)
 	at = strrchr(end, '@');
 	return at != NULL ? at + 1 : NULL;
 }
+
+int
+addr_xtext(char *dst, size_t dstsz, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p;
+	size_t			 o = 0;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p > 0x20 && *p < 0x7f && *p != '+' && *p != '=') {
+			if (o + 1 >= dstsz)
+				return -1;
+			dst[o++] = (char)*p;
+			continue;
+		}
+		if (o + 3 >= dstsz)
+			return -1;
+		dst[o++] = '+';
+		dst[o++] = hex[*p >> 4];
+		dst[o++] = hex[*p & 0x0f];
+	}
+	if (o >= dstsz)
+		return -1;
+	dst[o] = '\0';
+	return (int)o;
+}

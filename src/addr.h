@@ -58,4 +58,16 @@ int	addr_qualify(char *dst, size_t dstsz, const char *addr,
 /* The domain part of an address (after the last '@'), or NULL. */
 const char *addr_domain(const char *addr);
 
+/*
+ * RFC 3461 4: s as xtext into dst ("+" and two upper-case hex digits for
+ * '+', '=' and every octet outside 0x21-0x7e; the rest as it is), for
+ * the DSN parameters ENVID and ORCPT. Returns the length written, or -1
+ * when dst is too small (nothing is silently cut off).
+ */
+int	addr_xtext(char *dst, size_t dstsz, const char *s);
+
+/* RFC 3461 4.4 and 4.2: the longest ENVID and ORCPT values (xtext). */
+#define ENVID_XTEXTMAX	100
+#define ORCPT_XTEXTMAX	500
+
 #endif

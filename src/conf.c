@@ -448,6 +448,20 @@ get_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
 		return 0;
 	case V_CHOICE:
 		return get_choice(p, kw, arg, len, v);
+	case V_DSN_NOTIFY:
+		/* Empty unsets, as for the other directives. */
+		if (len > 0 && (v->i = conf_dsn_notify(arg, len)) == -1) {
+			perr(p, "%s must be off, never, or a comma-separated "
+			    "list of success, failure and delay", kw->name);
+			return -1;
+		}
+		return 0;
+	case V_DSN_RETURN:
+		if (len > 0 && (v->i = conf_dsn_return(arg, len)) == -1) {
+			perr(p, "%s must be off, headers or full", kw->name);
+			return -1;
+		}
+		return 0;
 	}
 	return 0;
 }
@@ -829,4 +843,55 @@ conf_read_buf(struct conf *c, const char *path, const char *buf, size_t len)
 		return -1;
 	parse_feed(&p, buf, len);
 	return parse_end(&p);
+}
+
+int
+conf_dsn_notify(const char *s, size_t len)
+{
+	static const struct {
+		const char	*word;
+		int		 bit;
+	} conds[] = {
+		{ "never", DSN_NEVER },
+		{ "success", DSN_SUCCESS },
+		{ "failure", DSN_FAILURE },
+		{ "delay", DSN_DELAY },
+	};
+	const char	*end = s + len, *comma;
+	size_t		 n, i;
+	int		 bits = 0;
+
+	if (len == 3 && strncasecmp(s, "off", 3) == 0)
+		return 0;
+	for (;;) {
+		comma = memchr(s, ',', (size_t)(end - s));
+		n = comma != NULL ? (size_t)(comma - s) : (size_t)(end - s);
+		for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++)
+			if (n == strlen(conds[i].word) &&
+			    strncasecmp(s, conds[i].word, n) == 0)
+				break;
+		if (i == sizeof(conds) / sizeof(conds[0]))
+			return -1;
+		bits |= conds[i].bit;
+		if (comma == NULL)
+			break;
+		s = comma + 1;
+	}
+	/* RFC 3461 4.1: NEVER stands alone. */
+	if ((bits & DSN_NEVER) && bits != DSN_NEVER)
+		return -1;
+	return bits;
+}
+
+int
+conf_dsn_return(const char *s, size_t len)
+{
+	if (len == 3 && strncasecmp(s, "off", 3) == 0)
+		return DSNRET_OFF;
+	if ((len == 4 && strncasecmp(s, "hdrs", 4) == 0) ||
+	    (len == 7 && strncasecmp(s, "headers", 7) == 0))
+		return DSNRET_HDRS;
+	if (len == 4 && strncasecmp(s, "full", 4) == 0)
+		return DSNRET_FULL;
+	return -1;
 }

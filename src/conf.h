@@ -36,6 +36,8 @@ enum conf_key {
 	K_SET_MSGID_HEADER,
 	K_SET_TO_HEADER,
 	K_REMOVE_BCC_HEADERS,
+	K_DSN_NOTIFY,
+	K_DSN_RETURN,
 	K__COUNT
 };
 
@@ -63,6 +65,20 @@ enum to_header {		/* set_to_header off|on|undisclosed_recipients */
 	TOH_OFF = 0,
 	TOH_ON,
 	TOH_UNDISCLOSED
+};
+
+/*
+ * Delivery status notification requests (RFC 3461): dsn_notify is 0
+ * (off: no NOTIFY parameter) or DSN_NEVER alone or a set of the others.
+ */
+#define DSN_NEVER	0x01
+#define DSN_SUCCESS	0x02
+#define DSN_FAILURE	0x04
+#define DSN_DELAY	0x08
+enum dsn_return {		/* dsn_return off|headers|full (|hdrs) */
+	DSNRET_OFF = 0,		/* no RET parameter */
+	DSNRET_HDRS,
+	DSNRET_FULL
 };
 
 /* Where a value came from, for messages and --pretend. */
@@ -94,6 +110,8 @@ struct account {
 	int		 set_msgid_header;	/* enum auto_off */
 	int		 set_to_header;		/* enum to_header */
 	int		 remove_bcc_headers;	/* default on */
+	int		 dsn_notify;		/* DSN_* bits; 0: off */
+	int		 dsn_return;		/* enum dsn_return */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows
@@ -153,5 +171,18 @@ int		 conf_check(struct conf *c, struct account *a);
  * are).
  */
 int		 account_port(const struct account *a);
+
+/*
+ * A DSN NOTIFY condition (RFC 3461 4.1), case-insensitive: "off" (0),
+ * "never", or a comma-separated list of success, failure and delay.
+ * Returns the DSN_* bits, or -1 when s[0..len) is none of these.
+ */
+int		 conf_dsn_notify(const char *s, size_t len);
+
+/*
+ * A DSN RET value (RFC 3461 4.3), case-insensitive: off, hdrs or headers
+ * (msmtp's spelling), full. Returns an enum dsn_return, or -1.
+ */
+int		 conf_dsn_return(const char *s, size_t len);
 
 #endif

@@ -27,6 +27,8 @@ enum vtype {
 	V_AUTH,
 	V_CHOICE,	/* one of the keyword's choices; empty means "on"
 			   when that is a choice, else the first */
+	V_DSN_NOTIFY,	/* off, never, or a list (conf_dsn_notify) */
+	V_DSN_RETURN,	/* off, hdrs, headers, full (conf_dsn_return) */
 	V_ANY		/* anything: the directive is ignored */
 };
 

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
+#include "dsn.h"
 #include "io.h"
 #include "msg.h"
 #include "net.h"
@@ -126,6 +128,8 @@ static int		no_extra(struct session *, const char *);
 static int		auth_plain(struct session *);
 static int		auth_login(struct session *);
 static int		write_body(struct session *);
+static int		dsn_mail(struct session *, char *, size_t);
+static int		rcpt(struct session *, size_t);
 static struct session	*session_new(const struct smtp_opts *, const char *,
 			    char *const *, size_t, struct outcome *);
 
@@ -496,7 +500,7 @@ st_envelope(struct session *s)
 {
 	const struct smtp_body	*b = s->body;
 	struct outcome		 first = { .kind = OUT_OK };
-	char			 params[96] = "";
+	char			 params[64 + 3 * ENVID_XTEXTMAX] = "";
 	unsigned long long	 total;
 	size_t			 i, k;
 	int			 pipe = s->caps.flags & CAP_PIPELINING;
@@ -515,6 +519,8 @@ st_envelope(struct session *s)
 		(void)xsnprintf(params, sizeof(params), " SIZE=%llu", total);
 	if (b->eightbit && (s->caps.flags & CAP_8BITMIME))
 		(void)strlcat(params, " BODY=8BITMIME", sizeof(params));
+	if (dsn_mail(s, params, sizeof(params)) == -1)
+		return S_FAIL;
 
 	if (cmd(s, NULL, "MAIL FROM:<%s>%s", s->sender, params) == -1)
 		return S_FAIL;
@@ -523,7 +529,7 @@ st_envelope(struct session *s)
 		return S_FAIL;
 	if (pipe) {
 		for (i = 0; i < s->nrcpts; i++)
-			if (cmd(s, NULL, "RCPT TO:<%s>", s->rcpts[i]) == -1)
+			if (rcpt(s, i) == -1)
 				return S_FAIL;
 		if (cmd(s, NULL, "DATA") == -1 ||
 		    flush(s, PH_MAIL, T_MAIL) == -1 ||
@@ -538,7 +544,7 @@ st_envelope(struct session *s)
 			return S_FAIL;
 	}
 	for (i = 0; i < s->nrcpts; i++) {
-		if (!pipe && (cmd(s, NULL, "RCPT TO:<%s>", s->rcpts[i]) == -1 ||
+		if (!pipe && (rcpt(s, i) == -1 ||
 		    flush(s, PH_RCPT, T_RCPT) == -1))
 			return S_FAIL;
 		if (get_reply(s, PH_RCPT, T_RCPT) == -1)
@@ -580,6 +586,49 @@ lost:
 		*s->o = first;
 	s->quit_ok = 0;
 	return S_FAIL;
+}
+
+/*
+ * RFC 3461: RET and ENVID on MAIL, only when the server offers DSN (else
+ * a trace says they were left out).
+ */
+static int
+dsn_mail(struct session *s, char *params, size_t sz)
+{
+	const struct smtp_opts	*op = s->opts;
+
+	if (op->dsn_notify == 0 && op->dsn_return == DSNRET_OFF &&
+	    op->dsn_envid == NULL)
+		return 0;
+	if (!(s->caps.flags & CAP_DSN)) {
+		trace(s, TRACE_INFO, "the server does not offer DSN; "
+		    "sending without delivery status notification requests");
+		return 0;
+	}
+	if (dsn_mail_params(params, sz, op->dsn_return, op->dsn_envid) == -1)
+		return outcome_set(s->o, OUT_USAGE, PH_MAIL, "the DSN "
+		    "parameters do not fit on MAIL (ENVID over %d octets as "
+		    "xtext?)", ENVID_XTEXTMAX);
+	return 0;
+}
+
+/* Queue RCPT for rcpts[i], with NOTIFY and ORCPT when DSN is offered. */
+static int
+rcpt(struct session *s, size_t i)
+{
+	char	p[64 + ORCPT_XTEXTMAX] = "";
+	int	rc = 0;
+
+	if (s->caps.flags & CAP_DSN)
+		rc = dsn_rcpt_params(p, sizeof(p), s->opts->dsn_notify,
+		    s->rcpts[i]);
+	if (rc == -1)
+		return outcome_set(s->o, OUT_SOFTWARE, PH_RCPT, "RCPT "
+		    "parameters too long");
+	if (rc == 1)
+		trace(s, TRACE_INFO, "ORCPT left out for %s: not ASCII, or "
+		    "too long as xtext", s->rcpts[i]);
+	return cmd(s, NULL, "RCPT TO:<%s>%s", s->rcpts[i], p);
 }
 
 static enum state

@@ -28,6 +28,10 @@ struct smtp_opts {
 	const char	*user;
 	const char	*password;
 	int		 timeout_s;	/* 0: RFC 5321 4.5.3.2 values */
+	/* RFC 3461, sent only when the server offers DSN. */
+	int		 dsn_notify;	/* DSN_* bits; 0: no NOTIFY */
+	int		 dsn_return;	/* enum dsn_return */
+	const char	*dsn_envid;	/* ENVID before xtext, or NULL */
 	/* Called for every line of the dialogue (AUTH data redacted). */
 	void		(*trace)(void *arg, int dir, const char *line,
 			    size_t len);

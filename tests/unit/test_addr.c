@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "addr.h"
+#include "conf.h"
+#include "dsn.h"
 #include "idn.h"
 #include "tap.h"
 
@@ -24,6 +26,8 @@ static void	 test_qualify(void);
 static void	 test_dedup(void);
 static void	 test_limits(void);
 static void	 test_idn(void);
+static void	 test_xtext(void);
+static void	 test_dsn_params(void);
 
 /* The list as "a|b|c"; an empty entry shows as "<>". */
 static void
@@ -418,6 +422,87 @@ test_idn(void)
 	    "short buffer refused (ASCII)");
 }
 
+/* RFC 3461 4: xtext, with the RFC's examples (4.2, 4.4, 9). */
+static void
+test_xtext(void)
+{
+	char	buf[64];
+
+	is_int(addr_xtext(buf, sizeof(buf), "Carol@Ivory.EDU"), 15,
+	    "xtext: plain address length");
+	is_str(buf, "Carol@Ivory.EDU", "xtext: graphic ASCII unchanged");
+	addr_xtext(buf, sizeof(buf), "QQ314159");
+	is_str(buf, "QQ314159", "xtext: ENVID example unchanged");
+	addr_xtext(buf, sizeof(buf), "abc+def");
+	is_str(buf, "abc+2Bdef", "xtext: '+' as +2B");
+	addr_xtext(buf, sizeof(buf), "a=b");
+	is_str(buf, "a+3Db", "xtext: '=' as +3D");
+	addr_xtext(buf, sizeof(buf), "a b\t~");
+	is_str(buf, "a+20b+09~", "xtext: space and tab encoded, '~' kept");
+	addr_xtext(buf, sizeof(buf), "\x7f\xc3\xa4\x01");
+	is_str(buf, "+7F+C3+A4+01", "xtext: DEL, 8-bit, controls upper hex");
+	is_int(addr_xtext(buf, sizeof(buf), ""), 0, "xtext: empty");
+	is_str(buf, "", "xtext: empty stays empty");
+	is_int(addr_xtext(buf, 4, "abc"), 3, "xtext: exact fit");
+	is_int(addr_xtext(buf, 3, "abc"), -1, "xtext: no room for NUL");
+	is_int(addr_xtext(buf, 5, "a+b"), -1, "xtext: no room for +2B");
+	is_int(addr_xtext(buf, 6, "a+b"), 5, "xtext: +2B exact fit");
+	is_str(buf, "a+2Bb", "xtext: +2B at the edge");
+}
+
+/* RFC 3461 4.1-4.4: the MAIL and RCPT parameters (src/dsn.c). */
+static void
+test_dsn_params(void)
+{
+	char	buf[700], big[200];
+
+	strlcpy(buf, " SIZE=10", sizeof(buf));
+	is_int(dsn_mail_params(buf, sizeof(buf), DSNRET_HDRS, "QQ314159"), 0,
+	    "dsn mail: RET and ENVID");
+	is_str(buf, " SIZE=10 RET=HDRS ENVID=QQ314159",
+	    "dsn mail: appended (RFC 3461 9 example)");
+	buf[0] = '\0';
+	dsn_mail_params(buf, sizeof(buf), DSNRET_FULL, NULL);
+	is_str(buf, " RET=FULL", "dsn mail: RET=FULL alone");
+	buf[0] = '\0';
+	dsn_mail_params(buf, sizeof(buf), DSNRET_OFF, "a+b=c");
+	is_str(buf, " ENVID=a+2Bb+3Dc", "dsn mail: ENVID as xtext");
+	memset(big, 'x', 100);
+	big[100] = '\0';
+	buf[0] = '\0';
+	is_int(dsn_mail_params(buf, sizeof(buf), DSNRET_OFF, big), 0,
+	    "dsn mail: 100-octet ENVID");
+	big[99] = '+';
+	buf[0] = '\0';
+	is_int(dsn_mail_params(buf, sizeof(buf), DSNRET_OFF, big), -1,
+	    "dsn mail: ENVID over 100 octets as xtext");
+	buf[0] = '\0';
+	is_int(dsn_mail_params(buf, 8, DSNRET_HDRS, NULL), -1,
+	    "dsn mail: too small");
+
+	is_int(dsn_rcpt_params(buf, sizeof(buf), DSN_SUCCESS | DSN_FAILURE,
+	    "Carol@Ivory.EDU"), 0, "dsn rcpt: NOTIFY and ORCPT");
+	is_str(buf, " NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Carol@Ivory.EDU",
+	    "dsn rcpt: RFC 3461 9 example");
+	dsn_rcpt_params(buf, sizeof(buf), DSN_NEVER, "a+b@x");
+	is_str(buf, " NOTIFY=NEVER ORCPT=rfc822;a+2Bb@x",
+	    "dsn rcpt: NEVER, ORCPT as xtext");
+	dsn_rcpt_params(buf, sizeof(buf), DSN_DELAY | DSN_SUCCESS, "a@x");
+	is_str(buf, " NOTIFY=SUCCESS,DELAY ORCPT=rfc822;a@x",
+	    "dsn rcpt: SUCCESS,DELAY");
+	dsn_rcpt_params(buf, sizeof(buf), DSN_FAILURE | DSN_DELAY, "a@x");
+	is_str(buf, " NOTIFY=FAILURE,DELAY ORCPT=rfc822;a@x",
+	    "dsn rcpt: FAILURE,DELAY");
+	is_int(dsn_rcpt_params(buf, sizeof(buf), 0, "a@x"), 0,
+	    "dsn rcpt: nothing requested");
+	is_str(buf, "", "dsn rcpt: empty");
+	is_int(dsn_rcpt_params(buf, sizeof(buf), DSN_FAILURE,
+	    "j\xc3\xb6rg@x"), 1, "dsn rcpt: no ORCPT for UTF-8");
+	is_str(buf, " NOTIFY=FAILURE", "dsn rcpt: NOTIFY alone");
+	is_int(dsn_rcpt_params(buf, 20, DSN_FAILURE, "a@x"), -1,
+	    "dsn rcpt: too small");
+}
+
 int
 main(void)
 {
@@ -428,5 +513,7 @@ main(void)
 	test_dedup();
 	test_limits();
 	test_idn();
+	test_xtext();
+	test_dsn_params();
 	return done_testing();
 }

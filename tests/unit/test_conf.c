@@ -26,6 +26,7 @@ static void	 joinerrs(const struct conf *, char *, size_t);
 static void	 errs_are(const char *, const char *, const char *);
 static const char *show(const char *);
 static void	 test_choices(void);
+static void	 test_dsn(void);
 static void	 test_inheritance(void);
 static void	 test_syntax(void);
 static void	 test_values(void);
@@ -895,6 +896,47 @@ test_match_from(void)
 	conf_free(c);
 }
 
+/* dsn_notify and dsn_return (RFC 3461), and the parsers -N/-R share. */
+static void
+test_dsn(void)
+{
+	struct conf	*c;
+	struct account	*a, *b;
+
+	is_int(conf_dsn_notify("never", 5), DSN_NEVER, "dsn: never");
+	is_int(conf_dsn_notify("OFF", 3), 0, "dsn: off, any case");
+	is_int(conf_dsn_notify("Delay,success", 13), DSN_DELAY | DSN_SUCCESS,
+	    "dsn: a list, any case, any order");
+	is_int(conf_dsn_notify("success,failure,delay", 21), DSN_SUCCESS |
+	    DSN_FAILURE | DSN_DELAY, "dsn: all three");
+	is_int(conf_dsn_notify("never,delay", 11), -1, "dsn: never alone");
+	is_int(conf_dsn_notify("success,", 8), -1, "dsn: empty element");
+	is_int(conf_dsn_notify("", 0), -1, "dsn: empty");
+	is_int(conf_dsn_notify("succes", 6), -1, "dsn: misspelt");
+	is_int(conf_dsn_notify("success delay", 13), -1, "dsn: blank");
+	is_int(conf_dsn_return("hdrs", 4), DSNRET_HDRS, "dsn: hdrs");
+	is_int(conf_dsn_return("HEADERS", 7), DSNRET_HDRS, "dsn: headers");
+	is_int(conf_dsn_return("full", 4), DSNRET_FULL, "dsn: full");
+	is_int(conf_dsn_return("off", 3), DSNRET_OFF, "dsn: ret off");
+	is_int(conf_dsn_return("body", 4), -1, "dsn: bad ret");
+
+	c = parse("defaults\ndsn_notify failure,delay\ndsn_return headers\n"
+	    "account a\nhost h\naccount b : a\ndsn_notify off\n"
+	    "dsn_return full\n");
+	a = conf_account(c, "a");
+	b = conf_account(c, "b");
+	ok(a != NULL && a->dsn_notify == (DSN_FAILURE | DSN_DELAY) &&
+	    a->dsn_return == DSNRET_HDRS, "dsn: read from defaults");
+	ok(b != NULL && b->dsn_notify == 0 && b->dsn_return == DSNRET_FULL,
+	    "dsn: an account overrides");
+	conf_free(c);
+	c = parse("account a\nhost h\n");
+	a = conf_account(c, "a");
+	ok(a != NULL && a->dsn_notify == 0 && a->dsn_return == DSNRET_OFF,
+	    "dsn: off by default");
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -912,5 +954,6 @@ main(void)
 	test_files();
 	test_secret_eval();
 	test_match_from();
+	test_dsn();
 	return done_testing();
 }
