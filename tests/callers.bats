@@ -40,10 +40,6 @@ setup_file() {
 	maildir_clear
 }
 
-teardown_file() {
-	testbed_teardown_file
-}
-
 setup() {
 	T=$BATS_TEST_TMPDIR
 	CONF="$T/conf"

@@ -9,14 +9,6 @@
 load helpers/testbed
 load helpers/smtpscript
 
-setup_file() {
-	testbed_setup_file
-}
-
-teardown_file() {
-	testbed_teardown_file
-}
-
 setup() {
 	S=$BATS_TEST_TMPDIR/script
 	CONF=$BATS_TEST_TMPDIR/bote.conf

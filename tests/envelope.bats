@@ -8,14 +8,6 @@
 load helpers/testbed
 load helpers/smtpscript
 
-setup_file() {
-	testbed_setup_file
-}
-
-teardown_file() {
-	testbed_teardown_file
-}
-
 setup() {
 	CONF="$BATS_TEST_TMPDIR/conf"
 	ALIASES="$BATS_TEST_TMPDIR/aliases"

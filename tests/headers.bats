@@ -7,14 +7,6 @@
 
 load helpers/testbed
 
-setup_file() {
-	testbed_setup_file
-}
-
-teardown_file() {
-	testbed_teardown_file
-}
-
 setup() {
 	CONF="$BATS_TEST_TMPDIR/conf"
 	bote_conf "$CONF"

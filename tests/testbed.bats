@@ -4,14 +4,6 @@
 
 load helpers/testbed
 
-setup_file() {
-	testbed_setup_file
-}
-
-teardown_file() {
-	testbed_teardown_file
-}
-
 setup() {
 	command -v msmtp >/dev/null || skip "msmtp is not installed"
 	maildir_clear

@@ -1,8 +1,10 @@
 # bats helper: a private Postfix + Dovecot testbed per test file.
 #
 #   load helpers/testbed
-#   setup_file()    { testbed_setup_file; }
-#   teardown_file() { testbed_teardown_file; }
+#
+# Loading it gives the file one testbed: setup_file and teardown_file below
+# start and stop it. A file that needs more in setup_file defines its own
+# after the load (which replaces this one) and calls testbed_setup_file.
 #
 # Provides:
 #   testbed_setup_file           start a testbed in a fresh dir under /tmp,
@@ -159,4 +161,13 @@ bote_conf() {
 	)
 	# umask only applies to a new file; an existing one keeps its mode.
 	chmod 0600 "$file"
+}
+
+# The default file hooks: one testbed for the whole test file.
+setup_file() {
+	testbed_setup_file
+}
+
+teardown_file() {
+	testbed_teardown_file
 }
