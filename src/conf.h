@@ -235,4 +235,7 @@ int		 conf_dsn_return(const char *s, size_t len);
  */
 int		 conf_duration(const char *s);
 
+/* The name of an enum auth_mode value as the auth directive spells it. */
+const char	*conf_auth_name(int mode);
+
 #endif
