@@ -12,6 +12,8 @@
 #include "config.h"
 #endif
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -42,11 +44,36 @@ static struct account *acct_start(struct parse *, const char *, size_t);
 static void	 do_account(struct parse *, char *, size_t);
 static int	 unquote(struct parse *, char *, size_t *);
 static void	 parse_line(struct parse *, char *, size_t);
+static void	 apply(struct parse *, const struct keyword *, char *, size_t);
+static void	 note_obsolete(struct parse *, const char *);
+static const char *intern(struct parse *, const char *);
+static int	 check_secret_file(struct parse *, int, int);
 static void	 end_line(struct parse *);
 static int	 parse_begin(struct parse *, struct conf *, const char *);
 static void	 parse_feed(struct parse *, const char *, size_t);
 static int	 parse_end(struct parse *);
 static int	 is_blank(int);
+
+const char CONF_CMDLINE[] = "command line";
+
+/* msmtp's older names, accepted with a note saying what to write now. */
+static const struct {
+	const char	*name;
+	const char	*instead;
+} obsolete[] = {
+	{ "add_missing_date_header", "set_date_header auto|off" },
+	{ "add_missing_from_header", "set_from_header auto|off" },
+	{ "auto_from", "from (it has no effect in bote)" },
+	{ "connect_timeout", "timeout" },
+	{ "keepbcc", "remove_bcc_headers off" },
+	{ "maildomain", "from (it has no effect in bote)" },
+	{ "tls_force_sslv3", "nothing (it has no effect)" },
+	{ "tls_min_dh_prime_bits", "tls_priorities (it has no effect in "
+	    "bote)" },
+	{ "tls_nocertcheck", "tls_certcheck off" },
+	{ "tls_nostarttls", "tls_starttls off" },
+	{ "undisclosed_recipients", "set_to_header undisclosed_recipients" },
+};
 
 static int
 is_blank(int ch)
@@ -172,6 +199,7 @@ static struct account *
 acct_start(struct parse *p, const char *name, size_t len)
 {
 	struct account	*a = NULL;
+	int		 key;
 
 	if (p->naccts >= CONF_ACCTMAX) {
 		conf_perr(p, "too many accounts in one file (limit %d)",
@@ -185,6 +213,10 @@ acct_start(struct parse *p, const char *name, size_t len)
 		goto nomem;
 	if (account_copy(a, &p->defaults) == -1)
 		goto nomem;
+	/* What the defaults section set shows as such in --pretend. */
+	for (key = 0; key < K__COUNT; key++)
+		if (a->origin[key].file != NULL)
+			a->origin[key].defaults = 1;
 	a->defined.file = p->file;
 	a->defined.line = p->line;
 	return a;
@@ -203,6 +235,7 @@ do_account(struct parse *p, char *arg, size_t len)
 	struct account	*a = NULL, *dup;
 	char		*colon, *s, *e, *next;
 	size_t		 nl, np = 0, i;
+	int		 key;
 
 	/* Lines up to the next section go nowhere if this one is bad. */
 	p->cur = &p->sink;
@@ -248,6 +281,17 @@ do_account(struct parse *p, char *arg, size_t len)
 			p->nomem = 1;
 			account_free(a);
 			return;
+		}
+		/* Name the account where an inherited value was set. */
+		for (key = 0; key < K__COUNT; key++) {
+			if (!(parents[i]->set & (1UL << key)) ||
+			    a->origin[key].via != NULL)
+				continue;
+			if ((a->origin[key].via = intern(p,
+			    parents[i]->name)) == NULL) {
+				account_free(a);
+				return;
+			}
 		}
 	}
 	*p->tail = a;
@@ -296,7 +340,6 @@ parse_line(struct parse *p, char *s, size_t len)
 {
 	const struct keyword *kw;
 	const char	*hint;
-	struct value	 v = { NULL, 0 };
 	char		*word, *arg;
 	size_t		 wl, al, i;
 	int		 named;
@@ -349,8 +392,23 @@ parse_line(struct parse *p, char *s, size_t len)
 		p->cur = &p->defaults;
 	if (unquote(p, arg, &al) == -1)
 		return;
+	apply(p, kw, arg, al);
+}
+
+/*
+ * Check arg and store it in the account being edited, by the directive's
+ * key. Obsolete spellings are mapped to today's and noted.
+ */
+static void
+apply(struct parse *p, const struct keyword *kw, char *arg, size_t al)
+{
+	struct value	 v = { NULL, 0 };
+
 	if (conf_value(p, kw, arg, al, &v) == -1)
 		return;
+	note_obsolete(p, kw->name);
+	if (kw->key == K_PASSWORD && v.s != NULL && p->password == 0)
+		p->password = p->line > 0 ? p->line : -1;
 	switch (kw->key) {
 	case KW_DEFAULTS:
 	case KW_IGNORED:
@@ -531,6 +589,11 @@ conf_free(struct conf *c)
 	free(c->files);
 	for (i = 0; i < c->nerrs; i++)
 		free(c->errs[i]);
+	for (i = 0; i < c->nnotes; i++)
+		free(c->notes[i]);
+	for (i = 0; i < c->nnames; i++)
+		free(c->names[i]);
+	free(c->names);
 	free(c);
 }
 
@@ -541,10 +604,20 @@ conf_read(struct conf *c, const char *path)
 	char		 chunk[8192];
 	ssize_t		 n;
 	size_t		 total = 0;
-	int		 fd, saved;
+	int		 fd, saved, link = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
+	/*
+	 * O_NOFOLLOW first: a file that holds a password must be the file
+	 * named, not what a link points to. Other files may be links
+	 * (dotfile managers make them).
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno != ELOOP)
+			return -1;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return -1;
+		link = 1;
+	}
 	if (parse_begin(&p, c, path) == -1) {
 		saved = errno;
 		close(fd);
@@ -574,6 +647,8 @@ conf_read(struct conf *c, const char *path)
 	}
 	/* The chunk may have held a password line. */
 	explicit_bzero(chunk, sizeof(chunk));
+	if (p.password != 0)
+		(void)check_secret_file(&p, fd, link);
 	close(fd);
 	return parse_end(&p);
 }
@@ -587,4 +662,150 @@ conf_read_buf(struct conf *c, const char *path, const char *buf, size_t len)
 		return -1;
 	parse_feed(&p, buf, len);
 	return parse_end(&p);
+}
+
+/*
+ * A file with a literal password: checked on the descriptor that was
+ * read, so nothing can be swapped in between the check and the read.
+ */
+static int
+check_secret_file(struct parse *p, int fd, int link)
+{
+	struct stat	 st;
+	int		 line = p->password;
+
+	p->line = 0;
+	if (link) {
+		conf_perr(p, "holds a password (line %d) but is a symbolic "
+		    "link: name the file itself with -C, or move the "
+		    "password to passwordeval", line);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		conf_perr(p, "cannot check permissions: %s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		conf_perr(p, "holds a password (line %d) but is not a regular "
+		    "file: keep passwords in a file of mode 600", line);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		conf_perr(p, "holds a password (line %d) but is owned by uid "
+		    "%lu, not by you (uid %lu): chown it, or move the password "
+		    "to passwordeval", line, (unsigned long)st.st_uid,
+		    (unsigned long)geteuid());
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		conf_perr(p, "holds a password (line %d) but others may read "
+		    "it (mode %03o): run chmod 600 %s", line,
+		    (unsigned)(st.st_mode & 0777), p->file);
+		return -1;
+	}
+	return 0;
+}
+
+/* A stable copy of an account name for origins; NULL on ENOMEM. */
+static const char *
+intern(struct parse *p, const char *name)
+{
+	struct conf	*c = p->c;
+	char		**v, *n;
+	size_t		 i;
+
+	for (i = 0; i < c->nnames; i++)
+		if (strcmp(c->names[i], name) == 0)
+			return c->names[i];
+	if ((n = strdup(name)) == NULL)
+		goto nomem;
+	if ((v = reallocarray(c->names, c->nnames + 1, sizeof(*v))) ==
+	    NULL) {
+		free(n);
+		goto nomem;
+	}
+	c->names = v;
+	c->names[c->nnames++] = n;
+	return n;
+nomem:
+	p->nomem = 1;
+	return NULL;
+}
+
+/* "file:line: NAME is obsolete; write X instead". */
+static void
+note_obsolete(struct parse *p, const char *name)
+{
+	struct conf	*c = p->c;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < sizeof(obsolete) / sizeof(obsolete[0]); i++)
+		if (strcmp(obsolete[i].name, name) == 0)
+			break;
+	if (i == sizeof(obsolete) / sizeof(obsolete[0]) ||
+	    c->nnotes == CONF_ERRMAX)
+		return;
+	if (p->line > 0)
+		n = asprintf(&c->notes[c->nnotes], "%s:%d: %s is obsolete; "
+		    "write %s instead", p->file, p->line, name,
+		    obsolete[i].instead);
+	else
+		n = asprintf(&c->notes[c->nnotes], "%s: --%s is obsolete; "
+		    "use --%s instead", p->file, name, obsolete[i].instead);
+	if (n != -1)
+		c->nnotes++;
+}
+
+int
+conf_override(struct conf *c, struct account *a, const char *directive,
+    const char *value)
+{
+	const struct keyword *kw;
+	struct parse	 p;
+	char		*arg;
+	size_t		 len = strlen(value);
+
+	memset(&p, 0, sizeof(p));
+	p.c = c;
+	p.file = CONF_CMDLINE;
+	p.cur = a;
+	kw = kw_find(directive, strlen(directive));
+	if (kw == NULL || kw->key == KW_ACCOUNT || kw->key == KW_DEFAULTS) {
+		conf_perr(&p, "no such setting %s", directive);
+		return -1;
+	}
+	if (len > CONF_LINEMAX) {
+		conf_perr(&p, "the value of %s is too long (limit %d octets)",
+		    directive, CONF_LINEMAX);
+		return -1;
+	}
+	if ((arg = strdup(value)) == NULL) {
+		conf_perr(&p, "out of memory");
+		return -1;
+	}
+	apply(&p, kw, arg, len);
+	/* The value may be a passwordeval command. */
+	freezero(arg, len + 1);
+	if (p.nomem)
+		conf_perr(&p, "out of memory");
+	return p.nerrs > 0 ? -1 : 0;
+}
+
+struct account *
+conf_add_account(struct conf *c, const char *name)
+{
+	struct account	*a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	account_init(a);
+	if ((a->name = strdup(name)) == NULL) {
+		free(a);
+		return NULL;
+	}
+	a->defined.file = CONF_CMDLINE;
+	a->next = c->accounts;
+	c->accounts = a;
+	return a;
 }

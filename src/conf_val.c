@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 
+#include <limits.h>
 #include <netdb.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,35 +65,81 @@ conf_auth_name(int mode)
 	return "?";
 }
 
-/* A file name: "system", or a path with a leading "~" or "~/" expanded. */
+/*
+ * A file name: "system", or a path with a leading "~" or "~/" expanded
+ * to $HOME and every "${NAME}" to that environment variable (an unset
+ * one is an error: a path with a hole would name another file). A "$"
+ * not followed by "{" is kept as it is.
+ */
 static int
 expand_path(struct parse *p, const struct keyword *kw, const char *arg,
     char **out)
 {
-	const char	*home;
+	const char	*home, *val, *end, *s = arg;
+	char		 name[CONF_VARMAX + 1], buf[PATH_MAX];
+	size_t		 len = 0, n, i;
 
 	*out = NULL;
-	if (arg[0] != '~') {
-		if ((*out = strdup(arg)) == NULL)
-			goto nomem;
-		return 0;
+	if (arg[0] == '~') {
+		if (arg[1] != '\0' && arg[1] != '/') {
+			conf_perr(p, "%s: only ~ and ~/ are expanded, not "
+			    "~user: write the full path", kw->name);
+			return -1;
+		}
+		if ((home = getenv("HOME")) == NULL || *home == '\0') {
+			conf_perr(p, "%s starts with ~ but HOME is not set",
+			    kw->name);
+			return -1;
+		}
+		if ((len = strlcpy(buf, home, sizeof(buf))) >= sizeof(buf))
+			goto toolong;
+		s++;
 	}
-	if (arg[1] != '\0' && arg[1] != '/') {
-		conf_perr(p, "%s: only ~ and ~/ are expanded, not ~user: write the "
-		    "full path", kw->name);
+	while (*s != '\0') {
+		if (s[0] != '$' || s[1] != '{') {
+			if (len + 1 >= sizeof(buf))
+				goto toolong;
+			buf[len++] = *s++;
+			continue;
+		}
+		if ((end = strchr(s + 2, '}')) == NULL) {
+			conf_perr(p, "%s: ${ without a closing }", kw->name);
+			return -1;
+		}
+		n = (size_t)(end - (s + 2));
+		for (i = 0; i < n; i++)
+			if (!(s[2 + i] == '_' || (s[2 + i] >= 'A' &&
+			    s[2 + i] <= 'Z') || (s[2 + i] >= 'a' &&
+			    s[2 + i] <= 'z') || (i > 0 && s[2 + i] >= '0' &&
+			    s[2 + i] <= '9')))
+				break;
+		if (n == 0 || n > CONF_VARMAX || i < n) {
+			conf_perr(p, "%s: ${...} must hold an environment "
+			    "variable name (letters, digits, _)", kw->name);
+			return -1;
+		}
+		memcpy(name, s + 2, n);
+		name[n] = '\0';
+		if ((val = getenv(name)) == NULL) {
+			conf_perr(p, "%s uses ${%s}, which is not set", kw->name,
+			    name);
+			return -1;
+		}
+		if ((n = strlen(val)) >= sizeof(buf) - len)
+			goto toolong;
+		memcpy(buf + len, val, n);
+		len += n;
+		s = end + 1;
+	}
+	buf[len] = '\0';
+	if ((*out = strdup(buf)) == NULL) {
+		p->nomem = 1;
 		return -1;
-	}
-	if ((home = getenv("HOME")) == NULL || *home == '\0') {
-		conf_perr(p, "%s starts with ~ but HOME is not set", kw->name);
-		return -1;
-	}
-	if (asprintf(out, "%s%s", home, arg + 1) == -1) {
-		*out = NULL;
-		goto nomem;
 	}
 	return 0;
-nomem:
-	p->nomem = 1;
+toolong:
+	conf_perr(p, "%s: the expanded path is too long (limit %d octets)",
+	    kw->name, PATH_MAX - 1);
 	return -1;
 }
 
