@@ -53,6 +53,7 @@ static const enum sasl_mech choose_order[] = {
 static int	is_plus(enum sasl_mech);
 static int	is_scram(enum sasl_mech);
 static int	needs_user(enum sasl_mech);
+static int	has_ctl(const char *);
 static int	dup_opt(char **, const char *);
 static int	encode(const void *, size_t, char *, size_t, char *, size_t);
 static ssize_t	initial(struct sasl *, char *, size_t);
@@ -122,6 +123,14 @@ sasl_new(enum sasl_mech m, const struct sasl_cred *cred,
 		(void)xsnprintf(why, whylen, "%s needs a %s", mech_names[m],
 		    m == SASL_XOAUTH2 || m == SASL_OAUTHBEARER ?
 		    "bearer token" : "password");
+		return NULL;
+	}
+	/* ^A separates the OAuth key-value pairs (RFC 7628 3.1). */
+	if ((m == SASL_XOAUTH2 || m == SASL_OAUTHBEARER) &&
+	    (has_ctl(cred->user) || has_ctl(cred->secret) ||
+	    has_ctl(cred->host))) {
+		(void)xsnprintf(why, whylen, "%s: a control character in the "
+		    "user name, token or host", mech_names[m]);
 		return NULL;
 	}
 	if (is_plus(m) && !cb_avail) {
@@ -366,6 +375,17 @@ static int
 needs_user(enum sasl_mech m)
 {
 	return m != SASL_EXTERNAL && m != SASL_OAUTHBEARER;
+}
+
+static int
+has_ctl(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
 }
 
 static int

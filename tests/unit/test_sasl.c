@@ -332,6 +332,10 @@ test_oauth(void)
 	sasl_free(s);
 	ok(start(SASL_XOAUTH2, NULL, "tok", NULL, NULL, out) == NULL,
 	    "XOAUTH2 without a user cannot start");
+	ok(start(SASL_XOAUTH2, "u", "tok\001auth=x", NULL, NULL, out) ==
+	    NULL, "XOAUTH2 refuses a ^A in the token");
+	ok(start(SASL_OAUTHBEARER, "u\001host=x", "tok", NULL, NULL, out) ==
+	    NULL, "OAUTHBEARER refuses a ^A in the user name");
 }
 
 /* RFC 5802 5 and RFC 7677 3, the whole exchanges. */
