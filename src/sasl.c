@@ -211,9 +211,10 @@ sasl_start(struct sasl *s, char *out, size_t outsz, int *has_ir,
 	}
 	*has_ir = 1;
 	/* RFC 4954 4: "=" is an empty initial response. */
-	if (n == 0)
-		rc = xstrlcpy(out, "=", outsz);
-	else
+	if (n == 0) {
+		if ((rc = xstrlcpy(out, "=", outsz)) == -1)
+			(void)xsnprintf(why, whylen, "SASL response too long");
+	} else
 		rc = encode(raw, n, out, outsz, why, whylen);
 	explicit_bzero(raw, sizeof(raw));
 	return rc;
@@ -235,6 +236,11 @@ sasl_step(struct sasl *s, const char *chal, size_t len, char *out,
 	first = s->nchal++ == 0;
 	if (len == 1 && chal[0] == '=')
 		len = 0;
+	if (len / 4 * 3 > sizeof(dec)) {
+		(void)xsnprintf(why, whylen, "%s: the server's challenge is "
+		    "too long", mech_names[s->mech]);
+		goto out;
+	}
 	if ((n = b64_decode(chal, len, dec, sizeof(dec))) == -1) {
 		(void)xsnprintf(why, whylen, "%s: the server's challenge is "
 		    "not valid base64", mech_names[s->mech]);

@@ -457,6 +457,7 @@ test_scram(void)
 static void
 test_scram_bad(void)
 {
+	static char	 big[12000];
 	struct sasl	*s;
 	char		 out[SASL_RESPMAX];
 
@@ -544,6 +545,13 @@ test_scram_bad(void)
 	is_int(sasl_step(s, "cj1meWtv!!", 10, out, sizeof(out), why,
 	    sizeof(why)), -1, "an undecodable challenge is refused");
 	ok(strstr(why, "base64") != NULL, "why: %s", why);
+	sasl_free(s);
+
+	s = start(SASL_SCRAM_SHA_1, "user", "pencil", NULL, SHA1_NONCE, out);
+	memset(big, 'A', sizeof(big));
+	is_int(sasl_step(s, big, sizeof(big), out, sizeof(out), why,
+	    sizeof(why)), -1, "an oversized challenge is refused");
+	ok(strstr(why, "too long") != NULL, "why: %s", why);
 	sasl_free(s);
 }
 
