@@ -230,6 +230,8 @@ account_set(struct account *a, int key, char *s, int i, const char *file,
 	a->set |= 1UL << key;
 	a->origin[key].file = file;
 	a->origin[key].line = line;
+	a->origin[key].via = NULL;
+	a->origin[key].defaults = 0;
 }
 
 struct account *
@@ -349,6 +351,25 @@ not_yet(struct conf *c, struct account *a)
 		bad = 1;
 	}
 	return bad ? -1 : 0;
+}
+
+const char *
+account_text(const struct account *a, int key)
+{
+	if (key < 0 || key >= K__COUNT || fields[key].kind == F_INT)
+		return NULL;
+	return *(char *const *)(const void *)((const char *)a +
+	    fields[key].off);
+}
+
+int
+account_number(const struct account *a, int key)
+{
+	int	n = 0;
+
+	if (key >= 0 && key < K__COUNT && fields[key].kind == F_INT)
+		memcpy(&n, (const char *)a + fields[key].off, sizeof(n));
+	return n;
 }
 
 int
