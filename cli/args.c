@@ -61,6 +61,10 @@ args_parse(int argc, char **argv, struct args *a)
 				a->mode = MODE_HELP;
 			else if (strcmp(arg, "--version") == 0)
 				a->mode = MODE_VERSION;
+			else if (strcmp(arg, "--ipv4") == 0)
+				a->ip_version = IPV_4;
+			else if (strcmp(arg, "--ipv6") == 0)
+				a->ip_version = IPV_6;
 			else {
 				(void)xsnprintf(a->why, sizeof(a->why),
 				    "unknown option %.64s", arg);

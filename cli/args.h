@@ -28,6 +28,8 @@ struct args {
 	int		  dsn_notify;	/* -N: DSN_* bits, 0 off; -1 unset */
 	int		  dsn_return;	/* -R: enum dsn_return; -1 unset */
 	const char	 *dsn_envid;	/* -V, or NULL */
+	int		  ip_version;	/* --ipv4, --ipv6: enum ip_version;
+					   IPV_ANY: the account's */
 	char		**rcpts;	/* the operands */
 	size_t		  nrcpts;
 	char		  why[256];	/* the usage error */
