@@ -248,9 +248,10 @@ resolve(struct race *r, int family, struct addrinfo **res,
 		freeaddrinfo(*res);
 		*res = NULL;
 		return outcome_set(o, OUT_NOHOST, PH_CONNECT,
-		    "host %s has no IPv%c address (%s)", t->host,
+		    "host %s has no IPv%c address (%s%c)", t->host,
 		    family == AF_INET ? '4' : '6', r->srcfamily > 0 ?
-		    "source_ip is of that family" : "ip_version");
+		    "source_ip is IPv" : "ip_version ",
+		    family == AF_INET ? '4' : '6');
 	}
 	if (found > r->naddrs)
 		ntrace(t, "host %s has %zu addresses; trying the first %zu",
