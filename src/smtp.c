@@ -244,9 +244,10 @@ static enum state
 st_connect(struct session *s)
 {
 	const struct smtp_opts	*op = s->opts;
-	struct net_target	 nt = { op->host, op->port,
-	    (op->timeout_s > 0 ? op->timeout_s : T_CONNECT) * 1000,
-	    op->ip_version, op->source_ip, op->trace, op->trace_arg };
+	struct net_target	 nt = { .host = op->host, .port = op->port,
+	    .timeout_ms = (op->timeout_s > 0 ? op->timeout_s : T_CONNECT) *
+	    1000, .ip_version = op->ip_version, .source_ip = op->source_ip,
+	    .trace = op->trace, .trace_arg = op->trace_arg };
 	int			 fd;
 
 	if ((fd = net_connect(&nt, s->o)) == -1)
