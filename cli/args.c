@@ -119,6 +119,10 @@ args_parse(int argc, char **argv, struct args *a)
 				a->mode = MODE_HELP;
 			else if (strcmp(arg, "--version") == 0)
 				a->mode = MODE_VERSION;
+			else if (strcmp(arg, "--ipv4") == 0)
+				a->ip_version = IPV_4;
+			else if (strcmp(arg, "--ipv6") == 0)
+				a->ip_version = IPV_6;
 			else if (long_opt(a, argc, argv, &i) == -1)
 				return -1;
 			continue;
