@@ -152,6 +152,16 @@ netrc() {
 	assert_auth u devnull-pw
 }
 
+@test "passwordeval never reads bote's standard input (-bs dialogue)" {
+	# In -bs mode the password is obtained before the greeting, with the
+	# caller's SMTP commands waiting on standard input.
+	CONF_EXTRA=("passwordeval if read x; then echo \"got-\$x\"; else echo devnull-pw; fi")
+	no_server
+	run timeout 20 setsid -w "$BOTE" -C "$CONF" -bs <<<$'QUIT\r'
+	assert_success
+	assert_line --partial "221"
+}
+
 @test "passwordeval's stderr reaches bote's stderr" {
 	CONF_EXTRA=("passwordeval echo eval-says-hello >&2; echo pw")
 	start_auto
@@ -169,7 +179,7 @@ netrc() {
 
 @test "passwordeval hanging: killed at the deadline with its children, 78" {
 	local pidfile=$BATS_TEST_TMPDIR/sleep.pid pid i
-	CONF_EXTRA=("passwordeval sleep 300 & echo \$! >$pidfile; wait")
+	CONF_EXTRA=("passwordeval sleep 300 >/dev/null 2>&1 & echo \$! >$pidfile; wait")
 	no_server
 	BOTE_TEST_EVAL_TIMEOUT=1 run_bote
 	assert_equal "$status" 78
