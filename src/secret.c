@@ -197,8 +197,9 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		nl = memchr(buf + len, '\n', (size_t)n);
 		len += (size_t)n;
 		if (nl == NULL && len == SECRET_BUFSZ) {
-			sfail(why, whylen, "passwordeval command printed a "
-			    "line longer than %d octets", SECRET_LINEMAX);
+			/* The first line is the secret; it has a cap. */
+			sfail(why, whylen, "passwordeval command printed more "
+			    "than %d octets", SECRET_LINEMAX);
 			goto done;
 		}
 	}
@@ -237,8 +238,8 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		goto done;
 	}
 	if (linelen > SECRET_LINEMAX) {
-		sfail(why, whylen, "passwordeval command printed a line "
-		    "longer than %d octets", SECRET_LINEMAX);
+		sfail(why, whylen, "passwordeval command printed more than "
+		    "%d octets", SECRET_LINEMAX);
 		goto done;
 	}
 	if (memchr(buf, '\0', linelen) != NULL) {

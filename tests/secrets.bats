@@ -226,7 +226,7 @@ netrc() {
 	no_server
 	run_bote
 	assert_equal "$status" 78
-	assert_output --partial "longer than 65536 octets"
+	assert_output --partial "more than 65536 octets"
 	refute_output --partial "TTTT"
 }
 
