@@ -30,13 +30,13 @@ struct lex {
 	size_t		 pos;
 	int		 line;
 	int		 tokline;	/* where the last token started */
-	char		*tok;		/* len + 1 octets, wiped at the end */
+	char		*tok;		/* len + 1 octets, wiped */
 	size_t		 toklen;
 };
 
 /* One entry while it is read: copies, since tok is reused. */
 struct entry {
-	int		 kind;		/* E_NONE, E_MATCH, E_OTHER, E_DEFAULT */
+	int		 kind;		/* E_* */
 	char		*login;
 	char		*password;
 };

@@ -26,7 +26,7 @@
 #include "secret.h"
 #include "util.h"
 
-#define SECRET_LINEMAX	(64 * 1024)	/* octets in the secret (tokens) */
+#define SECRET_LINEMAX	(64 * 1024)	/* octets in the secret */
 #define SECRET_BUFSZ	(SECRET_LINEMAX + 2)	/* with CR LF */
 #define SECRET_NAPMAX	50		/* ms between exit checks */
 

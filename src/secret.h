@@ -15,6 +15,7 @@
  * or any other failure before it exited, its whole process group is
  * killed.
  */
-char	*secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen);
+char	*secret_eval(const char *cmd, int timeout_s, char *why,
+	    size_t whylen);
 
 #endif

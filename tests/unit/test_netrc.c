@@ -49,7 +49,8 @@ write_file(const char *path, const char *text, mode_t mode)
 
 	(void)unlink(path);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd == -1 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+	if (fd == -1 ||
+	    write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
 		printf("Bail out! cannot write %s: %s\n", path,
 		    strerror(errno));
 		exit(1);
@@ -200,7 +201,8 @@ main(void)
 	is_str(look(t, "mx.example", "alice"), "last", "no final newline");
 
 	/* Quoted tokens. */
-	t = "machine mx.example login \"alice smith\" password \"a b\\\"c\\\\\"";
+	t = "machine mx.example login \"alice smith\" "
+	    "password \"a b\\\"c\\\\\"";
 	is_str(look(t, "mx.example", "alice smith"), "a b\"c\\",
 	    "quoted login and password with escapes");
 	t = "machine mx.example login alice password \"\"\n";
