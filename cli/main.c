@@ -202,7 +202,9 @@ main(int argc, char **argv)
 		goto done;
 	}
 	if (session_password(acct, &pass, o.why, sizeof(o.why)) == -1) {
-		fail(&o, OUT_CONFIG, "%s", o.why);
+		/* Not fail(): it would format o.why onto itself. */
+		o.kind = OUT_CONFIG;
+		say("%s", o.why);
 		goto done;
 	}
 	session_opts(&op, acct, pass, &args);
@@ -655,7 +657,8 @@ verify(const struct args *a, struct conf *conf, struct account *acct)
 		st = exit_status(&o);
 	} else if (session_password(acct, &pass, o.why,
 	    sizeof(o.why)) == -1) {
-		fail(&o, OUT_CONFIG, "%s", o.why);
+		o.kind = OUT_CONFIG;
+		say("%s", o.why);
 		st = exit_status(&o);
 	} else {
 		session_opts(&op, acct, pass, a);
