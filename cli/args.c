@@ -17,6 +17,7 @@ const char args_usage[] =
 "usage: bote [-tiv] [-C file] [-a account] [-f sender] [-F name]\n"
 "            [-N dsn] [-R ret] [-V envid] [-B type] [-o option]\n"
 "            [-b mode] [-q] [--] [recipient ...]\n"
+"       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
 "       bote --help | --version\n";
 
 /* Flags that take a value, glued or in the next argument. */
@@ -61,6 +62,8 @@ args_parse(int argc, char **argv, struct args *a)
 				a->mode = MODE_HELP;
 			else if (strcmp(arg, "--version") == 0)
 				a->mode = MODE_VERSION;
+			else if (strcmp(arg, "--serverinfo") == 0)
+				a->mode = MODE_SERVERINFO;
 			else {
 				(void)xsnprintf(a->why, sizeof(a->why),
 				    "unknown option %.64s", arg);
@@ -124,6 +127,9 @@ one_flag(struct args *a, char c, const char *val)
 		return 0;
 	case 'v':
 		a->verbose = 1;
+		return 0;
+	case 'S':
+		a->mode = MODE_SERVERINFO;
 		return 0;
 	case 'o':
 		return o_option(a, val);

@@ -32,6 +32,7 @@
 #include "report.h"
 #include "rfc5322.h"
 #include "secret.h"
+#include "serverinfo.h"
 #include "session.h"
 #include "smtp.h"
 #include "tls.h"
@@ -145,6 +146,7 @@ main(int argc, char **argv)
 		o.kind = OUT_CONFIG;
 		goto done;
 	}
+	session_warnings(acct);
 	if (args.mode != MODE_SEND) {
 		struct mode_ctx	 m = { .args = &args, .conf = conf,
 				    .acct = acct };
@@ -152,6 +154,7 @@ main(int argc, char **argv)
 
 		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
 		    args.mode == MODE_VERIFY ? verify(&args, conf, acct) :
+		    args.mode == MODE_SERVERINFO ? mode_serverinfo(&m) :
 		    mode_smtp(&m);
 		conf_free(conf);
 		return st;

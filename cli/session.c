@@ -8,6 +8,7 @@
 #include "report.h"
 #include "secret.h"
 #include "session.h"
+#include "tls.h"
 #include "util.h"
 
 int
@@ -42,7 +43,14 @@ session_opts(struct smtp_opts *op, const struct account *acct,
 	op->port = account_port(acct);
 	op->tls = acct->tls;
 	op->starttls = acct->starttls;
-	op->trust_file = acct->trust_file;
+	op->tlso.trust_file = acct->trust_file;
+	op->tlso.host_override = acct->tls_host_override;
+	op->tlso.fingerprint = acct->tls_fingerprint;
+	op->tlso.cert_file = acct->tls_cert_file;
+	op->tlso.key_file = acct->tls_key_file;
+	op->tlso.crl_file = acct->tls_crl_file;
+	op->tlso.priorities = acct->tls_priorities;
+	op->tlso.nocertcheck = !acct->tls_certcheck;
 	op->helo = acct->domain;
 	op->auth = acct->auth;
 	op->user = acct->user;
@@ -69,4 +77,25 @@ spool_dir(void)
 	const char	*t = getenv("TMPDIR");
 
 	return t != NULL && t[0] == '/' ? t : "/tmp";
+}
+
+void
+session_warnings(const struct account *acct)
+{
+	unsigned char	fp[64];
+	size_t		len;
+
+	if (!acct->tls_certcheck && acct->tls)
+		say("WARNING: tls_certcheck is off for account %s: the "
+		    "server's certificate is not checked at all, so anyone "
+		    "on the network path can read and change this session, "
+		    "password included; use tls_trust_file or "
+		    "tls_fingerprint instead", acct->name ? acct->name :
+		    "(command line)");
+	if (acct->tls_fingerprint != NULL && tls_fingerprint_parse(
+	    acct->tls_fingerprint, fp, sizeof(fp), &len) == TLS_FP_SHA1)
+		say("warning: tls_fingerprint for account %s is a SHA-1 "
+		    "fingerprint, which is deprecated; run bote --serverinfo "
+		    "to get the SHA-256 fingerprint", acct->name ?
+		    acct->name : "(command line)");
 }

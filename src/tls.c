@@ -1,38 +1,69 @@
 /*
  * TLS with GnuTLS: client sessions over a non-blocking socket, certificate
- * verification against the configured host name, and base64. Nothing
- * else in bote includes gnutls.h (DESIGN.md rule 7).
+ * verification (RFC 9525 names through tlsname.c, or a fingerprint pin),
+ * what --serverinfo shows, and base64. Nothing else in bote includes
+ * gnutls.h (DESIGN.md rule 7).
  */
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "idn.h"
+#include "outcome.h"
 #include "tls.h"
+#include "tlsname.h"
 #include "util.h"
+
+#define WHYMAX	OUTCOME_WHYMAX
 
 struct tls {
 	gnutls_session_t			sess;
 	gnutls_certificate_credentials_t	cred;
 	int					fd;
 	int					last;	/* last GnuTLS error */
-	char					host[256];
+	int					nocheck;
+	int					report_only;
+	int					verdict; /* TLS_VERIFY_*, -1 */
+	size_t					pinlen;	/* 0: no pin */
+	unsigned char				pin[32];
+	char					host[256]; /* as set */
+	char					ref[256];  /* name checked */
+	char					trust[320]; /* for messages */
+	char					why[WHYMAX];
 };
 
 static int	is_ip_literal(const char *);
-static void	verify_words(struct tls *, char *, size_t);
+static int	load_creds(struct tls *, const struct tls_opts *, int *,
+		    char *, size_t);
+static int	verify_cb(gnutls_session_t);
+static int	check_peer(struct tls *);
+static int	check_chain(struct tls *, const gnutls_datum_t *,
+		    unsigned int);
+static int	cert_names(gnutls_x509_crt_t, char *, size_t, int);
+static int	crt_match(gnutls_x509_crt_t, const char *);
+static void	hexfp(const unsigned char *, size_t, char *, size_t);
+static int	crt_fp(const gnutls_datum_t *, gnutls_digest_algorithm_t,
+		    char *, size_t);
+static void	fmt_time(time_t, char *, size_t);
+static int	get_dn(gnutls_x509_crt_t, int, char *, size_t);
 
 struct tls *
-tls_client(int fd, const char *trust_file, const char *host, int *config,
+tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
     char *why, size_t whylen)
 {
 	struct tls	*t;
+	const char	*name;
+	const char	*err = NULL;
+	char		 w[WHYMAX];
 	int		 rc;
 
 	*config = 0;
@@ -41,51 +72,65 @@ tls_client(int fd, const char *trust_file, const char *host, int *config,
 		return NULL;
 	}
 	t->fd = fd;
+	t->verdict = -1;
+	t->nocheck = op->nocertcheck;
+	t->report_only = op->report_only;
+	name = op->host_override != NULL ? op->host_override : host;
 	if (xstrlcpy(t->host, host, sizeof(t->host)) == -1) {
 		(void)xsnprintf(why, whylen, "host name too long for TLS");
 		goto fail;
+	}
+	/* Certificates carry A-labels (RFC 9525 6.1). */
+	if (idn_to_alabel(name, t->ref, sizeof(t->ref), w, sizeof(w)) == -1) {
+		*config = 1;
+		(void)xsnprintf(why, whylen, "%s: %s", op->host_override ?
+		    "tls_host_override" : "host", w);
+		goto fail;
+	}
+	if (op->fingerprint != NULL && !t->nocheck) {
+		rc = tls_fingerprint_parse(op->fingerprint, t->pin,
+		    sizeof(t->pin), &t->pinlen);
+		if (rc != TLS_FP_SHA256 && rc != TLS_FP_SHA1) {
+			*config = 1;
+			(void)xsnprintf(why, whylen, "tls_fingerprint is not a "
+			    "SHA-256 fingerprint; run bote --serverinfo to "
+			    "get the SHA-256 fingerprint");
+			goto fail;
+		}
 	}
 	if ((rc = gnutls_certificate_allocate_credentials(&t->cred)) < 0) {
 		(void)xsnprintf(why, whylen, "%s", gnutls_strerror(rc));
 		goto fail;
 	}
-	if (trust_file == NULL || strcmp(trust_file, "system") == 0) {
-		rc = gnutls_certificate_set_x509_system_trust(t->cred);
-		if (rc <= 0) {
-			*config = 1;
-			(void)xsnprintf(why, whylen, "no system CA "
-			    "certificates could be loaded; install "
-			    "ca-certificates or set tls_trust_file");
-			goto fail;
-		}
-	} else {
-		rc = gnutls_certificate_set_x509_trust_file(t->cred,
-		    trust_file, GNUTLS_X509_FMT_PEM);
-		if (rc <= 0) {
-			*config = 1;
-			(void)xsnprintf(why, whylen, "cannot load CA "
-			    "certificates from tls_trust_file %s: %s",
-			    trust_file, rc < 0 ? gnutls_strerror(rc) :
-			    "no certificate in the file");
-			goto fail;
-		}
-	}
+	if (load_creds(t, op, config, why, whylen) == -1)
+		goto fail;
 	if ((rc = gnutls_init(&t->sess, GNUTLS_CLIENT | GNUTLS_NONBLOCK)) < 0)
 		goto gfail;
-	if ((rc = gnutls_set_default_priority(t->sess)) < 0)
+	gnutls_session_set_ptr(t->sess, t);
+	if (op->priorities != NULL) {
+		rc = gnutls_priority_set_direct(t->sess, op->priorities, &err);
+		if (rc < 0) {
+			*config = 1;
+			(void)xsnprintf(why, whylen, "tls_priorities: GnuTLS "
+			    "rejects the priority string at character %ld: "
+			    "%s", err != NULL ? (long)(err - op->priorities) +
+			    1 : 0L, gnutls_strerror(rc));
+			goto fail;
+		}
+	} else if ((rc = gnutls_set_default_priority(t->sess)) < 0)
 		goto gfail;
 	rc = gnutls_credentials_set(t->sess, GNUTLS_CRD_CERTIFICATE, t->cred);
 	if (rc < 0)
 		goto gfail;
 	/* RFC 6066 3: literal IP addresses are not permitted in SNI. */
-	if (!is_ip_literal(host)) {
-		rc = gnutls_server_name_set(t->sess, GNUTLS_NAME_DNS, host,
-		    strlen(host));
+	if (!is_ip_literal(t->ref) && t->ref[0] != '[') {
+		rc = gnutls_server_name_set(t->sess, GNUTLS_NAME_DNS, t->ref,
+		    strlen(t->ref));
 		if (rc < 0)
 			goto gfail;
 	}
-	/* The name as configured, never one learnt from DNS. */
-	gnutls_session_set_verify_cert(t->sess, t->host, 0);
+	/* Our own check (RFC 9525 names, pins) runs inside the handshake. */
+	gnutls_certificate_set_verify_function(t->cred, verify_cb);
 	gnutls_transport_set_int(t->sess, fd);
 	return t;
 gfail:
@@ -94,6 +139,177 @@ gfail:
 fail:
 	tls_free(t);
 	return NULL;
+}
+
+/*
+ * Trust anchors only when they are used: a pin or tls_certcheck off
+ * needs none (and skips loading the system store).
+ */
+static int
+load_creds(struct tls *t, const struct tls_opts *op, int *config, char *why,
+    size_t whylen)
+{
+	const char	*tf = op->trust_file;
+	int		 rc, which;
+
+	if (t->nocheck || t->pinlen > 0)
+		(void)xstrlcpy(t->trust, "none", sizeof(t->trust));
+	else if (tf == NULL || strcmp(tf, "system") == 0) {
+		(void)xstrlcpy(t->trust, "the system's trusted CAs",
+		    sizeof(t->trust));
+		rc = gnutls_certificate_set_x509_system_trust(t->cred);
+		if (rc <= 0) {
+			*config = 1;
+			(void)xsnprintf(why, whylen, "no system CA "
+			    "certificates could be loaded; install "
+			    "ca-certificates or set tls_trust_file");
+			return -1;
+		}
+	} else {
+		(void)xsnprintf(t->trust, sizeof(t->trust), "the CAs in "
+		    "tls_trust_file %s", tf);
+		rc = gnutls_certificate_set_x509_trust_file(t->cred, tf,
+		    GNUTLS_X509_FMT_PEM);
+		if (rc <= 0) {
+			*config = 1;
+			(void)xsnprintf(why, whylen, "cannot load CA "
+			    "certificates from tls_trust_file %s: %s", tf,
+			    rc < 0 ? gnutls_strerror(rc) :
+			    "no certificate in the file");
+			return -1;
+		}
+	}
+	if (tls_files_check(op, &which, why, whylen) == -1) {
+		*config = 1;
+		return -1;
+	}
+	if (op->cert_file != NULL && (rc =
+	    gnutls_certificate_set_x509_key_file(t->cred, op->cert_file,
+	    op->key_file, GNUTLS_X509_FMT_PEM)) < 0) {
+		*config = 1;
+		(void)xsnprintf(why, whylen, "tls_cert_file/tls_key_file: %s",
+		    gnutls_strerror(rc));
+		return -1;
+	}
+	/* CRLs are checked against the CAs, so they come after them. */
+	if (op->crl_file != NULL && !t->nocheck && t->pinlen == 0 &&
+	    (rc = gnutls_certificate_set_x509_crl_file(t->cred, op->crl_file,
+	    GNUTLS_X509_FMT_PEM)) <= 0) {
+		*config = 1;
+		(void)xsnprintf(why, whylen, "tls_crl_file %s: %s",
+		    op->crl_file, rc < 0 ? gnutls_strerror(rc) :
+		    "no CRL of a trusted CA in the file");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tls_files_check(const struct tls_opts *op, int *which, char *why,
+    size_t whylen)
+{
+	gnutls_certificate_credentials_t c;
+	int		 rc, ret = -1;
+
+	*which = 0;
+	if ((op->cert_file == NULL) != (op->key_file == NULL)) {
+		(void)xsnprintf(why, whylen, "tls_cert_file and tls_key_file "
+		    "go together: set both or neither");
+		return -1;
+	}
+	if (op->cert_file == NULL && op->crl_file == NULL)
+		return 0;
+	if ((rc = gnutls_certificate_allocate_credentials(&c)) < 0) {
+		(void)xsnprintf(why, whylen, "%s", gnutls_strerror(rc));
+		return -1;
+	}
+	if (op->cert_file != NULL && (rc =
+	    gnutls_certificate_set_x509_key_file(c, op->cert_file,
+	    op->key_file, GNUTLS_X509_FMT_PEM)) < 0) {
+		(void)xsnprintf(why, whylen, "cannot load the client "
+		    "certificate %s with the key %s: %s", op->cert_file,
+		    op->key_file, gnutls_strerror(rc));
+		goto out;
+	}
+	/*
+	 * Here the CRL is only parsed: the CAs that would vouch for it may
+	 * be the system's, loaded at connection time.
+	 */
+	if (op->crl_file != NULL) {
+		gnutls_x509_crl_t	*crls = NULL;
+		unsigned int		 n = 0, i;
+		gnutls_datum_t		 d = { NULL, 0 };
+
+		*which = 1;
+		if ((rc = gnutls_load_file(op->crl_file, &d)) < 0 ||
+		    (rc = gnutls_x509_crl_list_import2(&crls, &n, &d,
+		    GNUTLS_X509_FMT_PEM, 0)) < 0 || n == 0) {
+			(void)xsnprintf(why, whylen, "cannot load the CRL "
+			    "file %s: %s", op->crl_file, rc < 0 ?
+			    gnutls_strerror(rc) : "no CRL in it");
+			gnutls_free(d.data);
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			gnutls_x509_crl_deinit(crls[i]);
+		gnutls_free(crls);
+		gnutls_free(d.data);
+	}
+	ret = 0;
+out:
+	gnutls_certificate_free_credentials(c);
+	return ret;
+}
+
+int
+tls_priorities_check(const char *s, char *why, size_t whylen)
+{
+	gnutls_priority_t	 p;
+	const char		*err = NULL;
+	int			 rc;
+
+	if ((rc = gnutls_priority_init(&p, s, &err)) < 0) {
+		(void)xsnprintf(why, whylen, "GnuTLS rejects the priority "
+		    "string at character %ld: %s", err != NULL ?
+		    (long)(err - s) + 1 : 0L, gnutls_strerror(rc));
+		return -1;
+	}
+	gnutls_priority_deinit(p);
+	return 0;
+}
+
+int
+tls_fingerprint_parse(const char *s, unsigned char *out, size_t outsz,
+    size_t *outlen)
+{
+	size_t	n = 0;
+	int	colons = strchr(s, ':') != NULL, hi, lo;
+
+	*outlen = 0;
+	while (*s != '\0') {
+		if (n == outsz || !isxdigit((unsigned char)s[0]) ||
+		    !isxdigit((unsigned char)s[1]))
+			return -1;
+		hi = isdigit((unsigned char)s[0]) ? s[0] - '0' :
+		    (s[0] | 0x20) - 'a' + 10;
+		lo = isdigit((unsigned char)s[1]) ? s[1] - '0' :
+		    (s[1] | 0x20) - 'a' + 10;
+		out[n++] = (unsigned char)(hi << 4 | lo);
+		s += 2;
+		/* "AB:CD:EF" or "abcdef", not a mixture. */
+		if (colons && *s != '\0' && (*s++ != ':' || *s == '\0'))
+			return -1;
+	}
+	*outlen = n;
+	switch (n) {
+	case 32:
+		return TLS_FP_SHA256;
+	case 20:
+		return TLS_FP_SHA1;
+	case 16:
+		return TLS_FP_MD5;
+	}
+	return -1;
 }
 
 void
@@ -142,48 +358,405 @@ tls_handshake(struct tls *t, int64_t deadline, char *why, size_t whylen)
 		}
 	}
 	t->last = rc;
-	if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR)
-		verify_words(t, why, whylen);
+	if (t->verdict == TLS_VERIFY_FAILED)
+		(void)xstrlcpy(why, t->why, whylen);
 	else if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
 	    rc == GNUTLS_E_PUSH_ERROR || rc == GNUTLS_E_PULL_ERROR)
 		(void)xsnprintf(why, whylen, "the server closed the "
 		    "connection during the TLS handshake");
+	else if (rc == GNUTLS_E_CERTIFICATE_REQUIRED)
+		(void)xsnprintf(why, whylen, "the server requires a client "
+		    "certificate: set tls_cert_file and tls_key_file");
 	else
 		(void)xsnprintf(why, whylen, "TLS handshake failed: %s",
 		    gnutls_strerror(rc));
 	return -1;
 }
 
-/* Say in words why the certificate was not accepted. */
-static void
-verify_words(struct tls *t, char *why, size_t whylen)
+int
+tls_verdict(struct tls *t, char *why, size_t whylen)
 {
-	gnutls_datum_t	out = { NULL, 0 };
-	unsigned int	status;
-	char		words[384] = "";
+	if (t->verdict == TLS_VERIFY_FAILED)
+		(void)xstrlcpy(why, t->why, whylen);
+	return t->verdict;
+}
 
-	status = gnutls_session_get_verify_cert_status(t->sess);
-	if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
-		(void)strlcat(words, "issued by an unknown or untrusted CA; ",
-		    sizeof(words));
-	if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
-		(void)strlcat(words, "not valid for this host name; ",
-		    sizeof(words));
-	if (status & GNUTLS_CERT_EXPIRED)
-		(void)strlcat(words, "expired; ", sizeof(words));
-	if (status & GNUTLS_CERT_NOT_ACTIVATED)
-		(void)strlcat(words, "not yet valid; ", sizeof(words));
-	if (status & GNUTLS_CERT_REVOKED)
-		(void)strlcat(words, "revoked; ", sizeof(words));
-	if (words[0] == '\0' && gnutls_certificate_verification_status_print(
-	    status, GNUTLS_CRT_X509, &out, 0) == 0) {
-		(void)strlcpy(words, (const char *)out.data, sizeof(words));
-		gnutls_free(out.data);
+/* Called by GnuTLS when the server's certificate message has arrived. */
+static int
+verify_cb(gnutls_session_t sess)
+{
+	struct tls	*t = gnutls_session_get_ptr(sess);
+
+	if (t->nocheck) {
+		t->verdict = TLS_VERIFY_OFF;
+		return 0;
 	}
-	if (strlen(words) >= 2 && words[strlen(words) - 2] == ';')
-		words[strlen(words) - 2] = '\0';
-	(void)xsnprintf(why, whylen, "the server certificate for %s is "
-	    "not trusted: %s", t->host, words);
+	t->verdict = check_peer(t);
+	if (t->verdict == TLS_VERIFY_FAILED && !t->report_only)
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	return 0;
+}
+
+/* Decide on the server's certificate; the reason goes to t->why. */
+static int
+check_peer(struct tls *t)
+{
+	const gnutls_datum_t	*peers;
+	gnutls_x509_crt_t	 crt = NULL;
+	unsigned int		 n = 0;
+	char			 want[TLS_FPMAX], got[TLS_FPMAX];
+	char			 names[256], ipbin[16];
+	int			 v = TLS_VERIFY_FAILED;
+
+	peers = gnutls_certificate_get_peers(t->sess, &n);
+	if (peers == NULL || n == 0) {
+		(void)xsnprintf(t->why, sizeof(t->why), "the server sent no "
+		    "certificate");
+		return v;
+	}
+	/* A pin replaces the CA and name checks. */
+	if (t->pinlen > 0) {
+		hexfp(t->pin, t->pinlen, want, sizeof(want));
+		if (crt_fp(&peers[0], t->pinlen == 32 ? GNUTLS_DIG_SHA256 :
+		    GNUTLS_DIG_SHA1, got, sizeof(got)) == -1)
+			(void)xsnprintf(t->why, sizeof(t->why), "cannot "
+			    "hash the server certificate");
+		else if (strcmp(want, got) == 0)
+			return TLS_VERIFY_PINNED;
+		else
+			(void)xsnprintf(t->why, sizeof(t->why), "fingerprint "
+			    "mismatch: the server certificate's %s "
+			    "fingerprint is %s, tls_fingerprint says %s; if "
+			    "the server has a new certificate, check it with "
+			    "bote --serverinfo and update tls_fingerprint",
+			    t->pinlen == 32 ? "SHA-256" : "SHA-1", got, want);
+		return v;
+	}
+	if (check_chain(t, peers, n) == -1)
+		return v;
+	if (gnutls_x509_crt_init(&crt) < 0 ||
+	    gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) < 0) {
+		(void)xsnprintf(t->why, sizeof(t->why), "cannot parse the "
+		    "server certificate");
+		goto out;
+	}
+	if (cert_names(crt, names, sizeof(names), 1) == -1) {
+		(void)xsnprintf(t->why, sizeof(t->why), "cannot read the "
+		    "names in the server certificate");
+		goto out;
+	}
+	v = TLS_VERIFY_OK;
+	if (!crt_match(crt, t->ref)) {
+		v = TLS_VERIFY_FAILED;
+		(void)xsnprintf(t->why, sizeof(t->why), "name mismatch: the "
+		    "server certificate is for %s, not for %s%s; set %s to "
+		    "one of its names", names[0] != '\0' ? names : "no name",
+		    t->ref, tlsname_ip(t->ref, (unsigned char *)ipbin) ?
+		    " (an IP address only matches IP: names)" : "",
+		    strcmp(t->ref, t->host) == 0 ? "host (or "
+		    "tls_host_override)" : "tls_host_override");
+	}
+out:
+	gnutls_x509_crt_deinit(crt);
+	return v;
+}
+
+/*
+ * The CA checks (chain, validity, revocation) on what GnuTLS holds for
+ * the session; 0, or -1 with the first reason in words in t->why.
+ */
+static int
+check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
+{
+	gnutls_x509_crt_t	 crt;
+	gnutls_datum_t		 out = { NULL, 0 };
+	unsigned int		 status = 0, i;
+	time_t			 now = time(NULL), when = 0;
+	char			 date[64], dn[384] = "";
+	int			 rc, notafter = 0;
+
+	if ((rc = gnutls_certificate_verify_peers2(t->sess, &status)) < 0) {
+		(void)xsnprintf(t->why, sizeof(t->why), "cannot verify the "
+		    "server certificate: %s", gnutls_strerror(rc));
+		return -1;
+	}
+	if (status == 0)
+		return 0;
+	/* Which certificate of the chain is out of date, and when. */
+	for (i = 0; i < n && when == 0; i++) {
+		if (gnutls_x509_crt_init(&crt) < 0)
+			break;
+		if (gnutls_x509_crt_import(crt, &peers[i],
+		    GNUTLS_X509_FMT_DER) == 0) {
+			if ((status & GNUTLS_CERT_EXPIRED) &&
+			    gnutls_x509_crt_get_expiration_time(crt) < now) {
+				when = gnutls_x509_crt_get_expiration_time(crt);
+				notafter = 1;
+			} else if ((status & GNUTLS_CERT_NOT_ACTIVATED) &&
+			    gnutls_x509_crt_get_activation_time(crt) > now)
+				when = gnutls_x509_crt_get_activation_time(crt);
+			/* The issuer of the last one is who is unknown. */
+			if (i == n - 1)
+				(void)get_dn(crt, 1, dn, sizeof(dn));
+		}
+		gnutls_x509_crt_deinit(crt);
+	}
+	fmt_time(when, date, sizeof(date));
+	if (status & GNUTLS_CERT_REVOKED)
+		(void)xsnprintf(t->why, sizeof(t->why), "revoked: the "
+		    "certificate of %s has been revoked by its CA; the "
+		    "server needs a new certificate", t->ref);
+	else if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
+		(void)xsnprintf(t->why, sizeof(t->why), "unknown issuer: "
+		    "the certificate of %s was issued by \"%s\", which is "
+		    "not among %s; add that CA to tls_trust_file, or pin "
+		    "the certificate with tls_fingerprint (bote "
+		    "--serverinfo shows it)", t->ref, dn[0] != '\0' ? dn :
+		    "an unnamed issuer", t->trust);
+	else if (status & GNUTLS_CERT_EXPIRED && notafter)
+		(void)xsnprintf(t->why, sizeof(t->why), "expired: the "
+		    "certificate of %s expired on %s (notAfter); the server "
+		    "must renew it, unless this machine's clock is wrong",
+		    t->ref, date);
+	else if (status & GNUTLS_CERT_NOT_ACTIVATED && when != 0)
+		(void)xsnprintf(t->why, sizeof(t->why), "not yet valid: the "
+		    "certificate of %s is valid from %s (notBefore); check "
+		    "this machine's clock", t->ref, date);
+	else if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+		(void)xsnprintf(t->why, sizeof(t->why), "the certificate of "
+		    "%s is signed with an insecure algorithm; the server "
+		    "needs a new certificate", t->ref);
+	else {
+		if (gnutls_certificate_verification_status_print(status,
+		    GNUTLS_CRT_X509, &out, 0) == 0) {
+			(void)xsnprintf(t->why, sizeof(t->why), "the "
+			    "certificate of %s is not trusted: %s", t->ref,
+			    (const char *)out.data);
+			gnutls_free(out.data);
+		} else
+			(void)xsnprintf(t->why, sizeof(t->why), "the "
+			    "certificate of %s is not trusted", t->ref);
+	}
+	return -1;
+}
+
+/* Whether the certificate is for ref (RFC 9525, tlsname.c). */
+static int
+crt_match(gnutls_x509_crt_t crt, const char *ref)
+{
+	struct {
+		struct tlsname_ids	ids;
+		char			dns[TLSNAME_MAX][256];
+		unsigned char		ip[TLSNAME_MAX][16];
+		char			cn[256];
+	}		*b;
+	char		 buf[256];
+	size_t		 len;
+	unsigned int	 seq;
+	int		 type, m = 0;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return 0;
+	for (seq = 0; seq < 1024; seq++) {
+		len = sizeof(buf) - 1;
+		type = gnutls_x509_crt_get_subject_alt_name(crt, seq, buf, &len,
+		    NULL);
+		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		/* Any entry, even one too long to keep, rules the CN out. */
+		b->ids.has_san = 1;
+		if (type == GNUTLS_SAN_DNSNAME && len < sizeof(buf) &&
+		    memchr(buf, '\0', len) == NULL &&
+		    b->ids.ndns < TLSNAME_MAX) {
+			memcpy(b->dns[b->ids.ndns], buf, len);
+			b->dns[b->ids.ndns][len] = '\0';
+			b->ids.dns[b->ids.ndns] = b->dns[b->ids.ndns];
+			b->ids.ndns++;
+		} else if (type == GNUTLS_SAN_IPADDRESS && (len == 4 ||
+		    len == 16) && b->ids.nip < TLSNAME_MAX) {
+			memcpy(b->ip[b->ids.nip], buf, len);
+			b->ids.ip[b->ids.nip] = b->ip[b->ids.nip];
+			b->ids.iplen[b->ids.nip] = len;
+			b->ids.nip++;
+		}
+	}
+	/* Exactly one CN, or the CN is not used. */
+	len = sizeof(b->cn);
+	if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+	    0, b->cn, &len) == 0 && strlen(b->cn) == len) {
+		len = sizeof(buf);
+		if (gnutls_x509_crt_get_dn_by_oid(crt,
+		    GNUTLS_OID_X520_COMMON_NAME, 1, 0, buf, &len) ==
+		    GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			b->ids.cn = b->cn;
+	}
+	m = tlsname_match(ref, &b->ids);
+	free(b);
+	return m;
+}
+
+/*
+ * The names a certificate is for, as "DNS:a, IP:127.0.0.1"; with
+ * cn_too, "CN=x" when it has no subjectAltName. -1 on a parse error.
+ */
+static int
+cert_names(gnutls_x509_crt_t crt, char *out, size_t outsz, int cn_too)
+{
+	char		 buf[256], item[300], ip[INET6_ADDRSTRLEN];
+	size_t		 len;
+	unsigned int	 seq;
+	int		 type, any = 0;
+
+	out[0] = '\0';
+	for (seq = 0; seq < 1024; seq++) {
+		len = sizeof(buf) - 1;
+		type = gnutls_x509_crt_get_subject_alt_name(crt, seq, buf, &len,
+		    NULL);
+		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		any = 1;
+		item[0] = '\0';
+		if (type == GNUTLS_SAN_DNSNAME && len < sizeof(buf)) {
+			buf[len] = '\0';
+			(void)xsnprintf(item, sizeof(item), "DNS:%s", buf);
+		} else if (type == GNUTLS_SAN_IPADDRESS && (len == 4 ||
+		    len == 16) && inet_ntop(len == 4 ? AF_INET : AF_INET6,
+		    buf, ip, sizeof(ip)) != NULL)
+			(void)xsnprintf(item, sizeof(item), "IP:%s", ip);
+		else if (type == GNUTLS_SAN_RFC822NAME && len < sizeof(buf)) {
+			buf[len] = '\0';
+			(void)xsnprintf(item, sizeof(item), "email:%s", buf);
+		} else if (type == GNUTLS_SAN_URI && len < sizeof(buf)) {
+			buf[len] = '\0';
+			(void)xsnprintf(item, sizeof(item), "URI:%s", buf);
+		} else if (type < 0)
+			return -1;
+		if (item[0] == '\0')
+			continue;
+		/* A list too long to show ends in "...". */
+		if (strlen(out) + strlen(item) + 6 >= outsz) {
+			(void)strlcat(out, ", ...", outsz);
+			break;
+		}
+		if (out[0] != '\0')
+			(void)strlcat(out, ", ", outsz);
+		(void)strlcat(out, item, outsz);
+	}
+	if (!any && cn_too) {
+		len = sizeof(buf);
+		if (gnutls_x509_crt_get_dn_by_oid(crt,
+		    GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &len) == 0)
+			(void)xsnprintf(out, outsz, "CN=%s", buf);
+	}
+	return 0;
+}
+
+static void
+hexfp(const unsigned char *p, size_t n, char *out, size_t outsz)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	size_t			i, o = 0;
+
+	for (i = 0; i < n && o + 3 <= outsz; i++) {
+		if (i > 0)
+			out[o++] = ':';
+		out[o++] = hex[p[i] >> 4];
+		out[o++] = hex[p[i] & 15];
+	}
+	out[o < outsz ? o : outsz - 1] = '\0';
+}
+
+static int
+crt_fp(const gnutls_datum_t *der, gnutls_digest_algorithm_t alg, char *out,
+    size_t outsz)
+{
+	unsigned char	md[64];
+	size_t		len = sizeof(md);
+
+	if (gnutls_fingerprint(alg, der, md, &len) < 0)
+		return -1;
+	hexfp(md, len, out, outsz);
+	return 0;
+}
+
+static void
+fmt_time(time_t when, char *out, size_t outsz)
+{
+	struct tm	tm;
+
+	if (gmtime_r(&when, &tm) == NULL ||
+	    strftime(out, outsz, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		(void)xstrlcpy(out, "an unknown date", outsz);
+}
+
+/* The subject (issuer 0) or issuer (1) DN in RFC 4514 form. */
+static int
+get_dn(gnutls_x509_crt_t crt, int issuer, char *out, size_t outsz)
+{
+	gnutls_datum_t	d = { NULL, 0 };
+	int		rc;
+
+	rc = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0) :
+	    gnutls_x509_crt_get_dn3(crt, &d, 0);
+	if (rc < 0)
+		return -1;
+	rc = xsnprintf(out, outsz, "%s", (const char *)d.data);
+	gnutls_free(d.data);
+	return rc;
+}
+
+int
+tls_info(struct tls *t, struct tls_info *info)
+{
+	const gnutls_datum_t	*peers;
+	gnutls_x509_crt_t	 crt;
+	struct tls_certinfo	*ci;
+	const char		*s;
+	unsigned int		 n = 0, i;
+	char			*d;
+
+	memset(info, 0, sizeof(*info));
+	s = gnutls_protocol_get_name(gnutls_protocol_get_version(t->sess));
+	(void)xstrlcpy(info->version, s ? s : "unknown",
+	    sizeof(info->version));
+	s = gnutls_ciphersuite_get(t->sess);
+	(void)xstrlcpy(info->suite, s ? s : "unknown", sizeof(info->suite));
+	/* TLS 1.3 names no key exchange; its group says it all. */
+	s = gnutls_group_get_name(gnutls_group_get(t->sess));
+	if (gnutls_protocol_get_version(t->sess) == GNUTLS_TLS1_3)
+		(void)xsnprintf(info->kx, sizeof(info->kx), "%s %s",
+		    s != NULL && strncmp(s, "FFDHE", 5) == 0 ? "DHE" :
+		    "ECDHE", s != NULL ? s : "");
+	else
+		(void)xsnprintf(info->kx, sizeof(info->kx), "%s%s%s",
+		    gnutls_kx_get_name(gnutls_kx_get(t->sess)) ?
+		    gnutls_kx_get_name(gnutls_kx_get(t->sess)) : "",
+		    s ? " " : "", s ? s : "");
+	if ((d = gnutls_session_get_desc(t->sess)) != NULL) {
+		(void)xstrlcpy(info->desc, d, sizeof(info->desc));
+		gnutls_free(d);
+	}
+	peers = gnutls_certificate_get_peers(t->sess, &n);
+	for (i = 0; peers != NULL && i < n && i < TLS_CHAINMAX; i++) {
+		ci = &info->chain[info->nchain];
+		if (gnutls_x509_crt_init(&crt) < 0)
+			return -1;
+		if (gnutls_x509_crt_import(crt, &peers[i],
+		    GNUTLS_X509_FMT_DER) == 0) {
+			(void)get_dn(crt, 0, ci->subject, sizeof(ci->subject));
+			(void)get_dn(crt, 1, ci->issuer, sizeof(ci->issuer));
+			ci->not_before =
+			    gnutls_x509_crt_get_activation_time(crt);
+			ci->not_after =
+			    gnutls_x509_crt_get_expiration_time(crt);
+			(void)cert_names(crt, ci->names, sizeof(ci->names), 0);
+			(void)crt_fp(&peers[i], GNUTLS_DIG_SHA256, ci->sha256,
+			    sizeof(ci->sha256));
+			info->nchain++;
+		}
+		gnutls_x509_crt_deinit(crt);
+	}
+	return 0;
 }
 
 ssize_t

@@ -2,9 +2,12 @@
 # (tests/fixtures/smtpscript).
 #
 #   script_start SCRIPTFILE [--tls-cert NAME] [--implicit-tls] [--strict]
+#                [--client-ca PEM]
 #       Start the server in the background in $BATS_TEST_TMPDIR and wait
 #       (bounded) until it listens.  NAME is a certificate pair made by
-#       tests/fixtures/mkcerts: server (default), wrongname, untrusted.
+#       tests/fixtures/mkcerts: server (default), wrongname, untrusted;
+#       or a path without .pem (PATH.pem and PATH-key.pem).  --client-ca
+#       requires a client certificate from that CA.
 #       Exports SCRIPT_PORT, SCRIPT_RECORD, SCRIPT_LOG, SCRIPT_PID.
 #   script_stop
 #       Kill the server if it still runs (call it from teardown).
@@ -48,18 +51,24 @@ script_certs() {
 }
 
 script_start() {
-	local script=$1 cert=server implicit= strict= i
+	local script=$1 cert=server implicit= strict= i prefix
+	local -a clientca=()
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--tls-cert) cert=$2; shift 2 ;;
 		--implicit-tls) implicit=--implicit-tls; shift ;;
 		--strict) strict=--strict; shift ;;
+		--client-ca) clientca=(--client-ca "$2"); shift 2 ;;
 		*) fail "script_start: unknown option $1" ;;
 		esac
 	done
 	script_certs >/dev/null
-	[ -r "$SCRIPT_CERTS/$cert.pem" ] || fail "no certificate named $cert"
+	case $cert in
+	*/*) prefix=$cert ;;
+	*) prefix=$SCRIPT_CERTS/$cert ;;
+	esac
+	[ -r "$prefix.pem" ] || fail "no certificate named $cert"
 
 	local dir=$BATS_TEST_TMPDIR
 	SCRIPT_RECORD=$dir/smtp.record
@@ -72,8 +81,7 @@ script_start() {
 	/usr/bin/python3 "$SMTPSCRIPT" --script "$script" \
 		--record "$SCRIPT_RECORD" --port-file "$SCRIPT_PORTFILE" \
 		--status-file "$SCRIPT_STATUSFILE" \
-		--cert "$SCRIPT_CERTS/$cert.pem" \
-		--key "$SCRIPT_CERTS/$cert-key.pem" \
+		--cert "$prefix.pem" --key "$prefix-key.pem" "${clientca[@]}" \
 		--max-time "$SCRIPT_MAX_TIME" $implicit $strict \
 		</dev/null >"$SCRIPT_LOG" 2>&1 3>&- &
 	SCRIPT_PID=$!
