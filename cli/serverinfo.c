@@ -10,13 +10,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sysexits.h>
-#include <time.h>
 
 #include "exitmap.h"
 #include "probe.h"
 #include "report.h"
 #include "serverinfo.h"
 #include "session.h"
+#include "tlsname.h"
 #include "util.h"
 
 static void	show_reply_line(const char *, const struct reply *);
@@ -186,12 +186,8 @@ show_tls(const struct probe_info *info, const struct account *a)
 static void
 show_time(const char *label, long long t)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-	char		buf[64];
+	char	buf[64];
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		(void)xstrlcpy(buf, "unknown", sizeof(buf));
+	tlsname_date(t, buf, sizeof(buf));
 	(void)printf("%s%s\n", label, buf);
 }

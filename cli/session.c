@@ -8,7 +8,7 @@
 #include "report.h"
 #include "secret.h"
 #include "session.h"
-#include "tls.h"
+#include "tlsname.h"
 #include "util.h"
 
 int

@@ -17,6 +17,7 @@
 #include "account.h"
 #include "conf.h"
 #include "tls.h"
+#include "tlsname.h"
 #include "util.h"
 
 /* Where each setting lives, so copying and storing need no switch. */

@@ -6,7 +6,6 @@
  */
 #include <arpa/inet.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -41,6 +40,15 @@ struct tls {
 	char					why[WHYMAX];
 };
 
+/* What a certificate says it is for. */
+struct names {
+	struct tlsname_ids	ids;
+	char			dns[TLSNAME_MAX][256];
+	unsigned char		ip[TLSNAME_MAX][16];
+	char			cn[256];
+	char			shown[512];	/* "DNS:a, IP:1.2.3.4" */
+};
+
 static int	is_ip_literal(const char *);
 static int	load_creds(struct tls *, const struct tls_opts *, int *,
 		    char *, size_t);
@@ -48,12 +56,9 @@ static int	verify_cb(gnutls_session_t);
 static int	check_peer(struct tls *);
 static int	check_chain(struct tls *, const gnutls_datum_t *,
 		    unsigned int);
-static int	cert_names(gnutls_x509_crt_t, char *, size_t, int);
-static int	crt_match(gnutls_x509_crt_t, const char *);
-static void	hexfp(const unsigned char *, size_t, char *, size_t);
+static struct names *cert_names(gnutls_x509_crt_t);
 static int	crt_fp(const gnutls_datum_t *, gnutls_digest_algorithm_t,
 		    char *, size_t);
-static void	fmt_time(time_t, char *, size_t);
 static int	get_dn(gnutls_x509_crt_t, int, char *, size_t);
 
 struct tls *
@@ -231,29 +236,15 @@ tls_files_check(const struct tls_opts *op, int *which, char *why,
 		    op->key_file, gnutls_strerror(rc));
 		goto out;
 	}
-	/*
-	 * Here the CRL is only parsed: the CAs that would vouch for it may
-	 * be the system's, loaded at connection time.
-	 */
-	if (op->crl_file != NULL) {
-		gnutls_x509_crl_t	*crls = NULL;
-		unsigned int		 n = 0, i;
-		gnutls_datum_t		 d = { NULL, 0 };
-
+	/* Only parsed here: the CAs that vouch for it may be the system's. */
+	if (op->crl_file != NULL && (rc =
+	    gnutls_certificate_set_x509_crl_file(c, op->crl_file,
+	    GNUTLS_X509_FMT_PEM)) <= 0) {
 		*which = 1;
-		if ((rc = gnutls_load_file(op->crl_file, &d)) < 0 ||
-		    (rc = gnutls_x509_crl_list_import2(&crls, &n, &d,
-		    GNUTLS_X509_FMT_PEM, 0)) < 0 || n == 0) {
-			(void)xsnprintf(why, whylen, "cannot load the CRL "
-			    "file %s: %s", op->crl_file, rc < 0 ?
-			    gnutls_strerror(rc) : "no CRL in it");
-			gnutls_free(d.data);
-			goto out;
-		}
-		for (i = 0; i < n; i++)
-			gnutls_x509_crl_deinit(crls[i]);
-		gnutls_free(crls);
-		gnutls_free(d.data);
+		(void)xsnprintf(why, whylen, "cannot load the CRL file %s: %s",
+		    op->crl_file, rc < 0 ? gnutls_strerror(rc) : "no CRL in "
+		    "it");
+		goto out;
 	}
 	ret = 0;
 out:
@@ -276,40 +267,6 @@ tls_priorities_check(const char *s, char *why, size_t whylen)
 	}
 	gnutls_priority_deinit(p);
 	return 0;
-}
-
-int
-tls_fingerprint_parse(const char *s, unsigned char *out, size_t outsz,
-    size_t *outlen)
-{
-	size_t	n = 0;
-	int	colons = strchr(s, ':') != NULL, hi, lo;
-
-	*outlen = 0;
-	while (*s != '\0') {
-		if (n == outsz || !isxdigit((unsigned char)s[0]) ||
-		    !isxdigit((unsigned char)s[1]))
-			return -1;
-		hi = isdigit((unsigned char)s[0]) ? s[0] - '0' :
-		    (s[0] | 0x20) - 'a' + 10;
-		lo = isdigit((unsigned char)s[1]) ? s[1] - '0' :
-		    (s[1] | 0x20) - 'a' + 10;
-		out[n++] = (unsigned char)(hi << 4 | lo);
-		s += 2;
-		/* "AB:CD:EF" or "abcdef", not a mixture. */
-		if (colons && *s != '\0' && (*s++ != ':' || *s == '\0'))
-			return -1;
-	}
-	*outlen = n;
-	switch (n) {
-	case 32:
-		return TLS_FP_SHA256;
-	case 20:
-		return TLS_FP_SHA1;
-	case 16:
-		return TLS_FP_MD5;
-	}
-	return -1;
 }
 
 void
@@ -405,7 +362,8 @@ check_peer(struct tls *t)
 	gnutls_x509_crt_t	 crt = NULL;
 	unsigned int		 n = 0;
 	char			 want[TLS_FPMAX], got[TLS_FPMAX];
-	char			 names[256], ipbin[16];
+	struct names		*nm;
+	char			 ipbin[16];
 	int			 v = TLS_VERIFY_FAILED;
 
 	peers = gnutls_certificate_get_peers(t->sess, &n);
@@ -416,7 +374,7 @@ check_peer(struct tls *t)
 	}
 	/* A pin replaces the CA and name checks. */
 	if (t->pinlen > 0) {
-		hexfp(t->pin, t->pinlen, want, sizeof(want));
+		tlsname_hex(t->pin, t->pinlen, want, sizeof(want));
 		if (crt_fp(&peers[0], t->pinlen == 32 ? GNUTLS_DIG_SHA256 :
 		    GNUTLS_DIG_SHA1, got, sizeof(got)) == -1)
 			(void)xsnprintf(t->why, sizeof(t->why), "cannot "
@@ -440,22 +398,25 @@ check_peer(struct tls *t)
 		    "server certificate");
 		goto out;
 	}
-	if (cert_names(crt, names, sizeof(names), 1) == -1) {
-		(void)xsnprintf(t->why, sizeof(t->why), "cannot read the "
-		    "names in the server certificate");
+	if ((nm = cert_names(crt)) == NULL) {
+		(void)xsnprintf(t->why, sizeof(t->why), "out of memory");
 		goto out;
 	}
 	v = TLS_VERIFY_OK;
-	if (!crt_match(crt, t->ref)) {
+	if (!tlsname_match(t->ref, &nm->ids)) {
 		v = TLS_VERIFY_FAILED;
+		if (!nm->ids.has_san && nm->ids.cn != NULL)
+			(void)xsnprintf(nm->shown, sizeof(nm->shown), "CN=%s",
+			    nm->cn);
 		(void)xsnprintf(t->why, sizeof(t->why), "name mismatch: the "
 		    "server certificate is for %s, not for %s%s; set %s to "
-		    "one of its names", names[0] != '\0' ? names : "no name",
-		    t->ref, tlsname_ip(t->ref, (unsigned char *)ipbin) ?
-		    " (an IP address only matches IP: names)" : "",
-		    strcmp(t->ref, t->host) == 0 ? "host (or "
-		    "tls_host_override)" : "tls_host_override");
+		    "one of its names", nm->shown[0] != '\0' ? nm->shown :
+		    "no name", t->ref, tlsname_ip(t->ref,
+		    (unsigned char *)ipbin) ? " (an IP address only matches "
+		    "IP: names)" : "", strcmp(t->ref, t->host) == 0 ?
+		    "host (or tls_host_override)" : "tls_host_override");
 	}
+	free(nm);
 out:
 	gnutls_x509_crt_deinit(crt);
 	return v;
@@ -501,7 +462,7 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 		}
 		gnutls_x509_crt_deinit(crt);
 	}
-	fmt_time(when, date, sizeof(date));
+	tlsname_date(when, date, sizeof(date));
 	if (status & GNUTLS_CERT_REVOKED)
 		(void)xsnprintf(t->why, sizeof(t->why), "revoked: the "
 		    "certificate of %s has been revoked by its CA; the "
@@ -540,45 +501,67 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 	return -1;
 }
 
-/* Whether the certificate is for ref (RFC 9525, tlsname.c). */
-static int
-crt_match(gnutls_x509_crt_t crt, const char *ref)
+/*
+ * Collect the subjectAltNames (and the CN, when it is the only one) of
+ * crt into a new struct names; NULL when out of memory.
+ */
+static struct names *
+cert_names(gnutls_x509_crt_t crt)
 {
-	struct {
-		struct tlsname_ids	ids;
-		char			dns[TLSNAME_MAX][256];
-		unsigned char		ip[TLSNAME_MAX][16];
-		char			cn[256];
-	}		*b;
-	char		 buf[256];
+	struct names	*b;
+	char		 buf[256], item[300], ip[INET6_ADDRSTRLEN];
 	size_t		 len;
 	unsigned int	 seq;
-	int		 type, m = 0;
+	int		 type;
 
 	if ((b = calloc(1, sizeof(*b))) == NULL)
-		return 0;
+		return NULL;
 	for (seq = 0; seq < 1024; seq++) {
 		len = sizeof(buf) - 1;
 		type = gnutls_x509_crt_get_subject_alt_name(crt, seq, buf, &len,
 		    NULL);
 		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
 			break;
-		/* Any entry, even one too long to keep, rules the CN out. */
+		/* Any entry, even one not understood, rules the CN out. */
 		b->ids.has_san = 1;
+		item[0] = '\0';
 		if (type == GNUTLS_SAN_DNSNAME && len < sizeof(buf) &&
-		    memchr(buf, '\0', len) == NULL &&
-		    b->ids.ndns < TLSNAME_MAX) {
-			memcpy(b->dns[b->ids.ndns], buf, len);
-			b->dns[b->ids.ndns][len] = '\0';
-			b->ids.dns[b->ids.ndns] = b->dns[b->ids.ndns];
-			b->ids.ndns++;
+		    memchr(buf, '\0', len) == NULL) {
+			buf[len] = '\0';
+			(void)xsnprintf(item, sizeof(item), "DNS:%s", buf);
+			if (b->ids.ndns < TLSNAME_MAX) {
+				(void)xstrlcpy(b->dns[b->ids.ndns], buf,
+				    sizeof(b->dns[0]));
+				b->ids.dns[b->ids.ndns] = b->dns[b->ids.ndns];
+				b->ids.ndns++;
+			}
 		} else if (type == GNUTLS_SAN_IPADDRESS && (len == 4 ||
-		    len == 16) && b->ids.nip < TLSNAME_MAX) {
-			memcpy(b->ip[b->ids.nip], buf, len);
-			b->ids.ip[b->ids.nip] = b->ip[b->ids.nip];
-			b->ids.iplen[b->ids.nip] = len;
-			b->ids.nip++;
+		    len == 16)) {
+			if (inet_ntop(len == 4 ? AF_INET : AF_INET6, buf, ip,
+			    sizeof(ip)) != NULL)
+				(void)xsnprintf(item, sizeof(item), "IP:%s", ip);
+			if (b->ids.nip < TLSNAME_MAX) {
+				memcpy(b->ip[b->ids.nip], buf, len);
+				b->ids.ip[b->ids.nip] = b->ip[b->ids.nip];
+				b->ids.iplen[b->ids.nip] = len;
+				b->ids.nip++;
+			}
+		} else if ((type == GNUTLS_SAN_RFC822NAME ||
+		    type == GNUTLS_SAN_URI) && len < sizeof(buf)) {
+			buf[len] = '\0';
+			(void)xsnprintf(item, sizeof(item), "%s:%s",
+			    type == GNUTLS_SAN_URI ? "URI" : "email", buf);
 		}
+		if (item[0] == '\0')
+			continue;
+		/* A list too long to show ends in "...". */
+		if (strlen(b->shown) + strlen(item) + 6 >= sizeof(b->shown)) {
+			(void)strlcat(b->shown, ", ...", sizeof(b->shown));
+			break;
+		}
+		if (b->shown[0] != '\0')
+			(void)strlcat(b->shown, ", ", sizeof(b->shown));
+		(void)strlcat(b->shown, item, sizeof(b->shown));
 	}
 	/* Exactly one CN, or the CN is not used. */
 	len = sizeof(b->cn);
@@ -590,80 +573,7 @@ crt_match(gnutls_x509_crt_t crt, const char *ref)
 		    GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
 			b->ids.cn = b->cn;
 	}
-	m = tlsname_match(ref, &b->ids);
-	free(b);
-	return m;
-}
-
-/*
- * The names a certificate is for, as "DNS:a, IP:127.0.0.1"; with
- * cn_too, "CN=x" when it has no subjectAltName. -1 on a parse error.
- */
-static int
-cert_names(gnutls_x509_crt_t crt, char *out, size_t outsz, int cn_too)
-{
-	char		 buf[256], item[300], ip[INET6_ADDRSTRLEN];
-	size_t		 len;
-	unsigned int	 seq;
-	int		 type, any = 0;
-
-	out[0] = '\0';
-	for (seq = 0; seq < 1024; seq++) {
-		len = sizeof(buf) - 1;
-		type = gnutls_x509_crt_get_subject_alt_name(crt, seq, buf, &len,
-		    NULL);
-		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		any = 1;
-		item[0] = '\0';
-		if (type == GNUTLS_SAN_DNSNAME && len < sizeof(buf)) {
-			buf[len] = '\0';
-			(void)xsnprintf(item, sizeof(item), "DNS:%s", buf);
-		} else if (type == GNUTLS_SAN_IPADDRESS && (len == 4 ||
-		    len == 16) && inet_ntop(len == 4 ? AF_INET : AF_INET6,
-		    buf, ip, sizeof(ip)) != NULL)
-			(void)xsnprintf(item, sizeof(item), "IP:%s", ip);
-		else if (type == GNUTLS_SAN_RFC822NAME && len < sizeof(buf)) {
-			buf[len] = '\0';
-			(void)xsnprintf(item, sizeof(item), "email:%s", buf);
-		} else if (type == GNUTLS_SAN_URI && len < sizeof(buf)) {
-			buf[len] = '\0';
-			(void)xsnprintf(item, sizeof(item), "URI:%s", buf);
-		} else if (type < 0)
-			return -1;
-		if (item[0] == '\0')
-			continue;
-		/* A list too long to show ends in "...". */
-		if (strlen(out) + strlen(item) + 6 >= outsz) {
-			(void)strlcat(out, ", ...", outsz);
-			break;
-		}
-		if (out[0] != '\0')
-			(void)strlcat(out, ", ", outsz);
-		(void)strlcat(out, item, outsz);
-	}
-	if (!any && cn_too) {
-		len = sizeof(buf);
-		if (gnutls_x509_crt_get_dn_by_oid(crt,
-		    GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &len) == 0)
-			(void)xsnprintf(out, outsz, "CN=%s", buf);
-	}
-	return 0;
-}
-
-static void
-hexfp(const unsigned char *p, size_t n, char *out, size_t outsz)
-{
-	static const char	hex[] = "0123456789ABCDEF";
-	size_t			i, o = 0;
-
-	for (i = 0; i < n && o + 3 <= outsz; i++) {
-		if (i > 0)
-			out[o++] = ':';
-		out[o++] = hex[p[i] >> 4];
-		out[o++] = hex[p[i] & 15];
-	}
-	out[o < outsz ? o : outsz - 1] = '\0';
+	return b;
 }
 
 static int
@@ -675,18 +585,8 @@ crt_fp(const gnutls_datum_t *der, gnutls_digest_algorithm_t alg, char *out,
 
 	if (gnutls_fingerprint(alg, der, md, &len) < 0)
 		return -1;
-	hexfp(md, len, out, outsz);
+	tlsname_hex(md, len, out, outsz);
 	return 0;
-}
-
-static void
-fmt_time(time_t when, char *out, size_t outsz)
-{
-	struct tm	tm;
-
-	if (gmtime_r(&when, &tm) == NULL ||
-	    strftime(out, outsz, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		(void)xstrlcpy(out, "an unknown date", outsz);
 }
 
 /* The subject (issuer 0) or issuer (1) DN in RFC 4514 form. */
@@ -711,6 +611,7 @@ tls_info(struct tls *t, struct tls_info *info)
 	const gnutls_datum_t	*peers;
 	gnutls_x509_crt_t	 crt;
 	struct tls_certinfo	*ci;
+	struct names		*nm;
 	const char		*s;
 	unsigned int		 n = 0, i;
 	char			*d;
@@ -749,7 +650,10 @@ tls_info(struct tls *t, struct tls_info *info)
 			    gnutls_x509_crt_get_activation_time(crt);
 			ci->not_after =
 			    gnutls_x509_crt_get_expiration_time(crt);
-			(void)cert_names(crt, ci->names, sizeof(ci->names), 0);
+			if ((nm = cert_names(crt)) != NULL)
+				(void)xstrlcpy(ci->names, nm->shown,
+				    sizeof(ci->names));
+			free(nm);
 			(void)crt_fp(&peers[i], GNUTLS_DIG_SHA256, ci->sha256,
 			    sizeof(ci->sha256));
 			info->nchain++;

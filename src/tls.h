@@ -85,16 +85,6 @@ struct tls_info {
 /* Fill *info; returns 0, or -1 when nothing is known. */
 int		 tls_info(struct tls *, struct tls_info *info);
 
-/*
- * Parse a tls_fingerprint value: hex with or without colons, any case.
- * Returns TLS_FP_SHA256 (32 bytes), TLS_FP_SHA1 (20, deprecated),
- * TLS_FP_MD5 (16, refused by the caller) or -1 when malformed.
- */
-#define TLS_FP_SHA256	256
-#define TLS_FP_SHA1	1
-#define TLS_FP_MD5	5
-int		 tls_fingerprint_parse(const char *, unsigned char *out,
-		    size_t outsz, size_t *outlen);
 /* A tls_priorities string GnuTLS accepts: 0, or -1 with why (position). */
 int		 tls_priorities_check(const char *, char *why, size_t whylen);
 /*

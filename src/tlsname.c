@@ -5,8 +5,10 @@
  */
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "tlsname.h"
 #include "util.h"
@@ -109,4 +111,64 @@ tlsname_match(const char *ref, const struct tlsname_ids *ids)
 	    normalise(ids->cn, c, sizeof(c)) == -1)
 		return 0;
 	return strchr(c, '*') == NULL && strcmp(r, c) == 0;
+}
+
+int
+tls_fingerprint_parse(const char *s, unsigned char *out, size_t outsz,
+    size_t *outlen)
+{
+	size_t	n = 0;
+	int	colons = strchr(s, ':') != NULL, hi, lo;
+
+	*outlen = 0;
+	while (*s != '\0') {
+		if (n == outsz || !isxdigit((unsigned char)s[0]) ||
+		    !isxdigit((unsigned char)s[1]))
+			return -1;
+		hi = isdigit((unsigned char)s[0]) ? s[0] - '0' :
+		    (s[0] | 0x20) - 'a' + 10;
+		lo = isdigit((unsigned char)s[1]) ? s[1] - '0' :
+		    (s[1] | 0x20) - 'a' + 10;
+		out[n++] = (unsigned char)(hi << 4 | lo);
+		s += 2;
+		/* "AB:CD:EF" or "abcdef", not a mixture. */
+		if (colons && *s != '\0' && (*s++ != ':' || *s == '\0'))
+			return -1;
+	}
+	*outlen = n;
+	switch (n) {
+	case 32:
+		return TLS_FP_SHA256;
+	case 20:
+		return TLS_FP_SHA1;
+	case 16:
+		return TLS_FP_MD5;
+	}
+	return -1;
+}
+
+void
+tlsname_hex(const unsigned char *p, size_t n, char *out, size_t outsz)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	size_t			i, o = 0;
+
+	for (i = 0; i < n && o + 3 <= outsz; i++) {
+		if (i > 0)
+			out[o++] = ':';
+		out[o++] = hex[p[i] >> 4];
+		out[o++] = hex[p[i] & 15];
+	}
+	out[o < outsz ? o : outsz - 1] = '\0';
+}
+
+void
+tlsname_date(long long t, char *out, size_t outsz)
+{
+	struct tm	tm;
+	time_t		when = (time_t)t;
+
+	if (gmtime_r(&when, &tm) == NULL ||
+	    strftime(out, outsz, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		(void)xstrlcpy(out, "an unknown date", outsz);
 }

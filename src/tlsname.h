@@ -1,7 +1,7 @@
 /*
- * Server identity checks (RFC 9525) over the names a certificate
- * presents. Pure code: tls.c extracts the names with GnuTLS and asks here
- * whether the configured name is among them.
+ * Server identities: checks (RFC 9525) over the names a certificate
+ * presents, and fingerprints. Pure code: tls.c extracts the names with
+ * GnuTLS and asks here whether the configured name is among them.
  */
 #ifndef BOTE_TLSNAME_H
 #define BOTE_TLSNAME_H
@@ -44,5 +44,23 @@ int	tlsname_dns_match(const char *ref, const char *p);
  * bin (16 bytes); returns its length (4 or 16), or 0 if s is none.
  */
 size_t	tlsname_ip(const char *s, unsigned char *bin);
+
+/*
+ * Parse a tls_fingerprint value: hex with or without colons, any case.
+ * Returns TLS_FP_SHA256 (32 bytes), TLS_FP_SHA1 (20, deprecated),
+ * TLS_FP_MD5 (16, refused by the caller) or -1 when malformed.
+ */
+#define TLS_FP_SHA256	256
+#define TLS_FP_SHA1	1
+#define TLS_FP_MD5	5
+int	tls_fingerprint_parse(const char *, unsigned char *out, size_t outsz,
+	    size_t *outlen);
+
+/* n bytes as "AB:CD:..." into out (3 * n bytes suffice). */
+void	tlsname_hex(const unsigned char *, size_t n, char *out,
+	    size_t outsz);
+
+/* A time as "2026-01-31 23:59:59 UTC". */
+void	tlsname_date(long long when, char *out, size_t outsz);
 
 #endif

@@ -15,6 +15,7 @@
 static void	test_dns(void);
 static void	test_ip(void);
 static void	test_cn(void);
+static void	test_fingerprint(void);
 
 static void
 test_dns(void)
@@ -118,11 +119,54 @@ test_cn(void)
 	    "no names: no match");
 }
 
+static void
+test_fingerprint(void)
+{
+	unsigned char	b[64];
+	size_t		n;
+	char		hex[200];
+	const char	*sha256 = "58:80:DD:DC:F9:E2:D2:E8:1D:6B:E2:43:A7:39:08:"
+			    "0E:44:99:61:08:69:E4:35:E5:DC:33:C0:19:B5:BC:76:2F";
+
+	is_int(tls_fingerprint_parse(sha256, b, sizeof(b), &n),
+	    TLS_FP_SHA256, "SHA-256 with colons");
+	is_int(n, 32, "32 bytes");
+	tlsname_hex(b, n, hex, sizeof(hex));
+	ok(strcmp(hex, sha256) == 0, "hex round trip");
+	is_int(tls_fingerprint_parse("5880dddcf9e2d2e81d6be243a739080e449961"
+	    "0869e435e5dc33c019b5bc762f", b, sizeof(b), &n), TLS_FP_SHA256,
+	    "SHA-256 in lower case without colons");
+	tlsname_hex(b, n, hex, sizeof(hex));
+	ok(strcmp(hex, sha256) == 0, "the same bytes");
+	is_int(tls_fingerprint_parse("00:11:22:33:44:55:66:77:88:99:AA:BB:CC:"
+	    "DD:EE:FF:00:11:22:33", b, sizeof(b), &n), TLS_FP_SHA1,
+	    "20 bytes are SHA-1");
+	is_int(tls_fingerprint_parse("00112233445566778899aabbccddeeff", b,
+	    sizeof(b), &n), TLS_FP_MD5, "16 bytes are MD5");
+	is_int(tls_fingerprint_parse("00:11", b, sizeof(b), &n), -1,
+	    "2 bytes are nothing");
+	is_int(tls_fingerprint_parse("", b, sizeof(b), &n), -1, "empty");
+	is_int(tls_fingerprint_parse("0:011223344556677889900aabbccddeeff", b,
+	    sizeof(b), &n), -1, "a colon inside a byte");
+	is_int(tls_fingerprint_parse("00:1122334455667788990011223344556677"
+	    "8899", b, sizeof(b), &n), -1, "colons and none mixed");
+	is_int(tls_fingerprint_parse("00:11:22:33:44:55:66:77:88:99:AA:BB:CC:"
+	    "DD:EE:FF:", b, sizeof(b), &n), -1, "a trailing colon");
+	is_int(tls_fingerprint_parse("0g112233445566778899aabbccddeeff", b,
+	    sizeof(b), &n), -1, "not hex");
+	is_int(tls_fingerprint_parse("001122334455667788990011223344556677889"
+	    "900112233445566778899001122334455667788990011", b, 32, &n), -1,
+	    "more than the buffer");
+	tlsname_date(0, hex, sizeof(hex));
+	ok(strcmp(hex, "1970-01-01 00:00:00 UTC") == 0, "dates in UTC");
+}
+
 int
 main(void)
 {
 	test_dns();
 	test_ip();
 	test_cn();
+	test_fingerprint();
 	return done_testing();
 }
