@@ -2,6 +2,9 @@
  * The session set-up shared by the modes that talk to the account's
  * server (session.h).
  */
+#include <sys/stat.h>
+
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +54,9 @@ session_opts(struct smtp_opts *op, const struct account *acct,
 	op->tlso.crl_file = acct->tls_crl_file;
 	op->tlso.priorities = acct->tls_priorities;
 	op->tlso.nocertcheck = !acct->tls_certcheck;
+	op->tlso.cache_dir = session_cache_dir();
+	op->tlso.cache_account = acct->name ? acct->name : "";
+	op->tlso.port = op->port;
 	op->helo = acct->domain;
 	op->auth = acct->auth;
 	op->user = acct->user;
@@ -98,4 +104,28 @@ session_warnings(const struct account *acct)
 		    "fingerprint, which is deprecated; run bote --serverinfo "
 		    "to get the SHA-256 fingerprint", acct->name ?
 		    acct->name : "(command line)");
+}
+
+/*
+ * $XDG_CACHE_HOME/bote/tls, or ~/.cache/bote/tls when ~/.cache exists
+ * already: bote never creates ~/.cache in the home of a system user
+ * (www-data's may be a web root).
+ */
+const char *
+session_cache_dir(void)
+{
+	static char	 dir[PATH_MAX];
+	const char	*x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+	char		 home[PATH_MAX];
+	struct stat	 st;
+
+	if (x != NULL && x[0] == '/')
+		return xsnprintf(dir, sizeof(dir), "%s/bote/tls", x) == 0 ?
+		    dir : NULL;
+	if (h == NULL || h[0] != '/' || xsnprintf(home, sizeof(home),
+	    "%s/.cache", h) == -1 || stat(home, &st) == -1 ||
+	    !S_ISDIR(st.st_mode))
+		return NULL;
+	return xsnprintf(dir, sizeof(dir), "%s/bote/tls", home) == 0 ?
+	    dir : NULL;
 }

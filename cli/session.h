@@ -34,6 +34,9 @@ void	session_opts(struct smtp_opts *, const struct account *,
  */
 void	session_warnings(const struct account *);
 
+/* The TLS session cache's directory, or NULL for none. */
+const char *session_cache_dir(void);
+
 /* The directory for spool files: $TMPDIR when absolute, else /tmp. */
 const char *spool_dir(void);
 

@@ -19,10 +19,19 @@
 #include "idn.h"
 #include "outcome.h"
 #include "tls.h"
+#include "tlscache.h"
 #include "tlsname.h"
 #include "util.h"
 
 #define WHYMAX	OUTCOME_WHYMAX
+
+/* What the session cache does for this session. */
+#define CACHE_OFF	0
+#define CACHE_STORE	1	/* store the ticket once it arrives */
+#define CACHE_DONE	2
+
+/* Appended to the priorities: resumption with (EC)DHE only. */
+#define PSK_DHE		":+ECDHE-PSK:+DHE-PSK"
 
 struct tls {
 	gnutls_session_t			sess;
@@ -36,7 +45,11 @@ struct tls {
 	unsigned char				pin[32];
 	char					host[256]; /* as set */
 	char					ref[256];  /* name checked */
-	char					trust[320]; /* for messages */
+	char					*trust_file;
+	int					trust_loaded;
+	const char				*cache_dir;
+	char					cache[72]; /* entry name */
+	int					cache_state; /* CACHE_* */
 	char					why[WHYMAX];
 };
 
@@ -50,8 +63,11 @@ struct names {
 };
 
 static int	is_ip_literal(const char *);
-static int	load_creds(struct tls *, const struct tls_opts *, int *,
-		    char *, size_t);
+static int	load_trust(struct tls *, int *, char *, size_t);
+static int	load_files(gnutls_certificate_credentials_t,
+		    const struct tls_opts *, int *, char *, size_t);
+static void	prio_why(int, const char *, const char *, char *, size_t);
+static void	cache_store(struct tls *);
 static int	verify_cb(gnutls_session_t);
 static int	check_peer(struct tls *);
 static int	check_chain(struct tls *, const gnutls_datum_t *,
@@ -107,22 +123,63 @@ tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
 		(void)xsnprintf(why, whylen, "%s", gnutls_strerror(rc));
 		goto fail;
 	}
-	if (load_creds(t, op, config, why, whylen) == -1)
+	if (load_files(t->cred, op, &rc, why, whylen) == -1) {
+		*config = 1;
 		goto fail;
+	}
+	if (op->trust_file != NULL && (t->trust_file =
+	    strdup(op->trust_file)) == NULL) {
+		(void)xsnprintf(why, whylen, "out of memory");
+		goto fail;
+	}
 	if ((rc = gnutls_init(&t->sess, GNUTLS_CLIENT | GNUTLS_NONBLOCK)) < 0)
 		goto gfail;
 	gnutls_session_set_ptr(t->sess, t);
+	/* --serverinfo wants to see the certificate: never resumed. */
+	if (op->cache_dir != NULL && op->cache_account != NULL &&
+	    !t->report_only) {
+		unsigned char	 buf[TLSCACHE_MAX];
+		long		 n;
+
+		t->cache_dir = op->cache_dir;
+		if (tlscache_name(host, op, t->cache, sizeof(t->cache)) == -1)
+			t->cache_dir = NULL;
+		n = t->cache_dir == NULL ? -1 : tlscache_get(t->cache_dir,
+		    t->cache, buf, sizeof(buf));
+		/* A resumption needs no trust anchors: load them later. */
+		t->trust_loaded = n > 0 && gnutls_session_set_data(t->sess,
+		    buf, (size_t)n) == 0 ? 0 : -1;
+		explicit_bzero(buf, sizeof(buf));
+		t->cache_state = t->cache_dir != NULL ? CACHE_STORE :
+		    CACHE_OFF;
+	} else
+		t->trust_loaded = -1;
+	if (t->trust_loaded == -1 && load_trust(t, config, why, whylen) == -1)
+		goto fail;
+	/*
+	 * A resumed TLS 1.3 session still gets a fresh (EC)DHE exchange:
+	 * offering only psk_dhe_ke keeps forward secrecy (RFC 8446 4.2.9),
+	 * so a stolen ticket cannot decrypt a session, password included.
+	 */
 	if (op->priorities != NULL) {
-		rc = gnutls_priority_set_direct(t->sess, op->priorities, &err);
-		if (rc < 0) {
+		char	prio[1024];
+
+		if (xsnprintf(prio, sizeof(prio), "%s%s", op->priorities,
+		    PSK_DHE) == -1) {
 			*config = 1;
-			(void)xsnprintf(why, whylen, "tls_priorities: GnuTLS "
-			    "rejects the priority string at character %ld: "
-			    "%s", err != NULL ? (long)(err - op->priorities) +
-			    1 : 0L, gnutls_strerror(rc));
+			(void)xsnprintf(why, whylen, "tls_priorities is too "
+			    "long");
 			goto fail;
 		}
-	} else if ((rc = gnutls_set_default_priority(t->sess)) < 0)
+		rc = gnutls_priority_set_direct(t->sess, prio, &err);
+		if (rc < 0) {
+			*config = 1;
+			prio_why(rc, err, prio, w, sizeof(w));
+			(void)xsnprintf(why, whylen, "tls_priorities: %s", w);
+			goto fail;
+		}
+	} else if ((rc = gnutls_set_default_priority_append(t->sess,
+	    PSK_DHE + 1, &err, 0)) < 0)
 		goto gfail;
 	rc = gnutls_credentials_set(t->sess, GNUTLS_CRD_CERTIFICATE, t->cred);
 	if (rc < 0)
@@ -147,21 +204,20 @@ fail:
 }
 
 /*
- * Trust anchors only when they are used: a pin or tls_certcheck off
- * needs none (and skips loading the system store).
+ * Trust anchors only when they are used: a pin or
+ * tls_certcheck off needs none, and a resumed session neither (the
+ * verify callback loads them if the server wants a full handshake).
  */
 static int
-load_creds(struct tls *t, const struct tls_opts *op, int *config, char *why,
-    size_t whylen)
+load_trust(struct tls *t, int *config, char *why, size_t whylen)
 {
-	const char	*tf = op->trust_file;
-	int		 rc, which;
+	const char	*tf = t->trust_file;
+	int		 rc;
 
+	t->trust_loaded = 1;
 	if (t->nocheck || t->pinlen > 0)
-		(void)xstrlcpy(t->trust, "none", sizeof(t->trust));
-	else if (tf == NULL || strcmp(tf, "system") == 0) {
-		(void)xstrlcpy(t->trust, "the system's trusted CAs",
-		    sizeof(t->trust));
+		return 0;
+	if (tf == NULL || strcmp(tf, "system") == 0) {
 		rc = gnutls_certificate_set_x509_system_trust(t->cred);
 		if (rc <= 0) {
 			*config = 1;
@@ -170,42 +226,42 @@ load_creds(struct tls *t, const struct tls_opts *op, int *config, char *why,
 			    "ca-certificates or set tls_trust_file");
 			return -1;
 		}
-	} else {
-		(void)xsnprintf(t->trust, sizeof(t->trust), "the CAs in "
-		    "tls_trust_file %s", tf);
-		rc = gnutls_certificate_set_x509_trust_file(t->cred, tf,
-		    GNUTLS_X509_FMT_PEM);
-		if (rc <= 0) {
-			*config = 1;
-			(void)xsnprintf(why, whylen, "cannot load CA "
-			    "certificates from tls_trust_file %s: %s", tf,
-			    rc < 0 ? gnutls_strerror(rc) :
-			    "no certificate in the file");
-			return -1;
-		}
-	}
-	if (tls_files_check(op, &which, why, whylen) == -1) {
-		*config = 1;
-		return -1;
-	}
-	if (op->cert_file != NULL && (rc =
-	    gnutls_certificate_set_x509_key_file(t->cred, op->cert_file,
-	    op->key_file, GNUTLS_X509_FMT_PEM)) < 0) {
-		*config = 1;
-		(void)xsnprintf(why, whylen, "tls_cert_file/tls_key_file: %s",
-		    gnutls_strerror(rc));
-		return -1;
-	}
-	/* CRLs are checked against the CAs, so they come after them. */
-	if (op->crl_file != NULL && !t->nocheck && t->pinlen == 0 &&
-	    (rc = gnutls_certificate_set_x509_crl_file(t->cred, op->crl_file,
+	} else if ((rc = gnutls_certificate_set_x509_trust_file(t->cred, tf,
 	    GNUTLS_X509_FMT_PEM)) <= 0) {
 		*config = 1;
-		(void)xsnprintf(why, whylen, "tls_crl_file %s: %s",
-		    op->crl_file, rc < 0 ? gnutls_strerror(rc) :
-		    "no CRL of a trusted CA in the file");
+		(void)xsnprintf(why, whylen, "cannot load CA certificates from "
+		    "tls_trust_file %s: %s", tf, rc < 0 ? gnutls_strerror(rc) :
+		    "no certificate in the file");
 		return -1;
 	}
+	return 0;
+}
+
+/* The client certificate and key, and the CRLs, into c. */
+static int
+load_files(gnutls_certificate_credentials_t c, const struct tls_opts *op,
+    int *which, char *why, size_t whylen)
+{
+	int	rc;
+
+	*which = 0;
+	if ((op->cert_file == NULL) != (op->key_file == NULL))
+		return xsnprintf(why, whylen, "tls_cert_file and tls_key_file "
+		    "go together: set both or neither"), -1;
+	if (op->cert_file != NULL && (rc =
+	    gnutls_certificate_set_x509_key_file(c, op->cert_file,
+	    op->key_file, GNUTLS_X509_FMT_PEM)) < 0)
+		return xsnprintf(why, whylen, "cannot load the client "
+		    "certificate %s with the key %s: %s", op->cert_file,
+		    op->key_file, gnutls_strerror(rc)), -1;
+	/* CRLs need not come after their CAs (GnuTLS files them by issuer). */
+	*which = 1;
+	if (op->crl_file != NULL && (rc =
+	    gnutls_certificate_set_x509_crl_file(c, op->crl_file,
+	    GNUTLS_X509_FMT_PEM)) <= 0)
+		return xsnprintf(why, whylen, "cannot load the CRL file %s: "
+		    "%s", op->crl_file, rc < 0 ? gnutls_strerror(rc) :
+		    "no CRL in it"), -1;
 	return 0;
 }
 
@@ -214,42 +270,15 @@ tls_files_check(const struct tls_opts *op, int *which, char *why,
     size_t whylen)
 {
 	gnutls_certificate_credentials_t c;
-	int		 rc, ret = -1;
+	int		 rc;
 
-	*which = 0;
-	if ((op->cert_file == NULL) != (op->key_file == NULL)) {
-		(void)xsnprintf(why, whylen, "tls_cert_file and tls_key_file "
-		    "go together: set both or neither");
-		return -1;
-	}
-	if (op->cert_file == NULL && op->crl_file == NULL)
-		return 0;
 	if ((rc = gnutls_certificate_allocate_credentials(&c)) < 0) {
-		(void)xsnprintf(why, whylen, "%s", gnutls_strerror(rc));
-		return -1;
+		*which = 0;
+		return xsnprintf(why, whylen, "%s", gnutls_strerror(rc)), -1;
 	}
-	if (op->cert_file != NULL && (rc =
-	    gnutls_certificate_set_x509_key_file(c, op->cert_file,
-	    op->key_file, GNUTLS_X509_FMT_PEM)) < 0) {
-		(void)xsnprintf(why, whylen, "cannot load the client "
-		    "certificate %s with the key %s: %s", op->cert_file,
-		    op->key_file, gnutls_strerror(rc));
-		goto out;
-	}
-	/* Only parsed here: the CAs that vouch for it may be the system's. */
-	if (op->crl_file != NULL && (rc =
-	    gnutls_certificate_set_x509_crl_file(c, op->crl_file,
-	    GNUTLS_X509_FMT_PEM)) <= 0) {
-		*which = 1;
-		(void)xsnprintf(why, whylen, "cannot load the CRL file %s: %s",
-		    op->crl_file, rc < 0 ? gnutls_strerror(rc) : "no CRL in "
-		    "it");
-		goto out;
-	}
-	ret = 0;
-out:
+	rc = load_files(c, op, which, why, whylen);
 	gnutls_certificate_free_credentials(c);
-	return ret;
+	return rc;
 }
 
 int
@@ -260,13 +289,19 @@ tls_priorities_check(const char *s, char *why, size_t whylen)
 	int			 rc;
 
 	if ((rc = gnutls_priority_init(&p, s, &err)) < 0) {
-		(void)xsnprintf(why, whylen, "GnuTLS rejects the priority "
-		    "string at character %ld: %s", err != NULL ?
-		    (long)(err - s) + 1 : 0L, gnutls_strerror(rc));
+		prio_why(rc, err, s, why, whylen);
 		return -1;
 	}
 	gnutls_priority_deinit(p);
 	return 0;
+}
+
+static void
+prio_why(int rc, const char *err, const char *s, char *why, size_t whylen)
+{
+	(void)xsnprintf(why, whylen, "GnuTLS rejects the priority string at "
+	    "character %ld: %s", err != NULL ? (long)(err - s) + 1 : 0L,
+	    gnutls_strerror(rc));
 }
 
 void
@@ -278,6 +313,7 @@ tls_free(struct tls *t)
 		gnutls_deinit(t->sess);
 	if (t->cred != NULL)
 		gnutls_certificate_free_credentials(t->cred);
+	free(t->trust_file);
 	free(t);
 }
 
@@ -289,6 +325,14 @@ tls_handshake(struct tls *t, int64_t deadline, char *why, size_t whylen)
 
 	for (;;) {
 		rc = gnutls_handshake(t->sess);
+		/*
+		 * A resumed session proves the server is the one checked
+		 * with these very settings (the cache entry is named by
+		 * them): no certificate is sent, none is checked.
+		 */
+		if (rc == 0 && gnutls_session_is_resumed(t->sess))
+			t->verdict = t->nocheck ? TLS_VERIFY_OFF :
+			    t->pinlen > 0 ? TLS_VERIFY_PINNED : TLS_VERIFY_OK;
 		if (rc == 0)
 			return 0;
 		if (rc != GNUTLS_E_AGAIN && rc != GNUTLS_E_INTERRUPTED &&
@@ -344,11 +388,23 @@ verify_cb(gnutls_session_t sess)
 {
 	struct tls	*t = gnutls_session_get_ptr(sess);
 
+	int		 config;
+
 	if (t->nocheck) {
 		t->verdict = TLS_VERIFY_OFF;
 		return 0;
 	}
+	/* The server did not resume the session: a full check after all. */
+	if (!t->trust_loaded && load_trust(t, &config, t->why,
+	    sizeof(t->why)) == -1) {
+		t->verdict = TLS_VERIFY_FAILED;
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
 	t->verdict = check_peer(t);
+	if (t->verdict == TLS_VERIFY_FAILED && t->cache_state != CACHE_OFF) {
+		t->cache_state = CACHE_OFF;
+		tlscache_drop(t->cache_dir, t->cache);
+	}
 	if (t->verdict == TLS_VERIFY_FAILED && !t->report_only)
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	return 0;
@@ -470,10 +526,12 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 	else if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
 		(void)xsnprintf(t->why, sizeof(t->why), "unknown issuer: "
 		    "the certificate of %s was issued by \"%s\", which is "
-		    "not among %s; add that CA to tls_trust_file, or pin "
-		    "the certificate with tls_fingerprint (bote "
-		    "--serverinfo shows it)", t->ref, dn[0] != '\0' ? dn :
-		    "an unnamed issuer", t->trust);
+		    "not among the CAs in %s; add that CA to "
+		    "tls_trust_file, or pin the certificate with "
+		    "tls_fingerprint (bote --serverinfo shows it)", t->ref,
+		    dn[0] != '\0' ? dn : "an unnamed issuer", t->trust_file ==
+		    NULL || strcmp(t->trust_file, "system") == 0 ? "the "
+		    "system's trust store" : t->trust_file);
 	else if (status & GNUTLS_CERT_EXPIRED && notafter)
 		(void)xsnprintf(t->why, sizeof(t->why), "expired: the "
 		    "certificate of %s expired on %s (notAfter); the server "
@@ -606,6 +664,37 @@ get_dn(gnutls_x509_crt_t crt, int issuer, char *out, size_t outsz)
 }
 
 int
+tls_sha256_hex(const void *buf, size_t len, char *out, size_t outsz)
+{
+	unsigned char	md[32];
+	size_t		i;
+
+	if (outsz < 2 * sizeof(md) + 1 ||
+	    gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, len, md) < 0)
+		return -1;
+	for (i = 0; i < sizeof(md); i++)
+		(void)xsnprintf(out + 2 * i, outsz - 2 * i, "%02x", md[i]);
+	return 0;
+}
+
+/* Keep the session for the next run, once verified. */
+static void
+cache_store(struct tls *t)
+{
+	gnutls_datum_t	d = { NULL, 0 };
+
+	t->cache_state = CACHE_DONE;
+	if (t->verdict != TLS_VERIFY_OK && t->verdict != TLS_VERIFY_PINNED &&
+	    t->verdict != TLS_VERIFY_OFF)
+		return;
+	if (gnutls_session_get_data2(t->sess, &d) < 0)
+		return;
+	(void)tlscache_put(t->cache_dir, t->cache, d.data, d.size);
+	explicit_bzero(d.data, d.size);
+	gnutls_free(d.data);
+}
+
+int
 tls_info(struct tls *t, struct tls_info *info)
 {
 	const gnutls_datum_t	*peers;
@@ -669,6 +758,10 @@ tls_recv(struct tls *t, void *buf, size_t len)
 	ssize_t	rc;
 
 	rc = gnutls_record_recv(t->sess, buf, len);
+	/* TLS 1.3 tickets come after the handshake, before the data. */
+	if (t->cache_state == CACHE_STORE && (gnutls_session_get_flags(
+	    t->sess) & GNUTLS_SFLAGS_SESSION_TICKET))
+		cache_store(t);
 	if (rc >= 0)
 		return rc;
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
@@ -716,7 +809,8 @@ tls_describe(struct tls *t, char *buf, size_t len)
 
 	if ((d = gnutls_session_get_desc(t->sess)) == NULL)
 		return -1;
-	rc = xstrlcpy(buf, d, len);
+	rc = xsnprintf(buf, len, "%s%s", d, gnutls_session_is_resumed(
+	    t->sess) ? " (resumed)" : "");
 	gnutls_free(d);
 	return rc;
 }

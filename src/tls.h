@@ -28,6 +28,10 @@ struct tls_opts {
 	int		 nocertcheck;	/* tls_certcheck off: no checks */
 	int		 report_only;	/* --serverinfo: record the verdict,
 					   finish the handshake anyway */
+	/* The session cache (tlscache.h); NULL dir: none. */
+	const char	*cache_dir;
+	const char	*cache_account;	/* the account's name */
+	int		 port;		/* part of the cache entry's name */
 };
 
 /*
@@ -85,6 +89,9 @@ struct tls_info {
 /* Fill *info; returns 0, or -1 when nothing is known. */
 int		 tls_info(struct tls *, struct tls_info *info);
 
+/* The SHA-256 of buf in lower-case hex (65 bytes); 0 or -1. */
+int		 tls_sha256_hex(const void *buf, size_t len, char *out,
+		    size_t outsz);
 /* A tls_priorities string GnuTLS accepts: 0, or -1 with why (position). */
 int		 tls_priorities_check(const char *, char *why, size_t whylen);
 /*
