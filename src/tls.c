@@ -597,7 +597,8 @@ cert_names(gnutls_x509_crt_t crt)
 		    len == 16)) {
 			if (inet_ntop(len == 4 ? AF_INET : AF_INET6, buf, ip,
 			    sizeof(ip)) != NULL)
-				(void)xsnprintf(item, sizeof(item), "IP:%s", ip);
+				(void)xsnprintf(item, sizeof(item), "IP:%s",
+				    ip);
 			if (b->ids.nip < TLSNAME_MAX) {
 				memcpy(b->ip[b->ids.nip], buf, len);
 				b->ids.ip[b->ids.nip] = b->ip[b->ids.nip];

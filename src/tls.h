@@ -84,7 +84,8 @@ struct tls_info {
 	char		kx[64];		/* "ECDHE-RSA X25519" */
 	char		desc[256];	/* gnutls_session_get_desc() */
 	size_t		nchain;
-	struct tls_certinfo chain[TLS_CHAINMAX];	/* as the server sent it */
+	/* The chain as the server sent it. */
+	struct tls_certinfo chain[TLS_CHAINMAX];
 };
 /* Fill *info; returns 0, or -1 when nothing is known. */
 int		 tls_info(struct tls *, struct tls_info *info);

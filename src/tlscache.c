@@ -76,7 +76,15 @@ private_dir(const char *dir, int create)
 				if ((slash = strrchr(parent, '/')) != NULL &&
 				    slash != parent)
 					*slash = '\0';
-			if (mkdir(parent, 0700) == -1 && errno != EEXIST)
+			/*
+			 * Only inside directories of ours: root run with a
+			 * user's HOME must not leave root's files there.
+			 */
+			if (lstat(parent, &st) == 0) {
+				if (!S_ISDIR(st.st_mode) ||
+				    st.st_uid != geteuid())
+					return 0;
+			} else if (mkdir(parent, 0700) == -1 && errno != EEXIST)
 				return 0;
 		}
 		if (lstat(dir, &st) == -1)

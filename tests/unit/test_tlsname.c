@@ -125,8 +125,9 @@ test_fingerprint(void)
 	unsigned char	b[64];
 	size_t		n;
 	char		hex[200];
-	const char	*sha256 = "58:80:DD:DC:F9:E2:D2:E8:1D:6B:E2:43:A7:39:08:"
-			    "0E:44:99:61:08:69:E4:35:E5:DC:33:C0:19:B5:BC:76:2F";
+	const char	*sha256 = "58:80:DD:DC:F9:E2:D2:E8:1D:6B:E2:43:A7:39:"
+			    "08:0E:44:99:61:08:69:E4:35:E5:DC:33:C0:19:B5:BC:"
+			    "76:2F";
 
 	is_int(tls_fingerprint_parse(sha256, b, sizeof(b), &n),
 	    TLS_FP_SHA256, "SHA-256 with colons");
