@@ -17,6 +17,7 @@ const char args_usage[] =
 "usage: bote [-tivP] [-C file] [-a account] [-f sender] [-F name]\n"
 "            [-N dsn] [-R ret] [-V envid] [-B type] [-o option]\n"
 "            [-b mode] [-q] [--setting[=value] ...] [--] [recipient ...]\n"
+"       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
 "       bote --help | --version\n";
 
 /* How a long option takes its value. */
@@ -119,6 +120,8 @@ args_parse(int argc, char **argv, struct args *a)
 				a->mode = MODE_HELP;
 			else if (strcmp(arg, "--version") == 0)
 				a->mode = MODE_VERSION;
+			else if (strcmp(arg, "--serverinfo") == 0)
+				a->mode = MODE_SERVERINFO;
 			else if (strcmp(arg, "--ipv4") == 0)
 				a->ip_version = IPV_4;
 			else if (strcmp(arg, "--ipv6") == 0)
@@ -186,6 +189,9 @@ one_flag(struct args *a, char c, const char *val)
 		return 0;
 	case 'P':
 		a->pretend = 1;
+		return 0;
+	case 'S':
+		a->mode = MODE_SERVERINFO;
 		return 0;
 	case 'o':
 		return o_option(a, val);

@@ -14,7 +14,8 @@ enum mode {
 	MODE_QUEUE_RUN,		/* -q[...] */
 	MODE_ALIASES,		/* -bi, or invoked as newaliases */
 	MODE_VERIFY,		/* -bv */
-	MODE_SMTP		/* -bs */
+	MODE_SMTP,		/* -bs */
+	MODE_SERVERINFO		/* -S, --serverinfo */
 };
 
 struct args {

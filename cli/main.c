@@ -34,6 +34,7 @@
 #include "report.h"
 #include "rfc5322.h"
 #include "secret.h"
+#include "serverinfo.h"
 #include "session.h"
 #include "smtp.h"
 #include "tls.h"
@@ -128,6 +129,7 @@ main(int argc, char **argv)
 			fail(&o, OUT_IOERR, "cannot write to standard output");
 		goto done;
 	}
+	session_warnings(acct);
 	if (args.mode != MODE_SEND) {
 		struct mode_ctx	 m = { .args = &args, .conf = conf,
 				    .acct = acct };
@@ -135,6 +137,7 @@ main(int argc, char **argv)
 
 		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
 		    args.mode == MODE_VERIFY ? verify(&args, conf, acct) :
+		    args.mode == MODE_SERVERINFO ? mode_serverinfo(&m) :
 		    mode_smtp(&m);
 		conf_free(conf);
 		return st;
