@@ -19,6 +19,9 @@ session_password(const struct account *acct, char **pass, char *why,
 	*pass = NULL;
 	if (acct->auth == AUTHM_OFF || acct->password != NULL)
 		return 0;
+	/* EXTERNAL authenticates with the client certificate. */
+	if (acct->auth == AUTHM_EXTERNAL && acct->passwordeval == NULL)
+		return 0;
 	if (acct->passwordeval != NULL) {
 		if ((*pass = secret_eval(acct->passwordeval, EVAL_TIMEOUT, w,
 		    sizeof(w))) == NULL) {

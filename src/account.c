@@ -298,7 +298,9 @@ conf_check(struct conf *c, struct account *a)
 		    "clear: turn tls on, or set auth_cleartext on", name);
 		bad = 1;
 	}
-	if (a->auth != AUTHM_OFF && a->user == NULL) {
+	/* EXTERNAL: the client certificate names the user. */
+	if (a->auth != AUTHM_OFF && a->auth != AUTHM_EXTERNAL &&
+	    a->user == NULL) {
 		conf_error(c, file, line, "account %s has auth on but no "
 		    "user: add a user line", name);
 		bad = 1;
@@ -340,12 +342,6 @@ not_yet(struct conf *c, struct account *a)
 		conf_error(c, a->origin[K_TLS_CERTCHECK].file,
 		    a->origin[K_TLS_CERTCHECK].line, "tls_certcheck off is "
 		    "not supported by this version of bote");
-		bad = 1;
-	}
-	if (a->auth > AUTHM_LOGIN) {
-		conf_error(c, a->origin[K_AUTH].file, a->origin[K_AUTH].line,
-		    "this auth method is not supported by this version of "
-		    "bote (use on, plain or login)");
 		bad = 1;
 	}
 	return bad ? -1 : 0;

@@ -39,6 +39,7 @@
 #include "io.h"
 #include "net.h"
 #include "reply.h"
+#include "sasl.h"
 #include "smtp.h"
 #include "smtp_int.h"
 #include "tls.h"
@@ -179,6 +180,7 @@ smtp_close(struct smtp *s)
 		(void)shutdown(io_fd(s->io), SHUT_WR);
 		io_free(s->io);
 	}
+	sasl_free(s->sasl);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }

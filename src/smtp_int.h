@@ -13,6 +13,8 @@
 #include "reply.h"
 #include "smtp.h"
 
+struct sasl;
+
 /* RFC 5321 4.5.3.2 timeouts, in seconds. */
 #define T_GREETING	300
 #define T_MAIL		300
@@ -71,6 +73,7 @@ struct smtp {
 	int			 queued;	/* this transaction sent a command */
 	int			 lazy_auth;	/* AUTH may join the first group */
 	int			 auth_pending;	/* its reply is still due */
+	struct sasl		*sasl;		/* the AUTH exchange */
 	struct group {				/* replies due, in order */
 		int	auth;			/* lazy AUTH */
 		int	rset;
@@ -100,8 +103,8 @@ int		smtp_no_extra(struct smtp *, const char *);
 
 /* smtp_auth.c */
 enum state	st_auth(struct smtp *);
-/* The lazy AUTH's reply is in s->r: 0 when it completed the exchange. */
-int		auth_lazy_done(struct smtp *);
+/* After 235: 0, or -1 with *o when the server never proved itself. */
+int		auth_finish(struct smtp *);
 
 /* smtp_tx.c */
 int		tx_prepare(struct smtp *, const char *, char *const *, size_t);

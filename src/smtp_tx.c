@@ -290,7 +290,7 @@ collect(struct smtp *s)
 		lastcmd = "AUTH";
 		if (s->r.code != 235)
 			refusal(s, PH_AUTH, "AUTH");
-		else if (auth_lazy_done(s) == -1 && !s->failed) {
+		else if (auth_finish(s) == -1 && !s->failed) {
 			s->failed = 1;
 			s->broken = 1;
 			s->first = *s->o;
@@ -347,7 +347,22 @@ collect(struct smtp *s)
 			goto lost;
 		if (s->r.code / 100 != 2)
 			refusal(s, PH_EOD, "end-of-data");
-		else if (!s->failed) {
+		else {
+			/*
+			 * Taken in spite of an earlier refusal in the group
+			 * (a relay that needs no AUTH, after AUTH failed):
+			 * the message is the server's now, which is what
+			 * success means; the session ends all the same.
+			 */
+			if (s->failed) {
+				smtp_trace(s, TRACE_INFO, "the server accepted "
+				    "the message after refusing an earlier "
+				    "command (%s %d)", s->first.why,
+				    s->first.code);
+				s->failed = 0;
+				s->broken = 1;
+			}
+			memset(s->o, 0, sizeof(*s->o));
 			s->o->kind = OUT_OK;
 			s->o->code = s->r.code;
 			(void)xstrlcpy(s->o->enh, s->r.enh, sizeof(s->o->enh));

@@ -1014,7 +1014,7 @@ test_new_values(void)
 		ok(strstr(got, F ":9: directive tls_fingerprint is not "
 		    "supported by this version of bote\n") != NULL &&
 		    strstr(got, F ":8: tls_certcheck off is not supported "
-		    "by this version of bote\n") != NULL, "named at their "
+		    "by this version of bote") != NULL, "named at their "
 		    "line");
 	}
 	a = conf_account(c, "b");
