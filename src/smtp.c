@@ -61,8 +61,8 @@ static const char *const state_names[] = {
 	[S_FAIL] = "fail",
 };
 
-static struct smtp	*session_open(const struct smtp_opts *, int,
-			    struct outcome *);
+static struct smtp	*session_open(const struct smtp_opts *,
+			    const struct smtp_body *, struct outcome *);
 static int		run(struct smtp *, enum state);
 static enum state	step(struct smtp *, enum state);
 static void		settle(struct smtp *, int);
@@ -76,15 +76,17 @@ static enum state	after_ehlo(struct smtp *);
 struct smtp *
 smtp_open(const struct smtp_opts *opts, struct outcome *o)
 {
-	return session_open(opts, 0, o);
+	return session_open(opts, NULL, o);
 }
 
 /*
- * lazy: AUTH may be left unanswered until the first transaction's group
- * (smtp_send only; smtp_open's caller is told about AUTH at once).
+ * With the body of the one message to come (smtp_send), the session
+ * checks SIZE before AUTH, and AUTH may wait for the transaction's group
+ * (lazy AUTH); smtp_open's caller is told about AUTH at once.
  */
 static struct smtp *
-session_open(const struct smtp_opts *opts, int lazy, struct outcome *o)
+session_open(const struct smtp_opts *opts, const struct smtp_body *body,
+    struct outcome *o)
 {
 	struct smtp	*s;
 
@@ -95,7 +97,8 @@ session_open(const struct smtp_opts *opts, int lazy, struct outcome *o)
 	}
 	s->opts = opts;
 	s->o = o;
-	s->lazy_auth = lazy;
+	s->body = body;
+	s->lazy_auth = body != NULL;
 	if (run(s, S_CONNECT) == -1) {
 		s->broken = 1;
 		smtp_close(s);
@@ -181,6 +184,8 @@ smtp_close(struct smtp *s)
 		io_free(s->io);
 	}
 	sasl_free(s->sasl);
+	if (s->lazy_line != NULL)
+		freezero(s->lazy_line, strlen(s->lazy_line) + 1);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
@@ -193,7 +198,7 @@ smtp_send(const struct smtp_opts *opts, const char *sender,
 	struct smtp	*s;
 	int		 rc;
 
-	if ((s = session_open(opts, 1, o)) == NULL)
+	if ((s = session_open(opts, body, o)) == NULL)
 		return -1;
 	rc = smtp_tx(s, sender, rcpts, nrcpts, body, o);
 	smtp_close(s);
@@ -208,7 +213,7 @@ smtp_verify(const struct smtp_opts *opts, const char *sender,
 	struct smtp	*s;
 	int		 rc;
 
-	if ((s = session_open(opts, 0, o)) == NULL)
+	if ((s = session_open(opts, NULL, o)) == NULL)
 		return -1;
 	memset(o, 0, sizeof(*o));
 	s->verdict = verdict;
@@ -353,6 +358,9 @@ after_ehlo(struct smtp *s)
 {
 	if (s->opts->tls && !s->tls_active)
 		return S_STARTTLS;
+	/* Too large: say so before AUTH, and send nothing but QUIT. */
+	if (s->body != NULL && tx_size_ok(s) == -1)
+		return S_FAIL;
 	if (s->opts->auth != AUTHM_OFF)
 		return S_AUTH;
 	return S_READY;

@@ -167,13 +167,22 @@ exchange(struct smtp *s, enum sasl_mech m, const char *ir, int has_ir,
 	(void)xsnprintf(shown, sizeof(shown), "AUTH %s <redacted>", name);
 	if (has_ir && sizeof("AUTH  \r\n") - 1 + strlen(name) + strlen(ir) <=
 	    AUTH_LINEMAX) {
-		if (smtp_cmd(s, shown, "AUTH %s %s", name, ir) == -1)
-			goto out;
+		/* Sent with the transaction's group: see st_envelope. */
 		if (s->lazy_auth && (s->caps.flags & CAP_PIPELINING) &&
 		    (m == SASL_PLAIN || m == SASL_EXTERNAL)) {
+			if (asprintf(&s->lazy_line, "AUTH %s %s", name,
+			    ir) == -1) {
+				s->lazy_line = NULL;
+				return outcome_set(s->o, OUT_OSERR, PH_AUTH,
+				    "out of memory");
+			}
+			(void)xstrlcpy(s->lazy_shown, shown,
+			    sizeof(s->lazy_shown));
 			s->auth_pending = 1;
 			return 0;
 		}
+		if (smtp_cmd(s, shown, "AUTH %s %s", name, ir) == -1)
+			goto out;
 	} else {
 		/* Too long for the line: it follows the first 334. */
 		pending_ir = has_ir;
@@ -214,6 +223,17 @@ exchange(struct smtp *s, enum sasl_mech m, const char *ir, int has_ir,
 	rc = 0;
 out:
 	explicit_bzero(resp, sizeof(resp));
+	return rc;
+}
+
+int
+auth_send_lazy(struct smtp *s)
+{
+	int	rc;
+
+	rc = smtp_cmd(s, s->lazy_shown, "%s", s->lazy_line);
+	freezero(s->lazy_line, strlen(s->lazy_line) + 1);
+	s->lazy_line = NULL;
 	return rc;
 }
 

@@ -74,6 +74,8 @@ struct smtp {
 	int			 lazy_auth;	/* AUTH may join the first group */
 	int			 auth_pending;	/* its reply is still due */
 	struct sasl		*sasl;		/* the AUTH exchange */
+	char			*lazy_line;	/* AUTH for the first group */
+	char			 lazy_shown[64]; /* the same as traced */
 	struct group {				/* replies due, in order */
 		int	auth;			/* lazy AUTH */
 		int	rset;
@@ -103,11 +105,14 @@ int		smtp_no_extra(struct smtp *, const char *);
 
 /* smtp_auth.c */
 enum state	st_auth(struct smtp *);
+/* Queue the lazy AUTH line (smtp_send) in front of the transaction. */
+int		auth_send_lazy(struct smtp *);
 /* After 235: 0, or -1 with *o when the server never proved itself. */
 int		auth_finish(struct smtp *);
 
 /* smtp_tx.c */
 int		tx_prepare(struct smtp *, const char *, char *const *, size_t);
+int		tx_size_ok(struct smtp *);
 void		tx_release(struct smtp *);
 enum state	st_envelope(struct smtp *);
 enum state	st_body(struct smtp *);

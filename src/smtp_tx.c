@@ -145,10 +145,25 @@ total_size(const struct smtp_body *b)
 }
 
 /*
+ * A message over the server's SIZE limit is refused before anything is
+ * sent for it (RFC 1870 6.1); smtp_send checks it before AUTH too.
+ */
+int
+tx_size_ok(struct smtp *s)
+{
+	unsigned long long	total = total_size(s->body);
+
+	if (s->caps.size > 0 && total > s->caps.size)
+		return outcome_set(s->o, OUT_TOOBIG, PH_MAIL, "the message is "
+		    "%llu octets; the server accepts at most %llu", total,
+		    s->caps.size);
+	return 0;
+}
+
+/*
  * MAIL's parameters: SIZE (RFC 1870), BODY=8BITMIME (RFC 6152) for an
  * 8-bit body, SMTPUTF8 (RFC 6531) for a UTF-8 address, RET and ENVID
- * (RFC 3461), each only when the server offers it. A message over the
- * server's SIZE limit is refused here, before MAIL (RFC 1870 6.1).
+ * (RFC 3461), each only when the server offers it.
  */
 static int
 mail_params(struct smtp *s, char *params, size_t sz)
@@ -157,10 +172,8 @@ mail_params(struct smtp *s, char *params, size_t sz)
 	unsigned long long	 total = total_size(s->body);
 
 	params[0] = '\0';
-	if (s->caps.size > 0 && total > s->caps.size)
-		return outcome_set(s->o, OUT_TOOBIG, PH_MAIL, "the message is "
-		    "%llu octets; the server accepts at most %llu", total,
-		    s->caps.size);
+	if (tx_size_ok(s) == -1)
+		return -1;
 	if ((s->caps.flags & CAP_SIZE) &&
 	    xsnprintf(params, sz, " SIZE=%llu", total) == -1)
 		goto toolong;
@@ -221,8 +234,11 @@ st_envelope(struct smtp *s)
 
 	if (mail_params(s, params, sizeof(params)) == -1)
 		return S_FAIL;
-	if (s->auth_pending)
+	if (s->auth_pending) {
+		if (auth_send_lazy(s) == -1)
+			return S_FAIL;
 		s->g.auth = 1;
+	}
 	if (s->need_rset) {
 		if (smtp_cmd(s, NULL, "RSET") == -1)
 			return S_FAIL;
