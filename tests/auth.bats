@@ -176,6 +176,18 @@ sent() {
 	script_wait || { script_log; fail "the dialogue differed"; }
 }
 
+@test "SCRAM: 235 without the server's signature is a failure, no MAIL" {
+	{ tls_prelude 'SCRAM-SHA-1'; s 'sasl SCRAM-SHA-1 u p nov' 'expect QUIT'; } >"$S"
+	script_start "$S"
+	script_conf "$CONF"
+	run_bote
+	assert_failure 76
+	assert_output --partial "without proving"
+	run sent
+	refute_output --regexp "^(MAIL|RCPT|DATA|BDAT)"
+	script_wait || { script_log; fail "the dialogue differed"; }
+}
+
 @test "XOAUTH2 sends the password as the bearer token" {
 	{ tls_prelude 'XOAUTH2 PLAIN'; s 'sasl XOAUTH2 u tok3n'; tx_ok; } >"$S"
 	script_start "$S"
