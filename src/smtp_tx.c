@@ -295,9 +295,11 @@ collect(struct smtp *s)
 	size_t		 i;
 
 	memset(g, 0, sizeof(*g));
-	if (smtp_flush(s, due.last ? PH_EOD : PH_MAIL, T_MAIL) == -1) {
+	if (smtp_flush(s, due.last ? PH_EOD : PH_MAIL,
+	    due.last ? T_BLOCK : T_MAIL) == -1) {
 		s->broken = 1;
-		goto lost;
+		s->in_data = due.last;
+		return -1;
 	}
 	if (due.auth) {
 		if (smtp_reply(s, PH_AUTH, T_OTHER) == -1)
@@ -402,6 +404,12 @@ lost:
 	/* A refusal read before the connection failed is the real cause. */
 	if (s->failed)
 		*s->o = s->first;
+	/*
+	 * BDAT LAST went with MAIL and RCPT: the server had the whole
+	 * message, and may have taken it before the connection failed.
+	 */
+	else if (due.last && s->o->kind == OUT_TEMP)
+		s->o->kind = OUT_MAYBE_SENT;
 	s->broken = 1;
 	return -1;
 }

@@ -271,6 +271,17 @@ mime_case() {
 	script_wait || { script_log; fail "the dialogue differed"; }
 }
 
+@test "CHUNKING: the connection lost after BDAT LAST, before any reply: 75, maybe delivered" {
+	s 'send 220 mx.test ESMTP' 'expect EHLO' \
+	  'send 250-mx.test\r\n250-PIPELINING\r\n250 CHUNKING' \
+	  'expect MAIL' 'expect RCPT' 'expect-chunk' 'drop' >"$S"
+	script_start "$S"
+	plain_conf
+	run_bote
+	assert_failure 75
+	assert_output --partial "may have been delivered"
+}
+
 @test "BDAT LAST refused with 552 5.3.4: 69" {
 	s 'send 220 mx.test ESMTP' 'expect EHLO' \
 	  'send 250-mx.test\r\n250-PIPELINING\r\n250 CHUNKING' \
