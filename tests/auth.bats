@@ -309,6 +309,25 @@ sent() {
 	script_wait || { script_log; fail "the dialogue differed"; }
 }
 
+@test "pipelined AUTH refused but BDAT LAST accepted: the server took the message (0)" {
+	# A relay that takes mail for its own domains without AUTH: once it
+	# answered 250 to BDAT LAST the message is its responsibility.
+	{ s 'send 220 mx.test ESMTP' 'expect EHLO' \
+	    'send 250-mx.test\r\n250 STARTTLS' \
+	    'expect STARTTLS' 'send 220 2.0.0 go ahead' 'starttls' \
+	    'expect EHLO' \
+	    'send 250-mx.test\r\n250-PIPELINING\r\n250-CHUNKING\r\n250 AUTH PLAIN' \
+	    'expect AUTH PLAIN' 'expect MAIL' 'expect RCPT' 'expect-chunk' \
+	    'send 535 5.7.8 bad credentials\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.0.0 queued' \
+	    'expect QUIT'; } >"$S"
+	script_start "$S"
+	script_conf "$CONF" "auth plain"
+	run_bote
+	assert_success
+	assert_output --partial "accepted the message after refusing"
+	script_wait || { script_log; fail "the dialogue differed"; }
+}
+
 @test "auth scram-sha-256-plus without TLS channel binding data fails clearly" {
 	# With tls off there is no channel binding: nothing to bind to.
 	{ s 'send 220 mx.test ESMTP' 'expect EHLO' \
