@@ -311,6 +311,9 @@ session_password(const struct account *acct, char **pass, char *why,
 	no_core_dumps();
 	if (acct->password != NULL)
 		return 0;
+	/* EXTERNAL authenticates with the client certificate. */
+	if (acct->auth == AUTHM_EXTERNAL && acct->passwordeval == NULL)
+		return 0;
 	if (acct->passwordeval != NULL) {
 		if ((*pass = secret_eval(acct->passwordeval, eval_timeout(), w,
 		    sizeof(w))) == NULL) {

@@ -106,7 +106,6 @@ static char	**strfield(struct account *, int);
 static void	 strfree(char *, enum fkind);
 static int	 copy_key(struct account *, const struct account *, int);
 static struct account *match_from(struct conf *, const char *);
-static int	 not_yet(struct conf *, struct account *);
 static int	 tls_check(struct conf *, struct account *);
 
 static char **
@@ -310,7 +309,9 @@ conf_check(struct conf *c, struct account *a)
 		    "clear: turn tls on, or set auth_cleartext on", name);
 		bad = 1;
 	}
-	if (a->auth != AUTHM_OFF && a->user == NULL) {
+	/* EXTERNAL: the client certificate names the user. */
+	if (a->auth != AUTHM_OFF && a->auth != AUTHM_EXTERNAL &&
+	    a->user == NULL) {
 		conf_error(c, file, line, "account %s has auth on but no "
 		    "user: add a user line", name);
 		bad = 1;
@@ -334,27 +335,7 @@ conf_check(struct conf *c, struct account *a)
 		    "source_ip, an IPv%c address", v == IPV_4 ? '4' : '6');
 		bad = 1;
 	}
-	bad |= not_yet(c, a) == -1;
 	bad |= tls_check(c, a) == -1;
-	return bad ? -1 : 0;
-}
-
-/*
- * Settings the configuration language knows but this build cannot honour
- * yet: refused where they are set rather than silently ignored. Each
- * line goes when the code that honours the setting lands.
- */
-static int
-not_yet(struct conf *c, struct account *a)
-{
-	int	bad = 0;
-
-	if (a->auth > AUTHM_LOGIN) {
-		conf_error(c, a->origin[K_AUTH].file, a->origin[K_AUTH].line,
-		    "this auth method is not supported by this version of "
-		    "bote (use on, plain or login)");
-		bad = 1;
-	}
 	return bad ? -1 : 0;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "reply.h"
+#include "sasl.h"
 
 #define SIZE_NUMMAX	32	/* the SIZE parameter, digits */
 
@@ -31,18 +32,6 @@ static const struct keyword cap_table[] = {
 	{ "SIZE",		CAP_SIZE },
 	{ "SMTPUTF8",		CAP_SMTPUTF8 },
 	{ "STARTTLS",		CAP_STARTTLS },
-};
-
-/* SASL mechanisms (RFC 4954 and the mechanisms' own RFCs), sorted. */
-static const struct keyword auth_table[] = {
-	{ "CRAM-MD5",		AUTH_CRAM_MD5 },
-	{ "EXTERNAL",		AUTH_EXTERNAL },
-	{ "LOGIN",		AUTH_LOGIN },
-	{ "OAUTHBEARER",	AUTH_OAUTHBEARER },
-	{ "PLAIN",		AUTH_PLAIN },
-	{ "SCRAM-SHA-1",	AUTH_SCRAM_SHA_1 },
-	{ "SCRAM-SHA-256",	AUTH_SCRAM_SHA_256 },
-	{ "XOAUTH2",		AUTH_XOAUTH2 },
 };
 
 static int	is_digit(int);
@@ -207,6 +196,7 @@ caps_line(struct caps *c, const char *s, size_t len)
 	const char	*errstr;
 	long long	 v;
 	unsigned	 bit;
+	enum sasl_mech	 m;
 	size_t		 start, n, pos;
 
 	n = next_token(s, len, 0, &start);
@@ -218,9 +208,8 @@ caps_line(struct caps *c, const char *s, size_t len)
 	pos = start + n;
 	if (bit == CAP_AUTH) {
 		while ((n = next_token(s, len, pos, &start)) > 0) {
-			c->auth |= lookup(auth_table,
-			    sizeof(auth_table) / sizeof(auth_table[0]),
-			    s + start, n);
+			if ((m = sasl_mech_lookup(s + start, n)) != SASL_NONE)
+				c->auth |= SASL_BIT(m);
 			pos = start + n;
 		}
 	} else if (bit == CAP_SIZE) {

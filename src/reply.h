@@ -48,25 +48,17 @@ enum reply_err	reply_feed(struct reply *, const char *line, size_t len);
 #define CAP_CHUNKING	0x0080
 #define CAP_ENHANCED	0x0100	/* ENHANCEDSTATUSCODES */
 
-#define AUTH_PLAIN	0x01
-#define AUTH_LOGIN	0x02
-#define AUTH_CRAM_MD5	0x04
-#define AUTH_XOAUTH2	0x08
-#define AUTH_OAUTHBEARER 0x10
-#define AUTH_EXTERNAL	0x20
-#define AUTH_SCRAM_SHA_1 0x40
-#define AUTH_SCRAM_SHA_256 0x80
-
 struct caps {
 	unsigned	flags;		/* CAP_* */
-	unsigned	auth;		/* AUTH_* offered */
+	unsigned	auth;		/* SASL_BIT(mechanism) offered */
 	unsigned long long size;	/* SIZE limit, 0 when none given */
 };
 
 /*
  * Parse a complete 250 reply to EHLO: the first line is the greeting,
  * every further line a keyword with parameters (case-insensitive).
- * Unknown keywords are ignored. "AUTH=LOGIN PLAIN" (old form) counts too.
+ * Unknown keywords are ignored. "AUTH=LOGIN PLAIN" (old form) counts too;
+ * the AUTH mechanisms are the ones sasl.h knows (sasl_mech_lookup).
  */
 void	caps_parse(const struct reply *, struct caps *);
 

@@ -178,7 +178,8 @@ codes() {
 	assert_output 1
 	run grep -c '^bote: --> MAIL FROM:' "$ERR"
 	assert_output 1
-	run grep -c 'AUTH PLAIN <redacted>' "$ERR"
+	# auth on: the strongest mechanism Dovecot offers.
+	run grep -c 'AUTH SCRAM-SHA-256 <redacted>' "$ERR"
 	assert_output 1
 	run grep -c "$TESTBED_PASSWORD" "$ERR"
 	assert_output 0

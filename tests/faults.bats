@@ -349,23 +349,38 @@ free_port() {
 	assert_clean_before_tls
 }
 
-@test "AUTH 454 4.7.0: 75, no MAIL" {
-	{
-		greet; ehlo_plain; starttls_ok; ehlo_tls
-		s 'expect AUTH' 'send 454 4.7.0 Temporary authentication failure'
-	} >"$S"
+# With PIPELINING, AUTH PLAIN with its initial response shares a group with
+# MAIL, RCPT and DATA (RFC 4954 4 allows it): the script answers the rest
+# the way Postfix does for a client that is not authenticated. The message
+# itself must never leave, and the AUTH reply is the cause reported.
+auth_refused_pipelined() {
+	greet; ehlo_plain; starttls_ok; ehlo_tls
+	s 'expect AUTH PLAIN' 'expect MAIL' 'expect RCPT' 'expect DATA' \
+	  "send $1" 'send 250 2.1.0 Ok' \
+	  'send 554 5.7.1 <rcpt@example.net>: Relay access denied' \
+	  'send 554 5.5.1 Error: no valid recipients'
+}
+
+# The same without PIPELINING: nothing may follow the refused AUTH.
+auth_refused_alone() {
+	greet; ehlo_plain; starttls_ok
+	s 'expect EHLO' \
+	  'send 250-mx.test\r\n250-SIZE 10240000\r\n250-AUTH PLAIN\r\n250 8BITMIME' \
+	  'expect-alone AUTH PLAIN' "send $1"
+}
+
+@test "AUTH 454 4.7.0: 75, no message" {
+	auth_refused_pipelined '454 4.7.0 Temporary authentication failure' >"$S"
 	start_with_script
 	run_bote
 	assert_failure 75
-	refute_sent '^(MAIL|RCPT|DATA)'
+	assert_output --partial '454'
+	refute_message_sent
 	assert_clean_before_tls
 }
 
-@test "AUTH 535 5.7.8: 77, no MAIL, server text on stderr" {
-	{
-		greet; ehlo_plain; starttls_ok; ehlo_tls
-		s 'expect AUTH' 'send 535 5.7.8 Error: authentication failed: bad credentials'
-	} >"$S"
+@test "AUTH 535 5.7.8: 77, no message, server text on stderr" {
+	auth_refused_pipelined '535 5.7.8 Error: authentication failed: bad credentials' >"$S"
 	start_with_script
 	run_bote
 	assert_failure 77
@@ -373,19 +388,35 @@ free_port() {
 	assert_output --partial '5.7.8'
 	assert_output --partial 'authentication failed: bad credentials'
 	refute_output --partial 'AHUAcA=='
-	refute_sent '^(MAIL|RCPT|DATA)'
+	refute_message_sent
 	assert_clean_before_tls
 }
 
 @test "AUTH 535 without enhanced code: 77" {
-	{
-		greet; ehlo_plain; starttls_ok; ehlo_tls
-		s 'expect AUTH' 'send 535 Authentication credentials invalid'
-	} >"$S"
+	auth_refused_pipelined '535 Authentication credentials invalid' >"$S"
 	start_with_script
 	run_bote
 	assert_failure 77
+	refute_message_sent
+}
+
+@test "without PIPELINING: AUTH 454 4.7.0: 75, no MAIL" {
+	auth_refused_alone '454 4.7.0 Temporary authentication failure' >"$S"
+	start_with_script
+	run_bote
+	assert_failure 75
 	refute_sent '^(MAIL|RCPT|DATA)'
+	assert_clean_before_tls
+}
+
+@test "without PIPELINING: AUTH 535 5.7.8: 77, no MAIL" {
+	auth_refused_alone '535 5.7.8 Error: authentication failed' >"$S"
+	start_with_script
+	run_bote
+	assert_failure 77
+	assert_output --partial '535 5.7.8'
+	refute_sent '^(MAIL|RCPT|DATA)'
+	assert_clean_before_tls
 }
 
 # --- MAIL -------------------------------------------------------------------

@@ -217,7 +217,7 @@ netrc() {
 	# Whatever the SASL layer makes of it, passwordeval took it.
 	refute_output --partial "passwordeval"
 	if [ "$status" -ne 0 ]; then
-		assert_output --regexp "too long for AUTH|longer than [0-9]+ octets"
+		assert_output --regexp "too long for AUTH|longer than [0-9]+ octets|secret is too long"
 	fi
 }
 

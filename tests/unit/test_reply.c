@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "reply.h"
+#include "sasl.h"
 #include "tap.h"
 
 static enum reply_err	feed(struct reply *, const char *);
@@ -128,7 +129,8 @@ test_multi(void)
 	is_int(c.flags, CAP_PIPELINING | CAP_SIZE | CAP_STARTTLS | CAP_AUTH |
 	    CAP_ENHANCED | CAP_8BITMIME | CAP_DSN | CAP_SMTPUTF8 |
 	    CAP_CHUNKING, "Postfix EHLO: capabilities");
-	is_int(c.auth, AUTH_PLAIN | AUTH_LOGIN, "Postfix EHLO: AUTH");
+	is_int(c.auth, SASL_BIT(SASL_PLAIN) | SASL_BIT(SASL_LOGIN),
+	    "Postfix EHLO: AUTH");
 	is_int(c.size, 10240000, "Postfix EHLO: SIZE");
 
 	/* Continuations with empty text, and a bare "ddd" last line. */
@@ -298,7 +300,8 @@ test_caps(void)
 
 		feed_all(&r, l);
 		caps_parse(&r, &c);
-		ok(c.flags == CAP_AUTH && c.auth == (AUTH_LOGIN | AUTH_PLAIN),
+		ok(c.flags == CAP_AUTH && c.auth ==
+		    (SASL_BIT(SASL_LOGIN) | SASL_BIT(SASL_PLAIN)),
 		    "old AUTH=LOGIN PLAIN form");
 	}
 	{
@@ -308,20 +311,24 @@ test_caps(void)
 		feed_all(&r, l);
 		caps_parse(&r, &c);
 		ok(c.flags == (CAP_PIPELINING | CAP_AUTH | CAP_STARTTLS) &&
-		    c.auth == (AUTH_SCRAM_SHA_256 | AUTH_CRAM_MD5),
+		    c.auth == (SASL_BIT(SASL_SCRAM_SHA_256) |
+		    SASL_BIT(SASL_CRAM_MD5)),
 		    "keywords and mechanisms are case-insensitive");
 	}
 	{
 		static const char *const l[] = { "250-h",
 		    "250 AUTH GSSAPI DIGEST-MD5 SCRAM-SHA-1 SCRAM-SHA-256 "
 		    "XOAUTH2 OAUTHBEARER EXTERNAL CRAM-MD5 NTLM LOGIN PLAIN "
-		    "SCRAM-SHA-1-PLUS", NULL };
+		    "SCRAM-SHA-1-PLUS SCRAM-SHA-256-PLUS", NULL };
 
 		feed_all(&r, l);
 		caps_parse(&r, &c);
-		is_int(c.auth, AUTH_PLAIN | AUTH_LOGIN | AUTH_CRAM_MD5 |
-		    AUTH_XOAUTH2 | AUTH_OAUTHBEARER | AUTH_EXTERNAL |
-		    AUTH_SCRAM_SHA_1 | AUTH_SCRAM_SHA_256,
+		is_int(c.auth, SASL_BIT(SASL_PLAIN) | SASL_BIT(SASL_LOGIN) |
+		    SASL_BIT(SASL_CRAM_MD5) | SASL_BIT(SASL_XOAUTH2) |
+		    SASL_BIT(SASL_OAUTHBEARER) | SASL_BIT(SASL_EXTERNAL) |
+		    SASL_BIT(SASL_SCRAM_SHA_1) | SASL_BIT(SASL_SCRAM_SHA_256) |
+		    SASL_BIT(SASL_SCRAM_SHA_1_PLUS) |
+		    SASL_BIT(SASL_SCRAM_SHA_256_PLUS),
 		    "every known mechanism, unknown ones ignored");
 	}
 	{
