@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "conffiles.h"
 #include "report.h"
+#include "session.h"
 #include "util.h"
 
 static int	read_files(struct conf *, const struct args *);
@@ -50,6 +51,8 @@ conffiles_load(const struct args *a, struct conf **confp,
 
 	*confp = NULL;
 	*acctp = NULL;
+	/* A file may hold a password: no core dump may carry it away. */
+	session_no_core_dumps();
 	if ((c = conf_new()) == NULL) {
 		say("cannot read the configuration: out of memory");
 		return -1;

@@ -31,7 +31,6 @@
 
 #define PROMPT_MAX	4096	/* octets of a typed password */
 
-static void	no_core_dumps(void);
 static int	eval_timeout(void);
 static int	from_netrc(const struct account *, char **, char *, size_t);
 static int	netrc_one(const char *, const struct account *, char **,
@@ -43,8 +42,8 @@ static int	tty_line(int, char *, size_t, size_t *);
  * A core file would hold the password in clear. Once, before the first
  * secret is obtained; what was set cannot be undone by a later caller.
  */
-static void
-no_core_dumps(void)
+void
+session_no_core_dumps(void)
 {
 	static int	 done;
 	struct rlimit	 rl;
@@ -308,7 +307,7 @@ session_password(const struct account *acct, char **pass, char *why,
 	*pass = NULL;
 	if (acct->auth == AUTHM_OFF)
 		return 0;
-	no_core_dumps();
+	session_no_core_dumps();
 	if (acct->password != NULL)
 		return 0;
 	/* EXTERNAL authenticates with the client certificate. */

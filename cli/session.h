@@ -37,6 +37,13 @@ void	session_warnings(const struct account *);
 /* The TLS session cache's directory, or NULL for none. */
 const char *session_cache_dir(void);
 
+/*
+ * No core dump from now on (PR_SET_DUMPABLE 0, RLIMIT_CORE 0): called
+ * before a configuration file (which may hold a password) is read and
+ * before any other secret is obtained.
+ */
+void	session_no_core_dumps(void);
+
 /* The directory for spool files: $TMPDIR when absolute, else /tmp. */
 const char *spool_dir(void);
 

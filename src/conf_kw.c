@@ -43,7 +43,7 @@ static const struct keyword keywords[] = {
 	{ "password", K_PASSWORD, V_SECRET, RF_NO, NULL },
 	{ "passwordeval", K_PASSWORDEVAL, V_SECRET, RF_NO, NULL },
 	{ "port", K_PORT, V_PORT, RF_NO, NULL },
-	{ "protocol", KW_IGNORED, V_ANY, RF_NO, NULL },
+	{ "protocol", KW_IGNORED, V_CHOICE, RF_NO, "smtp" },
 	{ "proxy_host", KW_IGNORED, V_ANY, RF_NONEMPTY, NULL },
 	{ "proxy_port", KW_IGNORED, V_ANY, RF_NO, NULL },
 	{ "queue", K_QUEUE, V_BOOL, RF_NO, NULL },

@@ -295,3 +295,21 @@ as_nobody() {
 	assert_success
 	assert_equal "$(setting passwordeval)" "(set, not shown)"
 }
+
+@test "no core dump once a configuration file is read (it may hold a password)" {
+	[ "$(ulimit -H -c)" != 0 ] || skip "the hard core-size limit is already 0"
+	# auth off: no password source is ever asked, only the file is read.
+	printf 'account default\nhost 127.0.0.1\nport 1\ntls off\npassword S3cr3tPW\n' >"$USERCONF"
+	chmod 600 "$USERCONF"
+	# -bs waits for SMTP commands on stdin: look at it while it waits.
+	coproc BS { exec "$BOTE" -bs; }
+	local pid=$BS_PID limits= i
+	for i in $(seq 100); do
+		limits=$(grep '^Max core file size' "/proc/$pid/limits" 2>/dev/null)
+		[[ $limits == *" 0 "*" 0 "* ]] && break
+		sleep 0.05
+	done
+	echo QUIT >&"${BS[1]}"
+	wait "$pid" || true
+	[[ $limits == *" 0 "*" 0 "* ]] || fail "core limit: $limits"
+}

@@ -329,6 +329,26 @@ colons() {
 	assert_output --partial "commonName=bote test client"
 }
 
+@test "AUTH EXTERNAL with the client certificate: no user, no password" {
+	printf '%s\n' 'send 220 mx.test ESMTP smtpscript' \
+		'expect EHLO' \
+		'send 250-mx.test\r\n250-PIPELINING\r\n250 STARTTLS' \
+		'expect STARTTLS' 'send 220 2.0.0 Ready to start TLS' \
+		'starttls' 'expect EHLO' \
+		'send 250-mx.test\r\n250-PIPELINING\r\n250 AUTH PLAIN EXTERNAL' \
+		'expect AUTH EXTERNAL =' 'send 235 2.7.0 ok' 'auto' >"$S"
+	script_start "$S" --tls-cert "$CORPUS/good" --client-ca "$CORPUS/ca.pem"
+	script_conf "$CONF" "tls_trust_file $CORPUS/ca.pem" "auth external" \
+		"tls_cert_file $CORPUS/client.pem" \
+		"tls_key_file $CORPUS/client-key.pem"
+	sed -i '/^user /d; /^password /d' "$CONF"
+	run_bote
+	assert_success
+	assert_delivered
+	run script_log
+	assert_output --partial "commonName=bote test client"
+}
+
 @test "client certificate required but none configured: 75, nothing sent" {
 	CLIENT_CA=$CORPUS/ca.pem start good
 	run_bote

@@ -336,6 +336,7 @@ test_errors(void)
 		    "seconds, or a number followed by s, m, h or d, at most "
 		    "365d" },
 		{ "ip_version 5", "ip_version must be any, 4 or 6" },
+		{ "protocol lmtp", "protocol must be smtp" },
 		{ "port no-such-service", "port must be a number from 1 to "
 		    "65535 or a service name" },
 		{ "tls_nostarttls on", "tls_nostarttls takes no argument" },
