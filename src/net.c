@@ -533,17 +533,9 @@ same_addr(const struct addrinfo *a, const struct addrinfo *b)
 static void
 ntrace(const struct net_target *t, const char *fmt, ...)
 {
-	char	buf[512];
 	va_list	ap;
-	int	n;
 
-	if (t->trace == NULL)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	tracef(t->trace, t->trace_arg, NET_TRACE_DIR, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	t->trace(t->trace_arg, NET_TRACE_DIR, buf,
-	    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }

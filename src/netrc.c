@@ -43,8 +43,6 @@ struct entry {
 
 enum { E_NONE, E_MATCH, E_OTHER, E_DEFAULT };
 
-static void	 nfail(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static int	 is_blank(char);
 static int	 lex_next(struct lex *, int);
 static void	 lex_skip_macdef(struct lex *);
@@ -52,18 +50,6 @@ static void	 entry_clear(struct entry *);
 static int	 entry_matches(const struct entry *, const char *);
 static int	 set_value(struct lex *, char **, char *, size_t);
 
-static void
-nfail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (why == NULL || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	if (vsnprintf(why, whylen, fmt, ap) < 0)
-		why[0] = '\0';
-	va_end(ap);
-}
 
 static int
 is_blank(char c)
@@ -177,14 +163,14 @@ set_value(struct lex *l, char **dst, char *why, size_t whylen)
 	int	line = l->line, rc;
 
 	if ((rc = lex_next(l, 0)) != 1) {
-		nfail(why, whylen, "line %d: %s", rc == 0 ? line : l->tokline,
+		whyf(why, whylen, "line %d: %s", rc == 0 ? line : l->tokline,
 		    rc == 0 ? "a keyword without its value at the end" :
 		    "a quoted token without its closing quote");
 		return -1;
 	}
 	secret_free(*dst);
 	if ((*dst = xstrndup(l->tok, l->toklen)) == NULL) {
-		nfail(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		return -2;
 	}
 	return 0;
@@ -209,18 +195,18 @@ netrc_parse(const char *buf, size_t len, const char *host, const char *login,
 	l.len = len;
 	l.line = 1;
 	if (memchr(buf, '\0', len) != NULL) {
-		nfail(why, whylen, "holds a NUL byte: not a netrc file");
+		whyf(why, whylen, "holds a NUL byte: not a netrc file");
 		return NETRC_SYNTAX;
 	}
 	if ((l.tok = malloc(len + 1)) == NULL) {
-		nfail(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		return NETRC_ERROR;
 	}
 
 	for (;;) {
 		line = l.line;
 		if ((rc = lex_next(&l, 1)) == -1) {
-			nfail(why, whylen, "line %d: a quoted token without "
+			whyf(why, whylen, "line %d: a quoted token without "
 			    "its closing quote", l.tokline);
 			goto done;
 		}
@@ -245,7 +231,7 @@ netrc_parse(const char *buf, size_t len, const char *host, const char *login,
 		line = l.line;
 		if (strcmp(l.tok, "machine") == 0) {
 			if ((rc = lex_next(&l, 0)) != 1) {
-				nfail(why, whylen, "line %d: machine without "
+				whyf(why, whylen, "line %d: machine without "
 				    "a name", line);
 				goto done;
 			}
@@ -260,7 +246,7 @@ netrc_parse(const char *buf, size_t len, const char *host, const char *login,
 			int	  ispw = l.tok[0] == 'p';
 
 			if (e.kind == E_NONE) {
-				nfail(why, whylen, "line %d: %s before any "
+				whyf(why, whylen, "line %d: %s before any "
 				    "machine or default", line, l.tok);
 				goto done;
 			}
@@ -275,14 +261,14 @@ netrc_parse(const char *buf, size_t len, const char *host, const char *login,
 				*has_password = 1;
 		} else if (strcmp(l.tok, "macdef") == 0) {
 			if ((rc = lex_next(&l, 0)) != 1) {
-				nfail(why, whylen, "line %d: macdef without "
+				whyf(why, whylen, "line %d: macdef without "
 				    "a name", line);
 				goto done;
 			}
 			lex_skip_macdef(&l);
 		} else {
 			/* Never quote it: it may be a password out of place. */
-			nfail(why, whylen, "line %d: unknown keyword", line);
+			whyf(why, whylen, "line %d: unknown keyword", line);
 			goto done;
 		}
 	}
@@ -322,28 +308,28 @@ netrc_file(const char *path, const char *host, const char *login,
 		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
 			return NETRC_NONE;
 		if (errno == ELOOP)
-			nfail(why, whylen, "is a symbolic link (not "
+			whyf(why, whylen, "is a symbolic link (not "
 			    "followed)");
 		else
-			nfail(why, whylen, "%s", strerror(errno));
+			whyf(why, whylen, "%s", strerror(errno));
 		return NETRC_ERROR;
 	}
 	if (fstat(fd, &sb) == -1) {
-		nfail(why, whylen, "%s", strerror(errno));
+		whyf(why, whylen, "%s", strerror(errno));
 		goto done;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		nfail(why, whylen, "is not a regular file");
+		whyf(why, whylen, "is not a regular file");
 		goto done;
 	}
 	if (sb.st_size > NETRC_FILEMAX) {
-		nfail(why, whylen, "is larger than %d octets", NETRC_FILEMAX);
+		whyf(why, whylen, "is larger than %d octets", NETRC_FILEMAX);
 		goto done;
 	}
 	/* One octet more than it should hold, to see it grow. */
 	cap = (size_t)sb.st_size + 1;
 	if ((buf = malloc(cap)) == NULL) {
-		nfail(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		goto done;
 	}
 	while (len < cap) {
@@ -351,7 +337,7 @@ netrc_file(const char *path, const char *host, const char *login,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			nfail(why, whylen, "%s", strerror(errno));
+			whyf(why, whylen, "%s", strerror(errno));
 			goto done;
 		}
 		if (n == 0)
@@ -359,7 +345,7 @@ netrc_file(const char *path, const char *host, const char *login,
 		len += (size_t)n;
 	}
 	if (len == cap) {
-		nfail(why, whylen, "changed while it was read");
+		whyf(why, whylen, "changed while it was read");
 		goto done;
 	}
 	st = netrc_parse(buf, len, host, login, pass, &haspw, why, whylen);

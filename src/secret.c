@@ -30,24 +30,9 @@
 #define SECRET_BUFSZ	(SECRET_LINEMAX + 2)	/* with CR LF */
 #define SECRET_NAPMAX	50		/* ms between exit checks */
 
-static void	 sfail(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static void	 child(const char *, int, int) __attribute__((noreturn));
 static int	 reap(pid_t, int64_t, int *);
 
-static void
-sfail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (why == NULL || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	/* A short buffer keeps a terminated prefix: the caller sized it. */
-	if (vsnprintf(why, whylen, fmt, ap) < 0)
-		why[0] = '\0';
-	va_end(ap);
-}
 
 /*
  * In the child: its own process group (so a timeout can kill whatever
@@ -120,28 +105,28 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 	int		 rc, ms, status = 0, reaped = 0;
 
 	if (cmd == NULL || *cmd == '\0') {
-		sfail(why, whylen, "passwordeval command is empty");
+		whyf(why, whylen, "passwordeval command is empty");
 		goto done;
 	}
 	if ((buf = malloc(SECRET_BUFSZ)) == NULL) {
-		sfail(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		goto done;
 	}
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
-		sfail(why, whylen, "cannot open /dev/null: %s",
+		whyf(why, whylen, "cannot open /dev/null: %s",
 		    strerror(errno));
 		goto done;
 	}
 	/* Close-on-exec: the read end must not leak into the command. */
 	if (pipe2(fds, O_CLOEXEC) == -1) {
-		sfail(why, whylen, "cannot create a pipe: %s",
+		whyf(why, whylen, "cannot create a pipe: %s",
 		    strerror(errno));
 		goto done;
 	}
 	if (timeout_s > 0)
 		deadline = now_ms() + (int64_t)timeout_s * 1000;
 	if ((pid = fork()) == -1) {
-		sfail(why, whylen, "cannot run the passwordeval command: %s",
+		whyf(why, whylen, "cannot run the passwordeval command: %s",
 		    strerror(errno));
 		goto done;
 	}
@@ -161,7 +146,7 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 	 */
 	for (;;) {
 		if (bote_interrupted) {
-			sfail(why, whylen, "interrupted while the "
+			whyf(why, whylen, "interrupted while the "
 			    "passwordeval command ran");
 			goto done;
 		}
@@ -174,7 +159,7 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		if ((rc = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
 			continue;
 		if (rc == -1) {
-			sfail(why, whylen, "poll: %s", strerror(errno));
+			whyf(why, whylen, "poll: %s", strerror(errno));
 			goto done;
 		}
 		if (rc == 0)
@@ -186,7 +171,7 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		if (n == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n == -1) {
-			sfail(why, whylen, "cannot read the output of the "
+			whyf(why, whylen, "cannot read the output of the "
 			    "passwordeval command: %s", strerror(errno));
 			goto done;
 		}
@@ -198,7 +183,7 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		len += (size_t)n;
 		if (nl == NULL && len == SECRET_BUFSZ) {
 			/* The first line is the secret; it has a cap. */
-			sfail(why, whylen, "passwordeval command printed more "
+			whyf(why, whylen, "passwordeval command printed more "
 			    "than %d octets", SECRET_LINEMAX);
 			goto done;
 		}
@@ -208,19 +193,19 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 	if ((rc = reap(pid, deadline, &status)) == 1)
 		goto timeout;
 	if (rc == -1) {
-		sfail(why, whylen, "cannot wait for the passwordeval command: "
+		whyf(why, whylen, "cannot wait for the passwordeval command: "
 		    "%s", strerror(errno));
 		reaped = 1;	/* nothing left to wait for */
 		goto done;
 	}
 	reaped = 1;
 	if (WIFSIGNALED(status)) {
-		sfail(why, whylen, "passwordeval command was killed by signal "
+		whyf(why, whylen, "passwordeval command was killed by signal "
 		    "%d", WTERMSIG(status));
 		goto done;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		sfail(why, whylen, "passwordeval command exited with status %d",
+		whyf(why, whylen, "passwordeval command exited with status %d",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		goto done;
 	}
@@ -229,29 +214,29 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 	if (linelen > 0 && buf[linelen - 1] == '\r')
 		linelen--;
 	if (len == 0) {
-		sfail(why, whylen, "passwordeval command printed nothing");
+		whyf(why, whylen, "passwordeval command printed nothing");
 		goto done;
 	}
 	if (linelen == 0) {
-		sfail(why, whylen,
+		whyf(why, whylen,
 		    "passwordeval command printed an empty first line");
 		goto done;
 	}
 	if (linelen > SECRET_LINEMAX) {
-		sfail(why, whylen, "passwordeval command printed more than "
+		whyf(why, whylen, "passwordeval command printed more than "
 		    "%d octets", SECRET_LINEMAX);
 		goto done;
 	}
 	if (memchr(buf, '\0', linelen) != NULL) {
-		sfail(why, whylen, "passwordeval command printed a NUL byte");
+		whyf(why, whylen, "passwordeval command printed a NUL byte");
 		goto done;
 	}
 	if ((res = xstrndup(buf, linelen)) == NULL)
-		sfail(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 	goto done;
 
 timeout:
-	sfail(why, whylen, "passwordeval command did not finish within %d "
+	whyf(why, whylen, "passwordeval command did not finish within %d "
 	    "second%s", timeout_s, timeout_s == 1 ? "" : "s");
 done:
 	if (pid > 0 && !reaped) {

@@ -413,19 +413,11 @@ smtp_deadline(struct smtp *s, int rfc_seconds)
 void
 smtp_trace(struct smtp *s, int dir, const char *fmt, ...)
 {
-	char	buf[512];
 	va_list	ap;
-	int	n;
 
-	if (s->opts->trace == NULL)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	tracef(s->opts->trace, s->opts->trace_arg, dir, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	s->opts->trace(s->opts->trace_arg, dir, buf,
-	    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
 /*

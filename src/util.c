@@ -114,3 +114,33 @@ outcome_set(struct outcome *o, enum outcome_kind kind, enum smtp_phase phase,
 		memcpy(o->why + sizeof(o->why) - 4, "...", 4);
 	return -1;
 }
+
+void
+whyf(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	/* A short buffer keeps a terminated prefix: the caller sized it. */
+	if (vsnprintf(why, whylen, fmt, ap) < 0)
+		why[0] = '\0';
+	va_end(ap);
+}
+
+void
+tracef(trace_fn cb, void *arg, int dir, const char *fmt, va_list ap)
+{
+	char	buf[512];
+	int	n;
+
+	if (cb == NULL)
+		return;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return;
+	/* A trace line is for a person: a long one may be cut. */
+	cb(arg, dir, buf, (size_t)n < sizeof(buf) ? (size_t)n :
+	    sizeof(buf) - 1);
+}

@@ -1,6 +1,7 @@
 #ifndef BOTE_UTIL_H
 #define BOTE_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,5 +38,17 @@ void	secret_free(char *s);
  */
 #include <signal.h>
 extern volatile sig_atomic_t bote_interrupted;
+
+/*
+ * Format a reason into why[0..whylen) for the caller to show; a reason
+ * longer than the buffer keeps its start. why may be NULL.
+ */
+void	whyf(char *why, size_t whylen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* A trace callback (smtp.h TRACE_*) and one formatted line for it. */
+typedef void (*trace_fn)(void *arg, int dir, const char *line, size_t len);
+void	tracef(trace_fn cb, void *arg, int dir, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 4, 0)));
 
 #endif
