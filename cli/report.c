@@ -81,9 +81,17 @@ advice(const struct outcome *o)
 		return "the message may have been delivered; check before "
 		    "sending it again";
 	case OUT_TLS:
+		/* A refused certificate's words already say what to do. */
+		if (o->phase == PH_TLS)
+			return "nothing was sent in clear";
 		return "nothing was sent in clear; check the server's TLS "
 		    "setup, host and tls_trust_file";
 	case OUT_PROTO:
+		/* A SASL exchange bote broke off (a bad SCRAM signature). */
+		if (o->phase == PH_AUTH)
+			return "authentication was abandoned and nothing more "
+			    "was sent; check the server, or name another auth "
+			    "method";
 		return "the server does not speak SMTP correctly; nothing "
 		    "more was sent";
 	case OUT_NOAUTH:

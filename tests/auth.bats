@@ -170,6 +170,8 @@ sent() {
 	assert_failure 76
 	assert_output --partial "SCRAM-SHA-256"
 	assert_output --partial "cancelled"
+	assert_output --partial "authentication was abandoned"
+	refute_output --partial "does not speak SMTP"
 	run sent
 	assert_line "*"
 	refute_output --regexp "^(MAIL|RCPT|DATA|BDAT)"

@@ -284,6 +284,8 @@ colons() {
 	assert_output --partial "$(sha256 expired | colons)"
 	assert_output --partial "$(sha256 good | colons)"
 	assert_output --partial "bote --serverinfo"
+	# One piece of advice, the certificate's own; no generic hint.
+	refute_output --partial "check the server's TLS setup"
 }
 
 @test "tls_fingerprint as SHA-1: accepted with a one-line deprecation warning" {
