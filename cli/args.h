@@ -25,6 +25,9 @@ struct args {
 	int		  ignore_dots;	/* -i, -oi */
 	int		  verbose;	/* -v */
 	const char	 *queue_arg;	/* what followed -q ("" for -q) */
+	int		  deliver;	/* -od: 'i' (default), 'b', 'q' */
+	int		  no_queue;	/* --no-queue */
+	int		  json;		/* --json (-bp) */
 	int		  dsn_notify;	/* -N: DSN_* bits, 0 off; -1 unset */
 	int		  dsn_return;	/* -R: enum dsn_return; -1 unset */
 	const char	 *dsn_envid;	/* -V, or NULL */

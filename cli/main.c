@@ -29,6 +29,7 @@
 #include "headers.h"
 #include "modes.h"
 #include "msg.h"
+#include "queuecli.h"
 #include "report.h"
 #include "rfc5322.h"
 #include "secret.h"
@@ -90,6 +91,7 @@ main(int argc, char **argv)
 	char		*pass = NULL;
 	const char	*p;
 	size_t		 i;
+	int		 st = -1;
 
 	std_fds();
 	signals();
@@ -112,18 +114,25 @@ main(int argc, char **argv)
 		(void)printf("%s\n", PACKAGE_STRING);
 		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 	}
-	if (args.mode == MODE_QUEUE_LIST)
-		return mode_queue_list(&args);
-	if (args.mode == MODE_QUEUE_RUN)
-		return mode_queue_run(&args);
 
 	if ((conf = conf_new()) == NULL) {
 		fail(&o, OUT_OSERR, "out of memory");
 		goto done;
 	}
 	if (load_conf(conf, &args) == -1) {
+		/* mailq without a configuration: the default queue. */
+		if (args.mode == MODE_QUEUE_LIST) {
+			conf_free(conf);
+			return mode_queue_list(&args, NULL);
+		}
 		o.kind = OUT_CONFIG;
 		goto done;
+	}
+	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN) {
+		st = args.mode == MODE_QUEUE_LIST ?
+		    mode_queue_list(&args, conf) : mode_queue_run(&args, conf);
+		conf_free(conf);
+		return st;
 	}
 	/*
 	 * -a, else the first account whose from matches -f (msmtp's rule,
@@ -148,7 +157,6 @@ main(int argc, char **argv)
 	if (args.mode != MODE_SEND) {
 		struct mode_ctx	 m = { .args = &args, .conf = conf,
 				    .acct = acct };
-		int		 st;
 
 		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
 		    args.mode == MODE_VERIFY ? verify(&args, conf, acct) :
@@ -158,7 +166,7 @@ main(int argc, char **argv)
 	}
 
 	/* The whole message is on disk before any connection is made. */
-	msg = msg_spool(STDIN_FILENO, spool_dir(),
+	msg = msg_spool(STDIN_FILENO, queue_spool_dir(acct, &args),
 	    args.ignore_dots ? 0 : NORM_DOTEND, &o);
 	if (msg == NULL) {
 		report_outcome(&o);
@@ -200,11 +208,18 @@ main(int argc, char **argv)
 	if (add_headers(&args, acct, hi, sender, &rcpts, &o) == -1)
 		goto done;
 
-	if (session_password(acct, &pass, o.why, sizeof(o.why)) == -1) {
-		fail(&o, OUT_CONFIG, "%s", o.why);
-		goto done;
+	/* -odq, -odb: queued first, so no password is needed yet. */
+	if ((args.deliver == 'q' || args.deliver == 'b') &&
+	    queue_enabled(acct, &args))
+		session_opts(&op, acct, NULL, &args);
+	else {
+		if (session_password(acct, &pass, o.why,
+		    sizeof(o.why)) == -1) {
+			fail(&o, OUT_CONFIG, "%s", o.why);
+			goto done;
+		}
+		session_opts(&op, acct, pass, &args);
 	}
-	session_opts(&op, acct, pass, &args);
 
 	memset(&body, 0, sizeof(body));
 	body.fd = msg_fd(msg);
@@ -215,7 +230,24 @@ main(int argc, char **argv)
 	body.nskip = hi->nskip;
 	body.eightbit = msg_eightbit(msg);
 
+	if ((args.deliver == 'q' || args.deliver == 'b') &&
+	    queue_enabled(acct, &args)) {
+		st = queue_message(conf, acct, &args, &op, &body, sender,
+		    &rcpts, NULL);
+		goto done;
+	}
 	(void)smtp_send(&op, sender, rcpts.v, rcpts.n, &body, &o);
+	/*
+	 * Every temporary failure is queued, and bote exits 0: it owns the
+	 * message now (bote.1, QUEUE). Permanent failures are not.
+	 */
+	if (o.kind != OUT_OK && exit_status(&o) == EX_TEMPFAIL &&
+	    queue_enabled(acct, &args)) {
+		if ((st = queue_message(conf, acct, &args, &op, &body, sender,
+		    &rcpts, &o)) != EX_OK)
+			report_outcome(&o);
+		goto done;
+	}
 	if (o.kind == OUT_OK) {
 		if (args.verbose) {
 			char	text[OUTCOME_TEXTMAX];
@@ -225,6 +257,8 @@ main(int argc, char **argv)
 			say("message accepted for %zu recipient%s: %d %s",
 			    rcpts.n, rcpts.n == 1 ? "" : "s", o.code, text);
 		}
+		/* The server is back: what waits for it goes too. */
+		queue_after_send(conf, acct, &args);
 	} else
 		report_outcome(&o);
 done:
@@ -237,7 +271,7 @@ done:
 	addrlist_free(&rcpts);
 	msg_free(msg);
 	conf_free(conf);
-	return exit_status(&o);
+	return st != -1 ? st : exit_status(&o);
 }
 
 /*

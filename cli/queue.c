@@ -1,0 +1,839 @@
+/*
+ * The queue policy (bote.1, QUEUE): a message bote cannot send now for a
+ * reason worth retrying is queued and bote exits 0, as sendmail does;
+ * bote -q delivers what is due, with a backoff per message; after
+ * queue_max_age the message moves to failed/ and the sender gets a
+ * bounce. src/queue.c does the disk work; this file decides and words.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exitmap.h"
+#include "headers.h"
+#include "msg.h"
+#include "queue.h"
+#include "report.h"
+#include "session.h"
+#include "util.h"
+
+#include "queuecli.h"
+
+#define QUEUE_MAX_AGE_DEFAULT	(5 * 86400)	/* 5 days */
+#define BOUNCE_HEADMAX		(32 * 1024)	/* header quoted in a bounce */
+
+/* One -q run. */
+struct flush {
+	const struct args	*args;
+	struct conf		*conf;
+	struct queue		*q;
+	time_t			 now;
+	const char		*only_account;	/* after a send */
+	int			 force;		/* -qR, -qI: ignore backoff */
+	const char		*sel_rcpt;	/* -qR */
+	const char		*sel_id;	/* -qI */
+	int			 quiet;		/* after a send, -odb */
+	size_t			 queued, due, sent, deferred, failed;
+	int			 local_err;
+};
+
+static time_t	 clock_now(void);
+static long long max_age(const struct account *);
+static void	 describe(const struct outcome *, char *, size_t);
+static int	 fill_entry(struct qent *, const struct account *,
+		    const struct smtp_opts *, const struct smtp_body *,
+		    const char *, const struct addrlist *);
+static void	 background(struct queue *, struct conf *,
+		    const struct account *, const struct args *, const char *);
+static void	 flush_queue(struct flush *);
+static void	 flush_one(struct flush *, const char *, const char *);
+static int	 deliver(struct flush *, const struct account *,
+		    const char *, struct qent *, struct qlock *,
+		    struct outcome *);
+static void	 give_up(struct flush *, const struct account *,
+		    const char *, struct qent *, struct qlock *);
+static int	 bounce(const struct account *, const char *,
+		    const struct qent *, int, struct outcome *);
+static int	 selected(const struct flush *, const struct qent *);
+static void	 qlog(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The clock, replaceable in the test suite only (DESIGN.md rule 11):
+ * BOTE_TEST_TIME, seconds since the epoch, as for the Date field.
+ */
+static time_t
+clock_now(void)
+{
+	const char	*e, *errstr;
+	long long	 t;
+
+	if ((e = getenv("BOTE_TEST_TIME")) != NULL) {
+		t = strtonum(e, 0, LLONG_MAX, &errstr);
+		if (errstr == NULL)
+			return (time_t)t;
+	}
+	return time(NULL);
+}
+
+/*
+ * The queue directives (bote.conf(5)): queue, queue_dir, queue_max_age.
+ * Until the configuration parser has them: on, the default place, 5 days.
+ */
+int
+queue_enabled(const struct account *a, const struct args *args)
+{
+	(void)a;
+	return !args->no_queue;
+}
+
+static long long
+max_age(const struct account *a)
+{
+	(void)a;
+	return QUEUE_MAX_AGE_DEFAULT;
+}
+
+/*
+ * queue_dir, else /var/spool/bote for root, else $XDG_STATE_HOME/bote/
+ * queue (~/.local/state/bote/queue).
+ */
+int
+queue_dirname(const struct account *a, char *buf, size_t sz)
+{
+	const char	*x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+	const char	*t = getenv("BOTE_TEST_QUEUE_DIR");
+
+	(void)a;
+	if (t != NULL && t[0] == '/')
+		return xstrlcpy(buf, t, sz);
+	if (geteuid() == 0)
+		return xstrlcpy(buf, "/var/spool/bote", sz);
+	if (x != NULL && x[0] == '/')
+		return xsnprintf(buf, sz, "%s/bote/queue", x);
+	if (h != NULL && h[0] == '/')
+		return xsnprintf(buf, sz, "%s/.local/state/bote/queue", h);
+	return -1;
+}
+
+const char *
+queue_spool_dir(const struct account *a, const struct args *args)
+{
+	static char	 tmp[PATH_MAX];
+	struct queue	*q;
+	struct outcome	 o;
+	char		 dir[PATH_MAX];
+
+	if (!queue_enabled(a, args) || queue_dirname(a, dir,
+	    sizeof(dir)) == -1)
+		return spool_dir();
+	/* Failing here is not fatal: queue_message() copies instead. */
+	if ((q = queue_open(dir, 1, &o)) == NULL)
+		return spool_dir();
+	if (xstrlcpy(tmp, queue_tmpdir(q), sizeof(tmp)) == -1) {
+		queue_close(q);
+		return spool_dir();
+	}
+	queue_close(q);
+	return tmp;
+}
+
+/* One line for an outcome: the server's reply, else what bote saw. */
+static void
+describe(const struct outcome *o, char *buf, size_t sz)
+{
+	char	text[OUTCOME_TEXTMAX];
+	size_t	i;
+
+	(void)sanitize(text, sizeof(text), o->text, strlen(o->text), 1);
+	for (i = 0; o->text[i] != '\0' && i < sizeof(text) - 1; i++)
+		if (o->text[i] == '\n')
+			text[i] = ' ';
+	if (o->code != 0)
+		(void)xsnprintf(buf, sz, "%s: %d %s", o->why, o->code, text);
+	else
+		(void)xsnprintf(buf, sz, "%s", o->why);
+}
+
+static int
+fill_entry(struct qent *e, const struct account *a,
+    const struct smtp_opts *op, const struct smtp_body *b,
+    const char *sender, const struct addrlist *rcpts)
+{
+	size_t	i;
+
+	qent_init(e);
+	if (b->nskip > QUEUE_SKIPMAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (qent_set(&e->account, a->name, strlen(a->name)) == -1 ||
+	    qent_set(&e->sender, sender, strlen(sender)) == -1)
+		return -1;
+	for (i = 0; i < rcpts->n; i++)
+		if (qent_add_rcpt(e, rcpts->v[i]) == -1)
+			return -1;
+	if (b->prefix != NULL && b->prefixlen > 0) {
+		if ((e->prefix = malloc(b->prefixlen)) == NULL)
+			return -1;
+		memcpy(e->prefix, b->prefix, b->prefixlen);
+		e->prefixlen = b->prefixlen;
+	}
+	for (i = 0; i < b->nskip; i++) {
+		e->skip[i][0] = b->skip[i][0];
+		e->skip[i][1] = b->skip[i][1];
+	}
+	e->nskip = b->nskip;
+	e->size = b->size;
+	e->eightbit = b->eightbit;
+	e->dsn_notify = op->dsn_notify;
+	e->dsn_return = op->dsn_return;
+	if (op->dsn_envid != NULL && qent_set(&e->envid, op->dsn_envid,
+	    strlen(op->dsn_envid)) == -1)
+		return -1;
+	e->uid = (long long)getuid();
+	e->created = (long long)clock_now();
+	e->next = e->created;
+	return 0;
+}
+
+int
+queue_message(struct conf *c, const struct account *a,
+    const struct args *args,
+    const struct smtp_opts *op, const struct smtp_body *b,
+    const char *sender, const struct addrlist *rcpts,
+    const struct outcome *why)
+{
+	struct queue	*q = NULL;
+	struct qent	 e;
+	struct outcome	 o;
+	char		 dir[PATH_MAX], w[OUTCOME_TEXTMAX + 600];
+	int		 st = EX_TEMPFAIL;
+
+	memset(&o, 0, sizeof(o));
+	if (fill_entry(&e, a, op, b, sender, rcpts) == -1) {
+		say("cannot queue the message: %s", strerror(errno));
+		goto out;
+	}
+	if (why != NULL) {
+		describe(why, w, sizeof(w));
+		e.attempts = 1;
+		e.next = e.created + queue_backoff(1);
+		e.maybe_sent = why->kind == OUT_MAYBE_SENT;
+		if (qent_set(&e.error, w, strlen(w)) == -1) {
+			say("cannot queue the message: out of memory");
+			goto out;
+		}
+	}
+	if (queue_dirname(a, dir, sizeof(dir)) == -1) {
+		say("cannot queue the message: no queue directory (set "
+		    "queue_dir, or HOME)");
+		goto out;
+	}
+	if ((q = queue_open(dir, 1, &o)) == NULL ||
+	    queue_add(q, b->fd, &e, &o) == -1) {
+		say("cannot queue the message: %s", o.why);
+		goto out;
+	}
+	st = EX_OK;
+	if (why != NULL)
+		say("queued as %s: %s; will retry (bote -q)%s", e.id, w,
+		    e.maybe_sent ? "; it may have been delivered already" :
+		    "");
+	else if (args->deliver == 'b')
+		background(q, c, a, args, e.id);
+	else if (args->verbose)
+		say("queued as %s", e.id);
+out:
+	qent_free(&e);
+	queue_close(q);
+	return st;
+}
+
+/*
+ * -odb: the message is queued; a child process detached from the
+ * caller's session delivers it while the parent exits 0 at once.
+ */
+static void
+background(struct queue *q, struct conf *c, const struct account *a,
+    const struct args *args, const char *id)
+{
+	struct flush	 f;
+	pid_t		 pid;
+	int		 fd;
+
+	if ((pid = fork()) == -1) {
+		say("queued as %s; delivery starts with the next bote -q "
+		    "(cannot fork: %s)", id, strerror(errno));
+		return;
+	}
+	if (pid > 0)
+		return;
+	/* The caller may wait for our standard descriptors to close. */
+	(void)setsid();
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(fd, STDIN_FILENO);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	memset(&f, 0, sizeof(f));
+	f.args = args;
+	f.q = q;
+	f.now = clock_now();
+	f.force = 1;
+	f.quiet = 1;
+	f.sel_id = id;
+	f.conf = c;
+	f.only_account = a->name;
+	flush_one(&f, id, a->name);
+	_exit(0);
+}
+
+static void
+qlog(int prio, const char *fmt, ...)
+{
+	char	buf[2048];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	say("%s", buf);
+	openlog("bote", LOG_PID, LOG_MAIL);
+	syslog(prio, "%s", buf);
+	closelog();
+}
+
+static int
+selected(const struct flush *f, const struct qent *e)
+{
+	size_t	i;
+
+	if (f->sel_id != NULL && strstr(e->id, f->sel_id) == NULL)
+		return 0;
+	if (f->sel_rcpt != NULL) {
+		for (i = 0; i < e->nrcpts; i++)
+			if (strcasestr(e->rcpts[i], f->sel_rcpt) != NULL)
+				break;
+		if (i == e->nrcpts)
+			return 0;
+	}
+	if (f->only_account != NULL && strcmp(e->account,
+	    f->only_account) != 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Every entry, account by account (one password look-up each). The
+ * entries are read unlocked first only to group them; flush_one() reads
+ * each again under its lock.
+ */
+static void
+flush_queue(struct flush *f)
+{
+	struct outcome	  o;
+	struct qent	  e;
+	char		**ids = NULL, **acc = NULL, why[256];
+	size_t		  n = 0, i, j;
+
+	queue_sweep(f->q, f->now);
+	if (queue_ids(f->q, 0, &ids, &n, &o) == -1) {
+		say("%s", o.why);
+		f->local_err = 1;
+		return;
+	}
+	if ((acc = calloc(n + 1, sizeof(*acc))) == NULL) {
+		say("out of memory");
+		f->local_err = 1;
+		goto out;
+	}
+	qent_init(&e);
+	for (i = 0; i < n; i++) {
+		if (queue_read(f->q, 0, ids[i], &e, why, sizeof(why)) == -1) {
+			acc[i] = NULL;
+			continue;
+		}
+		f->queued++;
+		if (!selected(f, &e)) {
+			qent_free(&e);
+			continue;
+		}
+		acc[i] = e.account;
+		e.account = NULL;
+		qent_free(&e);
+			}
+	/* Account by account, each in queue order. */
+	for (i = 0; i < n && !bote_interrupted; i++) {
+		if (acc[i] == NULL)
+			continue;
+		flush_one(f, ids[i], acc[i]);
+		for (j = i + 1; j < n && !bote_interrupted; j++)
+			if (acc[j] != NULL && strcmp(acc[i], acc[j]) == 0) {
+				flush_one(f, ids[j], acc[j]);
+				free(acc[j]);
+				acc[j] = NULL;
+			}
+	}
+out:
+	if (acc != NULL)
+		for (i = 0; i < n; i++)
+			free(acc[i]);
+	free(acc);
+	queue_ids_free(ids, n);
+}
+
+/* One entry: lock, check, send, then remove, reschedule or give up. */
+static void
+flush_one(struct flush *f, const char *id, const char *account)
+{
+	struct account	*a;
+	struct qlock	*l;
+	struct qent	 e;
+	struct outcome	 o;
+	char		 why[512], w[OUTCOME_TEXTMAX + 600];
+	size_t		 nerrs;
+	int		 busy;
+
+	qent_init(&e);
+	memset(&o, 0, sizeof(o));
+	if ((l = queue_lock(f->q, id, &e, &busy, why, sizeof(why))) == NULL) {
+		/* Busy: another bote sends it now; gone: it was sent. */
+		if (!busy && errno != ENOENT && !f->quiet)
+			say("%s: cannot read the queue entry: %s", id, why);
+		return;
+	}
+	if (!selected(f, &e))
+		goto out;
+	a = f->conf != NULL ? conf_account(f->conf, account) : NULL;
+	if (f->now - e.created > max_age(a)) {
+		f->due++;
+		give_up(f, a, id, &e, l);
+		goto out;
+	}
+	if (!f->force && e.next > f->now)
+		goto out;
+	f->due++;
+	if (a == NULL) {
+		(void)xsnprintf(w, sizeof(w), "account %s is not in the "
+		    "configuration any more", account);
+		o.kind = OUT_CONFIG;
+		(void)xstrlcpy(o.why, w, sizeof(o.why));
+	} else if ((nerrs = f->conf->nerrs, conf_check(f->conf, a)) == -1) {
+		(void)xsnprintf(w, sizeof(w), "%s", nerrs < f->conf->nerrs ?
+		    f->conf->errs[nerrs] : "configuration error");
+		o.kind = OUT_CONFIG;
+		(void)xstrlcpy(o.why, w, sizeof(o.why));
+	} else if (deliver(f, a, id, &e, l, &o) == 0) {
+		if (queue_remove(f->q, id, &o) == -1) {
+			say("%s: delivered, but %s", id, o.why);
+			f->local_err = 1;
+		}
+		f->sent++;
+		if (f->args->verbose)
+			say("%s: delivered", id);
+		goto out;
+	}
+	if (bote_interrupted)
+		goto out;	/* not the server's fault: no attempt counted */
+	describe(&o, w, sizeof(w));
+	/* Temporary, or a configuration to fix: keep it, back off. */
+	if (exit_status(&o) == EX_TEMPFAIL || o.kind == OUT_CONFIG ||
+	    o.kind == OUT_OSERR) {
+		e.attempts++;
+		e.next = (long long)f->now + queue_backoff(e.attempts);
+		if (o.kind == OUT_MAYBE_SENT)
+			e.maybe_sent = 1;
+		(void)qent_set(&e.error, w, strlen(w));
+		if (queue_update(f->q, &e, &o) == -1) {
+			say("%s: %s", id, o.why);
+			f->local_err = 1;
+		}
+		f->deferred++;
+		if (!f->quiet)
+			say("%s: deferred: %s", id, w);
+		goto out;
+	}
+	/* Refused for good: the sender must hear of it. */
+	(void)qent_set(&e.error, w, strlen(w));
+	give_up(f, a, id, &e, l);
+out:
+	qent_free(&e);
+	queue_unlock(l);
+}
+
+/*
+ * One message over a new session. Until the session API (smtp_open/
+ * smtp_tx) is there, one connection per message.
+ */
+static int
+deliver(struct flush *f, const struct account *a, const char *id,
+    struct qent *e, struct qlock *l, struct outcome *o)
+{
+	struct smtp_opts op;
+	struct smtp_body b;
+	struct args	 args = *f->args;
+	char		*pass = NULL;
+	int		 rc;
+
+	(void)id;
+	if (session_password(a, &pass, o->why, sizeof(o->why)) == -1) {
+		o->kind = OUT_CONFIG;
+		return -1;
+	}
+	args.dsn_notify = e->dsn_notify;
+	args.dsn_return = e->dsn_return;
+	args.dsn_envid = e->envid;
+	session_opts(&op, a, pass, &args);
+	memset(&b, 0, sizeof(b));
+	b.fd = qlock_fd(l);
+	b.size = e->size;
+	b.prefix = e->prefix;
+	b.prefixlen = e->prefixlen;
+	b.skip = (const off_t (*)[2])e->skip;
+	b.nskip = e->nskip;
+	b.eightbit = e->eightbit;
+	rc = smtp_send(&op, e->sender, e->rcpts, e->nrcpts, &b, o);
+	secret_free(pass);
+	return rc;
+}
+
+/*
+ * Too old, or refused for good: to failed/, and a bounce to the sender
+ * over the same account. When the bounce cannot go, the log says so and
+ * the message stays in failed/ for the administrator.
+ */
+static void
+give_up(struct flush *f, const struct account *a, const char *id,
+    struct qent *e, struct qlock *l)
+{
+	struct outcome	o;
+	char		why[OUTCOME_TEXTMAX + 100];
+	int		too_old = f->now - e->created > max_age(a);
+
+	memset(&o, 0, sizeof(o));
+	if (too_old) {
+		(void)xsnprintf(why, sizeof(why), "not delivered within %lld "
+		    "seconds%s%s", max_age(a), e->error ? "; last error: " :
+		    "", e->error ? e->error : "");
+		(void)qent_set(&e->error, why, strlen(why));
+	}
+	if (queue_fail(f->q, e, &o) == -1) {
+		say("%s: %s", id, o.why);
+		f->local_err = 1;
+		return;
+	}
+	f->failed++;
+	if (e->sender[0] == '\0') {
+		qlog(LOG_ERR, "%s: given up (%s); no bounce to the null "
+		    "sender; the message is in %s/failed", id, e->error ?
+		    e->error : "", queue_dir(f->q));
+		return;
+	}
+	if (a == NULL || bounce(a, queue_tmpdir(f->q), e, qlock_fd(l),
+	    &o) == -1) {
+		qlog(LOG_ERR, "%s: given up (%s); the bounce to <%s> could "
+		    "not be sent (%s); the message is in %s/failed", id,
+		    e->error ? e->error : "", e->sender, a == NULL ? "no "
+		    "such account" : o.why, queue_dir(f->q));
+		return;
+	}
+	qlog(LOG_NOTICE, "%s: given up (%s); bounce sent to <%s>", id,
+	    e->error ? e->error : "", e->sender);
+}
+
+/*
+ * The header of the message as it went out (prefix, then the spool
+ * without the skipped ranges, so a removed Bcc stays removed), up to
+ * the empty line, at most sz - 1 octets. Returns the length.
+ */
+static size_t
+wire_head(const struct qent *e, int fd, char *buf, size_t sz)
+{
+	size_t	n = 0, k, i;
+	off_t	off = 0, end;
+	ssize_t	r;
+	char	*p;
+
+	k = e->prefixlen < sz - 1 ? e->prefixlen : sz - 1;
+	if (k > 0)
+		memcpy(buf, e->prefix, k);
+	n = k;
+	for (i = 0; i <= e->nskip && n < sz - 1; i++) {
+		end = i < e->nskip ? e->skip[i][0] : e->size;
+		while (off < end && n < sz - 1) {
+			k = (size_t)(end - off) < sz - 1 - n ?
+			    (size_t)(end - off) : sz - 1 - n;
+			if ((r = pread(fd, buf + n, k, off)) <= 0)
+				goto done;
+			n += (size_t)r;
+			off += r;
+		}
+		if (i < e->nskip)
+			off = e->skip[i][0] + e->skip[i][1];
+	}
+done:
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\r\n\r\n")) != NULL)
+		n = (size_t)(p - buf) + 2;
+	else if (strncmp(buf, "\r\n", 2) == 0)
+		n = 0;
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * A plain-text delivery failure notice (in the spirit of RFC 3464, not
+ * its multipart form), from the account's from address to the sender,
+ * with the null reverse-path so that it can never bounce back (RFC 5321
+ * 4.5.5). It quotes the original header, not the body.
+ */
+static int
+bounce(const struct account *a, const char *tmpdir, const struct qent *e,
+    int msgfd, struct outcome *o)
+{
+	struct msg	*m = NULL;
+	struct smtp_opts op;
+	struct smtp_body b;
+	struct args	 args;
+	char		*head = NULL, *pass = NULL, *text = NULL, date[64];
+	char		 host[256], created[64], *rcpt[1];
+	size_t		 i, len, cap, hl;
+	int		 rc = -1, n;
+	time_t		 now = clock_now(), t = (time_t)e->created;
+
+	memset(o, 0, sizeof(*o));
+	if (a->from == NULL || strchr(a->from, '@') == NULL) {
+		(void)xstrlcpy(o->why, "the account has no from address to "
+		    "send a bounce from", sizeof(o->why));
+		return -1;
+	}
+	if (gethostname(host, sizeof(host)) == -1)
+		(void)xstrlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (hdr_date(date, sizeof(date), now) == -1 ||
+	    hdr_date(created, sizeof(created), t) == -1)
+		goto nomem;
+	if ((head = malloc(BOUNCE_HEADMAX)) == NULL)
+		goto nomem;
+	hl = wire_head(e, msgfd, head, BOUNCE_HEADMAX);
+	cap = hl + 4096 + strlen(e->error ? e->error : "") +
+	    e->nrcpts * (ADDR_MAX + 8);
+	if ((text = malloc(cap)) == NULL)
+		goto nomem;
+	n = snprintf(text, cap,
+	    "From: Mail Delivery System <%s>\r\n"
+	    "To: <%s>\r\n"
+	    "Subject: Undelivered Mail Returned to Sender\r\n"
+	    "Date: %s\r\n"
+	    "Auto-Submitted: auto-replied\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "\r\n"
+	    "This is bote on %s.\r\n"
+	    "\r\n"
+	    "Your message, queued on %s as %s, could not be delivered\r\n"
+	    "through account %s and has been given up:\r\n"
+	    "\r\n"
+	    "  %s\r\n"
+	    "\r\n"
+	    "Recipients:\r\n",
+	    a->from, e->sender, date, host, created, e->id, a->name,
+	    e->error ? e->error : "(no error recorded)");
+	if (n < 0 || (size_t)n >= cap)
+		goto nomem;
+	len = (size_t)n;
+	for (i = 0; i < e->nrcpts; i++) {
+		n = snprintf(text + len, cap - len, "  <%s>\r\n", e->rcpts[i]);
+		if (n < 0 || (size_t)n >= cap - len)
+			goto nomem;
+		len += (size_t)n;
+	}
+	n = snprintf(text + len, cap - len, "\r\n--- The header of your "
+	    "message follows ---\r\n\r\n");
+	if (n < 0 || (size_t)n >= cap - len || cap - len - (size_t)n <= hl)
+		goto nomem;
+	len += (size_t)n;
+	memcpy(text + len, head, hl);
+	len += hl;
+
+	if ((m = msg_begin(tmpdir, NORM_KEEPFROM, o)) == NULL ||
+	    msg_feed(m, text, len, o) == -1 || msg_end(m, o) == -1)
+		goto out;
+	if (session_password(a, &pass, o->why, sizeof(o->why)) == -1)
+		goto out;
+	memset(&args, 0, sizeof(args));
+	args.dsn_notify = -1;
+	args.dsn_return = -1;
+	session_opts(&op, a, pass, &args);
+	/* A bounce asks for no DSN of its own. */
+	op.dsn_notify = 0;
+	op.dsn_return = 0;
+	memset(&b, 0, sizeof(b));
+	b.fd = msg_fd(m);
+	b.size = msg_size(m);
+	b.eightbit = msg_eightbit(m);
+	rcpt[0] = e->sender;
+	if (smtp_send(&op, "", rcpt, 1, &b, o) == -1) {
+		describe(o, text, cap);
+		(void)xstrlcpy(o->why, text, sizeof(o->why));
+		goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	(void)xstrlcpy(o->why, "out of memory", sizeof(o->why));
+out:
+	secret_free(pass);
+	msg_free(m);
+	free(head);
+	free(text);
+	return rc;
+}
+
+int
+queue_dirnames(struct conf *c, char ***dirs, size_t *n)
+{
+	struct account	 *a;
+	char		**v = NULL, **nv, dir[PATH_MAX];
+	size_t		  cnt = 0, i;
+
+	a = NULL;
+	do {
+		if (queue_dirname(a, dir, sizeof(dir)) == 0) {
+			for (i = 0; i < cnt; i++)
+				if (strcmp(v[i], dir) == 0)
+					break;
+			if (i == cnt) {
+				if ((nv = reallocarray(v, cnt + 1,
+				    sizeof(*v))) == NULL)
+					goto fail;
+				v = nv;
+				if ((v[cnt] = strdup(dir)) == NULL)
+					goto fail;
+				cnt++;
+			}
+		}
+		a = a == NULL ? (c != NULL ? c->accounts : NULL) : a->next;
+	} while (a != NULL);
+	*dirs = v;
+	*n = cnt;
+	return 0;
+fail:
+	for (i = 0; i < cnt; i++)
+		free(v[i]);
+	free(v);
+	return -1;
+}
+
+void
+queue_after_send(struct conf *c, const struct account *a,
+    const struct args *args)
+{
+	struct flush	f;
+	struct outcome	o;
+	char		dir[PATH_MAX];
+
+	if (!queue_enabled(a, args) || queue_dirname(a, dir,
+	    sizeof(dir)) == -1)
+		return;
+	memset(&f, 0, sizeof(f));
+	if ((f.q = queue_open(dir, 0, &o)) == NULL)
+		return;
+	f.args = args;
+	f.conf = c;
+	f.now = clock_now();
+	f.only_account = a->name;
+	f.quiet = 1;
+	flush_queue(&f);
+	queue_close(f.q);
+}
+
+int
+mode_queue_run(const struct args *args, struct conf *c)
+{
+	struct flush	  f;
+	struct outcome	  o;
+	const char	 *qa = args->queue_arg ? args->queue_arg : "";
+	char		**dirs = NULL;
+	size_t		  n = 0, i, queued = 0, due = 0, sent = 0, def = 0;
+	size_t		  failed = 0;
+	int		  local_err = 0;
+
+	memset(&f, 0, sizeof(f));
+	if (qa[0] == 'R' || qa[0] == 'I') {
+		if (qa[1] == '\0') {
+			say("-q%c needs a string to match", qa[0]);
+			return EX_USAGE;
+		}
+		f.force = 1;
+		if (qa[0] == 'R')
+			f.sel_rcpt = qa + 1;
+		else
+			f.sel_id = qa + 1;
+	} else if (qa[0] != '\0' && strspn(qa, "0123456789smhdw") ==
+	    strlen(qa)) {
+		say("bote runs no daemon: -q%s runs the queue once; run "
+		    "bote -q from cron or a timer (see bote.1, QUEUE)", qa);
+	} else if (qa[0] != '\0' && strcmp(qa, "f") != 0) {
+		say("-q%.32s is not supported: use -q, -qR<recipient> or "
+		    "-qI<queue id>", qa);
+		return EX_USAGE;
+	}
+	if (queue_dirnames(c, &dirs, &n) == -1) {
+		say("out of memory");
+		return EX_OSERR;
+	}
+	for (i = 0; i < n && !bote_interrupted; i++) {
+		if ((f.q = queue_open(dirs[i], 0, &o)) == NULL) {
+			if (errno != ENOENT) {
+				say("%s", o.why);
+				local_err = 1;
+			}
+			continue;
+		}
+		f.args = args;
+		f.conf = c;
+		f.now = clock_now();
+		f.queued = f.due = f.sent = f.deferred = f.failed = 0;
+		f.local_err = 0;
+		flush_queue(&f);
+		queued += f.queued;
+		due += f.due;
+		sent += f.sent;
+		def += f.deferred;
+		failed += f.failed;
+		local_err |= f.local_err;
+		queue_close(f.q);
+		f.q = NULL;
+	}
+	for (i = 0; i < n; i++)
+		free(dirs[i]);
+	free(dirs);
+	if (queued == 0)
+		say("the queue is empty: nothing to deliver");
+	else if (due == 0)
+		say("nothing to deliver now: %zu message%s queued, none due "
+		    "yet (bote -bp shows when; bote -qI<id> forces one)",
+		    queued, queued == 1 ? "" : "s");
+	else if (args->verbose)
+		say("%zu delivered, %zu deferred, %zu given up", sent, def,
+		    failed);
+	if (bote_interrupted)
+		return EX_TEMPFAIL;
+	return local_err ? EX_TEMPFAIL : EX_OK;
+}
