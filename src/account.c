@@ -67,6 +67,27 @@ static const struct field {
 				  F_INT },
 	[K_DSN_RETURN] =	{ offsetof(struct account, dsn_return),
 				  F_INT },
+	[K_TLS_FINGERPRINT] =	{ offsetof(struct account, tls_fingerprint),
+				  F_STR },
+	[K_TLS_CERT_FILE] =	{ offsetof(struct account, tls_cert_file),
+				  F_STR },
+	[K_TLS_KEY_FILE] =	{ offsetof(struct account, tls_key_file),
+				  F_STR },
+	[K_TLS_CRL_FILE] =	{ offsetof(struct account, tls_crl_file),
+				  F_STR },
+	[K_TLS_PRIORITIES] =	{ offsetof(struct account, tls_priorities),
+				  F_STR },
+	[K_TLS_HOST_OVERRIDE] =	{ offsetof(struct account,
+				  tls_host_override), F_STR },
+	[K_TLS_CERTCHECK] =	{ offsetof(struct account, tls_certcheck),
+				  F_INT },
+	[K_SOURCE_IP] =		{ offsetof(struct account, source_ip), F_STR },
+	[K_IP_VERSION] =	{ offsetof(struct account, ip_version),
+				  F_INT },
+	[K_QUEUE] =		{ offsetof(struct account, queue), F_INT },
+	[K_QUEUE_DIR] =		{ offsetof(struct account, queue_dir), F_STR },
+	[K_QUEUE_MAX_AGE] =	{ offsetof(struct account, queue_max_age),
+				  F_INT },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
@@ -77,6 +98,7 @@ static char	**strfield(struct account *, int);
 static void	 strfree(char *, enum fkind);
 static int	 copy_key(struct account *, const struct account *, int);
 static struct account *match_from(struct conf *, const char *);
+static int	 not_yet(struct conf *, struct account *);
 
 static char **
 strfield(struct account *a, int key)
@@ -108,6 +130,10 @@ account_init(struct account *a)
 	a->remove_bcc_headers = 1;
 	a->dsn_notify = 0;
 	a->dsn_return = DSNRET_OFF;
+	a->tls_certcheck = 1;
+	a->ip_version = IPV_ANY;
+	a->queue = 1;
+	a->queue_max_age = QUEUE_MAX_AGE_DEFAULT;
 }
 
 void
@@ -275,6 +301,51 @@ conf_check(struct conf *c, struct account *a)
 	if (a->auth != AUTHM_OFF && a->user == NULL) {
 		conf_error(c, file, line, "account %s has auth on but no "
 		    "user: add a user line", name);
+		bad = 1;
+	}
+	bad |= not_yet(c, a) == -1;
+	return bad ? -1 : 0;
+}
+
+/*
+ * Settings the configuration language knows but this build cannot honour
+ * yet: refused where they are set rather than silently ignored. Each
+ * line goes when the code that honours the setting lands.
+ */
+static int
+not_yet(struct conf *c, struct account *a)
+{
+	static const int keys[] = {
+		K_TLS_FINGERPRINT, K_TLS_CERT_FILE, K_TLS_KEY_FILE,
+		K_TLS_CRL_FILE, K_TLS_PRIORITIES, K_TLS_HOST_OVERRIDE,
+		K_SOURCE_IP, K_IP_VERSION
+	};
+	static const char *const names[] = {
+		"tls_fingerprint", "tls_cert_file", "tls_key_file",
+		"tls_crl_file", "tls_priorities", "tls_host_override",
+		"source_ip", "ip_version"
+	};
+	size_t	i;
+	int	bad = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (a->origin[keys[i]].line == 0)
+			continue;
+		conf_error(c, a->origin[keys[i]].file,
+		    a->origin[keys[i]].line, "directive %s is not supported "
+		    "by this version of bote", names[i]);
+		bad = 1;
+	}
+	if (!a->tls_certcheck) {
+		conf_error(c, a->origin[K_TLS_CERTCHECK].file,
+		    a->origin[K_TLS_CERTCHECK].line, "tls_certcheck off is "
+		    "not supported by this version of bote");
+		bad = 1;
+	}
+	if (a->auth > AUTHM_LOGIN) {
+		conf_error(c, a->origin[K_AUTH].file, a->origin[K_AUTH].line,
+		    "this auth method is not supported by this version of "
+		    "bote (use on, plain or login)");
 		bad = 1;
 	}
 	return bad ? -1 : 0;

@@ -12,10 +12,14 @@
 #include "config.h"
 #endif
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +41,23 @@
 
 
 /* Authentication methods msmtp knows and bote does not offer yet. */
-static const char *const msmtp_methods[] = {
-	"cram-md5", "digest-md5", "external", "gssapi", "ntlm",
-	"oauthbearer", "scram-sha-1", "scram-sha-1-plus", "scram-sha-256",
-	"scram-sha-256-plus", "xoauth2"
+static const struct {
+	const char	*name;
+	enum auth_mode	 mode;		/* AUTHM_OFF: msmtp's, not bote's */
+} auth_methods[] = {
+	{ "plain", AUTHM_PLAIN },
+	{ "login", AUTHM_LOGIN },
+	{ "cram-md5", AUTHM_CRAM_MD5 },
+	{ "scram-sha-1", AUTHM_SCRAM_SHA_1 },
+	{ "scram-sha-1-plus", AUTHM_SCRAM_SHA_1_PLUS },
+	{ "scram-sha-256", AUTHM_SCRAM_SHA_256 },
+	{ "scram-sha-256-plus", AUTHM_SCRAM_SHA_256_PLUS },
+	{ "xoauth2", AUTHM_XOAUTH2 },
+	{ "oauthbearer", AUTHM_OAUTHBEARER },
+	{ "external", AUTHM_EXTERNAL },
+	{ "digest-md5", AUTHM_OFF },	/* obsolete (RFC 6331) */
+	{ "gssapi", AUTHM_OFF },
+	{ "ntlm", AUTHM_OFF },
 };
 
 /* The state of reading one file. */
@@ -340,6 +357,7 @@ get_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
     struct value *v)
 {
 	const char	*errstr;
+	struct servent	*se;
 	size_t		 i;
 
 	v->s = NULL;
@@ -406,9 +424,15 @@ get_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
 		return 0;
 	case V_PORT:
 		v->i = (int)strtonum(arg, 1, 65535, &errstr);
+		/* A service name from /etc/services ("submission"). */
+		if (errstr != NULL && (se = getservbyname(arg, "tcp")) !=
+		    NULL) {
+			v->i = ntohs((uint16_t)se->s_port);
+			errstr = NULL;
+		}
 		if (errstr != NULL) {
-			perr(p, "%s must be a number from 1 to 65535",
-			    kw->name);
+			perr(p, "%s must be a number from 1 to 65535 or a "
+			    "service name", kw->name);
 			return -1;
 		}
 		return 0;
@@ -423,26 +447,35 @@ get_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
 		}
 		return 0;
 	case V_AUTH:
-		if (len == 0 || strcmp(arg, "on") == 0)
+		if (len == 0 || strcmp(arg, "on") == 0) {
 			v->i = AUTHM_ON;
-		else if (strcmp(arg, "off") == 0)
+			return 0;
+		}
+		if (strcmp(arg, "off") == 0) {
 			v->i = AUTHM_OFF;
-		else if (strcasecmp(arg, "plain") == 0)
-			v->i = AUTHM_PLAIN;
-		else if (strcasecmp(arg, "login") == 0)
-			v->i = AUTHM_LOGIN;
-		else {
-			for (i = 0; i < sizeof(msmtp_methods) /
-			    sizeof(msmtp_methods[0]); i++) {
-				if (strcasecmp(arg, msmtp_methods[i]) != 0)
-					continue;
+			return 0;
+		}
+		for (i = 0; i < sizeof(auth_methods) /
+		    sizeof(auth_methods[0]); i++) {
+			if (strcasecmp(arg, auth_methods[i].name) != 0)
+				continue;
+			if (auth_methods[i].mode == AUTHM_OFF) {
 				perr(p, "auth method %s is not supported by "
-				    "this version of bote (use on, plain or "
-				    "login)", msmtp_methods[i]);
+				    "bote (use on to pick the strongest "
+				    "offered)", auth_methods[i].name);
 				return -1;
 			}
-			perr(p, "%s must be on, off, plain or login",
-			    kw->name);
+			v->i = auth_methods[i].mode;
+			return 0;
+		}
+		perr(p, "%s must be on, off or a method: plain, login, "
+		    "cram-md5, scram-sha-1, scram-sha-256 (-plus), xoauth2, "
+		    "oauthbearer, external", kw->name);
+		return -1;
+	case V_DURATION:
+		if (len > 0 && (v->i = conf_duration(arg)) == -1) {
+			perr(p, "%s must be a number of seconds, or a number "
+			    "followed by s, m, h or d, at most 365d", kw->name);
 			return -1;
 		}
 		return 0;
@@ -634,6 +667,10 @@ parse_line(struct parse *p, char *s, size_t len)
 	case KW_UNDISCLOSED:
 		account_set(p->cur, K_SET_TO_HEADER, NULL, v.i ?
 		    TOH_UNDISCLOSED : TOH_OFF, p->file, p->line);
+		break;
+	case KW_NOCERTCHECK:
+		account_set(p->cur, K_TLS_CERTCHECK, NULL, 0, p->file,
+		    p->line);
 		break;
 	case KW_KEEPBCC:
 		account_set(p->cur, K_REMOVE_BCC_HEADERS, NULL, !v.i,
@@ -894,4 +931,39 @@ conf_dsn_return(const char *s, size_t len)
 	if (len == 4 && strncasecmp(s, "full", 4) == 0)
 		return DSNRET_FULL;
 	return -1;
+}
+
+int
+conf_duration(const char *s)
+{
+	const char	*errstr;
+	char		 num[16];
+	size_t		 len = strlen(s);
+	long long	 mult = 1, n;
+
+	if (len == 0 || len >= sizeof(num))
+		return -1;
+	switch (s[len - 1]) {
+	case 's':
+		len--;
+		break;
+	case 'm':
+		mult = 60;
+		len--;
+		break;
+	case 'h':
+		mult = 3600;
+		len--;
+		break;
+	case 'd':
+		mult = 86400;
+		len--;
+		break;
+	}
+	memcpy(num, s, len);
+	num[len] = '\0';
+	n = strtonum(num, 1, 365LL * 86400 / mult, &errstr);
+	if (errstr != NULL)
+		return -1;
+	return (int)(n * mult);
 }

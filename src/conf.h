@@ -38,6 +38,18 @@ enum conf_key {
 	K_REMOVE_BCC_HEADERS,
 	K_DSN_NOTIFY,
 	K_DSN_RETURN,
+	K_TLS_FINGERPRINT,
+	K_TLS_CERT_FILE,
+	K_TLS_KEY_FILE,
+	K_TLS_CRL_FILE,
+	K_TLS_PRIORITIES,
+	K_TLS_HOST_OVERRIDE,
+	K_TLS_CERTCHECK,
+	K_SOURCE_IP,
+	K_IP_VERSION,		/* bote's: any, 4 or 6 */
+	K_QUEUE,		/* bote's: queue on temporary failure */
+	K_QUEUE_DIR,		/* bote's */
+	K_QUEUE_MAX_AGE,	/* bote's: seconds */
 	K__COUNT
 };
 
@@ -45,8 +57,25 @@ enum auth_mode {
 	AUTHM_OFF = 0,
 	AUTHM_ON,		/* choose the strongest offered after TLS */
 	AUTHM_PLAIN,
-	AUTHM_LOGIN
+	AUTHM_LOGIN,
+	AUTHM_CRAM_MD5,
+	AUTHM_SCRAM_SHA_1,
+	AUTHM_SCRAM_SHA_1_PLUS,
+	AUTHM_SCRAM_SHA_256,
+	AUTHM_SCRAM_SHA_256_PLUS,
+	AUTHM_XOAUTH2,
+	AUTHM_OAUTHBEARER,
+	AUTHM_EXTERNAL
 };
+
+/* ip_version any|4|6 */
+enum ip_version {
+	IPV_ANY = 0,
+	IPV_4,
+	IPV_6
+};
+
+#define QUEUE_MAX_AGE_DEFAULT	(5 * 24 * 3600)	/* seconds: 5 days */
 
 /*
  * Header policies, msmtp's words in this order (the configuration stores
@@ -112,6 +141,21 @@ struct account {
 	int		 remove_bcc_headers;	/* default on */
 	int		 dsn_notify;		/* DSN_* bits; 0: off */
 	int		 dsn_return;		/* enum dsn_return */
+	char		*tls_fingerprint;	/* SHA-256 pin, hex with colons,
+						   or NULL */
+	char		*tls_cert_file;		/* client certificate (PEM) */
+	char		*tls_key_file;		/* its key (PEM) */
+	char		*tls_crl_file;
+	char		*tls_priorities;	/* GnuTLS priority string */
+	char		*tls_host_override;	/* name to verify instead of
+						   host */
+	int		 tls_certcheck;		/* default on */
+	char		*source_ip;
+	int		 ip_version;		/* enum ip_version */
+	int		 queue;			/* default on */
+	char		*queue_dir;		/* NULL: the per-user or
+						   system default */
+	int		 queue_max_age;		/* seconds */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows
@@ -184,5 +228,11 @@ int		 conf_dsn_notify(const char *s, size_t len);
  * (msmtp's spelling), full. Returns an enum dsn_return, or -1.
  */
 int		 conf_dsn_return(const char *s, size_t len);
+
+/*
+ * A duration: a number of seconds, or a number followed by s, m, h or d;
+ * from 1 second to 365 days. Returns the seconds, or -1.
+ */
+int		 conf_duration(const char *s);
 
 #endif

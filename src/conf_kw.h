@@ -29,6 +29,7 @@ enum vtype {
 			   when that is a choice, else the first */
 	V_DSN_NOTIFY,	/* off, never, or a list (conf_dsn_notify) */
 	V_DSN_RETURN,	/* off, hdrs, headers, full (conf_dsn_return) */
+	V_DURATION,	/* seconds, or a number with s, m, h or d */
 	V_ANY		/* anything: the directive is ignored */
 };
 
@@ -53,6 +54,7 @@ enum {
 	KW_ADD_DATE,	/* add_missing_date_header: set_date_header auto|off */
 	KW_UNDISCLOSED,	/* undisclosed_recipients: set_to_header */
 	KW_KEEPBCC,	/* keepbcc: remove_bcc_headers, inverted */
+	KW_NOCERTCHECK,	/* tls_nocertcheck: tls_certcheck off */
 	KW_IGNORED
 };
 
