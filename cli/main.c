@@ -58,7 +58,7 @@ struct hdrinfo {
 static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
-static int	load_conf(struct conf *, const struct args *);
+static int	load_conf(struct conf *, const struct args *, int);
 static int	note_cb(void *, const struct hdr_field *);
 static int	header_cb(void *, const struct hdr_field *);
 static int	is_bcc(const struct addrlist *, const char *);
@@ -119,7 +119,7 @@ main(int argc, char **argv)
 		fail(&o, OUT_OSERR, "out of memory");
 		goto done;
 	}
-	if (load_conf(conf, &args) == -1) {
+	if (load_conf(conf, &args, args.mode == MODE_QUEUE_LIST) == -1) {
 		/* mailq without a configuration: the default queue. */
 		if (args.mode == MODE_QUEUE_LIST) {
 			conf_free(conf);
@@ -317,10 +317,11 @@ signals(void)
 
 /*
  * -C FILE, else $XDG_CONFIG_HOME/bote/config (~/.config/bote/config),
- * else SYSCONFDIR/bote.conf: the first that exists.
+ * else SYSCONFDIR/bote.conf: the first that exists. quiet_missing: no
+ * message when there is none (mailq then lists the default queue).
  */
 static int
-load_conf(struct conf *c, const struct args *a)
+load_conf(struct conf *c, const struct args *a, int quiet_missing)
 {
 	char		 path[4096];
 	const char	*xdg = getenv("XDG_CONFIG_HOME");
@@ -352,6 +353,8 @@ load_conf(struct conf *c, const struct args *a)
 		}
 		if (rc == -1 && conf_read(c, SYSCONFDIR "/bote.conf") == -1 &&
 		    c->nerrs == 0) {
+			if (quiet_missing && errno == ENOENT)
+				return -1;
 			say("no configuration file: create %s or "
 			    SYSCONFDIR "/bote.conf (see bote.conf(5)), or "
 			    "name one with -C", rc == 0 || home != NULL ?

@@ -31,7 +31,6 @@
 
 #include "queuecli.h"
 
-#define QUEUE_MAX_AGE_DEFAULT	(5 * 86400)	/* 5 days */
 #define BOUNCE_HEADMAX		(32 * 1024)	/* header quoted in a bounce */
 
 /* One -q run. */
@@ -67,6 +66,7 @@ static void	 give_up(struct flush *, const struct account *,
 static int	 bounce(const struct account *, const char *,
 		    const struct qent *, int, struct outcome *);
 static int	 selected(const struct flush *, const struct qent *);
+static int	 mark_sending(struct flush *, struct qent *, struct outcome *);
 static void	 qlog(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -88,22 +88,18 @@ clock_now(void)
 	return time(NULL);
 }
 
-/*
- * The queue directives (bote.conf(5)): queue, queue_dir, queue_max_age.
- * Until the configuration parser has them: on, the default place, 5 days.
- */
+/* The queue directives (bote.conf(5)): queue, queue_dir, queue_max_age. */
 int
 queue_enabled(const struct account *a, const struct args *args)
 {
-	(void)a;
-	return !args->no_queue;
+	return a->queue && !args->no_queue;
 }
 
+/* An entry whose account is gone keeps the default. */
 static long long
 max_age(const struct account *a)
 {
-	(void)a;
-	return QUEUE_MAX_AGE_DEFAULT;
+	return a != NULL ? a->queue_max_age : QUEUE_MAX_AGE_DEFAULT;
 }
 
 /*
@@ -114,11 +110,9 @@ int
 queue_dirname(const struct account *a, char *buf, size_t sz)
 {
 	const char	*x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
-	const char	*t = getenv("BOTE_TEST_QUEUE_DIR");
 
-	(void)a;
-	if (t != NULL && t[0] == '/')
-		return xstrlcpy(buf, t, sz);
+	if (a != NULL && a->queue_dir != NULL)
+		return xstrlcpy(buf, a->queue_dir, sz);
 	if (geteuid() == 0)
 		return xstrlcpy(buf, "/var/spool/bote", sz);
 	if (x != NULL && x[0] == '/')
@@ -139,8 +133,11 @@ queue_spool_dir(const struct account *a, const struct args *args)
 	if (!queue_enabled(a, args) || queue_dirname(a, dir,
 	    sizeof(dir)) == -1)
 		return spool_dir();
-	/* Failing here is not fatal: queue_message() copies instead. */
-	if ((q = queue_open(dir, 1, &o)) == NULL)
+	/*
+	 * Only a queue that exists: a send that succeeds creates nothing.
+	 * Otherwise queue_message() creates it and copies the spool.
+	 */
+	if ((q = queue_open(dir, 0, &o)) == NULL)
 		return spool_dir();
 	if (xstrlcpy(tmp, queue_tmpdir(q), sizeof(tmp)) == -1) {
 		queue_close(q);
@@ -397,6 +394,20 @@ out:
 	queue_ids_free(ids, n);
 }
 
+/*
+ * Note in the control file that an attempt begins, before the message
+ * can reach the server: if this process dies before it has removed the
+ * entry, the next run knows the message may be there already.
+ */
+static int
+mark_sending(struct flush *f, struct qent *e, struct outcome *o)
+{
+	e->sending = (long long)f->now;
+	if (e->sending == 0)
+		e->sending = 1;
+	return queue_update(f->q, e, o);
+}
+
 /* One entry: lock, check, send, then remove, reschedule or give up. */
 static void
 flush_one(struct flush *f, const char *id, const char *account)
@@ -419,6 +430,15 @@ flush_one(struct flush *f, const char *id, const char *account)
 	}
 	if (!selected(f, &e))
 		goto out;
+	/*
+	 * An attempt began and never finished: the process died, perhaps
+	 * after the server took the message. Sending again may deliver it
+	 * twice, which beats losing it (RFC 5321 6.1); say so.
+	 */
+	if (e.sending != 0) {
+		e.maybe_sent = 1;
+		e.sending = 0;
+	}
 	a = f->conf != NULL ? conf_account(f->conf, account) : NULL;
 	if (f->now - e.created > max_age(a)) {
 		f->due++;
@@ -438,18 +458,29 @@ flush_one(struct flush *f, const char *id, const char *account)
 		    f->conf->errs[nerrs] : "configuration error");
 		o.kind = OUT_CONFIG;
 		(void)xstrlcpy(o.why, w, sizeof(o.why));
+	} else if (mark_sending(f, &e, &o) == -1) {
+		say("%s: %s", id, o.why);
+		f->local_err = 1;
+		goto out;
 	} else if (deliver(f, a, id, &e, l, &o) == 0) {
 		if (queue_remove(f->q, id, &o) == -1) {
 			say("%s: delivered, but %s", id, o.why);
 			f->local_err = 1;
 		}
 		f->sent++;
-		if (f->args->verbose)
+		if (e.maybe_sent)
+			qlog(LOG_WARNING, "%s: delivered; an earlier attempt may "
+			    "have delivered it already", id);
+		else if (f->args->verbose)
 			say("%s: delivered", id);
 		goto out;
 	}
-	if (bote_interrupted)
-		goto out;	/* not the server's fault: no attempt counted */
+	e.sending = 0;
+	if (bote_interrupted) {
+		/* Not the server's fault: no attempt counted. */
+		(void)queue_update(f->q, &e, &o);
+		goto out;
+	}
 	describe(&o, w, sizeof(w));
 	/* Temporary, or a configuration to fix: keep it, back off. */
 	if (exit_status(&o) == EX_TEMPFAIL || o.kind == OUT_CONFIG ||
@@ -712,7 +743,14 @@ queue_dirnames(struct conf *c, char ***dirs, size_t *n)
 	char		**v = NULL, **nv, dir[PATH_MAX];
 	size_t		  cnt = 0, i;
 
-	a = NULL;
+	/* The default place only when some account uses it. */
+	for (a = c != NULL ? c->accounts : NULL; a != NULL; a = a->next)
+		if (a->queue_dir == NULL)
+			break;
+	if (c != NULL && c->accounts != NULL && a == NULL)
+		a = c->accounts;
+	else
+		a = NULL;
 	do {
 		if (queue_dirname(a, dir, sizeof(dir)) == 0) {
 			for (i = 0; i < cnt; i++)
@@ -728,7 +766,10 @@ queue_dirnames(struct conf *c, char ***dirs, size_t *n)
 				cnt++;
 			}
 		}
-		a = a == NULL ? (c != NULL ? c->accounts : NULL) : a->next;
+		if (a == NULL)
+			a = c != NULL ? c->accounts : NULL;
+		else
+			a = a->next;
 	} while (a != NULL);
 	*dirs = v;
 	*n = cnt;

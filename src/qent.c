@@ -16,6 +16,7 @@
  *	attempts 1
  *	error 421%204.3.2%20...		(optional)
  *	maybe 1				(optional: lost after end-of-data)
+ *	sending 1795000300		(optional: an attempt under way)
  *	size 1234
  *	eightbit 0
  *	skip 120 35			(optional, one per range, in order)
@@ -314,6 +315,8 @@ qent_format(const struct qent *e, char **buf, size_t *len)
 		put_kv(&b, "error", e->error, strlen(e->error));
 	if (e->maybe_sent)
 		put_num(&b, "maybe", 1);
+	if (e->sending != 0)
+		put_num(&b, "sending", e->sending);
 	put_num(&b, "size", (long long)e->size);
 	put_num(&b, "eightbit", e->eightbit != 0);
 	for (i = 0; i < e->nskip; i++) {
@@ -387,7 +390,8 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 		return 0;
 	}
 	if (KEY("created") || KEY("next") || KEY("attempts") ||
-	    KEY("maybe") || KEY("size") || KEY("eightbit") || KEY("uid")) {
+	    KEY("maybe") || KEY("size") || KEY("eightbit") || KEY("uid") ||
+	    KEY("sending")) {
 		if (get_num(v, vlen, KEY("uid") ? -1 : 0, LLONG_MAX, &n) == -1)
 			goto bad;
 		if (KEY("created")) {
@@ -399,6 +403,8 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 			e->attempts = n > 1000000 ? 1000000 : (unsigned int)n;
 		else if (KEY("maybe"))
 			e->maybe_sent = n != 0;
+		else if (KEY("sending"))
+			e->sending = n;
 		else if (KEY("size")) {
 			e->size = (off_t)n;
 			*seen |= SEEN_SIZE;

@@ -47,6 +47,7 @@ struct qent {
 	unsigned int	  attempts;
 	char		 *error;	/* last error, or NULL */
 	int		  maybe_sent;	/* lost after end-of-data once */
+	long long	  sending;	/* an attempt began then; 0: none */
 	off_t		  size;		/* spool size */
 	int		  eightbit;
 	off_t		  skip[QUEUE_SKIPMAX][2];
