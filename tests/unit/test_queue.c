@@ -232,7 +232,7 @@ test_disk(void)
 	qent_init(&g);
 	l = queue_lock(q, e.id, &g, &busy, why, sizeof(why));
 	ok(l != NULL, "locked");
-	qent_init(&g);
+	qent_free(&g);
 	l2 = queue_lock(q, e.id, &g, &busy, why, sizeof(why));
 	ok(l2 == NULL && busy, "a second lock is refused (busy)");
 	qent_free(&g);
