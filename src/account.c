@@ -329,7 +329,7 @@ not_yet(struct conf *c, struct account *a)
 	int	bad = 0;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (a->origin[keys[i]].line == 0)
+		if (a->origin[keys[i]].file == NULL)
 			continue;
 		conf_error(c, a->origin[keys[i]].file,
 		    a->origin[keys[i]].line, "directive %s is not supported "

@@ -12,14 +12,12 @@
 #include "config.h"
 #endif
 
-#include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netdb.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +26,7 @@
 
 #include "account.h"
 #include "conf.h"
+#include "conf_int.h"
 #include "conf_kw.h"
 #include "util.h"
 
@@ -36,76 +35,45 @@
 #define CONF_ACCTMAX	1000	/* accounts in one file */
 #define CONF_NAMEMAX	128	/* octets in an account name */
 #define CONF_PARENTMAX	32	/* parents of one account */
-#define CONF_TIMEOUTMAX	3600	/* seconds */
-
-
-
-/* Authentication methods msmtp knows and bote does not offer yet. */
-static const struct {
-	const char	*name;
-	enum auth_mode	 mode;		/* AUTHM_OFF: msmtp's, not bote's */
-} auth_methods[] = {
-	{ "plain", AUTHM_PLAIN },
-	{ "login", AUTHM_LOGIN },
-	{ "cram-md5", AUTHM_CRAM_MD5 },
-	{ "scram-sha-1", AUTHM_SCRAM_SHA_1 },
-	{ "scram-sha-1-plus", AUTHM_SCRAM_SHA_1_PLUS },
-	{ "scram-sha-256", AUTHM_SCRAM_SHA_256 },
-	{ "scram-sha-256-plus", AUTHM_SCRAM_SHA_256_PLUS },
-	{ "xoauth2", AUTHM_XOAUTH2 },
-	{ "oauthbearer", AUTHM_OAUTHBEARER },
-	{ "external", AUTHM_EXTERNAL },
-	{ "digest-md5", AUTHM_OFF },	/* obsolete (RFC 6331) */
-	{ "gssapi", AUTHM_OFF },
-	{ "ntlm", AUTHM_OFF },
-};
-
-/* The state of reading one file. */
-struct parse {
-	struct conf	*c;
-	const char	*file;		/* an entry of c->files */
-	int		 line;
-	int		 nerrs;		/* errors in this file */
-	int		 nomem;
-	char		*buf;		/* the current line */
-	size_t		 len;
-	int		 toolong;
-	struct account	 defaults;	/* what "defaults" edits */
-	struct account	 sink;		/* a bad account's lines */
-	struct account	*cur;		/* edited; NULL: none yet */
-	struct account	*head;		/* this file's accounts */
-	struct account	**tail;
-	size_t		 naccts;
-};
-
-/* A checked argument, before it is stored. */
-struct value {
-	char	*s;			/* owned; NULL: unset */
-	int	 i;
-};
 
 static void	 conf_errv(struct conf *, const char *, int, const char *,
 		    va_list) __attribute__((format(printf, 4, 0)));
-static void	 perr(struct parse *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 static struct account *file_account(struct parse *, const char *);
-static int	 has_ctl(const char *, size_t);
 static int	 name_ok(struct parse *, const char *, size_t, int);
 static struct account *acct_start(struct parse *, const char *, size_t);
 static void	 do_account(struct parse *, char *, size_t);
-static int	 expand_path(struct parse *, const struct keyword *,
-		    const char *, char **);
-static int	 get_choice(struct parse *, const struct keyword *,
-		    const char *, size_t, struct value *);
-static int	 get_value(struct parse *, const struct keyword *, char *,
-		    size_t, struct value *);
 static int	 unquote(struct parse *, char *, size_t *);
 static void	 parse_line(struct parse *, char *, size_t);
+static void	 apply(struct parse *, const struct keyword *, char *, size_t);
+static void	 note_obsolete(struct parse *, const char *);
+static const char *intern(struct parse *, const char *);
+static int	 check_secret_file(struct parse *, int, int);
 static void	 end_line(struct parse *);
 static int	 parse_begin(struct parse *, struct conf *, const char *);
 static void	 parse_feed(struct parse *, const char *, size_t);
 static int	 parse_end(struct parse *);
 static int	 is_blank(int);
+
+const char CONF_CMDLINE[] = "command line";
+
+/* msmtp's older names, accepted with a note saying what to write now. */
+static const struct {
+	const char	*name;
+	const char	*instead;
+} obsolete[] = {
+	{ "add_missing_date_header", "set_date_header auto|off" },
+	{ "add_missing_from_header", "set_from_header auto|off" },
+	{ "auto_from", "from (it has no effect in bote)" },
+	{ "connect_timeout", "timeout" },
+	{ "keepbcc", "remove_bcc_headers off" },
+	{ "maildomain", "from (it has no effect in bote)" },
+	{ "tls_force_sslv3", "nothing (it has no effect)" },
+	{ "tls_min_dh_prime_bits", "tls_priorities (it has no effect in "
+	    "bote)" },
+	{ "tls_nocertcheck", "tls_certcheck off" },
+	{ "tls_nostarttls", "tls_starttls off" },
+	{ "undisclosed_recipients", "set_to_header undisclosed_recipients" },
+};
 
 static int
 is_blank(int ch)
@@ -153,8 +121,8 @@ fail:
 	c->more_errs = 1;
 }
 
-static void
-perr(struct parse *p, const char *fmt, ...)
+void
+conf_perr(struct parse *p, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -185,9 +153,8 @@ file_account(struct parse *p, const char *name)
 	return NULL;
 }
 
-/* Whether s holds a control byte, tab included. */
-static int
-has_ctl(const char *s, size_t len)
+int
+conf_has_ctl(const char *s, size_t len)
 {
 	size_t	i;
 
@@ -206,22 +173,22 @@ name_ok(struct parse *p, const char *s, size_t len, int parent)
 {
 	if (len == 0) {
 		if (parent)
-			perr(p, "empty name in the list of parent accounts");
+			conf_perr(p, "empty name in the list of parent accounts");
 		else
-			perr(p, "account needs a name");
+			conf_perr(p, "account needs a name");
 		return 0;
 	}
 	if (memchr(s, ':', len) != NULL || memchr(s, ',', len) != NULL) {
-		perr(p, "account names may not contain ':' or ','");
+		conf_perr(p, "account names may not contain ':' or ','");
 		return 0;
 	}
 	if (len > CONF_NAMEMAX) {
-		perr(p, "account name is too long (limit %d octets)",
+		conf_perr(p, "account name is too long (limit %d octets)",
 		    CONF_NAMEMAX);
 		return 0;
 	}
-	if (has_ctl(s, len)) {
-		perr(p, "account names may not contain control characters");
+	if (conf_has_ctl(s, len)) {
+		conf_perr(p, "account names may not contain control characters");
 		return 0;
 	}
 	return 1;
@@ -232,9 +199,10 @@ static struct account *
 acct_start(struct parse *p, const char *name, size_t len)
 {
 	struct account	*a = NULL;
+	int		 key;
 
 	if (p->naccts >= CONF_ACCTMAX) {
-		perr(p, "too many accounts in one file (limit %d)",
+		conf_perr(p, "too many accounts in one file (limit %d)",
 		    CONF_ACCTMAX);
 		goto fail;
 	}
@@ -245,6 +213,10 @@ acct_start(struct parse *p, const char *name, size_t len)
 		goto nomem;
 	if (account_copy(a, &p->defaults) == -1)
 		goto nomem;
+	/* What the defaults section set shows as such in --pretend. */
+	for (key = 0; key < K__COUNT; key++)
+		if (a->origin[key].file != NULL)
+			a->origin[key].defaults = 1;
 	a->defined.file = p->file;
 	a->defined.line = p->line;
 	return a;
@@ -263,6 +235,7 @@ do_account(struct parse *p, char *arg, size_t len)
 	struct account	*a = NULL, *dup;
 	char		*colon, *s, *e, *next;
 	size_t		 nl, np = 0, i;
+	int		 key;
 
 	/* Lines up to the next section go nowhere if this one is bad. */
 	p->cur = &p->sink;
@@ -274,7 +247,7 @@ do_account(struct parse *p, char *arg, size_t len)
 		return;
 	arg[nl] = '\0';
 	if ((dup = file_account(p, arg)) != NULL) {
-		perr(p, "account %s is already defined on line %d", arg,
+		conf_perr(p, "account %s is already defined on line %d", arg,
 		    dup->defined.line);
 		return;
 	}
@@ -290,12 +263,12 @@ do_account(struct parse *p, char *arg, size_t len)
 		if (!name_ok(p, s, (size_t)(e - s), 1))
 			return;
 		if (np == CONF_PARENTMAX) {
-			perr(p, "too many parent accounts (limit %d)",
+			conf_perr(p, "too many parent accounts (limit %d)",
 			    CONF_PARENTMAX);
 			return;
 		}
 		if ((parents[np++] = file_account(p, s)) == NULL) {
-			perr(p, "account %s inherits from undefined account "
+			conf_perr(p, "account %s inherits from undefined account "
 			    "%s (a parent must be defined earlier in the same "
 			    "file)", arg, s);
 			return;
@@ -309,244 +282,22 @@ do_account(struct parse *p, char *arg, size_t len)
 			account_free(a);
 			return;
 		}
+		/* Name the account where an inherited value was set. */
+		for (key = 0; key < K__COUNT; key++) {
+			if (!(parents[i]->set & (1UL << key)) ||
+			    a->origin[key].via != NULL)
+				continue;
+			if ((a->origin[key].via = intern(p,
+			    parents[i]->name)) == NULL) {
+				account_free(a);
+				return;
+			}
+		}
 	}
 	*p->tail = a;
 	p->tail = &a->next;
 	p->naccts++;
 	p->cur = a;
-}
-
-/* A file name: "system", or a path with a leading "~" or "~/" expanded. */
-static int
-expand_path(struct parse *p, const struct keyword *kw, const char *arg,
-    char **out)
-{
-	const char	*home;
-
-	*out = NULL;
-	if (arg[0] != '~') {
-		if ((*out = strdup(arg)) == NULL)
-			goto nomem;
-		return 0;
-	}
-	if (arg[1] != '\0' && arg[1] != '/') {
-		perr(p, "%s: only ~ and ~/ are expanded, not ~user: write the "
-		    "full path", kw->name);
-		return -1;
-	}
-	if ((home = getenv("HOME")) == NULL || *home == '\0') {
-		perr(p, "%s starts with ~ but HOME is not set", kw->name);
-		return -1;
-	}
-	if (asprintf(out, "%s%s", home, arg + 1) == -1) {
-		*out = NULL;
-		goto nomem;
-	}
-	return 0;
-nomem:
-	p->nomem = 1;
-	return -1;
-}
-
-/*
- * Check an argument by the directive's type. Messages describe what is
- * wrong and never repeat the value.
- */
-static int
-get_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
-    struct value *v)
-{
-	const char	*errstr;
-	struct servent	*se;
-	size_t		 i;
-
-	v->s = NULL;
-	v->i = 0;
-	if (kw->refuse == RF_ALWAYS ||
-	    (kw->refuse == RF_NONEMPTY && len > 0)) {
-		perr(p, "directive %s is not supported by this version of "
-		    "bote", kw->name);
-		return -1;
-	}
-	if (len == 0 && (kw->type == V_WORD || kw->type == V_PORT ||
-	    kw->type == V_TIMEOUT)) {
-		perr(p, "%s needs an argument", kw->name);
-		return -1;
-	}
-	if (kw->type != V_SECRET && kw->type != V_ANY &&
-	    kw->type != V_ACCOUNT && has_ctl(arg, len)) {
-		perr(p, "%s must not contain control characters", kw->name);
-		return -1;
-	}
-	if ((kw->type == V_WORD || kw->type == V_WORDOPT) &&
-	    strpbrk(arg, " \t") != NULL) {
-		perr(p, "%s must be one word, without blanks", kw->name);
-		return -1;
-	}
-	switch (kw->type) {
-	case V_NONE:
-		if (len > 0) {
-			perr(p, "%s takes no argument", kw->name);
-			return -1;
-		}
-		return 0;
-	case V_ACCOUNT:
-	case V_ANY:
-		return 0;
-	case V_WORD:
-	case V_WORDOPT:
-	case V_STR:
-	case V_SECRET:
-		if (len > 0 && (v->s = strdup(arg)) == NULL) {
-			p->nomem = 1;
-			return -1;
-		}
-		return 0;
-	case V_PATH:
-		/* Empty means the system store, which is bote's default. */
-		if (len == 0)
-			return 0;
-		return expand_path(p, kw, arg, &v->s);
-	case V_BOOL:
-		if (len == 0 || strcmp(arg, "on") == 0)
-			v->i = 1;
-		else if (strcmp(arg, "off") == 0)
-			v->i = 0;
-		else {
-			perr(p, "%s must be on or off", kw->name);
-			return -1;
-		}
-		if (kw->refuse == RF_OFF && v->i == 0) {
-			perr(p, "directive %s off is not supported by this "
-			    "version of bote", kw->name);
-			return -1;
-		}
-		return 0;
-	case V_PORT:
-		v->i = (int)strtonum(arg, 1, 65535, &errstr);
-		/* A service name from /etc/services ("submission"). */
-		if (errstr != NULL && (se = getservbyname(arg, "tcp")) !=
-		    NULL) {
-			v->i = ntohs((uint16_t)se->s_port);
-			errstr = NULL;
-		}
-		if (errstr != NULL) {
-			perr(p, "%s must be a number from 1 to 65535 or a "
-			    "service name", kw->name);
-			return -1;
-		}
-		return 0;
-	case V_TIMEOUT:
-		if (strcmp(arg, "off") == 0)
-			return 0;
-		v->i = (int)strtonum(arg, 1, CONF_TIMEOUTMAX, &errstr);
-		if (errstr != NULL) {
-			perr(p, "%s must be off or a number of seconds from 1 "
-			    "to %d", kw->name, CONF_TIMEOUTMAX);
-			return -1;
-		}
-		return 0;
-	case V_AUTH:
-		if (len == 0 || strcmp(arg, "on") == 0) {
-			v->i = AUTHM_ON;
-			return 0;
-		}
-		if (strcmp(arg, "off") == 0) {
-			v->i = AUTHM_OFF;
-			return 0;
-		}
-		for (i = 0; i < sizeof(auth_methods) /
-		    sizeof(auth_methods[0]); i++) {
-			if (strcasecmp(arg, auth_methods[i].name) != 0)
-				continue;
-			if (auth_methods[i].mode == AUTHM_OFF) {
-				perr(p, "auth method %s is not supported by "
-				    "bote (use on to pick the strongest "
-				    "offered)", auth_methods[i].name);
-				return -1;
-			}
-			v->i = auth_methods[i].mode;
-			return 0;
-		}
-		perr(p, "%s must be on, off or a method: plain, login, "
-		    "cram-md5, scram-sha-1, scram-sha-256 (-plus), xoauth2, "
-		    "oauthbearer, external", kw->name);
-		return -1;
-	case V_DURATION:
-		if (len > 0 && (v->i = conf_duration(arg)) == -1) {
-			perr(p, "%s must be a number of seconds, or a number "
-			    "followed by s, m, h or d, at most 365d", kw->name);
-			return -1;
-		}
-		return 0;
-	case V_CHOICE:
-		return get_choice(p, kw, arg, len, v);
-	case V_DSN_NOTIFY:
-		/* Empty unsets, as for the other directives. */
-		if (len > 0 && (v->i = conf_dsn_notify(arg, len)) == -1) {
-			perr(p, "%s must be off, never, or a comma-separated "
-			    "list of success, failure and delay", kw->name);
-			return -1;
-		}
-		return 0;
-	case V_DSN_RETURN:
-		if (len > 0 && (v->i = conf_dsn_return(arg, len)) == -1) {
-			perr(p, "%s must be off, headers or full", kw->name);
-			return -1;
-		}
-		return 0;
-	}
-	return 0;
-}
-
-/*
- * The index of arg among kw->choices ("a|b|c"). An empty argument means
- * "on" when that is one of them (as for booleans), else the first.
- */
-static int
-get_choice(struct parse *p, const struct keyword *kw, const char *arg,
-    size_t len, struct value *v)
-{
-	const char	*c = kw->choices, *bar;
-	char		 list[128];
-	size_t		 n, k, on = 0;
-	int		 i, have_on = 0;
-
-	for (i = 0; c != NULL && *c != '\0'; i++) {
-		bar = strchr(c, '|');
-		n = bar ? (size_t)(bar - c) : strlen(c);
-		if (n == 2 && strncmp(c, "on", 2) == 0) {
-			have_on = 1;
-			on = (size_t)i;
-		}
-		if (len > 0 && n == len && strncmp(c, arg, n) == 0) {
-			v->i = i;
-			return 0;
-		}
-		c = bar ? bar + 1 : c + n;
-	}
-	if (len == 0) {
-		v->i = have_on ? (int)on : 0;
-		return 0;
-	}
-	/* "a|b|c" reads "a, b or c". */
-	for (k = 0, c = kw->choices; *c != '\0' && k + 4 < sizeof(list);
-	    c++) {
-		if (*c != '|') {
-			list[k++] = *c;
-			continue;
-		}
-		if (strchr(c + 1, '|') != NULL)
-			list[k++] = ',';
-		else {
-			memcpy(list + k, " or", 3);
-			k += 3;
-		}
-		list[k++] = ' ';
-	}
-	list[k] = '\0';
-	perr(p, "%s must be %s", kw->name, list);
-	return -1;
 }
 
 /*
@@ -571,11 +322,11 @@ unquote(struct parse *p, char *arg, size_t *len)
 		arg[o++] = arg[i];
 	}
 	if (i == *len) {
-		perr(p, "unterminated quoted argument");
+		conf_perr(p, "unterminated quoted argument");
 		return -1;
 	}
 	if (i + 1 != *len) {
-		perr(p, "unexpected text after the closing quote");
+		conf_perr(p, "unexpected text after the closing quote");
 		return -1;
 	}
 	arg[o] = '\0';
@@ -589,13 +340,12 @@ parse_line(struct parse *p, char *s, size_t len)
 {
 	const struct keyword *kw;
 	const char	*hint;
-	struct value	 v = { NULL, 0 };
 	char		*word, *arg;
 	size_t		 wl, al, i;
 	int		 named;
 
 	if (memchr(s, '\0', len) != NULL) {
-		perr(p, "line contains a NUL byte");
+		conf_perr(p, "line contains a NUL byte");
 		return;
 	}
 	while (len > 0 && is_blank(*s)) {
@@ -632,7 +382,7 @@ parse_line(struct parse *p, char *s, size_t len)
 		/* Named only when it looks like one: [a-z_]{1,40}. */
 		named = i == wl && wl <= CONF_WORDMAX;
 		hint = kw_suggest(word, wl);
-		perr(p, "unknown directive%s%s%s%s%s", named ? " " : "",
+		conf_perr(p, "unknown directive%s%s%s%s%s", named ? " " : "",
 		    named ? word : "", hint ? "; did you mean " : "",
 		    hint ? hint : "", hint ? "?" : "");
 		return;
@@ -642,8 +392,23 @@ parse_line(struct parse *p, char *s, size_t len)
 		p->cur = &p->defaults;
 	if (unquote(p, arg, &al) == -1)
 		return;
-	if (get_value(p, kw, arg, al, &v) == -1)
+	apply(p, kw, arg, al);
+}
+
+/*
+ * Check arg and store it in the account being edited, by the directive's
+ * key. Obsolete spellings are mapped to today's and noted.
+ */
+static void
+apply(struct parse *p, const struct keyword *kw, char *arg, size_t al)
+{
+	struct value	 v = { NULL, 0 };
+
+	if (conf_value(p, kw, arg, al, &v) == -1)
 		return;
+	note_obsolete(p, kw->name);
+	if (kw->key == K_PASSWORD && v.s != NULL && p->password == 0)
+		p->password = p->line > 0 ? p->line : -1;
 	switch (kw->key) {
 	case KW_DEFAULTS:
 	case KW_IGNORED:
@@ -693,7 +458,7 @@ end_line(struct parse *p)
 	if (!p->toolong && p->len > 0 && p->buf[p->len - 1] == '\r')
 		p->len--;
 	if (p->toolong || p->len > CONF_LINEMAX)
-		perr(p, "line too long (limit %d octets)", CONF_LINEMAX);
+		conf_perr(p, "line too long (limit %d octets)", CONF_LINEMAX);
 	else {
 		p->buf[p->len] = '\0';
 		parse_line(p, p->buf, p->len);
@@ -794,7 +559,7 @@ parse_end(struct parse *p)
 	p->buf = NULL;
 	if (p->nomem) {
 		p->line = 0;
-		perr(p, "out of memory");
+		conf_perr(p, "out of memory");
 		errno = ENOMEM;
 		return -1;
 	}
@@ -824,6 +589,11 @@ conf_free(struct conf *c)
 	free(c->files);
 	for (i = 0; i < c->nerrs; i++)
 		free(c->errs[i]);
+	for (i = 0; i < c->nnotes; i++)
+		free(c->notes[i]);
+	for (i = 0; i < c->nnames; i++)
+		free(c->names[i]);
+	free(c->names);
 	free(c);
 }
 
@@ -834,10 +604,20 @@ conf_read(struct conf *c, const char *path)
 	char		 chunk[8192];
 	ssize_t		 n;
 	size_t		 total = 0;
-	int		 fd, saved;
+	int		 fd, saved, link = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
+	/*
+	 * O_NOFOLLOW first: a file that holds a password must be the file
+	 * named, not what a link points to. Other files may be links
+	 * (dotfile managers make them).
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno != ELOOP)
+			return -1;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return -1;
+		link = 1;
+	}
 	if (parse_begin(&p, c, path) == -1) {
 		saved = errno;
 		close(fd);
@@ -850,7 +630,7 @@ conf_read(struct conf *c, const char *path)
 			continue;
 		if (n == -1) {
 			p.line = 0;
-			perr(&p, "cannot read: %s", strerror(errno));
+			conf_perr(&p, "cannot read: %s", strerror(errno));
 			break;
 		}
 		if (n == 0)
@@ -859,7 +639,7 @@ conf_read(struct conf *c, const char *path)
 		if ((total += (size_t)n) > CONF_FILEMAX) {
 			p.line = 0;
 			p.len = 0;
-			perr(&p, "file is too large (limit %d octets)",
+			conf_perr(&p, "file is too large (limit %d octets)",
 			    CONF_FILEMAX);
 			break;
 		}
@@ -867,6 +647,8 @@ conf_read(struct conf *c, const char *path)
 	}
 	/* The chunk may have held a password line. */
 	explicit_bzero(chunk, sizeof(chunk));
+	if (p.password != 0)
+		(void)check_secret_file(&p, fd, link);
 	close(fd);
 	return parse_end(&p);
 }
@@ -882,88 +664,148 @@ conf_read_buf(struct conf *c, const char *path, const char *buf, size_t len)
 	return parse_end(&p);
 }
 
-int
-conf_dsn_notify(const char *s, size_t len)
+/*
+ * A file with a literal password: checked on the descriptor that was
+ * read, so nothing can be swapped in between the check and the read.
+ */
+static int
+check_secret_file(struct parse *p, int fd, int link)
 {
-	static const struct {
-		const char	*word;
-		int		 bit;
-	} conds[] = {
-		{ "never", DSN_NEVER },
-		{ "success", DSN_SUCCESS },
-		{ "failure", DSN_FAILURE },
-		{ "delay", DSN_DELAY },
-	};
-	const char	*end = s + len, *comma;
-	size_t		 n, i;
-	int		 bits = 0;
+	struct stat	 st;
+	int		 line = p->password;
 
-	if (len == 3 && strncasecmp(s, "off", 3) == 0)
-		return 0;
-	for (;;) {
-		comma = memchr(s, ',', (size_t)(end - s));
-		n = comma != NULL ? (size_t)(comma - s) : (size_t)(end - s);
-		for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++)
-			if (n == strlen(conds[i].word) &&
-			    strncasecmp(s, conds[i].word, n) == 0)
-				break;
-		if (i == sizeof(conds) / sizeof(conds[0]))
-			return -1;
-		bits |= conds[i].bit;
-		if (comma == NULL)
+	p->line = 0;
+	if (link) {
+		conf_perr(p, "holds a password (line %d) but is a symbolic "
+		    "link: name the file itself with -C, or move the "
+		    "password to passwordeval", line);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		conf_perr(p, "cannot check permissions: %s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		conf_perr(p, "holds a password (line %d) but is not a regular "
+		    "file: keep passwords in a file of mode 600", line);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		conf_perr(p, "holds a password (line %d) but is owned by uid "
+		    "%lu, not by you (uid %lu): chown it, or move the password "
+		    "to passwordeval", line, (unsigned long)st.st_uid,
+		    (unsigned long)geteuid());
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		conf_perr(p, "holds a password (line %d) but others may read "
+		    "it (mode %03o): run chmod 600 %s", line,
+		    (unsigned)(st.st_mode & 0777), p->file);
+		return -1;
+	}
+	return 0;
+}
+
+/* A stable copy of an account name for origins; NULL on ENOMEM. */
+static const char *
+intern(struct parse *p, const char *name)
+{
+	struct conf	*c = p->c;
+	char		**v, *n;
+	size_t		 i;
+
+	for (i = 0; i < c->nnames; i++)
+		if (strcmp(c->names[i], name) == 0)
+			return c->names[i];
+	if ((n = strdup(name)) == NULL)
+		goto nomem;
+	if ((v = reallocarray(c->names, c->nnames + 1, sizeof(*v))) ==
+	    NULL) {
+		free(n);
+		goto nomem;
+	}
+	c->names = v;
+	c->names[c->nnames++] = n;
+	return n;
+nomem:
+	p->nomem = 1;
+	return NULL;
+}
+
+/* "file:line: NAME is obsolete; write X instead". */
+static void
+note_obsolete(struct parse *p, const char *name)
+{
+	struct conf	*c = p->c;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < sizeof(obsolete) / sizeof(obsolete[0]); i++)
+		if (strcmp(obsolete[i].name, name) == 0)
 			break;
-		s = comma + 1;
-	}
-	/* RFC 3461 4.1: NEVER stands alone. */
-	if ((bits & DSN_NEVER) && bits != DSN_NEVER)
-		return -1;
-	return bits;
+	if (i == sizeof(obsolete) / sizeof(obsolete[0]) ||
+	    c->nnotes == CONF_ERRMAX)
+		return;
+	if (p->line > 0)
+		n = asprintf(&c->notes[c->nnotes], "%s:%d: %s is obsolete; "
+		    "write %s instead", p->file, p->line, name,
+		    obsolete[i].instead);
+	else
+		n = asprintf(&c->notes[c->nnotes], "%s: --%s is obsolete; "
+		    "use --%s instead", p->file, name, obsolete[i].instead);
+	if (n != -1)
+		c->nnotes++;
 }
 
 int
-conf_dsn_return(const char *s, size_t len)
+conf_override(struct conf *c, struct account *a, const char *directive,
+    const char *value)
 {
-	if (len == 3 && strncasecmp(s, "off", 3) == 0)
-		return DSNRET_OFF;
-	if ((len == 4 && strncasecmp(s, "hdrs", 4) == 0) ||
-	    (len == 7 && strncasecmp(s, "headers", 7) == 0))
-		return DSNRET_HDRS;
-	if (len == 4 && strncasecmp(s, "full", 4) == 0)
-		return DSNRET_FULL;
-	return -1;
+	const struct keyword *kw;
+	struct parse	 p;
+	char		*arg;
+	size_t		 len = strlen(value);
+
+	memset(&p, 0, sizeof(p));
+	p.c = c;
+	p.file = CONF_CMDLINE;
+	p.cur = a;
+	kw = kw_find(directive, strlen(directive));
+	if (kw == NULL || kw->key == KW_ACCOUNT || kw->key == KW_DEFAULTS) {
+		conf_perr(&p, "no such setting %s", directive);
+		return -1;
+	}
+	if (len > CONF_LINEMAX) {
+		conf_perr(&p, "the value of %s is too long (limit %d octets)",
+		    directive, CONF_LINEMAX);
+		return -1;
+	}
+	if ((arg = strdup(value)) == NULL) {
+		conf_perr(&p, "out of memory");
+		return -1;
+	}
+	apply(&p, kw, arg, len);
+	/* The value may be a passwordeval command. */
+	freezero(arg, len + 1);
+	if (p.nomem)
+		conf_perr(&p, "out of memory");
+	return p.nerrs > 0 ? -1 : 0;
 }
 
-int
-conf_duration(const char *s)
+struct account *
+conf_add_account(struct conf *c, const char *name)
 {
-	const char	*errstr;
-	char		 num[16];
-	size_t		 len = strlen(s);
-	long long	 mult = 1, n;
+	struct account	*a;
 
-	if (len == 0 || len >= sizeof(num))
-		return -1;
-	switch (s[len - 1]) {
-	case 's':
-		len--;
-		break;
-	case 'm':
-		mult = 60;
-		len--;
-		break;
-	case 'h':
-		mult = 3600;
-		len--;
-		break;
-	case 'd':
-		mult = 86400;
-		len--;
-		break;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	account_init(a);
+	if ((a->name = strdup(name)) == NULL) {
+		free(a);
+		return NULL;
 	}
-	memcpy(num, s, len);
-	num[len] = '\0';
-	n = strtonum(num, 1, 365LL * 86400 / mult, &errstr);
-	if (errstr != NULL)
-		return -1;
-	return (int)(n * mult);
+	a->defined.file = CONF_CMDLINE;
+	a->next = c->accounts;
+	c->accounts = a;
+	return a;
 }

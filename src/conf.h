@@ -112,9 +112,16 @@ enum dsn_return {		/* dsn_return off|headers|full (|hdrs) */
 
 /* Where a value came from, for messages and --pretend. */
 struct conf_origin {
-	const char	*file;	/* points into the conf's file list */
-	int		 line;	/* 0: built-in default or command line */
+	const char	*file;	/* an entry of the conf's file list, or
+				   CONF_CMDLINE; NULL: built-in default */
+	int		 line;	/* 0 for the command line */
+	const char	*via;	/* the account it was inherited from (an
+				   interned name), or NULL */
+	int		 defaults; /* set in a "defaults" section */
 };
+
+/* The "file" of a value given on the command line. */
+extern const char CONF_CMDLINE[];
 
 struct account {
 	char		*name;
@@ -173,6 +180,11 @@ struct conf {
 	char		*errs[CONF_ERRMAX]; /* "file:line: message" */
 	size_t		 nerrs;
 	int		 more_errs;	/* errors beyond CONF_ERRMAX */
+	char		*notes[CONF_ERRMAX]; /* obsolete names: "file:line:
+					   NAME is obsolete; write ..." */
+	size_t		 nnotes;
+	char		**names;	/* interned account names (origins) */
+	size_t		 nnames;
 };
 
 struct conf	*conf_new(void);
@@ -186,9 +198,31 @@ void		 conf_free(struct conf *);
  */
 int		 conf_read(struct conf *c, const char *path);
 
+/*
+ * conf_read() refuses a file that sets a literal password unless it is a
+ * regular file (not reached through a symbolic link: opened with
+ * O_NOFOLLOW), owned by the effective user and without group or other
+ * permissions, checked with fstat(2) on the descriptor that is read.
+ */
+
 /* Parse a buffer as if it were the file named path (for tests). */
 int		 conf_read_buf(struct conf *c, const char *path,
 		    const char *buf, size_t len);
+
+/*
+ * Set one directive of account a from the command line, as if the line
+ * "directive value" stood in a's section (origin CONF_CMDLINE). Errors
+ * go to c->errs as "command line: --option: message". Returns 0 or -1.
+ */
+int		 conf_override(struct conf *c, struct account *a,
+		    const char *directive, const char *value);
+
+/*
+ * A new account with bote's built-in defaults, not read from any file
+ * (msmtp's --host: the command line alone describes the server), first
+ * in c's list. NULL on ENOMEM.
+ */
+struct account	*conf_add_account(struct conf *c, const char *name);
 
 /* The account with that name, or NULL. */
 struct account	*conf_account(struct conf *c, const char *name);
@@ -234,5 +268,8 @@ int		 conf_dsn_return(const char *s, size_t len);
  * from 1 second to 365 days. Returns the seconds, or -1.
  */
 int		 conf_duration(const char *s);
+
+/* The name of an enum auth_mode value as the auth directive spells it. */
+const char	*conf_auth_name(int mode);
 
 #endif

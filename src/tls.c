@@ -315,3 +315,137 @@ tls_random(void *buf, size_t len)
 {
 	return gnutls_rnd(GNUTLS_RND_NONCE, buf, len) < 0 ? -1 : 0;
 }
+
+/* ---- Cryptographic primitives for SASL ---------------------------------- */
+
+static int
+hash_algs(enum tls_hash h, gnutls_digest_algorithm_t *dig,
+    gnutls_mac_algorithm_t *mac)
+{
+	switch (h) {
+	case TLS_MD5:
+		*dig = GNUTLS_DIG_MD5;
+		*mac = GNUTLS_MAC_MD5;
+		return 0;
+	case TLS_SHA1:
+		*dig = GNUTLS_DIG_SHA1;
+		*mac = GNUTLS_MAC_SHA1;
+		return 0;
+	case TLS_SHA256:
+		*dig = GNUTLS_DIG_SHA256;
+		*mac = GNUTLS_MAC_SHA256;
+		return 0;
+	}
+	return -1;
+}
+
+size_t
+tls_hash_len(enum tls_hash h)
+{
+	gnutls_digest_algorithm_t	dig;
+	gnutls_mac_algorithm_t		mac;
+
+	if (hash_algs(h, &dig, &mac) == -1)
+		return 0;
+	return gnutls_hash_get_len(dig);
+}
+
+int
+tls_digest(enum tls_hash h, const void *in, size_t inlen,
+    unsigned char *out)
+{
+	gnutls_digest_algorithm_t	dig;
+	gnutls_mac_algorithm_t		mac;
+
+	if (hash_algs(h, &dig, &mac) == -1)
+		return -1;
+	return gnutls_hash_fast(dig, in, inlen, out) < 0 ? -1 : 0;
+}
+
+int
+tls_hmac(enum tls_hash h, const void *key, size_t keylen, const void *text,
+    size_t textlen, unsigned char *out)
+{
+	gnutls_digest_algorithm_t	dig;
+	gnutls_mac_algorithm_t		mac;
+
+	if (hash_algs(h, &dig, &mac) == -1)
+		return -1;
+	return gnutls_hmac_fast(mac, key, keylen, text, textlen, out) < 0 ?
+	    -1 : 0;
+}
+
+int
+tls_pbkdf2(enum tls_hash h, const void *pass, size_t passlen,
+    const void *salt, size_t saltlen, unsigned iter, unsigned char *out,
+    size_t outlen)
+{
+	gnutls_digest_algorithm_t	dig;
+	gnutls_mac_algorithm_t		mac;
+	gnutls_datum_t			k, s;
+
+	if (hash_algs(h, &dig, &mac) == -1 || passlen > UINT32_MAX ||
+	    saltlen > UINT32_MAX)
+		return -1;
+	k.data = (unsigned char *)(uintptr_t)pass;
+	k.size = (unsigned int)passlen;
+	s.data = (unsigned char *)(uintptr_t)salt;
+	s.size = (unsigned int)saltlen;
+	return gnutls_pbkdf2(mac, &k, &s, iter, out, outlen) < 0 ? -1 : 0;
+}
+
+ssize_t
+tls_password_normalize(const char *in, size_t inlen, char *out,
+    size_t outsz)
+{
+	gnutls_datum_t	r = { NULL, 0 };
+	ssize_t		rc = -1;
+
+	if (inlen > UINT32_MAX)
+		return -1;
+	if (inlen == 0) {
+		if (outsz == 0)
+			return -1;
+		out[0] = '\0';
+		return 0;
+	}
+	if (gnutls_utf8_password_normalize((const unsigned char *)in,
+	    (unsigned int)inlen, &r, 0) < 0)
+		return -1;
+	if (r.size < outsz && memchr(r.data, '\0', r.size) == NULL) {
+		memcpy(out, r.data, r.size);
+		out[r.size] = '\0';
+		rc = r.size;
+	}
+	explicit_bzero(r.data, r.size);
+	gnutls_free(r.data);
+	return rc;
+}
+
+int
+tls_channel_binding(struct tls *t, const char **type, unsigned char *buf,
+    size_t bufsz, size_t *len)
+{
+	gnutls_channel_binding_t	cbt;
+	gnutls_datum_t			cb = { NULL, 0 };
+	int				rc = -1;
+
+	/* RFC 9266 2: tls-unique is undefined for TLS 1.3. */
+	if (gnutls_protocol_get_version(t->sess) == GNUTLS_TLS1_3) {
+		cbt = GNUTLS_CB_TLS_EXPORTER;
+		*type = "tls-exporter";
+	} else {
+		cbt = GNUTLS_CB_TLS_UNIQUE;
+		*type = "tls-unique";
+	}
+	if (gnutls_session_channel_binding(t->sess, cbt, &cb) < 0)
+		return -1;
+	if (cb.size > 0 && cb.size <= bufsz) {
+		memcpy(buf, cb.data, cb.size);
+		*len = cb.size;
+		rc = 0;
+	}
+	gnutls_free(cb.data);
+	return rc;
+}
+/* ---- End of cryptographic primitives for SASL --------------------------- */

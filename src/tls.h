@@ -58,4 +58,45 @@ ssize_t		 b64_decode(const char *in, size_t inlen, void *out,
 /* Fill buf with len random bytes (not for keys); -1 on failure. */
 int		 tls_random(void *buf, size_t len);
 
+/* ---- Cryptographic primitives for SASL ---------------------------------- */
+/*
+ * Thin wrappers so that src/sasl.c and src/scram.c compute digests, HMACs
+ * and PBKDF2 with GnuTLS without including it (DESIGN.md rule 7).
+ */
+enum tls_hash {
+	TLS_MD5,
+	TLS_SHA1,
+	TLS_SHA256
+};
+#define TLS_HASHMAX	32	/* the largest digest above, in bytes */
+
+/* Digest length in bytes of the algorithm. */
+size_t		 tls_hash_len(enum tls_hash);
+/* out receives tls_hash_len() bytes. Each returns 0 or -1. */
+int		 tls_digest(enum tls_hash, const void *in, size_t inlen,
+		    unsigned char *out);
+int		 tls_hmac(enum tls_hash, const void *key, size_t keylen,
+		    const void *text, size_t textlen, unsigned char *out);
+/* PBKDF2 (RFC 8018) with HMAC over the hash, outlen bytes. */
+int		 tls_pbkdf2(enum tls_hash, const void *pass, size_t passlen,
+		    const void *salt, size_t saltlen, unsigned iter,
+		    unsigned char *out, size_t outlen);
+/*
+ * SASLprep-style normalisation of a UTF-8 password (RFC 8265
+ * OpaqueString, which GnuTLS implements for RFC 5802's Normalize()) into
+ * out, NUL-terminated. Returns the length, or -1 when the password is not
+ * valid UTF-8 or holds prohibited characters, or out is too small.
+ */
+ssize_t		 tls_password_normalize(const char *in, size_t inlen,
+		    char *out, size_t outsz);
+/*
+ * Channel binding data of the session for SCRAM-*-PLUS: "tls-exporter"
+ * (RFC 9266) under TLS 1.3, "tls-unique" (RFC 5929) under TLS 1.2 and
+ * earlier. Returns 0 with *type, buf and *len set, or -1 (no handshake
+ * yet, unsupported, or buf too small).
+ */
+int		 tls_channel_binding(struct tls *, const char **type,
+		    unsigned char *buf, size_t bufsz, size_t *len);
+/* ---- End of cryptographic primitives for SASL --------------------------- */
+
 #endif

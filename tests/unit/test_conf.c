@@ -25,6 +25,11 @@ static struct conf *parse(const char *);
 static void	 joinerrs(const struct conf *, char *, size_t);
 static void	 errs_are(const char *, const char *, const char *);
 static void	 test_new_values(void);
+static void	 test_origins(void);
+static void	 test_override(void);
+static void	 test_obsolete(void);
+static void	 test_expand(void);
+static void	 test_secret_file(void);
 static const char *show(const char *);
 static void	 test_choices(void);
 static void	 test_dsn(void);
@@ -970,6 +975,11 @@ main(void)
 	test_match_from();
 	test_dsn();
 	test_new_values();
+	test_origins();
+	test_override();
+	test_obsolete();
+	test_expand();
+	test_secret_file();
 	return done_testing();
 }
 
@@ -1027,4 +1037,195 @@ test_new_values(void)
 		is_int(a->ip_version, IPV_ANY, "ip_version any by default");
 	}
 	conf_free(c);
+}
+
+/* Where each value came from: the file and line, defaults, a parent. */
+static void
+test_origins(void)
+{
+	struct conf	*c;
+	struct account	*a;
+
+	c = parse("defaults\n"			/* 1 */
+	    "port 587\n"			/* 2 */
+	    "account base\n"			/* 3 */
+	    "host mail.example.org\n"		/* 4 */
+	    "account mid : base\n"		/* 5 */
+	    "user mid\n"			/* 6 */
+	    "account leaf : mid\n"		/* 7 */
+	    "from leaf@example.org\n");		/* 8 */
+	a = conf_account(c, "leaf");
+	ok(a != NULL, "leaf parsed");
+	if (a != NULL) {
+		ok(a->origin[K_PORT].defaults && a->origin[K_PORT].line == 2 &&
+		    a->origin[K_PORT].via == NULL, "port: defaults, line 2");
+		ok(a->origin[K_HOST].line == 4 && a->origin[K_HOST].via &&
+		    strcmp(a->origin[K_HOST].via, "base") == 0,
+		    "host: line 4, inherited from base (through mid)");
+		ok(a->origin[K_USER].line == 6 && a->origin[K_USER].via &&
+		    strcmp(a->origin[K_USER].via, "mid") == 0,
+		    "user: line 6, inherited from mid");
+		ok(a->origin[K_FROM].line == 8 && a->origin[K_FROM].via ==
+		    NULL && !a->origin[K_FROM].defaults, "from: set here");
+		ok(a->origin[K_TLS].file == NULL, "tls: built-in default");
+	}
+	conf_free(c);
+}
+
+/* Command-line values layered over the account, checked the same way. */
+static void
+test_override(void)
+{
+	struct conf	*c;
+	struct account	*a;
+	char		 got[1024];
+
+	c = parse("account a\nhost file.example\nport 25\n");
+	a = conf_account(c, "a");
+	ok(a != NULL, "a parsed");
+	if (a == NULL) {
+		conf_free(c);
+		return;
+	}
+	is_int(conf_override(c, a, "host", "cli.example"), 0, "--host");
+	is_str(a->host, "cli.example", "host replaced");
+	ok(a->origin[K_HOST].file == CONF_CMDLINE &&
+	    a->origin[K_HOST].line == 0, "origin: the command line");
+	is_int(conf_override(c, a, "port", "submissions"), 0,
+	    "--port with a service name");
+	is_int(a->port, 465, "port 465");
+	is_int(conf_override(c, a, "tls", ""), 0, "--tls alone means on");
+	is_int(conf_override(c, a, "port", "0"), -1, "--port 0 refused");
+	is_int(conf_override(c, a, "tls", "maybe"), -1, "--tls=maybe refused");
+	is_int(conf_override(c, a, "account", "x"), -1, "account is no "
+	    "setting");
+	is_int(conf_override(c, a, "passwordeval", "echo S3cr3t x"), 0,
+	    "--passwordeval");
+	joinerrs(c, got, sizeof(got));
+	is_str(got, "command line: port must be a number from 1 to 65535 or "
+	    "a service name\ncommand line: tls must be on or off\n"
+	    "command line: no such setting account",
+	    "errors name the command line and never the value");
+	ok(strstr(got, "S3cr3t") == NULL, "no secret in the messages");
+	is_int(a->port, 465, "a refused value leaves the old one");
+	conf_free(c);
+
+	c = conf_new();
+	a = conf_add_account(c, "(command line)");
+	ok(a != NULL && c->accounts == a && a->tls == 1 && a->host == NULL,
+	    "conf_add_account: built-in defaults, first in the list");
+	conf_free(c);
+}
+
+/* msmtp's old names work, with one note each naming the new spelling. */
+static void
+test_obsolete(void)
+{
+	struct conf	*c;
+	struct account	*a;
+
+	c = parse("account a\nhost h\ntls_nostarttls\nkeepbcc\n"
+	    "connect_timeout 30\ntls_starttls on\n");
+	is_int(c->nerrs, 0, "obsolete names are no errors");
+	is_int(c->nnotes, 3, "three notes");
+	if (c->nnotes == 3) {
+		is_str(c->notes[0], F ":3: tls_nostarttls is obsolete; write "
+		    "tls_starttls off instead", "tls_nostarttls note");
+		is_str(c->notes[2], F ":5: connect_timeout is obsolete; write "
+		    "timeout instead", "connect_timeout note");
+	}
+	a = conf_account(c, "a");
+	ok(a != NULL && a->timeout == 30 && a->remove_bcc_headers == 0,
+	    "their values still apply");
+	conf_free(c);
+}
+
+/* ~ and ${VAR} in paths. */
+static void
+test_expand(void)
+{
+	struct conf	*c;
+	struct account	*a;
+
+	setenv("HOME", "/home/u", 1);
+	setenv("BOTE_T_DIR", "/etc/ssl", 1);
+	unsetenv("BOTE_T_UNSET");
+	c = parse("account a\ntls_trust_file ${BOTE_T_DIR}/ca.pem\n"
+	    "aliases ~/${BOTE_T_DIR}x\ntls_crl_file /a$b/${BOTE_T_DIR}\n");
+	a = conf_account(c, "a");
+	is_int(c->nerrs, 0, "expansions parse");
+	ok(a != NULL && strcmp(a->trust_file, "/etc/ssl/ca.pem") == 0,
+	    "${VAR} expanded");
+	ok(a != NULL && strcmp(a->aliases, "/home/u//etc/sslx") == 0,
+	    "~ and ${VAR} together");
+	ok(a != NULL && strcmp(a->tls_crl_file, "/a$b//etc/ssl") == 0,
+	    "a $ without { is kept");
+	conf_free(c);
+	errs_are("account a\naliases ${BOTE_T_UNSET}/x\n", F ":2: aliases "
+	    "uses ${BOTE_T_UNSET}, which is not set", "unset variable");
+	errs_are("account a\naliases ${BOTE_T_DIR\n", F ":2: aliases: ${ "
+	    "without a closing }", "unclosed ${");
+	errs_are("account a\naliases ${a b}\n", F ":2: aliases: ${...} must "
+	    "hold an environment variable name (letters, digits, _)",
+	    "bad name");
+	errs_are("account a\naliases ${}\n", F ":2: aliases: ${...} must "
+	    "hold an environment variable name (letters, digits, _)",
+	    "empty name");
+}
+
+/* A file with a literal password: mode 600, no link, owned by us. */
+static void
+test_secret_file(void)
+{
+	char		 dir[] = "/tmp/bote-conf-XXXXXX";
+	char		 f[64], l[64], want[512], got[1024];
+	struct conf	*c;
+	FILE		*fp;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(f, sizeof(f), "%s/conf", dir);
+	snprintf(l, sizeof(l), "%s/link", dir);
+	fp = fopen(f, "w");
+	fputs("account a\nhost h\npassword S3cr3t\n", fp);
+	fclose(fp);
+	chmod(f, 0640);
+	c = conf_new();
+	is_int(conf_read(c, f), -1, "mode 640 with a password: refused");
+	snprintf(want, sizeof(want), "%s: holds a password (line 3) but "
+	    "others may read it (mode 640): run chmod 600 %s", f, f);
+	joinerrs(c, got, sizeof(got));
+	is_str(got, want, "the message names the fix");
+	conf_free(c);
+
+	chmod(f, 0600);
+	c = conf_new();
+	is_int(conf_read(c, f), 0, "mode 600: read");
+	conf_free(c);
+
+	if (symlink(f, l) == 0) {
+		c = conf_new();
+		is_int(conf_read(c, l), -1, "through a link: refused");
+		snprintf(want, sizeof(want), "%s: holds a password (line 3) "
+		    "but is a symbolic link: name the file itself with -C, or "
+		    "move the password to passwordeval", l);
+		joinerrs(c, got, sizeof(got));
+		is_str(got, want, "link message");
+		conf_free(c);
+	} else
+		ok(0, "symlink");
+
+	/* Without a password line any mode and a link are fine. */
+	fp = fopen(f, "w");
+	fputs("account a\nhost h\npasswordeval echo x\n", fp);
+	fclose(fp);
+	chmod(f, 0644);
+	c = conf_new();
+	is_int(conf_read(c, l), 0, "no literal password: a 644 link reads");
+	conf_free(c);
+	unlink(l);
+	unlink(f);
+	rmdir(dir);
 }
