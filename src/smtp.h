@@ -1,7 +1,8 @@
 /*
- * The SMTP client (RFC 5321, submission per RFC 6409): one session that
- * delivers one message to a list of recipients, as an explicit state
- * machine (smtp.c).
+ * The SMTP client (RFC 5321, submission per RFC 6409), as an explicit
+ * state machine (smtp.c): a session that delivers one message to a list
+ * of recipients (smtp_send), or several messages one after the other
+ * (smtp_open, smtp_tx, smtp_close).
  */
 #ifndef BOTE_SMTP_H
 #define BOTE_SMTP_H
@@ -50,7 +51,9 @@ struct smtp_body {
 };
 
 /*
- * Deliver body from sender ("" for the null sender) to every recipient.
+ * Deliver body from sender ("" for the null sender) to every recipient:
+ * smtp_open, smtp_tx, smtp_close in one (and AUTH PLAIN may then share a
+ * round trip with the transaction, RFC 4954 4).
  * All or nothing: a refused recipient means the message is not sent.
  * Returns 0 when the server accepted the message (o->kind == OUT_OK),
  * else -1 with *o saying why.
@@ -58,6 +61,32 @@ struct smtp_body {
 int	smtp_send(const struct smtp_opts *, const char *sender,
 	    char *const *rcpts, size_t nrcpts, const struct smtp_body *,
 	    struct outcome *o);
+
+/* An open session: connected, greeted, EHLO'd, TLS'd, authenticated. */
+struct smtp;
+
+/*
+ * Connect, greet, EHLO, STARTTLS or implicit TLS, EHLO again, AUTH, as
+ * smtp_send does. NULL with *o saying why (the same outcome kinds and
+ * phases as smtp_send).
+ */
+struct smtp	*smtp_open(const struct smtp_opts *, struct outcome *o);
+
+/*
+ * One mail transaction on an open session: RSET first when an earlier
+ * transaction on this session did not end with 250 to end-of-data (RFC
+ * 5321 4.1.1.5), then MAIL, RCPT..., DATA or BDAT. Returns 0 when the
+ * server accepted the message, else -1 with *o. After -1, smtp_usable()
+ * says whether another transaction may follow on this session (a 5yz to
+ * RCPT leaves it usable; a 421, a timeout or a lost connection don't).
+ */
+int		 smtp_tx(struct smtp *, const char *sender,
+		    char *const *rcpts, size_t nrcpts, const struct smtp_body *,
+		    struct outcome *o);
+int		 smtp_usable(const struct smtp *);
+
+/* QUIT (not waited for) and free; NULL is a no-op. */
+void		 smtp_close(struct smtp *);
 
 /* Told the server's answer to RCPT for rcpts[i] (kind OUT_OK: accepted). */
 typedef void (*smtp_verdict_cb)(void *arg, size_t i,
