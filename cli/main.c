@@ -86,6 +86,7 @@ main(int argc, char **argv)
 	struct addrlist	 rcpts;
 	struct smtp_opts op;
 	struct smtp_body body;
+	struct smtp	*sess = NULL;
 	struct outcome	 o;
 	char		 sender[ADDR_MAX + 1];
 	char		*pass = NULL;
@@ -236,7 +237,13 @@ main(int argc, char **argv)
 		    &rcpts, NULL);
 		goto done;
 	}
-	(void)smtp_send(&op, sender, rcpts.v, rcpts.n, &body, &o);
+	/* One session: the queue may use it after this message. */
+	if ((sess = smtp_open(&op, &o)) != NULL)
+		(void)smtp_tx(sess, sender, rcpts.v, rcpts.n, &body, &o);
+	if (o.kind != OUT_OK) {
+		smtp_close(sess);
+		sess = NULL;
+	}
 	/*
 	 * Every temporary failure is queued, and bote exits 0: it owns the
 	 * message now (bote.1, QUEUE). Permanent failures are not.
@@ -258,10 +265,11 @@ main(int argc, char **argv)
 			    rcpts.n, rcpts.n == 1 ? "" : "s", o.code, text);
 		}
 		/* The server is back: what waits for it goes too. */
-		queue_after_send(conf, acct, &args);
+		queue_after_send(conf, acct, &args, sess, &op);
 	} else
 		report_outcome(&o);
 done:
+	smtp_close(sess);
 	secret_free(pass);
 	if (hi != NULL) {
 		addrlist_free(&hi->bccs);

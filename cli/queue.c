@@ -46,6 +46,18 @@ struct flush {
 	int			 quiet;		/* after a send, -odb */
 	size_t			 queued, due, sent, deferred, failed;
 	int			 local_err;
+	/*
+	 * One session per account for all of its messages (RSET between
+	 * transactions is smtp_tx's). After a send it is the caller's.
+	 */
+	struct smtp		*sess;
+	const struct account	*sess_acct;
+	struct smtp_opts	*op;		/* the session's options */
+	struct smtp_opts	 own_op;
+	char			*pass;
+	int			 own_sess;	/* close it when done */
+	int			 sess_failed;	/* could not open: sess_o */
+	struct outcome		 sess_o;
 };
 
 static time_t	 clock_now(void);
@@ -66,6 +78,7 @@ static void	 give_up(struct flush *, const struct account *,
 static int	 bounce(const struct account *, const char *,
 		    const struct qent *, int, struct outcome *);
 static int	 selected(const struct flush *, const struct qent *);
+static void	 session_end(struct flush *);
 static int	 mark_sending(struct flush *, struct qent *, struct outcome *);
 static void	 qlog(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -387,6 +400,7 @@ flush_queue(struct flush *f)
 			}
 	}
 out:
+	session_end(f);
 	if (acc != NULL)
 		for (i = 0; i < n; i++)
 			free(acc[i]);
@@ -507,29 +521,61 @@ out:
 	queue_unlock(l);
 }
 
+/* Close the flush's own session (not the caller's). */
+static void
+session_end(struct flush *f)
+{
+	if (f->own_sess)
+		smtp_close(f->sess);
+	secret_free(f->pass);
+	f->pass = NULL;
+	f->sess = NULL;
+	f->sess_acct = NULL;
+	f->own_sess = 0;
+	f->sess_failed = 0;
+}
+
 /*
- * One message over a new session. Until the session API (smtp_open/
- * smtp_tx) is there, one connection per message.
+ * One message over the account's session, opened for its first message.
+ * When the server cannot be reached, the account's other messages are
+ * deferred with the same reason without trying again in this run.
  */
 static int
 deliver(struct flush *f, const struct account *a, const char *id,
     struct qent *e, struct qlock *l, struct outcome *o)
 {
-	struct smtp_opts op;
 	struct smtp_body b;
 	struct args	 args = *f->args;
-	char		*pass = NULL;
-	int		 rc;
 
 	(void)id;
-	if (session_password(a, &pass, o->why, sizeof(o->why)) == -1) {
-		o->kind = OUT_CONFIG;
+	if (f->sess_acct != a)
+		session_end(f);
+	if (f->sess_failed) {
+		*o = f->sess_o;
 		return -1;
 	}
-	args.dsn_notify = e->dsn_notify;
-	args.dsn_return = e->dsn_return;
-	args.dsn_envid = e->envid;
-	session_opts(&op, a, pass, &args);
+	if (f->sess == NULL) {
+		f->sess_acct = a;
+		if (session_password(a, &f->pass, o->why,
+		    sizeof(o->why)) == -1) {
+			o->kind = OUT_CONFIG;
+			f->sess_failed = 1;
+			f->sess_o = *o;
+			return -1;
+		}
+		session_opts(&f->own_op, a, f->pass, &args);
+		f->op = &f->own_op;
+		f->own_sess = 1;
+		if ((f->sess = smtp_open(f->op, o)) == NULL) {
+			f->sess_failed = 1;
+			f->sess_o = *o;
+			return -1;
+		}
+	}
+	/* The message's own DSN requests, as they were when it was queued. */
+	f->op->dsn_notify = e->dsn_notify;
+	f->op->dsn_return = e->dsn_return;
+	f->op->dsn_envid = e->envid;
 	memset(&b, 0, sizeof(b));
 	b.fd = qlock_fd(l);
 	b.size = e->size;
@@ -538,9 +584,22 @@ deliver(struct flush *f, const struct account *a, const char *id,
 	b.skip = (const off_t (*)[2])e->skip;
 	b.nskip = e->nskip;
 	b.eightbit = e->eightbit;
-	rc = smtp_send(&op, e->sender, e->rcpts, e->nrcpts, &b, o);
-	secret_free(pass);
-	return rc;
+	if (smtp_tx(f->sess, e->sender, e->rcpts, e->nrcpts, &b, o) == 0)
+		return 0;
+	/* A 421, a timeout, a lost connection: a new session next time. */
+	if (!smtp_usable(f->sess)) {
+		if (f->own_sess)
+			smtp_close(f->sess);
+		f->sess = NULL;
+		f->own_sess = 0;
+		if (f->op != &f->own_op) {
+			/* The caller's session is gone: stop here. */
+			f->sess_failed = 1;
+			f->sess_o = *o;
+			f->sess_o.kind = OUT_TEMP;
+		}
+	}
+	return -1;
 }
 
 /*
@@ -783,7 +842,7 @@ fail:
 
 void
 queue_after_send(struct conf *c, const struct account *a,
-    const struct args *args)
+    const struct args *args, struct smtp *sess, struct smtp_opts *op)
 {
 	struct flush	f;
 	struct outcome	o;
@@ -800,6 +859,10 @@ queue_after_send(struct conf *c, const struct account *a,
 	f.now = clock_now();
 	f.only_account = a->name;
 	f.quiet = 1;
+	/* The session that just sent, still open: no new connection. */
+	f.sess = sess;
+	f.sess_acct = a;
+	f.op = op;
 	flush_queue(&f);
 	queue_close(f.q);
 }

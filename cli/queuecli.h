@@ -35,10 +35,12 @@ int	 queue_message(struct conf *, const struct account *,
 
 /*
  * After a successful send: deliver the account's due queued messages
- * too, so that a cron job's next mail drains the queue.
+ * too, over the same session (sess, with its options op; it stays open
+ * for the caller to close), so that a cron job's next mail drains the
+ * queue.
  */
 void	 queue_after_send(struct conf *, const struct account *,
-	    const struct args *);
+	    const struct args *, struct smtp *sess, struct smtp_opts *op);
 
 /*
  * The account's queue directory (a NULL account: the default one):

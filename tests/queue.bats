@@ -465,3 +465,40 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 		grep -q -x "body of $id" "$f" || fail "partial message $f"
 	done
 }
+
+@test "bote -q sends an account's messages over one session" {
+	local i
+	for i in 1 2 3; do
+		run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with one-$i)
+		assert_success
+	done
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'auto' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "queue on" "queue_dir $QDIR"
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -q
+	assert_success
+	assert_equal "$(queued_ids | wc -l)" 0
+	run recorded
+	# smtpscript takes one connection: all three went over it.
+	assert_equal "$(grep -c '^MAIL FROM:' <<<"$output")" 3
+	assert_equal "$(grep -c '^EHLO' <<<"$output")" 2
+	assert_equal "$(grep -c 'body of one-' <<<"$output")" 3
+}
+
+@test "after a successful send the due queued mail goes over the same session" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with waiting)
+	assert_success
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'auto' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "queue on" "queue_dir $QDIR"
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" \
+	    -i rcpt@example.org < <(mail_with fresh)
+	assert_success
+	assert_equal "$(queued_ids | wc -l)" 0
+	run recorded
+	assert_equal "$(grep -c '^MAIL FROM:' <<<"$output")" 2
+	assert_equal "$(grep -c 'body of waiting' <<<"$output")" 1
+	assert_equal "$(grep -c 'body of fresh' <<<"$output")" 1
+}
