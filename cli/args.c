@@ -67,6 +67,8 @@ args_parse(int argc, char **argv, struct args *a)
 				a->no_queue = 1;
 			else if (strcmp(arg, "--json") == 0)
 				a->json = 1;
+			else if (strcmp(arg, "--setup-maildrop") == 0)
+				a->mode = MODE_SETUP_MAILDROP;
 			else {
 				(void)xsnprintf(a->why, sizeof(a->why),
 				    "unknown option %.64s", arg);

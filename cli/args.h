@@ -12,7 +12,8 @@ enum mode {
 	MODE_QUEUE_RUN,		/* -q[...] */
 	MODE_ALIASES,		/* -bi, or invoked as newaliases */
 	MODE_VERIFY,		/* -bv */
-	MODE_SMTP		/* -bs */
+	MODE_SMTP,		/* -bs */
+	MODE_SETUP_MAILDROP	/* --setup-maildrop */
 };
 
 struct args {

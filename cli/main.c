@@ -115,6 +115,9 @@ main(int argc, char **argv)
 		(void)printf("%s\n", PACKAGE_STRING);
 		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 	}
+	/* A user who may not read the system's secrets: the maildrop. */
+	if (args.mode == MODE_SEND && maildrop_wanted(&args))
+		return maildrop_submit(&args);
 
 	if ((conf = conf_new()) == NULL) {
 		fail(&o, OUT_OSERR, "out of memory");
@@ -129,9 +132,11 @@ main(int argc, char **argv)
 		o.kind = OUT_CONFIG;
 		goto done;
 	}
-	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN) {
+	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN ||
+	    args.mode == MODE_SETUP_MAILDROP) {
 		st = args.mode == MODE_QUEUE_LIST ?
-		    mode_queue_list(&args, conf) : mode_queue_run(&args, conf);
+		    mode_queue_list(&args, conf) : args.mode == MODE_QUEUE_RUN ?
+		    mode_queue_run(&args, conf) : maildrop_setup(conf);
 		conf_free(conf);
 		return st;
 	}

@@ -182,7 +182,9 @@ fill_entry(struct qent *e, const struct account *a,
     const struct smtp_opts *op, const struct smtp_body *b,
     const char *sender, const struct addrlist *rcpts)
 {
-	size_t	i;
+	const char	*v, *errstr;
+	long long	 n;
+	size_t		 i;
 
 	qent_init(e);
 	if (b->nskip > QUEUE_SKIPMAX) {
@@ -214,6 +216,12 @@ fill_entry(struct qent *e, const struct account *a,
 	    strlen(op->dsn_envid)) == -1)
 		return -1;
 	e->uid = (long long)getuid();
+	/* Queued for a user by a root maildrop pick-up (maildrop.c). */
+	if (geteuid() == 0 && (v = getenv("BOTE_MAILDROP_UID")) != NULL) {
+		n = strtonum(v, 1, UINT_MAX, &errstr);
+		if (errstr == NULL)
+			e->uid = n;
+	}
 	e->created = (long long)clock_now();
 	e->next = e->created;
 	return 0;
@@ -910,6 +918,8 @@ mode_queue_run(const struct args *args, struct conf *c)
 			}
 			continue;
 		}
+		/* Dropped messages join the queue first (maildrop.c). */
+		maildrop_pickup(f.q, args);
 		f.args = args;
 		f.conf = c;
 		f.now = clock_now();

@@ -22,6 +22,7 @@ setup() {
 
 teardown() {
 	script_stop
+	maildrop_teardown
 	if [ -n "${TMPFS:-}" ]; then
 		umount "$TMPFS" 2>/dev/null || true
 	fi
@@ -501,4 +502,95 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 	assert_equal "$(grep -c '^MAIL FROM:' <<<"$output")" 2
 	assert_equal "$(grep -c 'body of waiting' <<<"$output")" 1
 	assert_equal "$(grep -c 'body of fresh' <<<"$output")" 1
+}
+
+# The maildrop tests run bote as nobody: everything it touches must be
+# reachable by that user, so they work in a world-searchable directory.
+maildrop_setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to run bote as another user"
+	command -v runuser >/dev/null || skip "runuser is not installed"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	MD=$(mktemp -d /tmp/bote-maildrop.XXXXXX)
+	chmod 0755 "$MD"
+	cp "$BOTE" "$MD/bote"
+	chmod 0755 "$MD/bote"
+	sed "s|^queue_dir .*|queue_dir $MD/queue|" "$CONF" >"$MD/conf"
+	chmod 0600 "$MD/conf"
+	run "$MD/bote" -C "$MD/conf" --setup-maildrop
+	assert_success
+	assert_output "$MD/queue/maildrop"
+}
+
+as_nobody() {
+	runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME=/nonexistent \
+	    BOTE_MAILDROP="$MD/queue/maildrop" "$MD/bote" "$@"
+}
+
+maildrop_teardown() {
+	case ${MD:-} in
+	/tmp/bote-maildrop.*) rm -rf "$MD" ;;
+	esac
+}
+
+@test "maildrop: a user without access to the secrets drops, root sends" {
+	maildrop_setup
+	run stat -c %a "$MD/queue/maildrop"
+	assert_output 1733
+	run as_nobody -i rcpt@example.org < <(mail_with dropped)
+	assert_success
+	assert_output ""
+	# Dropped, owned by the user; the user cannot list the maildrop.
+	run find "$MD/queue/maildrop" -type f -user nobody -name 'd.*'
+	assert_equal "${#lines[@]}" 1
+	run runuser -u nobody -- ls "$MD/queue/maildrop"
+	assert_failure
+	sleep 0.3
+	assert_equal "$(maildir_count)" 0
+
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "(uid $(id -u nobody)) queued"
+	maildir_wait 1
+	assert_equal "$(delivered dropped)" 1
+	run find "$MD/queue/maildrop" -type f
+	assert_output ""
+}
+
+@test "maildrop: -t and -f are kept; no recipients is a usage error" {
+	maildrop_setup
+	run as_nobody -i < <(mail_with none)
+	assert_equal "$status" 64
+	run as_nobody -t -i -f "$TESTBED_USER" < <(mail_with with-t)
+	assert_success
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered with-t)" 1
+}
+
+@test "maildrop: foreign, hard-linked and malformed files are set aside" {
+	maildrop_setup
+	local d=$MD/queue/maildrop
+	# Owned by root (a user cannot make that, but a link could).
+	printf 'BOTE-MAILDROP 1\nrcpt a@example.org\n\nx\n' >"$d/d.root"
+	# A user's file with two links.
+	printf 'BOTE-MAILDROP 1\nrcpt a@example.org\n\nx\n' >"$d/d.linked"
+	chown nobody "$d/d.linked"
+	ln "$d/d.linked" "$MD/second-link"
+	# Garbage, and an envelope with an option that is not allowed.
+	printf 'hello\n' >"$d/d.junk"
+	printf 'BOTE-MAILDROP 1\nopt -C\nval /etc/shadow\nrcpt a@example.org\n\nx\n' \
+	    >"$d/d.opt"
+	chown nobody "$d/d.junk" "$d/d.opt"
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "d.root (uid 0) refused: owned by root"
+	assert_output --partial "d.linked (uid $(id -u nobody)) refused: more than one link"
+	assert_output --partial "d.junk (uid $(id -u nobody)) refused: not a maildrop file"
+	assert_output --partial "d.opt (uid $(id -u nobody)) refused: a malformed envelope"
+	run find "$d" -type f
+	assert_output ""
+	[ -e "$MD/queue/failed/maildrop.d.opt" ]
+	sleep 0.3
+	assert_equal "$(maildir_count)" 0
 }
