@@ -31,7 +31,6 @@
 
 #include "queuecli.h"
 
-#define BOUNCE_HEADMAX		(32 * 1024)	/* header quoted in a bounce */
 
 /* One -q run. */
 struct flush {
@@ -60,9 +59,7 @@ struct flush {
 	struct outcome		 sess_o;
 };
 
-static time_t	 clock_now(void);
 static long long max_age(const struct account *);
-static void	 describe(const struct outcome *, char *, size_t);
 static int	 fill_entry(struct qent *, const struct account *,
 		    const struct smtp_opts *, const struct smtp_body *,
 		    const char *, const struct addrlist *);
@@ -75,8 +72,6 @@ static int	 deliver(struct flush *, const struct account *,
 		    struct outcome *);
 static void	 give_up(struct flush *, const struct account *,
 		    const char *, struct qent *, struct qlock *);
-static int	 bounce(const struct account *, const char *,
-		    const struct qent *, int, struct outcome *);
 static int	 selected(const struct flush *, const struct qent *);
 static void	 session_end(struct flush *);
 static int	 mark_sending(struct flush *, struct qent *, struct outcome *);
@@ -87,8 +82,8 @@ static void	 qlog(int, const char *, ...)
  * The clock, replaceable in the test suite only (DESIGN.md rule 11):
  * BOTE_TEST_TIME, seconds since the epoch, as for the Date field.
  */
-static time_t
-clock_now(void)
+time_t
+queue_clock(void)
 {
 	const char	*e, *errstr;
 	long long	 t;
@@ -161,8 +156,8 @@ queue_spool_dir(const struct account *a, const struct args *args)
 }
 
 /* One line for an outcome: the server's reply, else what bote saw. */
-static void
-describe(const struct outcome *o, char *buf, size_t sz)
+void
+queue_describe(const struct outcome *o, char *buf, size_t sz)
 {
 	char	text[OUTCOME_TEXTMAX];
 	size_t	i;
@@ -222,7 +217,7 @@ fill_entry(struct qent *e, const struct account *a,
 		if (errstr == NULL)
 			e->uid = n;
 	}
-	e->created = (long long)clock_now();
+	e->created = (long long)queue_clock();
 	e->next = e->created;
 	return 0;
 }
@@ -246,7 +241,7 @@ queue_message(struct conf *c, const struct account *a,
 		goto out;
 	}
 	if (why != NULL) {
-		describe(why, w, sizeof(w));
+		queue_describe(why, w, sizeof(w));
 		e.attempts = 1;
 		e.next = e.created + queue_backoff(1);
 		e.maybe_sent = why->kind == OUT_MAYBE_SENT;
@@ -311,7 +306,7 @@ background(struct queue *q, struct conf *c, const struct account *a,
 	memset(&f, 0, sizeof(f));
 	f.args = args;
 	f.q = q;
-	f.now = clock_now();
+	f.now = queue_clock();
 	f.force = 1;
 	f.quiet = 1;
 	f.sel_id = id;
@@ -491,8 +486,8 @@ flush_one(struct flush *f, const char *id, const char *account)
 		}
 		f->sent++;
 		if (e.maybe_sent)
-			qlog(LOG_WARNING, "%s: delivered; an earlier attempt may "
-			    "have delivered it already", id);
+			qlog(LOG_WARNING, "%s: delivered; an earlier attempt "
+			    "may have delivered it already", id);
 		else if (f->args->verbose)
 			say("%s: delivered", id);
 		goto out;
@@ -503,7 +498,7 @@ flush_one(struct flush *f, const char *id, const char *account)
 		(void)queue_update(f->q, &e, &o);
 		goto out;
 	}
-	describe(&o, w, sizeof(w));
+	queue_describe(&o, w, sizeof(w));
 	/* Temporary, or a configuration to fix: keep it, back off. */
 	if (exit_status(&o) == EX_TEMPFAIL || o.kind == OUT_CONFIG ||
 	    o.kind == OUT_OSERR) {
@@ -642,7 +637,7 @@ give_up(struct flush *f, const struct account *a, const char *id,
 		    e->error : "", queue_dir(f->q));
 		return;
 	}
-	if (a == NULL || bounce(a, queue_tmpdir(f->q), e, qlock_fd(l),
+	if (a == NULL || queue_bounce(a, queue_tmpdir(f->q), e, qlock_fd(l),
 	    &o) == -1) {
 		qlog(LOG_ERR, "%s: given up (%s); the bounce to <%s> could "
 		    "not be sent (%s); the message is in %s/failed", id,
@@ -652,155 +647,6 @@ give_up(struct flush *f, const struct account *a, const char *id,
 	}
 	qlog(LOG_NOTICE, "%s: given up (%s); bounce sent to <%s>", id,
 	    e->error ? e->error : "", e->sender);
-}
-
-/*
- * The header of the message as it went out (prefix, then the spool
- * without the skipped ranges, so a removed Bcc stays removed), up to
- * the empty line, at most sz - 1 octets. Returns the length.
- */
-static size_t
-wire_head(const struct qent *e, int fd, char *buf, size_t sz)
-{
-	size_t	n = 0, k, i;
-	off_t	off = 0, end;
-	ssize_t	r;
-	char	*p;
-
-	k = e->prefixlen < sz - 1 ? e->prefixlen : sz - 1;
-	if (k > 0)
-		memcpy(buf, e->prefix, k);
-	n = k;
-	for (i = 0; i <= e->nskip && n < sz - 1; i++) {
-		end = i < e->nskip ? e->skip[i][0] : e->size;
-		while (off < end && n < sz - 1) {
-			k = (size_t)(end - off) < sz - 1 - n ?
-			    (size_t)(end - off) : sz - 1 - n;
-			if ((r = pread(fd, buf + n, k, off)) <= 0)
-				goto done;
-			n += (size_t)r;
-			off += r;
-		}
-		if (i < e->nskip)
-			off = e->skip[i][0] + e->skip[i][1];
-	}
-done:
-	buf[n] = '\0';
-	if ((p = strstr(buf, "\r\n\r\n")) != NULL)
-		n = (size_t)(p - buf) + 2;
-	else if (strncmp(buf, "\r\n", 2) == 0)
-		n = 0;
-	buf[n] = '\0';
-	return n;
-}
-
-/*
- * A plain-text delivery failure notice (in the spirit of RFC 3464, not
- * its multipart form), from the account's from address to the sender,
- * with the null reverse-path so that it can never bounce back (RFC 5321
- * 4.5.5). It quotes the original header, not the body.
- */
-static int
-bounce(const struct account *a, const char *tmpdir, const struct qent *e,
-    int msgfd, struct outcome *o)
-{
-	struct msg	*m = NULL;
-	struct smtp_opts op;
-	struct smtp_body b;
-	struct args	 args;
-	char		*head = NULL, *pass = NULL, *text = NULL, date[64];
-	char		 host[256], created[64], *rcpt[1];
-	size_t		 i, len, cap, hl;
-	int		 rc = -1, n;
-	time_t		 now = clock_now(), t = (time_t)e->created;
-
-	memset(o, 0, sizeof(*o));
-	if (a->from == NULL || strchr(a->from, '@') == NULL) {
-		(void)xstrlcpy(o->why, "the account has no from address to "
-		    "send a bounce from", sizeof(o->why));
-		return -1;
-	}
-	if (gethostname(host, sizeof(host)) == -1)
-		(void)xstrlcpy(host, "localhost", sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	if (hdr_date(date, sizeof(date), now) == -1 ||
-	    hdr_date(created, sizeof(created), t) == -1)
-		goto nomem;
-	if ((head = malloc(BOUNCE_HEADMAX)) == NULL)
-		goto nomem;
-	hl = wire_head(e, msgfd, head, BOUNCE_HEADMAX);
-	cap = hl + 4096 + strlen(e->error ? e->error : "") +
-	    e->nrcpts * (ADDR_MAX + 8);
-	if ((text = malloc(cap)) == NULL)
-		goto nomem;
-	n = snprintf(text, cap,
-	    "From: Mail Delivery System <%s>\r\n"
-	    "To: <%s>\r\n"
-	    "Subject: Undelivered Mail Returned to Sender\r\n"
-	    "Date: %s\r\n"
-	    "Auto-Submitted: auto-replied\r\n"
-	    "MIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "\r\n"
-	    "This is bote on %s.\r\n"
-	    "\r\n"
-	    "Your message, queued on %s as %s, could not be delivered\r\n"
-	    "through account %s and has been given up:\r\n"
-	    "\r\n"
-	    "  %s\r\n"
-	    "\r\n"
-	    "Recipients:\r\n",
-	    a->from, e->sender, date, host, created, e->id, a->name,
-	    e->error ? e->error : "(no error recorded)");
-	if (n < 0 || (size_t)n >= cap)
-		goto nomem;
-	len = (size_t)n;
-	for (i = 0; i < e->nrcpts; i++) {
-		n = snprintf(text + len, cap - len, "  <%s>\r\n", e->rcpts[i]);
-		if (n < 0 || (size_t)n >= cap - len)
-			goto nomem;
-		len += (size_t)n;
-	}
-	n = snprintf(text + len, cap - len, "\r\n--- The header of your "
-	    "message follows ---\r\n\r\n");
-	if (n < 0 || (size_t)n >= cap - len || cap - len - (size_t)n <= hl)
-		goto nomem;
-	len += (size_t)n;
-	memcpy(text + len, head, hl);
-	len += hl;
-
-	if ((m = msg_begin(tmpdir, NORM_KEEPFROM, o)) == NULL ||
-	    msg_feed(m, text, len, o) == -1 || msg_end(m, o) == -1)
-		goto out;
-	if (session_password(a, &pass, o->why, sizeof(o->why)) == -1)
-		goto out;
-	memset(&args, 0, sizeof(args));
-	args.dsn_notify = -1;
-	args.dsn_return = -1;
-	session_opts(&op, a, pass, &args);
-	/* A bounce asks for no DSN of its own. */
-	op.dsn_notify = 0;
-	op.dsn_return = 0;
-	memset(&b, 0, sizeof(b));
-	b.fd = msg_fd(m);
-	b.size = msg_size(m);
-	b.eightbit = msg_eightbit(m);
-	rcpt[0] = e->sender;
-	if (smtp_send(&op, "", rcpt, 1, &b, o) == -1) {
-		describe(o, text, cap);
-		(void)xstrlcpy(o->why, text, sizeof(o->why));
-		goto out;
-	}
-	rc = 0;
-	goto out;
-nomem:
-	(void)xstrlcpy(o->why, "out of memory", sizeof(o->why));
-out:
-	secret_free(pass);
-	msg_free(m);
-	free(head);
-	free(text);
-	return rc;
 }
 
 int
@@ -864,7 +710,7 @@ queue_after_send(struct conf *c, const struct account *a,
 		return;
 	f.args = args;
 	f.conf = c;
-	f.now = clock_now();
+	f.now = queue_clock();
 	f.only_account = a->name;
 	f.quiet = 1;
 	/* The session that just sent, still open: no new connection. */
@@ -922,7 +768,7 @@ mode_queue_run(const struct args *args, struct conf *c)
 		maildrop_pickup(f.q, args);
 		f.args = args;
 		f.conf = c;
-		f.now = clock_now();
+		f.now = queue_clock();
 		f.queued = f.due = f.sent = f.deferred = f.failed = 0;
 		f.local_err = 0;
 		flush_queue(&f);

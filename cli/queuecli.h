@@ -10,6 +10,8 @@
 #include "conf.h"
 #include "smtp.h"
 
+#include <time.h>
+
 /* Whether messages of this account are queued (queue on, no --no-queue). */
 int	 queue_enabled(const struct account *, const struct args *);
 
@@ -67,6 +69,22 @@ int	 mode_queue_run(const struct args *, struct conf *);
  * maildrop. maildrop_setup: --setup-maildrop.
  */
 struct queue;
+struct qent;
+
+/* The clock (BOTE_TEST_TIME in the test suite only). */
+time_t	 queue_clock(void);
+
+/* One line for an outcome: the server's reply, else what bote saw. */
+void	 queue_describe(const struct outcome *, char *, size_t);
+
+/*
+ * Send the notice for e (message in msgfd) to its sender through account
+ * a, from the null sender; the spool for it goes in tmpdir. 0, or -1
+ * with o->why.
+ */
+int	 queue_bounce(const struct account *a, const char *tmpdir,
+	    const struct qent *e, int msgfd, struct outcome *o);
+
 int	 maildrop_wanted(const struct args *);
 int	 maildrop_submit(const struct args *);
 void	 maildrop_pickup(struct queue *, const struct args *);

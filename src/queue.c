@@ -614,13 +614,15 @@ queue_sweep(struct queue *q, time_t now)
 			if (de->d_name[0] == '.')
 				continue;
 			if (fstatat(dirfd(d), de->d_name, &st,
-			    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode) ||
+			    AT_SYMLINK_NOFOLLOW) == -1 ||
+			    !S_ISREG(st.st_mode) ||
 			    now - st.st_mtime < QUEUE_ORPHAN_AGE)
 				continue;
 			len = strlen(de->d_name);
 			if (i == 0) {
-				if (len != QUEUE_IDLEN + 4 || strcmp(de->d_name +
-				    QUEUE_IDLEN, ".msg") != 0)
+				if (len != QUEUE_IDLEN + 4 ||
+				    strcmp(de->d_name + QUEUE_IDLEN,
+				    ".msg") != 0)
 					continue;
 				(void)snprintf(ctl, sizeof(ctl), "%.*s.ctl",
 				    QUEUE_IDLEN, de->d_name);
