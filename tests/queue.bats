@@ -594,3 +594,30 @@ maildrop_teardown() {
 	sleep 0.3
 	assert_equal "$(maildir_count)" 0
 }
+
+@test "a permanent refusal during bote -q: failed/, and the bounce is attempted" {
+	run "$BOTE" -C "$DOWN" -i gone@example.org < <(mail_with refused)
+	assert_success
+	id=$(queued_ids)
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 250 ok' 'expect RCPT' \
+	  'send 550 5.1.1 no such user' 'read-all' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR"
+	# The scripted server takes one connection: the bounce cannot go.
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -qI"$id"
+	assert_success
+	assert_output --partial "$id: given up (the server answered RCPT"
+	assert_output --partial "550 5.1.1 no such user"
+	assert_output --partial "could not be sent"
+	[ -e "$QDIR/failed/$id.ctl" ]
+	assert_equal "$(queued_ids | wc -l)" 0
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp --json
+	echo "$output" | python3 -c '
+import json, sys
+q = json.load(sys.stdin)
+assert q[0]["state"] == "failed" and "550 5.1.1" in q[0]["last_error"], q
+'
+}
