@@ -14,11 +14,68 @@
 #include "util.h"
 
 const char args_usage[] =
-"usage: bote [-tiv] [-C file] [-a account] [-f sender] [-F name]\n"
+"usage: bote [-tivP] [-C file] [-a account] [-f sender] [-F name]\n"
 "            [-N dsn] [-R ret] [-V envid] [-B type] [-o option]\n"
 "            [-b mode] [-q[R|I]string] [-od{i|b|q}] [--no-queue]\n"
-"            [--json] [--] [recipient ...]\n"
+"            [--json] [--setting[=value] ...] [--] [recipient ...]\n"
 "       bote --help | --version\n";
+
+/* How a long option takes its value. */
+enum larg {
+	LA_NONE,	/* --opt */
+	LA_NEED,	/* --opt=V or --opt V */
+	LA_OPT		/* --opt or --opt=V */
+};
+
+/*
+ * msmtp's long options. Those with a flag do what the flag does; the
+ * others set the configuration directive of the same name (dashes for
+ * underscores) above the configuration files (bote.1, OPTIONS).
+ */
+static const struct longopt {
+	const char	*name;
+	enum larg	 arg;
+	char		 flag;		/* 0: a directive */
+} longopts[] = {
+	{ "account", LA_NEED, 'a' },
+	{ "aliases", LA_OPT, 0 },
+	{ "allow-from-override", LA_OPT, 0 },
+	{ "auth", LA_OPT, 0 },
+	{ "connect-timeout", LA_NEED, 0 },
+	{ "domain", LA_OPT, 0 },
+	{ "dsn-notify", LA_NEED, 'N' },
+	{ "dsn-return", LA_NEED, 'R' },
+	{ "file", LA_NEED, 'C' },
+	{ "from", LA_NEED, 'f' },
+	{ "from-full-name", LA_OPT, 0 },
+	{ "host", LA_NEED, 0 },
+	{ "ip-version", LA_NEED, 0 },
+	{ "passwordeval", LA_OPT, 0 },
+	{ "port", LA_NEED, 0 },
+	{ "pretend", LA_NONE, 'P' },
+	{ "read-recipients", LA_NONE, 't' },
+	{ "remove-bcc-headers", LA_OPT, 0 },
+	{ "set-date-header", LA_OPT, 0 },
+	{ "set-from-header", LA_OPT, 0 },
+	{ "set-msgid-header", LA_OPT, 0 },
+	{ "set-to-header", LA_OPT, 0 },
+	{ "source-ip", LA_OPT, 0 },
+	{ "timeout", LA_NEED, 0 },
+	{ "tls", LA_OPT, 0 },
+	{ "tls-cert-file", LA_OPT, 0 },
+	{ "tls-certcheck", LA_OPT, 0 },
+	{ "tls-crl-file", LA_OPT, 0 },
+	{ "tls-fingerprint", LA_OPT, 0 },
+	{ "tls-host-override", LA_OPT, 0 },
+	{ "tls-key-file", LA_OPT, 0 },
+	{ "tls-priorities", LA_OPT, 0 },
+	{ "tls-starttls", LA_OPT, 0 },
+	{ "tls-trust-file", LA_OPT, 0 },
+	{ "user", LA_OPT, 0 },
+};
+
+/* Directive names of the overrides: "tls-trust-file" -> "tls_trust_file". */
+static char	ovr_names[ARGS_OVRMAX][32];
 
 /* Flags that take a value, glued or in the next argument. */
 static const char valued[] = "CafrFBNRVhLOAXob";
@@ -28,6 +85,7 @@ static const char ignored[] = "BhLOAGmnUX";
 static int	one_flag(struct args *, char, const char *);
 static int	o_option(struct args *, const char *);
 static int	dsn_flag(struct args *, char, const char *);
+static int	long_opt(struct args *, int, char **, int *);
 
 int
 args_parse(int argc, char **argv, struct args *a)
@@ -63,17 +121,18 @@ args_parse(int argc, char **argv, struct args *a)
 				a->mode = MODE_HELP;
 			else if (strcmp(arg, "--version") == 0)
 				a->mode = MODE_VERSION;
+			else if (strcmp(arg, "--ipv4") == 0)
+				a->ip_version = IPV_4;
+			else if (strcmp(arg, "--ipv6") == 0)
+				a->ip_version = IPV_6;
 			else if (strcmp(arg, "--no-queue") == 0)
 				a->no_queue = 1;
 			else if (strcmp(arg, "--json") == 0)
 				a->json = 1;
 			else if (strcmp(arg, "--setup-maildrop") == 0)
 				a->mode = MODE_SETUP_MAILDROP;
-			else {
-				(void)xsnprintf(a->why, sizeof(a->why),
-				    "unknown option %.64s", arg);
+			else if (long_opt(a, argc, argv, &i) == -1)
 				return -1;
-			}
 			continue;
 		}
 		for (j = 1; arg[j] != '\0'; j++) {
@@ -132,6 +191,9 @@ one_flag(struct args *a, char c, const char *val)
 		return 0;
 	case 'v':
 		a->verbose = 1;
+		return 0;
+	case 'P':
+		a->pretend = 1;
 		return 0;
 	case 'o':
 		return o_option(a, val);
@@ -236,4 +298,72 @@ o_option(struct args *a, const char *opt)
 	else if (strcmp(opt, "dq") == 0 || strcmp(opt, "dd") == 0)
 		a->deliver = 'q';
 	return 0;
+}
+
+/*
+ * argv[*i] is "--name", "--name=value" (or "--name" "value" for those
+ * that need one). A flag's long name does what the flag does; the rest
+ * become configuration overrides, checked later like a file's lines.
+ */
+static int
+long_opt(struct args *a, int argc, char **argv, int *i)
+{
+	const struct longopt *lo = NULL;
+	const char	*arg = argv[*i] + 2, *eq, *val = NULL;
+	size_t		 n, k;
+
+	eq = strchr(arg, '=');
+	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	for (k = 0; k < sizeof(longopts) / sizeof(longopts[0]); k++)
+		if (strlen(longopts[k].name) == n &&
+		    strncmp(longopts[k].name, arg, n) == 0)
+			lo = &longopts[k];
+	if (lo == NULL) {
+		(void)xsnprintf(a->why, sizeof(a->why), "unknown option "
+		    "--%.*s", (int)(n > 40 ? 40 : n), arg);
+		return -1;
+	}
+	if (eq != NULL)
+		val = eq + 1;
+	if (lo->arg == LA_NONE && val != NULL) {
+		(void)xsnprintf(a->why, sizeof(a->why), "option --%s takes "
+		    "no value", lo->name);
+		return -1;
+	}
+	if (lo->arg == LA_NEED && val == NULL) {
+		if (*i + 1 >= argc) {
+			(void)xsnprintf(a->why, sizeof(a->why), "option --%s "
+			    "needs a value", lo->name);
+			return -1;
+		}
+		val = argv[++*i];
+	}
+	if (lo->flag != 0)
+		return one_flag(a, lo->flag, val);
+	if (a->novr == ARGS_OVRMAX) {
+		(void)xsnprintf(a->why, sizeof(a->why), "too many options "
+		    "(limit %d)", ARGS_OVRMAX);
+		return -1;
+	}
+	/* Directive names are short: the table above is the bound. */
+	for (k = 0; lo->name[k] != '\0' && k + 1 < sizeof(ovr_names[0]); k++)
+		ovr_names[a->novr][k] = lo->name[k] == '-' ? '_' :
+		    lo->name[k];
+	ovr_names[a->novr][k] = '\0';
+	a->ovr[a->novr].key = ovr_names[a->novr];
+	a->ovr[a->novr].val = val != NULL ? val : "";
+	a->ovr[a->novr].opt = lo->name;
+	a->novr++;
+	return 0;
+}
+
+const char *
+args_override(const struct args *a, const char *key)
+{
+	size_t	i;
+
+	for (i = a->novr; i > 0; i--)
+		if (strcmp(a->ovr[i - 1].key, key) == 0)
+			return a->ovr[i - 1].val;
+	return NULL;
 }

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#define ARGS_OVRMAX	64	/* configuration overrides */
+
 enum mode {
 	MODE_SEND = 0,	/* -bm, the default */
 	MODE_HELP,
@@ -32,6 +34,16 @@ struct args {
 	int		  dsn_notify;	/* -N: DSN_* bits, 0 off; -1 unset */
 	int		  dsn_return;	/* -R: enum dsn_return; -1 unset */
 	const char	 *dsn_envid;	/* -V, or NULL */
+	int		  pretend;	/* -P, --pretend */
+	/* Long options that set a configuration directive, in order. */
+	struct {
+		const char	*key;	/* the directive (tls_trust_file) */
+		const char	*val;	/* "" for a bare optional one */
+		const char	*opt;	/* as given, for messages */
+	}		  ovr[ARGS_OVRMAX];
+	size_t		  novr;
+	int		  ip_version;	/* --ipv4, --ipv6: enum ip_version;
+					   IPV_ANY: the account's */
 	char		**rcpts;	/* the operands */
 	size_t		  nrcpts;
 	char		  why[256];	/* the usage error */
@@ -42,6 +54,9 @@ struct args {
  * was invoked as chooses the mode first: mailq is -bp, newaliases -bi.
  */
 int	args_parse(int argc, char **argv, struct args *a);
+
+/* The value of the last override of directive key, or NULL. */
+const char	*args_override(const struct args *, const char *key);
 
 /* The synopsis, as bote.1 SYNOPSIS shows it. */
 extern const char args_usage[];

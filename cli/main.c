@@ -25,9 +25,11 @@
 #include "addr.h"
 #include "args.h"
 #include "conf.h"
+#include "conffiles.h"
 #include "exitmap.h"
 #include "headers.h"
 #include "modes.h"
+#include "pretend.h"
 #include "msg.h"
 #include "queuecli.h"
 #include "report.h"
@@ -58,7 +60,6 @@ struct hdrinfo {
 static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
-static int	load_conf(struct conf *, const struct args *, int);
 static int	note_cb(void *, const struct hdr_field *);
 static int	header_cb(void *, const struct hdr_field *);
 static int	is_bcc(const struct addrlist *, const char *);
@@ -91,7 +92,6 @@ main(int argc, char **argv)
 	char		 sender[ADDR_MAX + 1];
 	char		*pass = NULL;
 	const char	*p;
-	size_t		 i;
 	int		 st = -1;
 
 	std_fds();
@@ -119,16 +119,10 @@ main(int argc, char **argv)
 	if (args.mode == MODE_SEND && maildrop_wanted(&args))
 		return maildrop_submit(&args);
 
-	if ((conf = conf_new()) == NULL) {
-		fail(&o, OUT_OSERR, "out of memory");
-		goto done;
-	}
-	if (load_conf(conf, &args, args.mode == MODE_QUEUE_LIST) == -1) {
-		/* mailq without a configuration: the default queue. */
-		if (args.mode == MODE_QUEUE_LIST) {
-			conf_free(conf);
-			return mode_queue_list(&args, NULL);
-		}
+	/* mailq with no configuration at all: the default queue. */
+	if (args.mode == MODE_QUEUE_LIST && queue_no_config(&args))
+		return mode_queue_list(&args, NULL);
+	if (conffiles_load(&args, &conf, &acct) == -1) {
 		o.kind = OUT_CONFIG;
 		goto done;
 	}
@@ -140,24 +134,15 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return st;
 	}
-	/*
-	 * -a, else the first account whose from matches -f (msmtp's rule,
-	 * bote.1 DESCRIPTION), else "default".
-	 */
-	p = args.account ? args.account : "default";
-	acct = args.account == NULL && args.sender != NULL ?
-	    conf_match_from(conf, args.sender) : NULL;
-	if (acct == NULL && (acct = conf_account(conf, p)) == NULL) {
-		fail(&o, OUT_CONFIG, "account %s not found in %s; name one "
-		    "with -a or add \"account default : NAME\"", p,
-		    conf->nfiles > 0 ? conf->files[conf->nfiles - 1] :
-		    "the configuration");
+	if (conffiles_load(&args, &conf, &acct) == -1) {
+		o.kind = OUT_CONFIG;
 		goto done;
 	}
-	if (conf_check(conf, acct) == -1) {
-		for (i = 0; i < conf->nerrs; i++)
-			say("%s", conf->errs[i]);
-		o.kind = OUT_CONFIG;
+	/* -P without recipients: the account alone, stdin untouched. */
+	if (args.pretend && args.mode == MODE_SEND && args.nrcpts == 0 &&
+	    !args.read_rcpts) {
+		if (pretend_account(stdout, acct) == -1 || fflush(stdout) != 0)
+			fail(&o, OUT_IOERR, "cannot write to standard output");
 		goto done;
 	}
 	if (args.mode != MODE_SEND) {
@@ -214,19 +199,6 @@ main(int argc, char **argv)
 	if (add_headers(&args, acct, hi, sender, &rcpts, &o) == -1)
 		goto done;
 
-	/* -odq, -odb: queued first, so no password is needed yet. */
-	if ((args.deliver == 'q' || args.deliver == 'b') &&
-	    queue_enabled(acct, &args))
-		session_opts(&op, acct, NULL, &args);
-	else {
-		if (session_password(acct, &pass, o.why,
-		    sizeof(o.why)) == -1) {
-			fail(&o, OUT_CONFIG, "%s", o.why);
-			goto done;
-		}
-		session_opts(&op, acct, pass, &args);
-	}
-
 	memset(&body, 0, sizeof(body));
 	body.fd = msg_fd(msg);
 	body.size = msg_size(msg);
@@ -236,12 +208,29 @@ main(int argc, char **argv)
 	body.nskip = hi->nskip;
 	body.eightbit = msg_eightbit(msg);
 
+	if (args.pretend) {
+		/* Everything but the session: nothing is sent, no secret. */
+		if (pretend_account(stdout, acct) == -1 ||
+		    pretend_message(stdout, sender, rcpts.v, rcpts.n,
+		    &body) == -1 || fflush(stdout) != 0)
+			fail(&o, OUT_IOERR, "cannot write the message to "
+			    "standard output");
+		goto done;
+	}
+	/* -odq, -odb: queued first, so no password is needed yet. */
 	if ((args.deliver == 'q' || args.deliver == 'b') &&
 	    queue_enabled(acct, &args)) {
+		session_opts(&op, acct, NULL, &args);
 		st = queue_message(conf, acct, &args, &op, &body, sender,
 		    &rcpts, NULL);
 		goto done;
 	}
+	if (session_password(acct, &pass, o.why, sizeof(o.why)) == -1) {
+		fail(&o, OUT_CONFIG, "%s", o.why);
+		goto done;
+	}
+	session_opts(&op, acct, pass, &args);
+
 	/* One session: the queue may use it after this message. */
 	if ((sess = smtp_open(&op, &o)) != NULL)
 		(void)smtp_tx(sess, sender, rcpts.v, rcpts.n, &body, &o);
@@ -326,63 +315,6 @@ signals(void)
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGHUP, &sa, NULL);
-}
-
-/*
- * -C FILE, else $XDG_CONFIG_HOME/bote/config (~/.config/bote/config),
- * else SYSCONFDIR/bote.conf: the first that exists. quiet_missing: no
- * message when there is none (mailq then lists the default queue).
- */
-static int
-load_conf(struct conf *c, const struct args *a, int quiet_missing)
-{
-	char		 path[4096];
-	const char	*xdg = getenv("XDG_CONFIG_HOME");
-	const char	*home = getenv("HOME");
-	size_t		 i;
-	int		 rc;
-
-	if (a->conf_file != NULL) {
-		if (conf_read(c, a->conf_file) == -1 && c->nerrs == 0) {
-			say("cannot read configuration file %s: %s",
-			    a->conf_file, strerror(errno));
-			return -1;
-		}
-	} else {
-		rc = -1;
-		if (xdg != NULL && xdg[0] == '/')
-			rc = xsnprintf(path, sizeof(path), "%s/bote/config",
-			    xdg);
-		else if (home != NULL && home[0] == '/')
-			rc = xsnprintf(path, sizeof(path),
-			    "%s/.config/bote/config", home);
-		if (rc == 0 && conf_read(c, path) == -1 && c->nerrs == 0) {
-			if (errno != ENOENT) {
-				say("cannot read configuration file %s: %s",
-				    path, strerror(errno));
-				return -1;
-			}
-			rc = -1;
-		}
-		if (rc == -1 && conf_read(c, SYSCONFDIR "/bote.conf") == -1 &&
-		    c->nerrs == 0) {
-			if (quiet_missing && errno == ENOENT)
-				return -1;
-			say("no configuration file: create %s or "
-			    SYSCONFDIR "/bote.conf (see bote.conf(5)), or "
-			    "name one with -C", rc == 0 || home != NULL ?
-			    "~/.config/bote/config" : "one");
-			return -1;
-		}
-	}
-	if (c->nerrs > 0) {
-		for (i = 0; i < c->nerrs; i++)
-			say("%s", c->errs[i]);
-		if (c->more_errs)
-			say("... and more errors");
-		return -1;
-	}
-	return 0;
 }
 
 /* The first pass: what the header holds (hdr_note()). */

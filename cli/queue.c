@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conffiles.h"
 #include "exitmap.h"
 #include "headers.h"
 #include "msg.h"
@@ -94,6 +95,28 @@ queue_clock(void)
 			return (time_t)t;
 	}
 	return time(NULL);
+}
+
+/*
+ * No -C, no user configuration, no system configuration: mailq then
+ * lists the default queue without complaining (sendmail's mailq works
+ * on a system with no configuration).
+ */
+int
+queue_no_config(const struct args *a)
+{
+	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
+	char		 path[PATH_MAX];
+	int		 rc = -1;
+
+	if (a->conf_file != NULL || args_override(a, "host") != NULL ||
+	    access(conffiles_system(), F_OK) == 0 || errno != ENOENT)
+		return 0;
+	if (x != NULL && x[0] == '/')
+		rc = xsnprintf(path, sizeof(path), "%s/bote/config", x);
+	else if (h != NULL && h[0] == '/')
+		rc = xsnprintf(path, sizeof(path), "%s/.config/bote/config", h);
+	return rc == -1 || (access(path, F_OK) == -1 && errno == ENOENT);
 }
 
 /* The queue directives (bote.conf(5)): queue, queue_dir, queue_max_age. */

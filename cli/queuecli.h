@@ -12,6 +12,9 @@
 
 #include <time.h>
 
+/* No -C and no configuration file at all (mailq then needs none). */
+int	 queue_no_config(const struct args *);
+
 /* Whether messages of this account are queued (queue on, no --no-queue). */
 int	 queue_enabled(const struct account *, const struct args *);
 

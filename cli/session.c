@@ -54,6 +54,9 @@ session_opts(struct smtp_opts *op, const struct account *acct,
 	op->dsn_return = a->dsn_return != -1 ? a->dsn_return :
 	    acct->dsn_return;
 	op->dsn_envid = a->dsn_envid;
+	op->source_ip = acct->source_ip;
+	op->ip_version = a->ip_version != IPV_ANY ? a->ip_version :
+	    acct->ip_version;
 	if (a->verbose)
 		op->trace = report_trace;
 }

@@ -8,6 +8,12 @@
 #include "config.h"
 #endif
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <fnmatch.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -230,6 +236,8 @@ account_set(struct account *a, int key, char *s, int i, const char *file,
 	a->set |= 1UL << key;
 	a->origin[key].file = file;
 	a->origin[key].line = line;
+	a->origin[key].via = NULL;
+	a->origin[key].defaults = 0;
 }
 
 struct account *
@@ -286,7 +294,8 @@ conf_check(struct conf *c, struct account *a)
 {
 	const char	*name = a->name != NULL ? a->name : "(command line)";
 	const char	*file = a->defined.file;
-	int		 line = a->defined.line, bad = 0;
+	struct in6_addr	 ip;
+	int		 line = a->defined.line, bad = 0, v = 0;
 
 	if (a->host == NULL) {
 		conf_error(c, file, line, "no host set for account %s: add a "
@@ -303,6 +312,25 @@ conf_check(struct conf *c, struct account *a)
 		    "user: add a user line", name);
 		bad = 1;
 	}
+	/* Checked here rather than by net.c, so the error has file:line. */
+	if (a->source_ip != NULL) {
+		if (inet_pton(AF_INET, a->source_ip, &ip) == 1)
+			v = IPV_4;
+		else if (inet_pton(AF_INET6, a->source_ip, &ip) == 1)
+			v = IPV_6;
+		else {
+			conf_error(c, a->origin[K_SOURCE_IP].file,
+			    a->origin[K_SOURCE_IP].line, "source_ip must be "
+			    "an IPv4 or IPv6 address");
+			bad = 1;
+		}
+	}
+	if (v != 0 && a->ip_version != IPV_ANY && a->ip_version != v) {
+		conf_error(c, a->origin[K_IP_VERSION].file,
+		    a->origin[K_IP_VERSION].line, "ip_version contradicts "
+		    "source_ip, an IPv%c address", v == IPV_4 ? '4' : '6');
+		bad = 1;
+	}
 	bad |= not_yet(c, a) == -1;
 	return bad ? -1 : 0;
 }
@@ -317,13 +345,11 @@ not_yet(struct conf *c, struct account *a)
 {
 	static const int keys[] = {
 		K_TLS_FINGERPRINT, K_TLS_CERT_FILE, K_TLS_KEY_FILE,
-		K_TLS_CRL_FILE, K_TLS_PRIORITIES, K_TLS_HOST_OVERRIDE,
-		K_SOURCE_IP, K_IP_VERSION
+		K_TLS_CRL_FILE, K_TLS_PRIORITIES, K_TLS_HOST_OVERRIDE
 	};
 	static const char *const names[] = {
 		"tls_fingerprint", "tls_cert_file", "tls_key_file",
-		"tls_crl_file", "tls_priorities", "tls_host_override",
-		"source_ip", "ip_version"
+		"tls_crl_file", "tls_priorities", "tls_host_override"
 	};
 	size_t	i;
 	int	bad = 0;
@@ -349,6 +375,25 @@ not_yet(struct conf *c, struct account *a)
 		bad = 1;
 	}
 	return bad ? -1 : 0;
+}
+
+const char *
+account_text(const struct account *a, int key)
+{
+	if (key < 0 || key >= K__COUNT || fields[key].kind == F_INT)
+		return NULL;
+	return *(char *const *)(const void *)((const char *)a +
+	    fields[key].off);
+}
+
+int
+account_number(const struct account *a, int key)
+{
+	int	n = 0;
+
+	if (key >= 0 && key < K__COUNT && fields[key].kind == F_INT)
+		memcpy(&n, (const char *)a + fields[key].off, sizeof(n));
+	return n;
 }
 
 int

@@ -751,8 +751,8 @@ note_obsolete(struct parse *p, const char *name)
 		    "write %s instead", p->file, p->line, name,
 		    obsolete[i].instead);
 	else
-		n = asprintf(&c->notes[c->nnotes], "%s: --%s is obsolete; "
-		    "use --%s instead", p->file, name, obsolete[i].instead);
+		n = asprintf(&c->notes[c->nnotes], "%s: %s is obsolete; "
+		    "write %s instead", p->file, name, obsolete[i].instead);
 	if (n != -1)
 		c->nnotes++;
 }

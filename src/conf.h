@@ -251,6 +251,13 @@ int		 conf_check(struct conf *c, struct account *a);
 int		 account_port(const struct account *a);
 
 /*
+ * A setting by its K_* key: the text of a string setting (NULL when
+ * unset or not a string), the value of a number, switch or choice.
+ */
+const char	*account_text(const struct account *a, int key);
+int		 account_number(const struct account *a, int key);
+
+/*
  * A DSN NOTIFY condition (RFC 3461 4.1), case-insensitive: "off" (0),
  * "never", or a comma-separated list of success, failure and delay.
  * Returns the DSN_* bits, or -1 when s[0..len) is none of these.

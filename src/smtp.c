@@ -273,12 +273,13 @@ static enum state
 st_connect(struct smtp *s)
 {
 	const struct smtp_opts	*op = s->opts;
-	int			 fd, ms;
+	struct net_target	 nt = { .host = op->host, .port = op->port,
+	    .timeout_ms = (op->timeout_s > 0 ? op->timeout_s : T_CONNECT) *
+	    1000, .ip_version = op->ip_version, .source_ip = op->source_ip,
+	    .trace = op->trace, .trace_arg = op->trace_arg };
+	int			 fd;
 
-	smtp_trace(s, TRACE_INFO, "connecting to %s port %d", op->host,
-	    op->port);
-	ms = (op->timeout_s > 0 ? op->timeout_s : T_CONNECT) * 1000;
-	if ((fd = net_connect(op->host, op->port, ms, s->o)) == -1)
+	if ((fd = net_connect(&nt, s->o)) == -1)
 		return S_FAIL;
 	if ((s->io = io_new(fd)) == NULL) {
 		close(fd);

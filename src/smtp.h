@@ -33,6 +33,8 @@ struct smtp_opts {
 	int		 dsn_notify;	/* DSN_* bits; 0: no NOTIFY */
 	int		 dsn_return;	/* enum dsn_return */
 	const char	*dsn_envid;	/* ENVID before xtext, or NULL */
+	const char	*source_ip;	/* local address to connect from */
+	int		 ip_version;	/* enum ip_version */
 	/* Called for every line of the dialogue (AUTH data redacted). */
 	void		(*trace)(void *arg, int dir, const char *line,
 			    size_t len);

@@ -2,10 +2,12 @@
 # (tests/fixtures/smtpscript).
 #
 #   script_start SCRIPTFILE [--tls-cert NAME] [--implicit-tls] [--strict]
+#                [--listen ADDR]
 #       Start the server in the background in $BATS_TEST_TMPDIR and wait
 #       (bounded) until it listens.  NAME is a certificate pair made by
 #       tests/fixtures/mkcerts: server (default), wrongname, untrusted.
 #       Exports SCRIPT_PORT, SCRIPT_RECORD, SCRIPT_LOG, SCRIPT_PID.
+#       ADDR is a loopback address to listen on instead of 127.0.0.1.
 #   script_stop
 #       Kill the server if it still runs (call it from teardown).
 #   script_wait
@@ -48,13 +50,14 @@ script_certs() {
 }
 
 script_start() {
-	local script=$1 cert=server implicit= strict= i
+	local script=$1 cert=server implicit= strict= listen=127.0.0.1 i
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--tls-cert) cert=$2; shift 2 ;;
 		--implicit-tls) implicit=--implicit-tls; shift ;;
 		--strict) strict=--strict; shift ;;
+		--listen) listen=$2; shift 2 ;;
 		*) fail "script_start: unknown option $1" ;;
 		esac
 	done
@@ -74,7 +77,8 @@ script_start() {
 		--status-file "$SCRIPT_STATUSFILE" \
 		--cert "$SCRIPT_CERTS/$cert.pem" \
 		--key "$SCRIPT_CERTS/$cert-key.pem" \
-		--max-time "$SCRIPT_MAX_TIME" $implicit $strict \
+		--max-time "$SCRIPT_MAX_TIME" --listen "$listen" \
+		$implicit $strict \
 		</dev/null >"$SCRIPT_LOG" 2>&1 3>&- &
 	SCRIPT_PID=$!
 

@@ -1070,6 +1070,16 @@ test_origins(void)
 		ok(a->origin[K_TLS].file == NULL, "tls: built-in default");
 	}
 	conf_free(c);
+
+	/* A parent's own value for a key the defaults also set. */
+	c = parse("defaults\nport 587\naccount p\nport 2525\n"
+	    "account k : p\n");
+	a = conf_account(c, "k");
+	ok(a != NULL && a->port == 2525 && a->origin[K_PORT].line == 4 &&
+	    !a->origin[K_PORT].defaults && a->origin[K_PORT].via != NULL &&
+	    strcmp(a->origin[K_PORT].via, "p") == 0,
+	    "port: line 4 of account p, not the defaults");
+	conf_free(c);
 }
 
 /* Command-line values layered over the account, checked the same way. */

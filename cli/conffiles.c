@@ -1,0 +1,171 @@
+/*
+ * The configuration files and the account: msmtp's layering, made
+ * explicit. The system file (SYSCONFDIR/bote.conf) is read first, then
+ * the user's ($XDG_CONFIG_HOME/bote/config, or the -C file instead), so
+ * the user's accounts replace the system's of the same name and come
+ * first when -f picks an account by its from address. Long options such
+ * as --port are applied last, over whatever the files said.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#include "conf.h"
+#include "conffiles.h"
+#include "report.h"
+#include "util.h"
+
+static int	read_files(struct conf *, const struct args *);
+static int	user_path(char *, size_t);
+static void	say_errs(const struct conf *);
+static void	say_notes(const struct conf *, const struct args *);
+
+const char *
+conffiles_system(void)
+{
+	const char	*t = getenv("BOTE_TEST_SYSCONF");
+
+	/* The test suite's own system file (bote.1 ENVIRONMENT). */
+	return t != NULL && t[0] == '/' ? t : SYSCONFDIR "/bote.conf";
+}
+
+int
+conffiles_load(const struct args *a, struct conf **confp,
+    struct account **acctp)
+{
+	struct conf	*c;
+	struct account	*acct = NULL;
+	const char	*name;
+	size_t		 i;
+
+	*confp = NULL;
+	*acctp = NULL;
+	if ((c = conf_new()) == NULL) {
+		say("cannot read the configuration: out of memory");
+		return -1;
+	}
+	*confp = c;
+	if (args_override(a, "host") != NULL) {
+		/* msmtp's --host: the command line alone, no file. */
+		if (a->account != NULL) {
+			say("--host and -a cannot be used together: --host "
+			    "describes the server without any account");
+			return -1;
+		}
+		if ((acct = conf_add_account(c, "(command line)")) == NULL) {
+			say("cannot set up the account: out of memory");
+			return -1;
+		}
+	} else {
+		if (read_files(c, a) == -1)
+			return -1;
+		name = a->account != NULL ? a->account : "default";
+		if (a->account == NULL && a->sender != NULL)
+			acct = conf_match_from(c, a->sender);
+		if (acct == NULL && (acct = conf_account(c, name)) == NULL) {
+			say("account %s not found in %s; name one with -a or "
+			    "add \"account default : NAME\"", name,
+			    c->nfiles > 1 ? "the configuration files" :
+			    c->files[0]);
+			return -1;
+		}
+	}
+	for (i = 0; i < a->novr; i++)
+		(void)conf_override(c, acct, a->ovr[i].key, a->ovr[i].val);
+	say_notes(c, a);
+	if (c->nerrs > 0 || conf_check(c, acct) == -1) {
+		say_errs(c);
+		return -1;
+	}
+	*acctp = acct;
+	return 0;
+}
+
+/*
+ * Both files are optional, but one must exist. A system file this user
+ * may not read (it holds the secrets of a shared account) is only an
+ * error when there is nothing else to read.
+ */
+static int
+read_files(struct conf *c, const struct args *a)
+{
+	char		 path[4096];
+	const char	*sys = conffiles_system(), *usr = a->conf_file;
+	int		 sys_errno = 0, have_user;
+
+	if (conf_read(c, sys) == -1 && c->nerrs == 0)
+		sys_errno = errno;
+	if (usr == NULL)
+		usr = user_path(path, sizeof(path)) == 0 ? path : NULL;
+	have_user = 0;
+	if (usr != NULL) {
+		if (conf_read(c, usr) == 0 || c->nerrs > 0 ||
+		    errno == ENOMEM)
+			have_user = 1;
+		else if (a->conf_file != NULL || errno != ENOENT) {
+			say("cannot read configuration file %s: %s", usr,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	if (c->nerrs > 0) {
+		say_errs(c);
+		return -1;
+	}
+	if (have_user || sys_errno == 0)
+		return 0;
+	if (sys_errno != ENOENT)
+		say("cannot read configuration file %s: %s; ask the "
+		    "administrator, or create %s (see bote.conf(5))", sys,
+		    strerror(sys_errno), usr != NULL ? usr :
+		    "~/.config/bote/config");
+	else
+		say("no configuration file: create %s or %s (see "
+		    "bote.conf(5)), or name one with -C", usr != NULL ? usr :
+		    "~/.config/bote/config", sys);
+	return -1;
+}
+
+/* $XDG_CONFIG_HOME/bote/config, else ~/.config/bote/config. */
+static int
+user_path(char *buf, size_t sz)
+{
+	const char	*xdg = getenv("XDG_CONFIG_HOME");
+	const char	*home = getenv("HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		return xsnprintf(buf, sz, "%s/bote/config", xdg);
+	if (home != NULL && home[0] == '/')
+		return xsnprintf(buf, sz, "%s/.config/bote/config", home);
+	return -1;
+}
+
+static void
+say_errs(const struct conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nerrs; i++)
+		say("%s", c->errs[i]);
+	if (c->more_errs)
+		say("... and more errors");
+}
+
+/*
+ * Notes on obsolete names: for a person (a terminal, -v, --pretend),
+ * not in every cron mail.
+ */
+static void
+say_notes(const struct conf *c, const struct args *a)
+{
+	size_t	i;
+
+	if (!a->verbose && !a->pretend && !isatty(STDERR_FILENO))
+		return;
+	for (i = 0; i < c->nnotes; i++)
+		say("note: %s", c->notes[i]);
+}

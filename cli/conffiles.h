@@ -1,0 +1,24 @@
+/*
+ * Which configuration files are read, which account is used, and the
+ * command line's settings above it (bote.1 FILES and OPTIONS).
+ */
+#ifndef BOTE_CONFFILES_H
+#define BOTE_CONFFILES_H
+
+#include "args.h"
+#include "conf.h"
+
+/*
+ * Read the system file and the user file (-C replaces the user file;
+ * --host reads none), choose the account (-a, else the first whose from
+ * matches -f, else "default"), apply the long options over it and check
+ * it. Every problem found is said on stderr. Returns 0 with *confp and
+ * *acctp set, or -1 (exit 78: a configuration error).
+ */
+int	conffiles_load(const struct args *, struct conf **confp,
+	    struct account **acctp);
+
+/* The system file's path (SYSCONFDIR/bote.conf). */
+const char *conffiles_system(void);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * --pretend: the effective account, value by value with its origin, then
+ * the envelope and the message as they would be sent. It connects to
+ * nothing and runs no passwordeval command.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "pretend.h"
+#include "util.h"
+
+/* How a setting is shown. */
+enum show {
+	SH_STR,
+	SH_PATH,	/* NULL: "system" (trust file) */
+	SH_SECRET,
+	SH_BOOL,
+	SH_PORT,
+	SH_TIMEOUT,
+	SH_AUTH,
+	SH_CHOICE,
+	SH_NOTIFY,
+	SH_DURATION
+};
+
+static const struct {
+	const char	*name;
+	enum show	 show;
+	const char	*words;		/* SH_CHOICE: by index */
+} settings[K__COUNT] = {
+	[K_HOST] = { "host", SH_STR, NULL },
+	[K_PORT] = { "port", SH_PORT, NULL },
+	[K_TLS] = { "tls", SH_BOOL, NULL },
+	[K_TLS_STARTTLS] = { "tls_starttls", SH_BOOL, NULL },
+	[K_TLS_TRUST_FILE] = { "tls_trust_file", SH_PATH, NULL },
+	[K_AUTH] = { "auth", SH_AUTH, NULL },
+	[K_USER] = { "user", SH_STR, NULL },
+	[K_PASSWORD] = { "password", SH_SECRET, NULL },
+	[K_PASSWORDEVAL] = { "passwordeval", SH_SECRET, NULL },
+	[K_FROM] = { "from", SH_STR, NULL },
+	[K_DOMAIN] = { "domain", SH_STR, NULL },
+	[K_TIMEOUT] = { "timeout", SH_TIMEOUT, NULL },
+	[K_AUTH_CLEARTEXT] = { "auth_cleartext", SH_BOOL, NULL },
+	[K_FROM_FULL_NAME] = { "from_full_name", SH_STR, NULL },
+	[K_ALLOW_FROM_OVERRIDE] = { "allow_from_override", SH_BOOL, NULL },
+	[K_ALIASES] = { "aliases", SH_STR, NULL },
+	[K_SET_FROM_HEADER] = { "set_from_header", SH_CHOICE,
+	    "auto|on|off" },
+	[K_SET_DATE_HEADER] = { "set_date_header", SH_CHOICE, "auto|off" },
+	[K_SET_MSGID_HEADER] = { "set_msgid_header", SH_CHOICE,
+	    "auto|off" },
+	[K_SET_TO_HEADER] = { "set_to_header", SH_CHOICE,
+	    "off|on|undisclosed_recipients" },
+	[K_REMOVE_BCC_HEADERS] = { "remove_bcc_headers", SH_BOOL, NULL },
+	[K_DSN_NOTIFY] = { "dsn_notify", SH_NOTIFY, NULL },
+	[K_DSN_RETURN] = { "dsn_return", SH_CHOICE, "off|headers|full" },
+	[K_TLS_FINGERPRINT] = { "tls_fingerprint", SH_STR, NULL },
+	[K_TLS_CERT_FILE] = { "tls_cert_file", SH_STR, NULL },
+	[K_TLS_KEY_FILE] = { "tls_key_file", SH_STR, NULL },
+	[K_TLS_CRL_FILE] = { "tls_crl_file", SH_STR, NULL },
+	[K_TLS_PRIORITIES] = { "tls_priorities", SH_STR, NULL },
+	[K_TLS_HOST_OVERRIDE] = { "tls_host_override", SH_STR, NULL },
+	[K_TLS_CERTCHECK] = { "tls_certcheck", SH_BOOL, NULL },
+	[K_SOURCE_IP] = { "source_ip", SH_STR, NULL },
+	[K_IP_VERSION] = { "ip_version", SH_CHOICE, "any|4|6" },
+	[K_QUEUE] = { "queue", SH_BOOL, NULL },
+	[K_QUEUE_DIR] = { "queue_dir", SH_STR, NULL },
+	[K_QUEUE_MAX_AGE] = { "queue_max_age", SH_DURATION, NULL },
+};
+
+static void	value(const struct account *, int, char *, size_t);
+static void	origin(const struct conf_origin *, char *, size_t);
+static void	word(const char *, int, char *, size_t);
+
+int
+pretend_account(FILE *f, const struct account *a)
+{
+	char	v[512], o[512];
+	int	key;
+
+	origin(&a->defined, o, sizeof(o));
+	(void)fprintf(f, "account %s (%s)\n", a->name, a->defined.file ==
+	    NULL ? "built in" : o);
+	for (key = 0; key < K__COUNT; key++) {
+		value(a, key, v, sizeof(v));
+		origin(&a->origin[key], o, sizeof(o));
+		(void)fprintf(f, "  %-20s %-32s # %s\n", settings[key].name !=
+		    NULL ? settings[key].name : "?", v, o);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+static void
+value(const struct account *a, int key, char *buf, size_t sz)
+{
+	const char	*s = account_text(a, key);
+	int		 n = account_number(a, key);
+
+	switch (settings[key].show) {
+	case SH_STR:
+		if (s == NULL)
+			(void)xsnprintf(buf, sz, "(not set)");
+		else
+			(void)sanitize(buf, sz, s, strlen(s), 1);
+		return;
+	case SH_PATH:
+		(void)sanitize(buf, sz, s != NULL ? s : "system",
+		    strlen(s != NULL ? s : "system"), 1);
+		return;
+	case SH_SECRET:
+		/* Not even its length. */
+		(void)xsnprintf(buf, sz, "%s", s != NULL ? "(set, not shown)" :
+		    "(not set)");
+		return;
+	case SH_BOOL:
+		(void)xsnprintf(buf, sz, "%s", n ? "on" : "off");
+		return;
+	case SH_PORT:
+		if (n != 0)
+			(void)xsnprintf(buf, sz, "%d", n);
+		else
+			(void)xsnprintf(buf, sz, "%d (from tls and "
+			    "tls_starttls)", account_port(a));
+		return;
+	case SH_TIMEOUT:
+		if (n == 0)
+			(void)xsnprintf(buf, sz, "off (RFC 5321 limits)");
+		else
+			(void)xsnprintf(buf, sz, "%d", n);
+		return;
+	case SH_AUTH:
+		(void)xsnprintf(buf, sz, "%s", conf_auth_name(n));
+		return;
+	case SH_CHOICE:
+		word(settings[key].words, n, buf, sz);
+		return;
+	case SH_NOTIFY:
+		if (n == 0)
+			(void)xsnprintf(buf, sz, "off");
+		else if (n & DSN_NEVER)
+			(void)xsnprintf(buf, sz, "never");
+		else
+			(void)xsnprintf(buf, sz, "%s%s%s%s%s",
+			    n & DSN_SUCCESS ? "success" : "",
+			    (n & DSN_SUCCESS) && (n & (DSN_FAILURE |
+			    DSN_DELAY)) ? "," : "", n & DSN_FAILURE ?
+			    "failure" : "", (n & DSN_FAILURE) &&
+			    (n & DSN_DELAY) ? "," : "", n & DSN_DELAY ?
+			    "delay" : "");
+		return;
+	case SH_DURATION:
+		if (n % 86400 == 0)
+			(void)xsnprintf(buf, sz, "%dd", n / 86400);
+		else if (n % 3600 == 0)
+			(void)xsnprintf(buf, sz, "%dh", n / 3600);
+		else if (n % 60 == 0)
+			(void)xsnprintf(buf, sz, "%dm", n / 60);
+		else
+			(void)xsnprintf(buf, sz, "%ds", n);
+		return;
+	}
+}
+
+/* The n-th word of "a|b|c". */
+static void
+word(const char *words, int n, char *buf, size_t sz)
+{
+	const char	*w = words, *bar;
+	int		 i;
+
+	for (i = 0; i < n && w != NULL; i++)
+		w = (bar = strchr(w, '|')) != NULL ? bar + 1 : NULL;
+	if (w == NULL) {
+		(void)xsnprintf(buf, sz, "?");
+		return;
+	}
+	bar = strchr(w, '|');
+	(void)xsnprintf(buf, sz, "%.*s", bar != NULL ? (int)(bar - w) :
+	    (int)strlen(w), w);
+}
+
+static void
+origin(const struct conf_origin *o, char *buf, size_t sz)
+{
+	if (o->file == NULL)
+		(void)xsnprintf(buf, sz, "built-in default");
+	else if (o->file == CONF_CMDLINE)
+		(void)xsnprintf(buf, sz, "command line");
+	else
+		(void)xsnprintf(buf, sz, "%s:%d%s%s%s", o->file, o->line,
+		    o->defaults ? " (defaults)" : "", o->via != NULL ?
+		    ", inherited from account " : "", o->via != NULL ?
+		    o->via : "");
+}
+
+int
+pretend_message(FILE *f, const char *sender, char *const *rcpts,
+    size_t nrcpts, const struct smtp_body *b)
+{
+	char	buf[16384];
+	off_t	off = 0, end;
+	size_t	i, k = 0, want;
+	ssize_t	n;
+
+	(void)fprintf(f, "envelope\n  from <%s>\n", sender);
+	for (i = 0; i < nrcpts; i++)
+		(void)fprintf(f, "  to   <%s>\n", rcpts[i]);
+	(void)fprintf(f, "message (as it would be sent, before "
+	    "dot-stuffing)\n");
+	if (b->prefixlen > 0 && fwrite(b->prefix, 1, b->prefixlen, f) !=
+	    b->prefixlen)
+		return -1;
+	/* The spool, minus the sorted [offset, length] ranges to skip. */
+	while (off < b->size) {
+		end = b->size;
+		if (k < b->nskip) {
+			if (off >= b->skip[k][0]) {
+				off = b->skip[k][0] + b->skip[k][1];
+				k++;
+				continue;
+			}
+			end = b->skip[k][0];
+		}
+		want = (size_t)(end - off) < sizeof(buf) ?
+		    (size_t)(end - off) : sizeof(buf);
+		if ((n = pread(b->fd, buf, want, off)) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
+			return -1;
+		off += n;
+	}
+	return ferror(f) ? -1 : 0;
+}

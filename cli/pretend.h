@@ -1,0 +1,27 @@
+/* --pretend (-P): what bote would do, with nothing sent (bote.1). */
+#ifndef BOTE_PRETEND_H
+#define BOTE_PRETEND_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "conf.h"
+#include "smtp.h"
+
+/*
+ * Every setting of the account with where it came from (file:line, a
+ * defaults section, the account it was inherited from, the command line,
+ * the built-in default); secrets are not shown. Returns 0 or -1 (a write
+ * error).
+ */
+int	pretend_account(FILE *, const struct account *);
+
+/*
+ * The envelope and the message exactly as it would go out (the header
+ * fields bote adds, then the message minus what it removes), before
+ * dot-stuffing. Returns 0 or -1 (a read or write error).
+ */
+int	pretend_message(FILE *, const char *sender, char *const *rcpts,
+	    size_t nrcpts, const struct smtp_body *);
+
+#endif
