@@ -134,10 +134,6 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return st;
 	}
-	if (conffiles_load(&args, &conf, &acct) == -1) {
-		o.kind = OUT_CONFIG;
-		goto done;
-	}
 	/* -P without recipients: the account alone, stdin untouched. */
 	if (args.pretend && args.mode == MODE_SEND && args.nrcpts == 0 &&
 	    !args.read_rcpts) {
