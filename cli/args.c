@@ -18,6 +18,7 @@ const char args_usage[] =
 "            [-N dsn] [-R ret] [-V envid] [-B type] [-o option]\n"
 "            [-b mode] [-q[R|I]string] [-od{i|b|q}] [--no-queue]\n"
 "            [--json] [--setting[=value] ...] [--] [recipient ...]\n"
+"       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
 "       bote --help | --version\n";
 
 /* How a long option takes its value. */
@@ -121,6 +122,8 @@ args_parse(int argc, char **argv, struct args *a)
 				a->mode = MODE_HELP;
 			else if (strcmp(arg, "--version") == 0)
 				a->mode = MODE_VERSION;
+			else if (strcmp(arg, "--serverinfo") == 0)
+				a->mode = MODE_SERVERINFO;
 			else if (strcmp(arg, "--ipv4") == 0)
 				a->ip_version = IPV_4;
 			else if (strcmp(arg, "--ipv6") == 0)
@@ -194,6 +197,9 @@ one_flag(struct args *a, char c, const char *val)
 		return 0;
 	case 'P':
 		a->pretend = 1;
+		return 0;
+	case 'S':
+		a->mode = MODE_SERVERINFO;
 		return 0;
 	case 'o':
 		return o_option(a, val);

@@ -15,7 +15,8 @@ enum mode {
 	MODE_ALIASES,		/* -bi, or invoked as newaliases */
 	MODE_VERIFY,		/* -bv */
 	MODE_SMTP,		/* -bs */
-	MODE_SETUP_MAILDROP	/* --setup-maildrop */
+	MODE_SETUP_MAILDROP,	/* --setup-maildrop */
+	MODE_SERVERINFO		/* -S, --serverinfo */
 };
 
 struct args {

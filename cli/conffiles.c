@@ -6,7 +6,11 @@
  * first when -f picks an account by its from address. Long options such
  * as --port are applied last, over whatever the files said.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <netdb.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,8 @@ static int	read_files(struct conf *, const struct args *);
 static int	user_path(char *, size_t);
 static void	say_errs(const struct conf *);
 static void	say_notes(const struct conf *, const struct args *);
+static int	patterns(struct account *);
+static int	expand(struct account *, char **, int);
 
 const char *
 conffiles_system(void)
@@ -77,6 +83,8 @@ conffiles_load(const struct args *a, struct conf **confp,
 	for (i = 0; i < a->novr; i++)
 		(void)conf_override(c, acct, a->ovr[i].key, a->ovr[i].val);
 	say_notes(c, a);
+	if (c->nerrs == 0 && patterns(acct) == -1)
+		return -1;
 	if (c->nerrs > 0 || conf_check(c, acct) == -1) {
 		say_errs(c);
 		return -1;
@@ -168,4 +176,78 @@ say_notes(const struct conf *c, const struct args *a)
 		return;
 	for (i = 0; i < c->nnotes; i++)
 		say("note: %s", c->notes[i]);
+}
+
+/*
+ * msmtp's %U, %H, %C and %M in from and domain, so that a system file
+ * with "from %U@example.org" works as it does there.
+ */
+static int
+patterns(struct account *acct)
+{
+	if (acct->from != NULL && strchr(acct->from, '%') != NULL &&
+	    expand(acct, &acct->from, K_FROM) == -1)
+		return -1;
+	if (acct->domain != NULL && strchr(acct->domain, '%') != NULL &&
+	    expand(acct, &acct->domain, K_DOMAIN) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+expand(struct account *acct, char **field, int key)
+{
+	const struct conf_origin *o = &acct->origin[key];
+	struct addrinfo	 hints, *res = NULL;
+	struct passwd	*pw;
+	const char	*vals[4] = { NULL, NULL, NULL, NULL };
+	char		 host[256], canon[256], mail[256], *out, *nl;
+	FILE		*f;
+
+	if ((vals[0] = getenv("USER")) == NULL &&
+	    (vals[0] = getenv("LOGNAME")) == NULL &&
+	    (pw = getpwuid(geteuid())) != NULL)
+		vals[0] = pw->pw_name;
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		vals[1] = host;
+	}
+	/* %C: a name with a dot is taken as canonical, no lookup needed. */
+	if (vals[1] != NULL && strstr(*field, "%C") != NULL) {
+		if (strchr(host, '.') != NULL)
+			vals[2] = host;
+		else {
+			memset(&hints, 0, sizeof(hints));
+			hints.ai_flags = AI_CANONNAME;
+			hints.ai_socktype = SOCK_STREAM;
+			if (getaddrinfo(host, NULL, &hints, &res) == 0 &&
+			    res->ai_canonname != NULL &&
+			    xstrlcpy(canon, res->ai_canonname,
+			    sizeof(canon)) == 0)
+				vals[2] = canon;
+			if (res != NULL)
+				freeaddrinfo(res);
+		}
+	}
+	if (strstr(*field, "%M") != NULL &&
+	    (f = fopen("/etc/mailname", "re")) != NULL) {
+		if (fgets(mail, sizeof(mail), f) != NULL) {
+			if ((nl = strchr(mail, '\n')) != NULL)
+				*nl = '\0';
+			if (mail[0] != '\0')
+				vals[3] = mail;
+		}
+		(void)fclose(f);
+	}
+	if (conf_patterns(*field, vals, &out) == -1) {
+		say("%s:%d: %s of account %s uses a %% pattern whose value is "
+		    "unknown here (%%U user, %%H host name, %%C canonical "
+		    "name, %%M /etc/mailname): write the value out",
+		    o->file != NULL ? o->file : CONF_CMDLINE, o->line,
+		    key == K_FROM ? "from" : "domain", acct->name);
+		return -1;
+	}
+	free(*field);
+	*field = out;
+	return 0;
 }

@@ -35,6 +35,7 @@
 
 #include "config.h"
 
+#include "conffiles.h"
 #include "msg.h"
 #include "queue.h"
 #include "report.h"
@@ -88,7 +89,7 @@ maildrop_wanted(const struct args *a)
 	if (rc == 0 && (access(path, F_OK) == 0 || errno != ENOENT))
 		return 0;
 	/* The system configuration is readable: no need to drop. */
-	if (access(SYSCONFDIR "/bote.conf", R_OK) == 0)
+	if (access(conffiles_system(), R_OK) == 0)
 		return 0;
 	/* Only a directory set up for it: sticky, writable by all. */
 	if (stat(user_dir(), &st) == -1 || !S_ISDIR(st.st_mode) ||

@@ -35,6 +35,7 @@
 #include "report.h"
 #include "rfc5322.h"
 #include "secret.h"
+#include "serverinfo.h"
 #include "session.h"
 #include "smtp.h"
 #include "tls.h"
@@ -141,12 +142,14 @@ main(int argc, char **argv)
 			fail(&o, OUT_IOERR, "cannot write to standard output");
 		goto done;
 	}
+	session_warnings(acct);
 	if (args.mode != MODE_SEND) {
 		struct mode_ctx	 m = { .args = &args, .conf = conf,
 				    .acct = acct };
 
 		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
 		    args.mode == MODE_VERIFY ? verify(&args, conf, acct) :
+		    args.mode == MODE_SERVERINFO ? mode_serverinfo(&m) :
 		    mode_smtp(&m);
 		conf_free(conf);
 		return st;
@@ -222,7 +225,9 @@ main(int argc, char **argv)
 		goto done;
 	}
 	if (session_password(acct, &pass, o.why, sizeof(o.why)) == -1) {
-		fail(&o, OUT_CONFIG, "%s", o.why);
+		/* Not fail(): it would format o.why onto itself. */
+		o.kind = OUT_CONFIG;
+		say("%s", o.why);
 		goto done;
 	}
 	session_opts(&op, acct, pass, &args);
@@ -695,7 +700,8 @@ verify(const struct args *a, struct conf *conf, struct account *acct)
 		st = exit_status(&o);
 	} else if (session_password(acct, &pass, o.why,
 	    sizeof(o.why)) == -1) {
-		fail(&o, OUT_CONFIG, "%s", o.why);
+		o.kind = OUT_CONFIG;
+		say("%s", o.why);
 		st = exit_status(&o);
 	} else {
 		session_opts(&op, acct, pass, a);

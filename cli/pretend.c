@@ -82,8 +82,11 @@ pretend_account(FILE *f, const struct account *a)
 	int	key;
 
 	origin(&a->defined, o, sizeof(o));
-	(void)fprintf(f, "account %s (%s)\n", a->name, a->defined.file ==
-	    NULL ? "built in" : o);
+	if (a->defined.file == CONF_CMDLINE)
+		(void)fprintf(f, "account from the command line (--host: no "
+		    "file read)\n");
+	else
+		(void)fprintf(f, "account %s (%s)\n", a->name, o);
 	for (key = 0; key < K__COUNT; key++) {
 		value(a, key, v, sizeof(v));
 		origin(&a->origin[key], o, sizeof(o));

@@ -28,6 +28,15 @@ int	session_password(const struct account *, char **pass, char *why,
 void	session_opts(struct smtp_opts *, const struct account *,
 	    const char *pass, const struct args *);
 
+/*
+ * Warnings about the account's TLS settings, on stderr at every run:
+ * tls_certcheck off, a SHA-1 tls_fingerprint.
+ */
+void	session_warnings(const struct account *);
+
+/* The TLS session cache's directory, or NULL for none. */
+const char *session_cache_dir(void);
+
 /* The directory for spool files: $TMPDIR when absolute, else /tmp. */
 const char *spool_dir(void);
 

@@ -22,6 +22,8 @@
 
 #include "account.h"
 #include "conf.h"
+#include "tls.h"
+#include "tlsname.h"
 #include "util.h"
 
 /* Where each setting lives, so copying and storing need no switch. */
@@ -105,6 +107,7 @@ static void	 strfree(char *, enum fkind);
 static int	 copy_key(struct account *, const struct account *, int);
 static struct account *match_from(struct conf *, const char *);
 static int	 not_yet(struct conf *, struct account *);
+static int	 tls_check(struct conf *, struct account *);
 
 static char **
 strfield(struct account *a, int key)
@@ -332,6 +335,7 @@ conf_check(struct conf *c, struct account *a)
 		bad = 1;
 	}
 	bad |= not_yet(c, a) == -1;
+	bad |= tls_check(c, a) == -1;
 	return bad ? -1 : 0;
 }
 
@@ -343,31 +347,8 @@ conf_check(struct conf *c, struct account *a)
 static int
 not_yet(struct conf *c, struct account *a)
 {
-	static const int keys[] = {
-		K_TLS_FINGERPRINT, K_TLS_CERT_FILE, K_TLS_KEY_FILE,
-		K_TLS_CRL_FILE, K_TLS_PRIORITIES, K_TLS_HOST_OVERRIDE
-	};
-	static const char *const names[] = {
-		"tls_fingerprint", "tls_cert_file", "tls_key_file",
-		"tls_crl_file", "tls_priorities", "tls_host_override"
-	};
-	size_t	i;
 	int	bad = 0;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (a->origin[keys[i]].file == NULL)
-			continue;
-		conf_error(c, a->origin[keys[i]].file,
-		    a->origin[keys[i]].line, "directive %s is not supported "
-		    "by this version of bote", names[i]);
-		bad = 1;
-	}
-	if (!a->tls_certcheck) {
-		conf_error(c, a->origin[K_TLS_CERTCHECK].file,
-		    a->origin[K_TLS_CERTCHECK].line, "tls_certcheck off is "
-		    "not supported by this version of bote");
-		bad = 1;
-	}
 	if (a->auth > AUTHM_LOGIN) {
 		conf_error(c, a->origin[K_AUTH].file, a->origin[K_AUTH].line,
 		    "this auth method is not supported by this version of "
@@ -402,4 +383,64 @@ account_port(const struct account *a)
 	if (a->port != 0)
 		return a->port;
 	return a->tls && !a->starttls ? 465 : 25;
+}
+
+/*
+ * The TLS settings are checked before any connection, each error at the
+ * line that set it (the files are loaded again when used).
+ */
+static int
+tls_check(struct conf *c, struct account *a)
+{
+	const struct conf_origin *o;
+	struct tls_opts	 op;
+	unsigned char	 fp[64];
+	size_t		 len;
+	char		 why[512];
+	int		 bad = 0, which;
+
+	if (a->tls_fingerprint != NULL) {
+		o = &a->origin[K_TLS_FINGERPRINT];
+		switch (tls_fingerprint_parse(a->tls_fingerprint, fp,
+		    sizeof(fp), &len)) {
+		case TLS_FP_SHA256:
+		case TLS_FP_SHA1:	/* accepted with a warning (cli/) */
+			break;
+		case TLS_FP_MD5:
+			conf_error(c, o->file, o->line, "tls_fingerprint: MD5 "
+			    "fingerprints are no longer accepted; run bote "
+			    "--serverinfo to get the SHA-256 fingerprint");
+			bad = 1;
+			break;
+		default:
+			conf_error(c, o->file, o->line, "tls_fingerprint "
+			    "needs a SHA-256 fingerprint: 32 bytes in hex, "
+			    "with or without colons (bote --serverinfo shows "
+			    "it)");
+			bad = 1;
+		}
+		if (!a->tls_certcheck) {
+			conf_error(c, o->file, o->line, "tls_fingerprint and "
+			    "tls_certcheck off contradict each other: remove "
+			    "one");
+			bad = 1;
+		}
+	}
+	if (a->tls_priorities != NULL && tls_priorities_check(
+	    a->tls_priorities, why, sizeof(why)) == -1) {
+		o = &a->origin[K_TLS_PRIORITIES];
+		conf_error(c, o->file, o->line, "tls_priorities: %s", why);
+		bad = 1;
+	}
+	memset(&op, 0, sizeof(op));
+	op.cert_file = a->tls_cert_file;
+	op.key_file = a->tls_key_file;
+	op.crl_file = a->tls_crl_file;
+	if (tls_files_check(&op, &which, why, sizeof(why)) == -1) {
+		o = &a->origin[which ? K_TLS_CRL_FILE : a->tls_cert_file ?
+		    K_TLS_CERT_FILE : K_TLS_KEY_FILE];
+		conf_error(c, o->file, o->line, "%s", why);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
 }

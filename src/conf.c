@@ -59,17 +59,16 @@ const char CONF_CMDLINE[] = "command line";
 /* msmtp's older names, accepted with a note saying what to write now. */
 static const struct {
 	const char	*name;
-	const char	*instead;
+	const char	*instead;	/* NULL: it has no effect */
 } obsolete[] = {
 	{ "add_missing_date_header", "set_date_header auto|off" },
 	{ "add_missing_from_header", "set_from_header auto|off" },
-	{ "auto_from", "from (it has no effect in bote)" },
+	{ "auto_from", NULL },
 	{ "connect_timeout", "timeout" },
 	{ "keepbcc", "remove_bcc_headers off" },
-	{ "maildomain", "from (it has no effect in bote)" },
-	{ "tls_force_sslv3", "nothing (it has no effect)" },
-	{ "tls_min_dh_prime_bits", "tls_priorities (it has no effect in "
-	    "bote)" },
+	{ "maildomain", NULL },
+	{ "tls_force_sslv3", NULL },
+	{ "tls_min_dh_prime_bits", NULL },
 	{ "tls_nocertcheck", "tls_certcheck off" },
 	{ "tls_nostarttls", "tls_starttls off" },
 	{ "undisclosed_recipients", "set_to_header undisclosed_recipients" },
@@ -746,13 +745,13 @@ note_obsolete(struct parse *p, const char *name)
 	if (i == sizeof(obsolete) / sizeof(obsolete[0]) ||
 	    c->nnotes == CONF_ERRMAX)
 		return;
-	if (p->line > 0)
+	if (obsolete[i].instead == NULL)
+		n = asprintf(&c->notes[c->nnotes], "%s:%d: %s is obsolete and "
+		    "has no effect; remove the line", p->file, p->line, name);
+	else
 		n = asprintf(&c->notes[c->nnotes], "%s:%d: %s is obsolete; "
 		    "write %s instead", p->file, p->line, name,
 		    obsolete[i].instead);
-	else
-		n = asprintf(&c->notes[c->nnotes], "%s: %s is obsolete; "
-		    "write %s instead", p->file, name, obsolete[i].instead);
 	if (n != -1)
 		c->nnotes++;
 }

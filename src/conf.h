@@ -276,6 +276,15 @@ int		 conf_dsn_return(const char *s, size_t len);
  */
 int		 conf_duration(const char *s);
 
+/*
+ * msmtp's patterns in from and domain: %U (user), %H (host name), %C
+ * (canonical host name), %M (mail name) replaced by vals[0..3]; any other
+ * "%" stays. Returns 0 with *out allocated, or -1 (ENOMEM, or ENOENT
+ * when a pattern's value is NULL: unknown).
+ */
+int		 conf_patterns(const char *in, const char *const vals[4],
+		    char **out);
+
 /* The name of an enum auth_mode value as the auth directive spells it. */
 const char	*conf_auth_name(int mode);
 

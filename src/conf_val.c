@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <netdb.h>
 #include <stdint.h>
@@ -428,4 +429,40 @@ conf_duration(const char *s)
 	if (errstr != NULL)
 		return -1;
 	return (int)(n * mult);
+}
+
+int
+conf_patterns(const char *in, const char *const vals[4], char **out)
+{
+	static const char keys[] = "UHCM";
+	const char	*k, *v;
+	char		*buf;
+	size_t		 len = 0, cap = strlen(in) + 1, n;
+
+	*out = NULL;
+	for (k = in; *k != '\0'; k++)
+		if (k[0] == '%' && k[1] != '\0' && strchr(keys, k[1]) != NULL)
+			cap += vals[strchr(keys, k[1]) - keys] != NULL ?
+			    strlen(vals[strchr(keys, k[1]) - keys]) : 0;
+	if ((buf = malloc(cap)) == NULL)
+		return -1;
+	for (k = in; *k != '\0'; k++) {
+		if (k[0] != '%' || k[1] == '\0' || strchr(keys, k[1]) == NULL) {
+			buf[len++] = *k;
+			continue;
+		}
+		v = vals[strchr(keys, k[1]) - keys];
+		if (v == NULL) {
+			free(buf);
+			errno = ENOENT;
+			return -1;
+		}
+		n = strlen(v);
+		memcpy(buf + len, v, n);
+		len += n;
+		k++;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * Password sources: passwordeval runs a command and takes the first line
- * of its output, as msmtp does, but with a deadline, a cap on the output
- * and the exit status checked. The output is wiped; no message quotes
- * it.
+ * of its output, as msmtp does, but with a deadline (the command and
+ * everything it started are killed when it passes), a cap on the line
+ * (64 KiB: OAuth tokens are long) and the exit status checked. The
+ * output is wiped; no message quotes it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -25,7 +26,8 @@
 #include "secret.h"
 #include "util.h"
 
-#define SECRET_OUTMAX	(64 * 1024)	/* octets a command may print */
+#define SECRET_LINEMAX	(64 * 1024)	/* octets in the secret */
+#define SECRET_BUFSZ	(SECRET_LINEMAX + 2)	/* with CR LF */
 #define SECRET_NAPMAX	50		/* ms between exit checks */
 
 static void	 sfail(char *, size_t, const char *, ...)
@@ -108,7 +110,8 @@ char *
 secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 {
 	struct pollfd	 pfd;
-	char		*buf = NULL, *res = NULL, *nl;
+	char		*buf = NULL, *res = NULL, *nl = NULL;
+	char		 drain[4096];
 	size_t		 len = 0, linelen;
 	ssize_t		 n;
 	int64_t		 deadline = -1;
@@ -120,7 +123,7 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		sfail(why, whylen, "passwordeval command is empty");
 		goto done;
 	}
-	if ((buf = malloc(SECRET_OUTMAX + 1)) == NULL) {
+	if ((buf = malloc(SECRET_BUFSZ)) == NULL) {
 		sfail(why, whylen, "out of memory");
 		goto done;
 	}
@@ -151,7 +154,17 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 	(void)close(devnull);
 	devnull = -1;
 
+	/*
+	 * Read until the command closes its output: the first line into
+	 * buf, the rest into drain (a command blocked on a full pipe would
+	 * never exit; one killed by SIGPIPE would look failed).
+	 */
 	for (;;) {
+		if (bote_interrupted) {
+			sfail(why, whylen, "interrupted while the "
+			    "passwordeval command ran");
+			goto done;
+		}
 		ms = ms_left(deadline);
 		if (ms == 0)
 			goto timeout;
@@ -166,7 +179,10 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		}
 		if (rc == 0)
 			goto timeout;
-		n = read(fds[0], buf + len, SECRET_OUTMAX + 1 - len);
+		if (nl == NULL)
+			n = read(fds[0], buf + len, SECRET_BUFSZ - len);
+		else
+			n = read(fds[0], drain, sizeof(drain));
 		if (n == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n == -1) {
@@ -176,10 +192,14 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		}
 		if (n == 0)
 			break;
+		if (nl != NULL)
+			continue;
+		nl = memchr(buf + len, '\n', (size_t)n);
 		len += (size_t)n;
-		if (len > SECRET_OUTMAX) {
+		if (nl == NULL && len == SECRET_BUFSZ) {
+			/* The first line is the secret; it has a cap. */
 			sfail(why, whylen, "passwordeval command printed more "
-			    "than %d octets", SECRET_OUTMAX);
+			    "than %d octets", SECRET_LINEMAX);
 			goto done;
 		}
 	}
@@ -204,7 +224,6 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		goto done;
 	}
-	nl = memchr(buf, '\n', len);
 	linelen = nl != NULL ? (size_t)(nl - buf) : len;
 	/* A CR before the LF comes from the line ending, not the secret. */
 	if (linelen > 0 && buf[linelen - 1] == '\r')
@@ -216,6 +235,11 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 	if (linelen == 0) {
 		sfail(why, whylen,
 		    "passwordeval command printed an empty first line");
+		goto done;
+	}
+	if (linelen > SECRET_LINEMAX) {
+		sfail(why, whylen, "passwordeval command printed more than "
+		    "%d octets", SECRET_LINEMAX);
 		goto done;
 	}
 	if (memchr(buf, '\0', linelen) != NULL) {
@@ -244,6 +268,7 @@ done:
 	if (devnull != -1)
 		(void)close(devnull);
 	if (buf != NULL)
-		freezero(buf, SECRET_OUTMAX + 1);
+		freezero(buf, SECRET_BUFSZ);
+	explicit_bzero(drain, sizeof(drain));
 	return res;
 }

@@ -297,7 +297,7 @@ st_handshake(struct smtp *s)
 	char			 why[OUTCOME_WHYMAX], desc[256];
 	int			 config;
 
-	t = tls_client(io_fd(s->io), op->trust_file, op->host, &config, why,
+	t = tls_client(io_fd(s->io), op->host, &op->tlso, &config, why,
 	    sizeof(why));
 	if (t == NULL) {
 		outcome_set(s->o, config ? OUT_CONFIG : OUT_TLS, PH_TLS,

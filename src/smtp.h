@@ -12,6 +12,7 @@
 
 #include "conf.h"
 #include "outcome.h"
+#include "tls.h"
 
 /* Directions for the trace callback. */
 #define TRACE_SENT	'>'	/* a command line bote sent */
@@ -23,7 +24,7 @@ struct smtp_opts {
 	int		 port;
 	int		 tls;		/* TLS required */
 	int		 starttls;	/* STARTTLS, else implicit TLS */
-	const char	*trust_file;	/* NULL or "system": system store */
+	struct tls_opts	 tlso;		/* certificate checks, client cert */
 	const char	*helo;		/* EHLO argument */
 	enum auth_mode	 auth;
 	const char	*user;

@@ -2,10 +2,12 @@
 # (tests/fixtures/smtpscript).
 #
 #   script_start SCRIPTFILE [--tls-cert NAME] [--implicit-tls] [--strict]
-#                [--listen ADDR]
+#                [--listen ADDR] [--client-ca PEM]
 #       Start the server in the background in $BATS_TEST_TMPDIR and wait
 #       (bounded) until it listens.  NAME is a certificate pair made by
-#       tests/fixtures/mkcerts: server (default), wrongname, untrusted.
+#       tests/fixtures/mkcerts: server (default), wrongname, untrusted;
+#       or a path without .pem (PATH.pem and PATH-key.pem).  --client-ca
+#       requires a client certificate from that CA.
 #       Exports SCRIPT_PORT, SCRIPT_RECORD, SCRIPT_LOG, SCRIPT_PID.
 #       ADDR is a loopback address to listen on instead of 127.0.0.1.
 #   script_stop
@@ -50,7 +52,8 @@ script_certs() {
 }
 
 script_start() {
-	local script=$1 cert=server implicit= strict= listen=127.0.0.1 i
+	local script=$1 cert=server implicit= strict= listen=127.0.0.1 i prefix
+	local -a clientca=()
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -58,11 +61,16 @@ script_start() {
 		--implicit-tls) implicit=--implicit-tls; shift ;;
 		--strict) strict=--strict; shift ;;
 		--listen) listen=$2; shift 2 ;;
+		--client-ca) clientca=(--client-ca "$2"); shift 2 ;;
 		*) fail "script_start: unknown option $1" ;;
 		esac
 	done
 	script_certs >/dev/null
-	[ -r "$SCRIPT_CERTS/$cert.pem" ] || fail "no certificate named $cert"
+	case $cert in
+	*/*) prefix=$cert ;;
+	*) prefix=$SCRIPT_CERTS/$cert ;;
+	esac
+	[ -r "$prefix.pem" ] || fail "no certificate named $cert"
 
 	local dir=$BATS_TEST_TMPDIR
 	SCRIPT_RECORD=$dir/smtp.record
@@ -75,8 +83,7 @@ script_start() {
 	/usr/bin/python3 "$SMTPSCRIPT" --script "$script" \
 		--record "$SCRIPT_RECORD" --port-file "$SCRIPT_PORTFILE" \
 		--status-file "$SCRIPT_STATUSFILE" \
-		--cert "$SCRIPT_CERTS/$cert.pem" \
-		--key "$SCRIPT_CERTS/$cert-key.pem" \
+		--cert "$prefix.pem" --key "$prefix-key.pem" "${clientca[@]}" \
 		--max-time "$SCRIPT_MAX_TIME" --listen "$listen" \
 		$implicit $strict \
 		</dev/null >"$SCRIPT_LOG" 2>&1 3>&- &

@@ -1021,10 +1021,10 @@ test_new_values(void)
 		is_int(conf_check(c, a), -1, "settings not honoured yet are "
 		    "refused before use");
 		joinerrs(c, got, sizeof(got));
-		ok(strstr(got, F ":9: directive tls_fingerprint is not "
-		    "supported by this version of bote\n") != NULL &&
-		    strstr(got, F ":8: tls_certcheck off is not supported "
-		    "by this version of bote\n") != NULL, "named at their "
+		ok(strstr(got, F ":9: tls_fingerprint needs a SHA-256 "
+		    "fingerprint") != NULL &&
+		    strstr(got, F ":9: tls_fingerprint and tls_certcheck off "
+		    "contradict each other") != NULL, "named at their "
 		    "line");
 	}
 	a = conf_account(c, "b");

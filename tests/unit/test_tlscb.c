@@ -140,6 +140,7 @@ run(const char *pem, const char *prio, const char *want_type,
     size_t want_len)
 {
 	struct tls	*t = NULL;
+	struct tls_opts	 topts;
 	unsigned char	 buf[256], theirs[256], small[4];
 	const char	*type = NULL;
 	char		 why[256];
@@ -165,7 +166,9 @@ run(const char *pem, const char *prio, const char *want_type,
 	close(p[1]);
 	(void)fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
 
-	t = tls_client(sv[0], pem, "localhost", &config, why, sizeof(why));
+	memset(&topts, 0, sizeof(topts));
+	topts.trust_file = pem;
+	t = tls_client(sv[0], "localhost", &topts, &config, why, sizeof(why));
 	ok(t != NULL, "%s: client session", want_type);
 	if (t == NULL)
 		goto out;
