@@ -16,7 +16,8 @@
 const char args_usage[] =
 "usage: bote [-tivP] [-C file] [-a account] [-f sender] [-F name]\n"
 "            [-N dsn] [-R ret] [-V envid] [-B type] [-o option]\n"
-"            [-b mode] [-q] [--setting[=value] ...] [--] [recipient ...]\n"
+"            [-b mode] [-q[R|I]string] [-od{i|b|q}] [--no-queue]\n"
+"            [--json] [--setting[=value] ...] [--] [recipient ...]\n"
 "       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
 "       bote --help | --version\n";
 
@@ -95,6 +96,7 @@ args_parse(int argc, char **argv, struct args *a)
 	size_t		 j;
 
 	memset(a, 0, sizeof(*a));
+	a->deliver = 'i';
 	a->dsn_notify = -1;
 	a->dsn_return = -1;
 	name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
@@ -126,6 +128,12 @@ args_parse(int argc, char **argv, struct args *a)
 				a->ip_version = IPV_4;
 			else if (strcmp(arg, "--ipv6") == 0)
 				a->ip_version = IPV_6;
+			else if (strcmp(arg, "--no-queue") == 0)
+				a->no_queue = 1;
+			else if (strcmp(arg, "--json") == 0)
+				a->json = 1;
+			else if (strcmp(arg, "--setup-maildrop") == 0)
+				a->mode = MODE_SETUP_MAILDROP;
 			else if (long_opt(a, argc, argv, &i) == -1)
 				return -1;
 			continue;
@@ -280,12 +288,21 @@ dsn_flag(struct args *a, char c, const char *val)
 	return 0;
 }
 
-/* -oX: only -oi changes anything; the others are delivery hints. */
+/*
+ * -oX: -oi, and the delivery mode -odi (at once, the default), -odb (in
+ * the background), -odq and -odd (queue only); the others are hints.
+ */
 static int
 o_option(struct args *a, const char *opt)
 {
 	if (strcmp(opt, "i") == 0)
 		a->ignore_dots = 1;
+	else if (strcmp(opt, "di") == 0)
+		a->deliver = 'i';
+	else if (strcmp(opt, "db") == 0)
+		a->deliver = 'b';
+	else if (strcmp(opt, "dq") == 0 || strcmp(opt, "dd") == 0)
+		a->deliver = 'q';
 	return 0;
 }
 

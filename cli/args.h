@@ -15,6 +15,7 @@ enum mode {
 	MODE_ALIASES,		/* -bi, or invoked as newaliases */
 	MODE_VERIFY,		/* -bv */
 	MODE_SMTP,		/* -bs */
+	MODE_SETUP_MAILDROP,	/* --setup-maildrop */
 	MODE_SERVERINFO		/* -S, --serverinfo */
 };
 
@@ -28,6 +29,9 @@ struct args {
 	int		  ignore_dots;	/* -i, -oi */
 	int		  verbose;	/* -v */
 	const char	 *queue_arg;	/* what followed -q ("" for -q) */
+	int		  deliver;	/* -od: 'i' (default), 'b', 'q' */
+	int		  no_queue;	/* --no-queue */
+	int		  json;		/* --json (-bp) */
 	int		  dsn_notify;	/* -N: DSN_* bits, 0 off; -1 unset */
 	int		  dsn_return;	/* -R: enum dsn_return; -1 unset */
 	const char	 *dsn_envid;	/* -V, or NULL */

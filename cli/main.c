@@ -31,6 +31,7 @@
 #include "modes.h"
 #include "pretend.h"
 #include "msg.h"
+#include "queuecli.h"
 #include "report.h"
 #include "rfc5322.h"
 #include "secret.h"
@@ -87,10 +88,12 @@ main(int argc, char **argv)
 	struct addrlist	 rcpts;
 	struct smtp_opts op;
 	struct smtp_body body;
+	struct smtp	*sess = NULL;
 	struct outcome	 o;
 	char		 sender[ADDR_MAX + 1];
 	char		*pass = NULL;
 	const char	*p;
+	int		 st = -1;
 
 	std_fds();
 	signals();
@@ -113,14 +116,24 @@ main(int argc, char **argv)
 		(void)printf("%s\n", PACKAGE_STRING);
 		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 	}
-	if (args.mode == MODE_QUEUE_LIST)
-		return mode_queue_list(&args);
-	if (args.mode == MODE_QUEUE_RUN)
-		return mode_queue_run(&args);
+	/* A user who may not read the system's secrets: the maildrop. */
+	if (args.mode == MODE_SEND && maildrop_wanted(&args))
+		return maildrop_submit(&args);
 
+	/* mailq with no configuration at all: the default queue. */
+	if (args.mode == MODE_QUEUE_LIST && queue_no_config(&args))
+		return mode_queue_list(&args, NULL);
 	if (conffiles_load(&args, &conf, &acct) == -1) {
 		o.kind = OUT_CONFIG;
 		goto done;
+	}
+	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN ||
+	    args.mode == MODE_SETUP_MAILDROP) {
+		st = args.mode == MODE_QUEUE_LIST ?
+		    mode_queue_list(&args, conf) : args.mode == MODE_QUEUE_RUN ?
+		    mode_queue_run(&args, conf) : maildrop_setup(conf);
+		conf_free(conf);
+		return st;
 	}
 	/* -P without recipients: the account alone, stdin untouched. */
 	if (args.pretend && args.mode == MODE_SEND && args.nrcpts == 0 &&
@@ -133,7 +146,6 @@ main(int argc, char **argv)
 	if (args.mode != MODE_SEND) {
 		struct mode_ctx	 m = { .args = &args, .conf = conf,
 				    .acct = acct };
-		int		 st;
 
 		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
 		    args.mode == MODE_VERIFY ? verify(&args, conf, acct) :
@@ -144,7 +156,7 @@ main(int argc, char **argv)
 	}
 
 	/* The whole message is on disk before any connection is made. */
-	msg = msg_spool(STDIN_FILENO, spool_dir(),
+	msg = msg_spool(STDIN_FILENO, queue_spool_dir(acct, &args),
 	    args.ignore_dots ? 0 : NORM_DOTEND, &o);
 	if (msg == NULL) {
 		report_outcome(&o);
@@ -204,6 +216,14 @@ main(int argc, char **argv)
 			    "standard output");
 		goto done;
 	}
+	/* -odq, -odb: queued first, so no password is needed yet. */
+	if ((args.deliver == 'q' || args.deliver == 'b') &&
+	    queue_enabled(acct, &args)) {
+		session_opts(&op, acct, NULL, &args);
+		st = queue_message(conf, acct, &args, &op, &body, sender,
+		    &rcpts, NULL);
+		goto done;
+	}
 	if (session_password(acct, &pass, o.why, sizeof(o.why)) == -1) {
 		/* Not fail(): it would format o.why onto itself. */
 		o.kind = OUT_CONFIG;
@@ -212,7 +232,24 @@ main(int argc, char **argv)
 	}
 	session_opts(&op, acct, pass, &args);
 
-	(void)smtp_send(&op, sender, rcpts.v, rcpts.n, &body, &o);
+	/* One session: the queue may use it after this message. */
+	if ((sess = smtp_open_for(&op, &body, &o)) != NULL)
+		(void)smtp_tx(sess, sender, rcpts.v, rcpts.n, &body, &o);
+	if (o.kind != OUT_OK) {
+		smtp_close(sess);
+		sess = NULL;
+	}
+	/*
+	 * Every temporary failure is queued, and bote exits 0: it owns the
+	 * message now (bote.1, QUEUE). Permanent failures are not.
+	 */
+	if (o.kind != OUT_OK && exit_status(&o) == EX_TEMPFAIL &&
+	    queue_enabled(acct, &args)) {
+		if ((st = queue_message(conf, acct, &args, &op, &body, sender,
+		    &rcpts, &o)) != EX_OK)
+			report_outcome(&o);
+		goto done;
+	}
 	if (o.kind == OUT_OK) {
 		if (args.verbose) {
 			char	text[OUTCOME_TEXTMAX];
@@ -222,9 +259,12 @@ main(int argc, char **argv)
 			say("message accepted for %zu recipient%s: %d %s",
 			    rcpts.n, rcpts.n == 1 ? "" : "s", o.code, text);
 		}
+		/* The server is back: what waits for it goes too. */
+		queue_after_send(conf, acct, &args, sess, &op);
 	} else
 		report_outcome(&o);
 done:
+	smtp_close(sess);
 	secret_free(pass);
 	if (hi != NULL) {
 		addrlist_free(&hi->bccs);
@@ -234,7 +274,7 @@ done:
 	addrlist_free(&rcpts);
 	msg_free(msg);
 	conf_free(conf);
-	return exit_status(&o);
+	return st != -1 ? st : exit_status(&o);
 }
 
 /*

@@ -1,7 +1,7 @@
 /*
- * Modes other than sending: the queue listing and run (bote has no queue
- * yet, and says so truthfully), checking the aliases file (-bi) and
- * asking the server about recipients (-bv).
+ * Modes other than sending: checking the aliases file (-bi) and asking
+ * the server about recipients (-bv). The queue modes are in queue.c and
+ * mailq.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,24 +21,6 @@ struct verify_state {
 	int		refused;
 	int		out_err;	/* writing to stdout failed */
 };
-
-int
-mode_queue_list(const struct args *a)
-{
-	(void)a;
-	/* What sendmail and Postfix print; scripts look for it. */
-	(void)printf("Mail queue is empty\n");
-	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
-}
-
-int
-mode_queue_run(const struct args *a)
-{
-	(void)a;
-	say("no queue to run: this version of bote delivers at once and "
-	    "keeps no queue");
-	return EX_OK;
-}
 
 /*
  * -bi, newaliases: bote reads the aliases file at each submission and

@@ -18,10 +18,7 @@ struct mode_ctx {
 	const struct addrlist	*rcpts;
 };
 
-/* Each returns the exit status. These two need no configuration. */
-int	mode_queue_list(const struct args *);	/* -bp, mailq */
-int	mode_queue_run(const struct args *);	/* -q */
-
+/* Each returns the exit status (-bp and -q: queue.h). */
 int	mode_aliases(struct mode_ctx *);	/* -bi, newaliases */
 int	mode_verify(struct mode_ctx *);		/* -bv */
 int	mode_smtp(struct mode_ctx *);		/* -bs */

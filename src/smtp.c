@@ -79,6 +79,13 @@ smtp_open(const struct smtp_opts *opts, struct outcome *o)
 	return session_open(opts, NULL, o);
 }
 
+struct smtp *
+smtp_open_for(const struct smtp_opts *opts, const struct smtp_body *first,
+    struct outcome *o)
+{
+	return session_open(opts, first, o);
+}
+
 /*
  * With the body of the one message to come (smtp_send), the session
  * checks SIZE before AUTH, and AUTH may wait for the transaction's group

@@ -76,6 +76,16 @@ struct smtp;
 struct smtp	*smtp_open(const struct smtp_opts *, struct outcome *o);
 
 /*
+ * smtp_open for a session whose first transaction carries first, as
+ * smtp_send's does: SIZE is checked before AUTH, and AUTH PLAIN may share
+ * the round trip of that transaction (so an AUTH refusal may be told by
+ * the first smtp_tx). The next call must be smtp_tx with first; later
+ * transactions follow as on any session.
+ */
+struct smtp	*smtp_open_for(const struct smtp_opts *,
+		    const struct smtp_body *first, struct outcome *o);
+
+/*
  * One mail transaction on an open session: RSET first when an earlier
  * transaction on this session did not end with 250 to end-of-data (RFC
  * 5321 4.1.1.5), then MAIL, RCPT..., DATA or BDAT. Returns 0 when the

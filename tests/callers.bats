@@ -432,8 +432,9 @@ added_headers_ok() {
 
 @test "PHP mail() returns false when bote fails" {
 	command -v php >/dev/null || skip "php-cli is not installed"
-	# Nothing listens on port 1: bote exits 75, mail() must see it.
-	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF"
+	# Nothing listens on port 1: bote exits 75 (with the queue off),
+	# mail() must see it.
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/; s/^defaults\$/defaults\nqueue off/" "$CONF"
 	run php -n -d sendmail_path="$WRAP -t -i" -r '
 	    exit(mail("rcpt@example.org", "s", "b\n") ? 0 : 3);'
 	assert_equal "$status" 3

@@ -14,6 +14,7 @@ setup() {
 	port 1
 	tls off
 	from sender@example.org
+	queue off
 	EOF2
 	chmod 600 "$CONF"
 }
@@ -53,22 +54,25 @@ setup() {
 	done
 }
 
-@test "-bp and mailq say the queue is empty (bote keeps none)" {
-	run "$BOTE" -bp
+@test "-bp and mailq say when the queue is empty" {
+	echo "queue_dir $BATS_TEST_TMPDIR/queue" >>"$CONF"
+	run "$BOTE" -C "$CONF" -bp
 	assert_success
 	assert_output "Mail queue is empty"
 	ln -s "$BOTE" "$BATS_TEST_TMPDIR/mailq"
-	run "$BATS_TEST_TMPDIR/mailq"
+	run "$BATS_TEST_TMPDIR/mailq" -C "$CONF"
 	assert_success
 	assert_output "Mail queue is empty"
 }
 
-@test "-q and -q1h say there is no queue to run, exit 0" {
-	run "$BOTE" -q
+@test "-q with an empty queue says so and exits 0; -q1h runs it once" {
+	echo "queue_dir $BATS_TEST_TMPDIR/queue" >>"$CONF"
+	run "$BOTE" -C "$CONF" -q
 	assert_success
-	assert_output --partial "no queue to run"
-	run "$BOTE" -q1h
+	assert_output --partial "the queue is empty"
+	run "$BOTE" -C "$CONF" -q1h
 	assert_success
+	assert_output --partial "runs no daemon"
 }
 
 @test "an aliases file that cannot be read is a 78, before connecting" {

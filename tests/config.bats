@@ -208,7 +208,8 @@ body
 }
 
 @test "obsolete names: a note on a terminal, -v or -P, silence otherwise" {
-	printf 'account default\nhost 127.0.0.1\nport 1\ntls off\nfrom a@example.org\ntls_nostarttls\n' >"$USERCONF"
+	# queue off: the exit status of the failed send is the point (75).
+	printf 'account default\nhost 127.0.0.1\nport 1\ntls off\nfrom a@example.org\ntls_nostarttls\nqueue off\n' >"$USERCONF"
 	run "$BOTE" -P
 	assert_success
 	assert_output --partial "bote: note: $USERCONF:6: tls_nostarttls is obsolete; write tls_starttls off instead"

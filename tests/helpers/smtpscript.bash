@@ -152,6 +152,7 @@ script_conf() {
 		"user u"
 		"password p"
 		"timeout 5"
+		"queue off"
 	)
 	for d in "$@"; do
 		key=${d%% *}

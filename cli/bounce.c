@@ -1,0 +1,173 @@
+/*
+ * The notice to the sender of a message bote gives up on (bote.1,
+ * QUEUE): plain text in the spirit of RFC 3464, quoting the header of the
+ * message as it would have gone out.
+ */
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "headers.h"
+#include "msg.h"
+#include "queue.h"
+#include "session.h"
+#include "util.h"
+
+#include "queuecli.h"
+
+#define BOUNCE_HEADMAX		(32 * 1024)	/* header quoted in a bounce */
+
+static size_t	wire_head(const struct qent *, int, char *, size_t);
+
+/*
+ * The header of the message as it went out (prefix, then the spool
+ * without the skipped ranges, so a removed Bcc stays removed), up to
+ * the empty line, at most sz - 1 octets. Returns the length.
+ */
+static size_t
+wire_head(const struct qent *e, int fd, char *buf, size_t sz)
+{
+	size_t	n = 0, k, i;
+	off_t	off = 0, end;
+	ssize_t	r;
+	char	*p;
+
+	k = e->prefixlen < sz - 1 ? e->prefixlen : sz - 1;
+	if (k > 0)
+		memcpy(buf, e->prefix, k);
+	n = k;
+	for (i = 0; i <= e->nskip && n < sz - 1; i++) {
+		end = i < e->nskip ? e->skip[i][0] : e->size;
+		while (off < end && n < sz - 1) {
+			k = (size_t)(end - off) < sz - 1 - n ?
+			    (size_t)(end - off) : sz - 1 - n;
+			if ((r = pread(fd, buf + n, k, off)) <= 0)
+				goto done;
+			n += (size_t)r;
+			off += r;
+		}
+		if (i < e->nskip)
+			off = e->skip[i][0] + e->skip[i][1];
+	}
+done:
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\r\n\r\n")) != NULL)
+		n = (size_t)(p - buf) + 2;
+	else if (strncmp(buf, "\r\n", 2) == 0)
+		n = 0;
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * A plain-text delivery failure notice (in the spirit of RFC 3464, not
+ * its multipart form), from the account's from address to the sender,
+ * with the null reverse-path so that it can never bounce back (RFC 5321
+ * 4.5.5). It quotes the original header, not the body.
+ */
+int
+queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
+    int msgfd, struct outcome *o)
+{
+	struct msg	*m = NULL;
+	struct smtp_opts op;
+	struct smtp_body b;
+	struct args	 args;
+	char		*head = NULL, *pass = NULL, *text = NULL, date[64];
+	char		 host[256], created[64], *rcpt[1];
+	size_t		 i, len, cap, hl;
+	int		 rc = -1, n;
+	time_t		 now = queue_clock(), t = (time_t)e->created;
+
+	memset(o, 0, sizeof(*o));
+	if (a->from == NULL || strchr(a->from, '@') == NULL) {
+		(void)xstrlcpy(o->why, "the account has no from address to "
+		    "send a bounce from", sizeof(o->why));
+		return -1;
+	}
+	if (gethostname(host, sizeof(host)) == -1)
+		(void)xstrlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (hdr_date(date, sizeof(date), now) == -1 ||
+	    hdr_date(created, sizeof(created), t) == -1)
+		goto nomem;
+	if ((head = malloc(BOUNCE_HEADMAX)) == NULL)
+		goto nomem;
+	hl = wire_head(e, msgfd, head, BOUNCE_HEADMAX);
+	cap = hl + 4096 + strlen(e->error ? e->error : "") +
+	    e->nrcpts * (ADDR_MAX + 8);
+	if ((text = malloc(cap)) == NULL)
+		goto nomem;
+	n = snprintf(text, cap,
+	    "From: Mail Delivery System <%s>\r\n"
+	    "To: <%s>\r\n"
+	    "Subject: Undelivered Mail Returned to Sender\r\n"
+	    "Date: %s\r\n"
+	    "Auto-Submitted: auto-replied\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "\r\n"
+	    "This is bote on %s.\r\n"
+	    "\r\n"
+	    "Your message, queued on %s as %s, could not be delivered\r\n"
+	    "through account %s and has been given up:\r\n"
+	    "\r\n"
+	    "  %s\r\n"
+	    "\r\n"
+	    "Recipients:\r\n",
+	    a->from, e->sender, date, host, created, e->id, a->name,
+	    e->error ? e->error : "(no error recorded)");
+	if (n < 0 || (size_t)n >= cap)
+		goto nomem;
+	len = (size_t)n;
+	for (i = 0; i < e->nrcpts; i++) {
+		n = snprintf(text + len, cap - len, "  <%s>\r\n", e->rcpts[i]);
+		if (n < 0 || (size_t)n >= cap - len)
+			goto nomem;
+		len += (size_t)n;
+	}
+	n = snprintf(text + len, cap - len, "\r\n--- The header of your "
+	    "message follows ---\r\n\r\n");
+	if (n < 0 || (size_t)n >= cap - len || cap - len - (size_t)n <= hl)
+		goto nomem;
+	len += (size_t)n;
+	memcpy(text + len, head, hl);
+	len += hl;
+
+	if ((m = msg_begin(tmpdir, NORM_KEEPFROM, o)) == NULL ||
+	    msg_feed(m, text, len, o) == -1 || msg_end(m, o) == -1)
+		goto out;
+	if (session_password(a, &pass, o->why, sizeof(o->why)) == -1)
+		goto out;
+	memset(&args, 0, sizeof(args));
+	args.dsn_notify = -1;
+	args.dsn_return = -1;
+	session_opts(&op, a, pass, &args);
+	/* A bounce asks for no DSN of its own. */
+	op.dsn_notify = 0;
+	op.dsn_return = 0;
+	memset(&b, 0, sizeof(b));
+	b.fd = msg_fd(m);
+	b.size = msg_size(m);
+	b.eightbit = msg_eightbit(m);
+	rcpt[0] = e->sender;
+	if (smtp_send(&op, "", rcpt, 1, &b, o) == -1) {
+		queue_describe(o, text, cap);
+		(void)xstrlcpy(o->why, text, sizeof(o->why));
+		goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	(void)xstrlcpy(o->why, "out of memory", sizeof(o->why));
+out:
+	secret_free(pass);
+	msg_free(m);
+	free(head);
+	free(text);
+	return rc;
+}

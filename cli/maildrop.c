@@ -1,0 +1,487 @@
+/*
+ * The maildrop (bote.1, MAILDROP): on a shared system the users who may
+ * not read the system configuration (it holds the account's secret) drop
+ * their message into a world-writable, unreadable, sticky directory, as
+ * Postfix's postdrop does; a root bote -q picks each file up, checks it
+ * and queues it through the normal submission path with the system
+ * account. The dropping side reads no configuration and no secret.
+ *
+ * A maildrop file, written as t.NAME, fsync'd and renamed to d.NAME:
+ *
+ *	BOTE-MAILDROP 1
+ *	opt -t				(each flag kept, values escaped)
+ *	opt -f user@example.org
+ *	rcpt a@example.org		(the operands, as given)
+ *	<empty line>
+ *	the message, as read (normalised, spool form)
+ */
+#include <sys/types.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#include "conffiles.h"
+#include "msg.h"
+#include "queue.h"
+#include "report.h"
+#include "session.h"
+#include "tls.h"
+#include "util.h"
+
+#include "queuecli.h"
+
+#define MAILDROP_DEFAULT	"/var/spool/bote/maildrop"
+#define MAILDROP_MAGIC		"BOTE-MAILDROP 1\n"
+#define MAILDROP_MAX		(64LL * 1024 * 1024)	/* octets per file */
+#define MAILDROP_HEADMAX	(256 * 1024)	/* the envelope part */
+#define MAILDROP_ARGMAX		1000		/* options + recipients */
+#define MAILDROP_DEBRIS_AGE	86400		/* t.* files left behind */
+
+static const char *user_dir(void);
+static int	 put_line(int, const char *, const char *);
+static int	 write_all(int, const char *, size_t);
+static int	 copy_spool(int, int, off_t);
+static void	 pickup_one(int, int, const char *, const struct args *,
+		    const char *);
+static void	 set_aside(int, int, const char *, const char *, uid_t);
+static void	 mlog(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* BOTE_MAILDROP, else the system queue's maildrop. */
+static const char *
+user_dir(void)
+{
+	const char	*e = getenv("BOTE_MAILDROP");
+
+	return e != NULL && e[0] == '/' ? e : MAILDROP_DEFAULT;
+}
+
+int
+maildrop_wanted(const struct args *a)
+{
+	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	int		 rc = -1;
+
+	if (geteuid() == 0 || a->conf_file != NULL || a->mode != MODE_SEND)
+		return 0;
+	/* A user configuration of one's own is used as ever. */
+	if (x != NULL && x[0] == '/')
+		rc = xsnprintf(path, sizeof(path), "%s/bote/config", x);
+	else if (h != NULL && h[0] == '/')
+		rc = xsnprintf(path, sizeof(path), "%s/.config/bote/config", h);
+	if (rc == 0 && (access(path, F_OK) == 0 || errno != ENOENT))
+		return 0;
+	/* The system configuration is readable: no need to drop. */
+	if (access(conffiles_system(), R_OK) == 0)
+		return 0;
+	/* Only a directory set up for it: sticky, writable by all. */
+	if (stat(user_dir(), &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    (st.st_mode & 01733) != 01733)
+		return 0;
+	return 1;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+put_line(int fd, const char *key, const char *val)
+{
+	char	*x = NULL;
+	int	 rc;
+
+	if (val != NULL && (x = queue_escape(val, strlen(val))) == NULL)
+		return -1;
+	rc = write_all(fd, key, strlen(key)) == -1 ||
+	    (x != NULL && (write_all(fd, " ", 1) == -1 ||
+	    write_all(fd, x, strlen(x)) == -1)) ||
+	    write_all(fd, "\n", 1) == -1 ? -1 : 0;
+	free(x);
+	return rc;
+}
+
+static int
+copy_spool(int from, int to, off_t size)
+{
+	char	buf[65536];
+	off_t	off = 0;
+	ssize_t	n;
+
+	while (off < size) {
+		n = pread(from, buf, sizeof(buf), off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		if (write_all(to, buf, (size_t)n) == -1)
+			return -1;
+		off += n;
+	}
+	return 0;
+}
+
+int
+maildrop_submit(const struct args *a)
+{
+	struct outcome	 o;
+	struct msg	*m = NULL;
+	unsigned char	 r[6];
+	char		 tname[64], dname[64];
+	const char	*dir = user_dir();
+	size_t		 i;
+	int		 dfd = -1, fd = -1, st = EX_TEMPFAIL;
+
+	memset(&o, 0, sizeof(o));
+	if (a->nrcpts == 0 && !a->read_rcpts) {
+		say("no recipients: give them as arguments, or use -t to read "
+		    "them from the message");
+		return EX_USAGE;
+	}
+	if (a->nrcpts + 4 > MAILDROP_ARGMAX) {
+		say("too many recipients for the maildrop (at most %d)",
+		    MAILDROP_ARGMAX - 4);
+		return EX_USAGE;
+	}
+	if ((m = msg_spool(STDIN_FILENO, spool_dir(), a->ignore_dots ? 0 :
+	    NORM_DOTEND, &o)) == NULL) {
+		report_outcome(&o);
+		return o.kind == OUT_DATAERR ? EX_DATAERR : o.kind ==
+		    OUT_IOERR ? EX_IOERR : o.kind == OUT_OSERR ? EX_OSERR :
+		    EX_TEMPFAIL;
+	}
+	if (msg_size(m) > MAILDROP_MAX - MAILDROP_HEADMAX) {
+		say("the message is larger than the maildrop takes (%lld "
+		    "octets)", MAILDROP_MAX - MAILDROP_HEADMAX);
+		msg_free(m);
+		return EX_DATAERR;
+	}
+	if (tls_random(r, sizeof(r)) == -1) {
+		say("cannot get random bytes for a maildrop file name");
+		goto out;
+	}
+	(void)snprintf(tname, sizeof(tname), "t.%ld.%02x%02x%02x%02x%02x%02x",
+	    (long)getpid(), r[0], r[1], r[2], r[3], r[4], r[5]);
+	(void)snprintf(dname, sizeof(dname), "d%s", tname + 1);
+	/* Search and write only: the directory cannot be read or synced. */
+	if ((dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (fd = openat(dfd, tname, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1) {
+		say("cannot write into the maildrop %s: %s", dir,
+		    strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, MAILDROP_MAGIC, sizeof(MAILDROP_MAGIC) - 1) == -1 ||
+	    (a->read_rcpts && put_line(fd, "opt", "-t") == -1) ||
+	    (a->sender != NULL && (put_line(fd, "opt", "-f") == -1 ||
+	    put_line(fd, "val", a->sender) == -1)) ||
+	    (a->fullname != NULL && (put_line(fd, "opt", "-F") == -1 ||
+	    put_line(fd, "val", a->fullname) == -1)))
+		goto werr;
+	for (i = 0; i < a->nrcpts; i++)
+		if (put_line(fd, "rcpt", a->rcpts[i]) == -1)
+			goto werr;
+	if (write_all(fd, "\n", 1) == -1 ||
+	    copy_spool(msg_fd(m), fd, msg_size(m)) == -1 || fsync(fd) == -1)
+		goto werr;
+	/*
+	 * Renamed only once whole and synced; syncfs(2) makes the name
+	 * durable too, since a directory that cannot be opened for reading
+	 * cannot be fsync'd.
+	 */
+	if (renameat(dfd, tname, dfd, dname) == -1 || syncfs(fd) == -1)
+		goto werr;
+	st = EX_OK;
+	if (a->verbose)
+		say("dropped into %s for the system to send", dir);
+	goto out;
+werr:
+	say("cannot write into the maildrop %s: %s", dir, strerror(errno));
+	(void)unlinkat(dfd, tname, 0);
+out:
+	if (fd != -1)
+		close(fd);
+	if (dfd != -1)
+		close(dfd);
+	msg_free(m);
+	return st;
+}
+
+static void
+mlog(int prio, const char *fmt, ...)
+{
+	char	buf[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	say("%s", buf);
+	openlog("bote", LOG_PID, LOG_MAIL);
+	syslog(prio, "%s", buf);
+	closelog();
+}
+
+/* A file that will never do: out of the way, into the failed area. */
+static void
+set_aside(int mdfd, int qfd, const char *name, const char *why, uid_t uid)
+{
+	char	aside[PATH_MAX];
+
+	(void)snprintf(aside, sizeof(aside), "failed/maildrop.%s", name);
+	if (renameat(mdfd, name, qfd, aside) == -1)
+		(void)unlinkat(mdfd, name, 0);
+	mlog(LOG_ERR, "maildrop: %s (uid %ld) refused: %s", name, (long)uid,
+	    why);
+}
+
+/*
+ * One dropped file: checked (a regular file with one link, owned by a
+ * user other than root, within the size cap, a well-formed envelope),
+ * then given to "bote -odq" run as a child with the file as its input,
+ * so the message goes through the same checks and header policy as any
+ * other, with the system account.
+ */
+static void
+pickup_one(int mdfd, int qfd, const char *name, const struct args *a,
+    const char *self)
+{
+	struct stat	 st;
+	char		*head = NULL, *nl, *p, *v, *x;
+	char		*argv[MAILDROP_ARGMAX + 8], *rcv[MAILDROP_ARGMAX];
+	char		*tofree[MAILDROP_ARGMAX];
+	char		 uidenv[32];
+	size_t		 len, n, vlen, argc = 0, i, nrc, nfree = 0;
+	ssize_t		 r;
+	pid_t		 pid;
+	int		 fd, status, nopts = 0, want_val = 0, bad;
+
+	if ((fd = openat(mdfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1 || fstat(fd, &st) == -1) {
+		close(fd);
+		return;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid == 0 ||
+	    st.st_size > MAILDROP_MAX) {
+		set_aside(mdfd, qfd, name, !S_ISREG(st.st_mode) ? "not a "
+		    "regular file" : st.st_nlink != 1 ? "more than one link" :
+		    st.st_uid == 0 ? "owned by root" : "too large", st.st_uid);
+		goto out;
+	}
+	len = (size_t)(st.st_size < MAILDROP_HEADMAX ? st.st_size :
+	    MAILDROP_HEADMAX);
+	if ((head = malloc(len + 1)) == NULL)
+		goto out;
+	for (n = 0; n < len; n += (size_t)r)
+		if ((r = pread(fd, head + n, len - n, (off_t)n)) <= 0)
+			break;
+	head[n] = '\0';
+	if (n < sizeof(MAILDROP_MAGIC) - 1 || memcmp(head, MAILDROP_MAGIC,
+	    sizeof(MAILDROP_MAGIC) - 1) != 0) {
+		set_aside(mdfd, qfd, name, "not a maildrop file", st.st_uid);
+		goto out;
+	}
+	/* Options first, then "--" and the recipients. */
+	argv[argc++] = (char *)"bote";
+	if (a->conf_file != NULL) {
+		argv[argc++] = (char *)"-C";
+		argv[argc++] = (char *)a->conf_file;
+	}
+	argv[argc++] = (char *)"-odq";
+	argv[argc++] = (char *)"-i";
+	nrc = 0;
+	bad = 1;
+	p = head + sizeof(MAILDROP_MAGIC) - 1;
+	while ((nl = memchr(p, '\n', n - (size_t)(p - head))) != NULL) {
+		if (nl == p) {
+			p = nl + 1;
+			bad = 0;
+			break;
+		}
+		*nl = '\0';
+		if ((v = strchr(p, ' ')) == NULL)
+			break;
+		*v++ = '\0';
+		if (strcmp(p, "opt") == 0) {
+			if (want_val || nopts >= 8 || (strcmp(v, "-t") != 0 &&
+			    strcmp(v, "-f") != 0 && strcmp(v, "-F") != 0))
+				break;
+			want_val = strcmp(v, "-t") != 0;
+			argv[argc++] = strcmp(v, "-t") == 0 ? (char *)"-t" :
+			    strcmp(v, "-f") == 0 ? (char *)"-f" : (char *)"-F";
+			nopts++;
+		} else if (strcmp(p, "val") == 0 || strcmp(p, "rcpt") == 0) {
+			if ((strcmp(p, "val") == 0) != want_val ||
+			    nrc + argc + 2 >= MAILDROP_ARGMAX)
+				break;
+			if ((x = queue_unescape(v, strlen(v), &vlen)) == NULL)
+				break;
+			if (strlen(x) != vlen || nfree >= MAILDROP_ARGMAX) {
+				free(x);
+				break;
+			}
+			tofree[nfree++] = x;
+			if (want_val) {
+				argv[argc++] = x;
+				want_val = 0;
+			} else
+				rcv[nrc++] = x;
+		} else
+			break;
+		p = nl + 1;
+	}
+	if (bad || want_val) {
+		set_aside(mdfd, qfd, name, "a malformed envelope", st.st_uid);
+		goto out;
+	}
+	argv[argc++] = (char *)"--";
+	for (i = 0; i < nrc; i++)
+		argv[argc++] = rcv[i];
+	argv[argc] = NULL;
+	(void)snprintf(uidenv, sizeof(uidenv), "%ld", (long)st.st_uid);
+	if ((pid = fork()) == -1) {
+		mlog(LOG_ERR, "maildrop: cannot fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		if (lseek(fd, p - head, SEEK_SET) == -1 ||
+		    dup2(fd, STDIN_FILENO) == -1)
+			_exit(EX_OSERR);
+		(void)setenv("BOTE_MAILDROP_UID", uidenv, 1);
+		execv(self, argv);
+		_exit(EX_OSERR);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == EX_OK) {
+		(void)unlinkat(mdfd, name, 0);
+		mlog(LOG_INFO, "maildrop: %s (uid %ld) queued", name,
+		    (long)st.st_uid);
+	} else if (WIFEXITED(status) && (WEXITSTATUS(status) == EX_TEMPFAIL ||
+	    WEXITSTATUS(status) == EX_OSERR))
+		mlog(LOG_WARNING, "maildrop: %s (uid %ld) left for the next "
+		    "run", name, (long)st.st_uid);
+	else {
+		char	why[64];
+
+		(void)snprintf(why, sizeof(why), "bote -odq exited %d",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		set_aside(mdfd, qfd, name, why, st.st_uid);
+	}
+out:
+	for (i = 0; i < nfree; i++)
+		free(tofree[i]);
+	free(head);
+	close(fd);
+}
+
+void
+maildrop_pickup(struct queue *q, const struct args *a)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		 path[PATH_MAX], self[PATH_MAX];
+	time_t		 now = time(NULL);
+	ssize_t		 n;
+	int		 mdfd, qfd;
+
+	if (geteuid() != 0 || xsnprintf(path, sizeof(path), "%s/maildrop",
+	    queue_dir(q)) == -1)
+		return;
+	if ((mdfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0 ||
+	    (qfd = open(queue_dir(q), O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		close(mdfd);
+		return;
+	}
+	self[n] = '\0';
+	if ((d = fdopendir(dup(mdfd))) == NULL)
+		goto out;
+	while ((de = readdir(d)) != NULL && !bote_interrupted) {
+		if (strncmp(de->d_name, "d.", 2) == 0)
+			pickup_one(mdfd, qfd, de->d_name, a, self);
+		else if (strncmp(de->d_name, "t.", 2) == 0 &&
+		    fstatat(mdfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now - st.st_mtime > MAILDROP_DEBRIS_AGE)
+			(void)unlinkat(mdfd, de->d_name, 0);
+	}
+	closedir(d);
+out:
+	close(qfd);
+	close(mdfd);
+}
+
+int
+maildrop_setup(struct conf *c)
+{
+	struct account	*a = c != NULL ? conf_account(c, "default") : NULL;
+	struct queue	*q;
+	struct outcome	 o;
+	char		 dir[PATH_MAX], md[PATH_MAX];
+
+	if (geteuid() != 0) {
+		say("--setup-maildrop is for root");
+		return EX_NOPERM;
+	}
+	if (queue_dirname(a, dir, sizeof(dir)) == -1 ||
+	    xsnprintf(md, sizeof(md), "%s/maildrop", dir) == -1) {
+		say("no queue directory");
+		return EX_CONFIG;
+	}
+	if ((q = queue_open(dir, 1, &o)) == NULL) {
+		say("%s", o.why);
+		return EX_CANTCREAT;
+	}
+	queue_close(q);
+	/*
+	 * Users need search permission on the queue to reach the maildrop;
+	 * q/, tmp/ and failed/ stay 0700.
+	 */
+	if (chmod(dir, 0711) == -1 || (mkdir(md, 0700) == -1 &&
+	    errno != EEXIST) || chown(md, 0, 0) == -1 || chmod(md, 01733) ==
+	    -1) {
+		say("cannot set up %s: %s", md, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	(void)printf("%s\n", md);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}

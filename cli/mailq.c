@@ -1,0 +1,241 @@
+/*
+ * -bp, mailq: what is in the queue, one block per message, or a JSON
+ * array with --json (bote.1, QUEUE). Every string from an entry is shown
+ * sanitised (text) or escaped (JSON): an envelope or a server reply
+ * cannot write to the terminal or break the JSON.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "headers.h"
+#include "queue.h"
+#include "report.h"
+#include "util.h"
+
+#include "queuecli.h"
+
+struct lister {
+	int	json;
+	int	count;		/* entries printed */
+	off_t	octets;
+	time_t	now;
+};
+
+static void	duration(char *, size_t, long long);
+static void	json_str(const char *);
+static void	show_text(struct lister *, const struct qent *, int,
+		    const char *);
+static void	show_json(struct lister *, const struct qent *, int,
+		    const char *);
+static int	list_dir(struct lister *, const char *);
+
+static void
+duration(char *buf, size_t sz, long long s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		(void)xsnprintf(buf, sz, "%llds", s);
+	else if (s < 3600)
+		(void)xsnprintf(buf, sz, "%lldm %llds", s / 60, s % 60);
+	else if (s < 86400)
+		(void)xsnprintf(buf, sz, "%lldh %lldm", s / 3600,
+		    s % 3600 / 60);
+	else
+		(void)xsnprintf(buf, sz, "%lldd %lldh", s / 86400,
+		    s % 86400 / 3600);
+}
+
+/* RFC 8259 7: quote, backslash and control characters escaped. */
+static void
+json_str(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	(void)putchar('"');
+	for (; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			(void)printf("\\%c", *p);
+		else if (*p == '\n')
+			(void)fputs("\\n", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			(void)printf("\\u%04x", *p);
+		else if (*p >= 0x80)
+			/* Not known to be UTF-8: keep the JSON valid. */
+			(void)printf("\\u%04x", *p);
+		else
+			(void)putchar(*p);
+	}
+	(void)putchar('"');
+}
+
+static void
+show_text(struct lister *l, const struct qent *e, int failed,
+    const char *dir)
+{
+	char	s[OUTCOME_TEXTMAX + 600], d[64], when[64];
+	size_t	i;
+
+	(void)dir;
+	if (l->count > 0)
+		(void)putchar('\n');
+	(void)printf("%s%s\n", e->id, failed ? "  (failed: given up)" : "");
+	(void)printf("  size:         %lld octets\n",
+	    (long long)qent_wire_size(e));
+	duration(d, sizeof(d), (long long)l->now - e->created);
+	if (hdr_date(when, sizeof(when), (time_t)e->created) == -1)
+		when[0] = '\0';
+	(void)printf("  age:          %s (queued %s)\n", d, when);
+	(void)sanitize(s, sizeof(s), e->account, strlen(e->account), 1);
+	(void)printf("  account:      %s\n", s);
+	(void)sanitize(s, sizeof(s), e->sender, strlen(e->sender), 1);
+	(void)printf("  sender:       <%s>\n", s);
+	for (i = 0; i < e->nrcpts; i++) {
+		(void)sanitize(s, sizeof(s), e->rcpts[i],
+		    strlen(e->rcpts[i]), 1);
+		(void)printf("  recipient:    <%s>\n", s);
+	}
+	(void)printf("  attempts:     %u\n", e->attempts);
+	if (failed)
+		(void)printf("  next attempt: none (in %s/failed)\n", dir);
+	else if (e->next <= (long long)l->now)
+		(void)printf("  next attempt: due now\n");
+	else {
+		duration(d, sizeof(d), e->next - (long long)l->now);
+		(void)printf("  next attempt: in %s\n", d);
+	}
+	if (e->error != NULL) {
+		(void)sanitize(s, sizeof(s), e->error, strlen(e->error), 1);
+		(void)printf("  last error:   %s\n", s);
+	}
+	if (e->maybe_sent)
+		(void)printf("  note:         the connection was lost after "
+		    "the end of the message: it may have been delivered "
+		    "already\n");
+}
+
+static void
+show_json(struct lister *l, const struct qent *e, int failed,
+    const char *dir)
+{
+	size_t	i;
+
+	(void)printf("%s\n  {\"id\": ", l->count > 0 ? "," : "");
+	json_str(e->id);
+	(void)printf(", \"state\": \"%s\", \"queue_dir\": ", failed ?
+	    "failed" : "queued");
+	json_str(dir);
+	(void)printf(", \"size\": %lld, \"created\": %lld, \"age\": %lld, "
+	    "\"account\": ", (long long)qent_wire_size(e), e->created,
+	    (long long)l->now - e->created);
+	json_str(e->account);
+	(void)fputs(", \"sender\": ", stdout);
+	json_str(e->sender);
+	(void)fputs(", \"recipients\": [", stdout);
+	for (i = 0; i < e->nrcpts; i++) {
+		if (i > 0)
+			(void)fputs(", ", stdout);
+		json_str(e->rcpts[i]);
+	}
+	(void)printf("], \"attempts\": %u, \"next_attempt\": ", e->attempts);
+	if (failed)
+		(void)fputs("null", stdout);
+	else
+		(void)printf("%lld", e->next);
+	(void)fputs(", \"last_error\": ", stdout);
+	if (e->error != NULL)
+		json_str(e->error);
+	else
+		(void)fputs("null", stdout);
+	(void)printf(", \"maybe_delivered\": %s}", e->maybe_sent ? "true" :
+	    "false");
+}
+
+static int
+list_dir(struct lister *l, const char *dir)
+{
+	struct queue	 *q;
+	struct outcome	  o;
+	struct qent	  e;
+	char		**ids, why[256];
+	size_t		  n, i;
+	int		  failed, rc = 0;
+
+	if ((q = queue_open(dir, 0, &o)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		say("%s", o.why);
+		return -1;
+	}
+	qent_init(&e);
+	for (failed = 0; failed < 2; failed++) {
+		if (queue_ids(q, failed, &ids, &n, &o) == -1) {
+			say("%s", o.why);
+			rc = -1;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			if (queue_read(q, failed, ids[i], &e, why,
+			    sizeof(why)) == -1) {
+				/* Delivered meanwhile: not an error. */
+				if (errno != ENOENT)
+					say("%s: cannot read the entry: %s",
+					    ids[i], why);
+				continue;
+			}
+			if (l->json)
+				show_json(l, &e, failed, dir);
+			else
+				show_text(l, &e, failed, dir);
+			l->count++;
+			l->octets += qent_wire_size(&e);
+			qent_free(&e);
+		}
+		queue_ids_free(ids, n);
+	}
+	queue_close(q);
+	return rc;
+}
+
+int
+mode_queue_list(const struct args *args, struct conf *c)
+{
+	struct lister	  l;
+	char		**dirs = NULL;
+	size_t		  n = 0, i;
+	int		  rc = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.json = args->json;
+	l.now = time(NULL);
+	if (queue_dirnames(c, &dirs, &n) == -1) {
+		say("out of memory");
+		return EX_OSERR;
+	}
+	if (l.json)
+		(void)fputs("[", stdout);
+	for (i = 0; i < n; i++) {
+		if (list_dir(&l, dirs[i]) == -1)
+			rc = -1;
+		free(dirs[i]);
+	}
+	free(dirs);
+	if (l.json)
+		(void)fputs(l.count > 0 ? "\n]\n" : "]\n", stdout);
+	else if (l.count == 0)
+		/* What sendmail and Postfix print; scripts look for it. */
+		(void)printf("Mail queue is empty\n");
+	else
+		(void)printf("\n-- %d message%s, %lld octets\n", l.count,
+		    l.count == 1 ? "" : "s", (long long)l.octets);
+	if (fflush(stdout) != 0)
+		return EX_IOERR;
+	return rc == -1 ? EX_TEMPFAIL : EX_OK;
+}

@@ -1,0 +1,623 @@
+#!/usr/bin/env bats
+# The queue (bote.1, QUEUE): a temporary failure queues the message and
+# exits 0, bote -q delivers it later exactly once, mailq shows the truth,
+# and no kill, crash, concurrent flush or full disk loses an acknowledged
+# message. Against the test Postfix (delivery read back from the Maildir)
+# and, for replies Postfix will not give on demand, the scripted server.
+
+load helpers/testbed
+load helpers/smtpscript
+
+setup() {
+	QDIR=$BATS_TEST_TMPDIR/queue
+	CONF=$BATS_TEST_TMPDIR/conf
+	DOWN=$BATS_TEST_TMPDIR/conf.down
+	bote_conf "$CONF" "queue on" "queue_dir $QDIR"
+	# The same accounts with the server "down": nothing listens on
+	# port 1.
+	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$DOWN"
+	chmod 0600 "$DOWN"
+	maildir_clear
+}
+
+teardown() {
+	script_stop
+	maildrop_teardown
+	if [ -n "${TMPFS:-}" ]; then
+		umount "$TMPFS" 2>/dev/null || true
+	fi
+}
+
+# A message with a unique marker, so that deliveries can be counted.
+mail_with() {
+	printf 'From: %s\nTo: rcpt@example.org\nSubject: queue test %s\n' \
+	    "$TESTBED_USER" "$1"
+	printf 'X-Queue-Test: %s\n\nbody of %s\n' "$1" "$1"
+}
+
+# How many delivered messages carry marker $1.
+delivered() {
+	grep -l -x "X-Queue-Test: $1" "$TESTBED_MAILDIR"/new/* 2>/dev/null |
+	    wc -l
+}
+
+# The queue ids, one a line (control files in q/).
+queued_ids() {
+	find "$QDIR/q" -name '*.ctl' -printf '%f\n' 2>/dev/null |
+	    sed 's/\.ctl$//' | sort
+}
+
+# Seconds since the epoch, plus $1.
+later() {
+	echo $(( $(date +%s) + $1 ))
+}
+
+@test "server down: exit 0, one line saying why; bote -q delivers it once" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with down-1)
+	assert_success
+	assert_output --regexp '^bote: queued as [0-9A-F]{16}: cannot connect to 127\.0\.0\.1 port 1: .*; will retry \(bote -q\)$'
+	assert_equal "$(queued_ids | wc -l)" 1
+	id=$(queued_ids)
+	# The message file is the spool, linked: mode 0600.
+	run stat -c %a "$QDIR/q/$id.msg"
+	assert_output 600
+
+	# Backoff: not due yet, and -q says so.
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output --partial "nothing to deliver now: 1 message queued"
+	assert_equal "$(maildir_count)" 0
+
+	# Five minutes later (the test clock), with the server back.
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output ""
+	maildir_wait 1
+	assert_equal "$(delivered down-1)" 1
+	assert_equal "$(queued_ids | wc -l)" 0
+	[ ! -e "$QDIR/q/$id.msg" ]
+
+	# Nothing is sent twice.
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output --partial "the queue is empty"
+	sleep 0.5
+	assert_equal "$(delivered down-1)" 1
+}
+
+@test "the delivered message is byte for byte what a direct send gives" {
+	BOTE_TEST_TIME=1795000000 BOTE_TEST_MSGID_RANDOM=0123abcd \
+	    run "$BOTE" -C "$DOWN" -t -i < <(
+		printf 'To: rcpt@example.org\nBcc: hidden@example.org\n'
+		printf 'Subject: same bytes\n\n.leading dot\nend\n')
+	assert_success
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -q
+	assert_success
+	maildir_wait 2
+	f1=$BATS_TEST_TMPDIR/one
+	maildir_last >"$f1"
+	maildir_clear
+	BOTE_TEST_TIME=1795000000 BOTE_TEST_MSGID_RANDOM=0123abcd \
+	    run "$BOTE" -C "$CONF" -t -i < <(
+		printf 'To: rcpt@example.org\nBcc: hidden@example.org\n'
+		printf 'Subject: same bytes\n\n.leading dot\nend\n')
+	assert_success
+	maildir_wait 2
+	run diff "$f1" <(maildir_last)
+	assert_success
+	run grep -c '^Bcc:' "$f1"
+	assert_output 0
+}
+
+@test "--no-queue and queue off: exit 75, nothing queued" {
+	run "$BOTE" -C "$DOWN" --no-queue -i rcpt@example.org < <(mail_with nq)
+	assert_equal "$status" 75
+	assert_output --partial "cannot connect"
+	sed -i 's/^queue on$/queue off/' "$DOWN"
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with off)
+	assert_equal "$status" 75
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
+@test "a permanent failure is never queued" {
+	run "$BOTE" -C "$CONF" -i 'bad recipient'@ < <(mail_with perm)
+	assert_failure
+	[ "$status" -ne 75 ]
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
+@test "-odq queues without connecting; -q sends it at once (due now)" {
+	run "$BOTE" -C "$CONF" -odq -i rcpt@example.org < <(mail_with odq)
+	assert_success
+	assert_output ""
+	sleep 0.3
+	assert_equal "$(maildir_count)" 0
+	run "$BOTE" -C "$CONF" -bp
+	assert_output --partial "attempts:     0"
+	assert_output --partial "next attempt: due now"
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered odq)" 1
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
+@test "-odb returns at once and delivers in the background" {
+	run "$BOTE" -C "$CONF" -odb -i rcpt@example.org < <(mail_with odb)
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered odb)" 1
+	for i in $(seq 1 50); do
+		[ "$(queued_ids | wc -l)" -eq 0 ] && break
+		sleep 0.1
+	done
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
+@test "a successful send also delivers the account's due queued mail" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with early)
+	assert_success
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -i \
+	    rcpt@example.org < <(mail_with late)
+	assert_success
+	maildir_wait 2
+	assert_equal "$(delivered early)" 1
+	assert_equal "$(delivered late)" 1
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
+@test "-qR and -qI select, and force delivery regardless of backoff" {
+	run "$BOTE" -C "$DOWN" -i one@example.org < <(mail_with sel-1)
+	run "$BOTE" -C "$DOWN" -i two@example.org < <(mail_with sel-2)
+	assert_equal "$(queued_ids | wc -l)" 2
+	run "$BOTE" -C "$CONF" -qRtwo@
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered sel-2)" 1
+	assert_equal "$(delivered sel-1)" 0
+	id=$(queued_ids)
+	run "$BOTE" -C "$CONF" -qI"${id:8}"
+	assert_success
+	maildir_wait 2
+	assert_equal "$(delivered sel-1)" 1
+	run "$BOTE" -C "$CONF" -qX
+	assert_equal "$status" 64
+}
+
+@test "mailq shows each message; --json is valid and complete" {
+	run "$BOTE" -C "$DOWN" -f "$TESTBED_USER" -i a@example.org \
+	    b@example.org < <(mail_with list)
+	assert_success
+	id=$(queued_ids)
+	ln -s "$BOTE" "$BATS_TEST_TMPDIR/mailq"
+	run "$BATS_TEST_TMPDIR/mailq" -C "$DOWN"
+	assert_success
+	assert_line "$id"
+	assert_line --regexp '^  size: +[0-9]+ octets$'
+	assert_line --regexp '^  age: +[0-9]+s \(queued .*\)$'
+	assert_line "  sender:       <$TESTBED_USER>"
+	assert_line "  recipient:    <a@example.org>"
+	assert_line "  recipient:    <b@example.org>"
+	assert_line "  attempts:     1"
+	assert_line --regexp '^  next attempt: in [0-9]+m'
+	assert_line --partial "  last error:   cannot connect to 127.0.0.1 port 1"
+	assert_line --regexp '^-- 1 message, [0-9]+ octets$'
+
+	run "$BOTE" -C "$DOWN" -bp --json
+	assert_success
+	echo "$output" | python3 -c '
+import json, sys
+q = json.load(sys.stdin)
+assert len(q) == 1, q
+e = q[0]
+assert e["id"] == sys.argv[1], e
+assert e["state"] == "queued"
+assert e["recipients"] == ["a@example.org", "b@example.org"], e
+assert e["attempts"] == 1 and e["next_attempt"] > e["created"], e
+assert "Connection refused" in e["last_error"], e
+assert e["maybe_delivered"] is False
+assert e["size"] > 0 and e["age"] >= 0
+' "$id"
+}
+
+@test "--json escapes what it prints" {
+	# A last error with quotes, a backslash and a control byte.
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 451 4.3.0 "quoted" back\\slash \x01 ctl' \
+	  'read-all' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR"
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -i rcpt@example.org \
+	    < <(mail_with json)
+	assert_success
+	assert_output --partial "queued as"
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp --json
+	assert_success
+	# Control bytes were made '?' when the error was recorded.
+	echo "$output" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)[0]
+assert "451 4.3.0 \"quoted\" back\\slash ? ctl" in e["last_error"], e
+'
+	assert_output --partial '451 4.3.0 \"quoted\" back\\slash ? ctl'
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp
+	assert_line --partial 'last error:   the server answered MAIL with: 451 4.3.0 "quoted" back\slash ? ctl'
+}
+
+@test "a 4yz to end-of-data is queued; no reply after the dot: queued, may have been delivered" {
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
+	  'expect DATA' 'send 354 go' 'expect-data' 'send 452 4.3.1 full' \
+	  'read-all' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR"
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -i rcpt@example.org \
+	    < <(mail_with eod)
+	assert_success
+	assert_output --partial "452 4.3.1 full; will retry"
+	script_stop
+
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
+	  'expect DATA' 'send 354 go' 'expect-data' 'drop' \
+	  >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR"
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -i rcpt@example.org \
+	    < <(mail_with maybe)
+	assert_success
+	assert_output --partial "it may have been delivered already"
+	assert_equal "$(queued_ids | wc -l)" 2
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp --json
+	echo "$output" | python3 -c '
+import json, sys
+q = json.load(sys.stdin)
+assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
+'
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp
+	assert_output --partial "it may have been delivered already"
+}
+
+@test "SIGTERM before the final reply: no end-of-data, queued, exit 0" {
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
+	  'expect DATA' 'sleep 15' 'send 354 go' 'read-all' \
+	  >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR" "timeout 60"
+	"$BOTE" -C "$BATS_TEST_TMPDIR/sc" -i rcpt@example.org \
+	    < <(mail_with term) 2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$! i st=0
+	for i in $(seq 1 100); do
+		grep -q '^DATA' "$SCRIPT_RECORD" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output --partial "queued as"
+	assert_output --partial "interrupted by a signal"
+	script_stop
+	run grep -c 'body of term' "$SCRIPT_RECORD"
+	assert_output 0
+	assert_equal "$(queued_ids | wc -l)" 1
+}
+
+@test "two flushes at once send no message twice" {
+	local n=15 i
+	for i in $(seq 1 $n); do
+		"$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with par-$i) \
+		    2>/dev/null || fail "send $i"
+	done
+	assert_equal "$(queued_ids | wc -l)" $n
+	local t
+	t=$(later 301)
+	BOTE_TEST_TIME=$t "$BOTE" -C "$CONF" -q 2>"$BATS_TEST_TMPDIR/e1" &
+	local p1=$!
+	BOTE_TEST_TIME=$t "$BOTE" -C "$CONF" -q 2>"$BATS_TEST_TMPDIR/e2" &
+	local p2=$!
+	wait $p1
+	wait $p2
+	maildir_wait $n 20
+	sleep 1
+	for i in $(seq 1 $n); do
+		assert_equal "par-$i: $(delivered par-$i)" "par-$i: 1"
+	done
+	assert_equal "$(maildir_count)" $n
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
+@test "past queue_max_age: moved to failed/ and a bounce is delivered" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with old)
+	assert_success
+	id=$(queued_ids)
+	# Six days later; the default maximum age is five.
+	BOTE_TEST_TIME=$(later $((6 * 86400))) run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output --partial "$id: given up"
+	assert_output --partial "bounce sent to <$TESTBED_USER>"
+	[ -e "$QDIR/failed/$id.ctl" ] && [ -e "$QDIR/failed/$id.msg" ]
+	assert_equal "$(queued_ids | wc -l)" 0
+	maildir_wait 1
+	sleep 0.3
+	# Only the bounce arrived (it quotes the marker, see below).
+	assert_equal "$(maildir_count)" 1
+	f=$(maildir_last_file)
+	run grep -c '^Subject: Undelivered Mail Returned to Sender' "$f"
+	assert_output 1
+	run grep -c "^Return-Path: <>" "$f"
+	assert_output 1
+	# The original header is quoted, the body is not.
+	run grep -c '^X-Queue-Test: old' "$f"
+	assert_output 1
+	run grep -c 'body of old' "$f"
+	assert_output 0
+	run "$BOTE" -C "$CONF" -bp
+	assert_output --partial "$id  (failed: given up)"
+}
+
+@test "queue_max_age applies; a bounce that cannot go is logged, kept in failed/" {
+	echo "queue_max_age 1h" >>"$DOWN"
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with short)
+	assert_success
+	id=$(queued_ids)
+	BOTE_TEST_TIME=$(later 3700) run "$BOTE" -C "$DOWN" -q
+	assert_success
+	assert_output --partial "the bounce to <$TESTBED_USER> could not be sent"
+	[ -e "$QDIR/failed/$id.ctl" ]
+}
+
+@test "a full disk while spooling: 75, nothing sent, the queue intact" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
+	TMPFS=$QDIR
+	mkdir -p "$TMPFS"
+	mount -t tmpfs -o size=256k,mode=0700 tmpfs "$TMPFS" ||
+	    skip "cannot mount a tmpfs here"
+	# One queued message first, then a message bigger than the disk.
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with small)
+	assert_success
+	id=$(queued_ids)
+	cp "$QDIR/q/$id.msg" "$BATS_TEST_TMPDIR/small.msg"
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(
+		mail_with big
+		head -c 400000 /dev/zero | tr '\0' 'x' | fold -w 70)
+	assert_equal "$status" 75
+	assert_output --partial "spool"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org < <(
+		mail_with big2
+		head -c 400000 /dev/zero | tr '\0' 'x' | fold -w 70)
+	assert_equal "$status" 75
+	assert_equal "$(queued_ids)" "$id"
+	cmp "$QDIR/q/$id.msg" "$BATS_TEST_TMPDIR/small.msg"
+	sleep 0.3
+	assert_equal "$(delivered big2)" 0
+	# A message that fits but whose control file does not: 75 too.
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(
+		mail_with fits
+		head -c 200000 /dev/zero | tr '\0' 'y' | fold -w 70)
+	[ "$status" -eq 0 ] || [ "$status" -eq 75 ]
+	if [ "$status" -eq 75 ]; then
+		assert_equal "$(queued_ids)" "$id"
+	fi
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -q
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered small)" 1
+}
+
+@test "200 sends and flushes killed at random: every acknowledged message is delivered" {
+	# Each round starts a send (server up or down) or a flush and kills
+	# it with SIGKILL after 0 to 99 ms. A message whose send exited 0
+	# must arrive, whole, once: the only duplicates allowed are those
+	# bote itself reported ("may have delivered it already": a flush
+	# killed after the server took the message, before it could remove
+	# the entry; RFC 5321 6.1 prefers that to a loss).
+	local i n=200 pid st id d kind acked dup=0 noted
+	: >"$BATS_TEST_TMPDIR/acked"
+	: >"$BATS_TEST_TMPDIR/log"
+	for i in $(seq 1 $n); do
+		kind=$((RANDOM % 3))
+		case $kind in
+		0)	"$BOTE" -C "$CONF" -i rcpt@example.org \
+			    < <(mail_with k-$i) 2>>"$BATS_TEST_TMPDIR/log" & ;;
+		1)	"$BOTE" -C "$DOWN" -i rcpt@example.org \
+			    < <(mail_with k-$i) 2>>"$BATS_TEST_TMPDIR/log" & ;;
+		2)	BOTE_TEST_TIME=$(later 20000) "$BOTE" -C "$CONF" -q \
+			    2>>"$BATS_TEST_TMPDIR/log" & ;;
+		esac
+		pid=$!
+		sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+		kill -KILL "$pid" 2>/dev/null || true
+		st=0
+		wait "$pid" 2>/dev/null || st=$?
+		if [ "$kind" -ne 2 ] && [ "$st" -eq 0 ]; then
+			echo "k-$i" >>"$BATS_TEST_TMPDIR/acked"
+		fi
+	done
+	# Whatever is still queued goes now.
+	BOTE_TEST_TIME=$(later 20000) "$BOTE" -C "$CONF" -q \
+	    2>>"$BATS_TEST_TMPDIR/log"
+	assert_equal "$(queued_ids | wc -l)" 0
+	acked=$(wc -l <"$BATS_TEST_TMPDIR/acked")
+	[ "$acked" -gt 0 ]
+	maildir_wait "$acked" 60
+	sleep 2
+	while read -r id; do
+		d=$(delivered "$id")
+		[ "$d" -ge 1 ] || fail "$id was acknowledged but never delivered"
+		[ "$d" -eq 1 ] || dup=$((dup + 1))
+	done <"$BATS_TEST_TMPDIR/acked"
+	noted=$(grep -c "may have delivered it already" \
+	    "$BATS_TEST_TMPDIR/log" || true)
+	echo "# $acked of $n acknowledged, $dup delivered twice, $noted" \
+	    "reported as possible duplicates" >&3
+	[ "$dup" -le "$noted" ] || fail "$dup duplicates, only $noted reported"
+	# Never a partial message: every delivered one is whole.
+	for f in "$TESTBED_MAILDIR"/new/*; do
+		id=$(sed -n 's/^X-Queue-Test: //p' "$f")
+		grep -q -x "body of $id" "$f" || fail "partial message $f"
+	done
+}
+
+@test "bote -q sends an account's messages over one session" {
+	local i
+	for i in 1 2 3; do
+		run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with one-$i)
+		assert_success
+	done
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'auto' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "queue on" "queue_dir $QDIR"
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -q
+	assert_success
+	assert_equal "$(queued_ids | wc -l)" 0
+	run recorded
+	# smtpscript takes one connection: all three went over it.
+	assert_equal "$(grep -c '^MAIL FROM:' <<<"$output")" 3
+	assert_equal "$(grep -c '^EHLO' <<<"$output")" 2
+	assert_equal "$(grep -c 'body of one-' <<<"$output")" 3
+}
+
+@test "after a successful send the due queued mail goes over the same session" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with waiting)
+	assert_success
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'auto' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "queue on" "queue_dir $QDIR"
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" \
+	    -i rcpt@example.org < <(mail_with fresh)
+	assert_success
+	assert_equal "$(queued_ids | wc -l)" 0
+	run recorded
+	assert_equal "$(grep -c '^MAIL FROM:' <<<"$output")" 2
+	assert_equal "$(grep -c 'body of waiting' <<<"$output")" 1
+	assert_equal "$(grep -c 'body of fresh' <<<"$output")" 1
+}
+
+# The maildrop tests run bote as nobody: everything it touches must be
+# reachable by that user, so they work in a world-searchable directory.
+maildrop_setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to run bote as another user"
+	command -v runuser >/dev/null || skip "runuser is not installed"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	MD=$(mktemp -d /tmp/bote-maildrop.XXXXXX)
+	chmod 0755 "$MD"
+	cp "$BOTE" "$MD/bote"
+	chmod 0755 "$MD/bote"
+	sed "s|^queue_dir .*|queue_dir $MD/queue|" "$CONF" >"$MD/conf"
+	chmod 0600 "$MD/conf"
+	run "$MD/bote" -C "$MD/conf" --setup-maildrop
+	assert_success
+	assert_output "$MD/queue/maildrop"
+}
+
+as_nobody() {
+	runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME=/nonexistent \
+	    BOTE_MAILDROP="$MD/queue/maildrop" "$MD/bote" "$@"
+}
+
+maildrop_teardown() {
+	case ${MD:-} in
+	/tmp/bote-maildrop.*) rm -rf "$MD" ;;
+	esac
+}
+
+@test "maildrop: a user without access to the secrets drops, root sends" {
+	maildrop_setup
+	run stat -c %a "$MD/queue/maildrop"
+	assert_output 1733
+	run as_nobody -i rcpt@example.org < <(mail_with dropped)
+	assert_success
+	assert_output ""
+	# Dropped, owned by the user; the user cannot list the maildrop.
+	run find "$MD/queue/maildrop" -type f -user nobody -name 'd.*'
+	assert_equal "${#lines[@]}" 1
+	run runuser -u nobody -- ls "$MD/queue/maildrop"
+	assert_failure
+	sleep 0.3
+	assert_equal "$(maildir_count)" 0
+
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "(uid $(id -u nobody)) queued"
+	maildir_wait 1
+	assert_equal "$(delivered dropped)" 1
+	run find "$MD/queue/maildrop" -type f
+	assert_output ""
+}
+
+@test "maildrop: -t and -f are kept; no recipients is a usage error" {
+	maildrop_setup
+	run as_nobody -i < <(mail_with none)
+	assert_equal "$status" 64
+	run as_nobody -t -i -f "$TESTBED_USER" < <(mail_with with-t)
+	assert_success
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered with-t)" 1
+}
+
+@test "maildrop: foreign, hard-linked and malformed files are set aside" {
+	maildrop_setup
+	local d=$MD/queue/maildrop
+	# Owned by root (a user cannot make that, but a link could).
+	printf 'BOTE-MAILDROP 1\nrcpt a@example.org\n\nx\n' >"$d/d.root"
+	# A user's file with two links.
+	printf 'BOTE-MAILDROP 1\nrcpt a@example.org\n\nx\n' >"$d/d.linked"
+	chown nobody "$d/d.linked"
+	ln "$d/d.linked" "$MD/second-link"
+	# Garbage, and an envelope with an option that is not allowed.
+	printf 'hello\n' >"$d/d.junk"
+	printf 'BOTE-MAILDROP 1\nopt -C\nval /etc/shadow\nrcpt a@example.org\n\nx\n' \
+	    >"$d/d.opt"
+	chown nobody "$d/d.junk" "$d/d.opt"
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "d.root (uid 0) refused: owned by root"
+	assert_output --partial "d.linked (uid $(id -u nobody)) refused: more than one link"
+	assert_output --partial "d.junk (uid $(id -u nobody)) refused: not a maildrop file"
+	assert_output --partial "d.opt (uid $(id -u nobody)) refused: a malformed envelope"
+	run find "$d" -type f
+	assert_output ""
+	[ -e "$MD/queue/failed/maildrop.d.opt" ]
+	sleep 0.3
+	assert_equal "$(maildir_count)" 0
+}
+
+@test "a permanent refusal during bote -q: failed/, and the bounce is attempted" {
+	run "$BOTE" -C "$DOWN" -i gone@example.org < <(mail_with refused)
+	assert_success
+	id=$(queued_ids)
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 250 ok' 'expect RCPT' \
+	  'send 550 5.1.1 no such user' 'read-all' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR"
+	# The scripted server takes one connection: the bounce cannot go.
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -qI"$id"
+	assert_success
+	assert_output --partial "$id: given up (the server answered RCPT"
+	assert_output --partial "550 5.1.1 no such user"
+	assert_output --partial "could not be sent"
+	[ -e "$QDIR/failed/$id.ctl" ]
+	assert_equal "$(queued_ids | wc -l)" 0
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp --json
+	echo "$output" | python3 -c '
+import json, sys
+q = json.load(sys.stdin)
+assert q[0]["state"] == "failed" and "550 5.1.1" in q[0]["last_error"], q
+'
+}

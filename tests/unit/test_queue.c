@@ -1,0 +1,283 @@
+/*
+ * Unit tests for src/qent.c (control file format, backoff) and the disk
+ * side of src/queue.c (add, lock, update, remove, fail, sweep) in a
+ * private directory.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "queue.h"
+#include "tap.h"
+
+static void
+sample(struct qent *e)
+{
+	static const char prefix[] = "Date: x\r\nFrom: <a@b>\r\n";
+
+	qent_init(e);
+	(void)qent_set(&e->account, "default", 7);
+	(void)qent_set(&e->sender, "a b@example.org", 15);
+	(void)qent_add_rcpt(e, "r1@example.net");
+	(void)qent_add_rcpt(e, "\"x%y\"@example.net");
+	e->created = 1700000000;
+	e->next = 1700000300;
+	e->attempts = 2;
+	(void)qent_set(&e->error, "421 4.3.2 try\r\nlater\x1b[0m", 24);
+	e->maybe_sent = 1;
+	e->size = 100;
+	e->eightbit = 1;
+	e->skip[0][0] = 10;
+	e->skip[0][1] = 5;
+	e->skip[1][0] = 20;
+	e->skip[1][1] = 7;
+	e->nskip = 2;
+	e->prefix = malloc(sizeof(prefix) - 1);
+	memcpy(e->prefix, prefix, sizeof(prefix) - 1);
+	e->prefixlen = sizeof(prefix) - 1;
+	e->dsn_notify = 6;
+	e->dsn_return = 2;
+	(void)qent_set(&e->envid, "env-1", 5);
+	e->uid = 1000;
+	memcpy(e->id, "0123456789ABCDEF", QUEUE_IDLEN + 1);
+}
+
+static void
+test_format(void)
+{
+	struct qent	 e, g;
+	char		*buf, why[256];
+	size_t		 len, i;
+
+	sample(&e);
+	ok(qent_format(&e, &buf, &len) == 0, "format");
+	ok(memchr(buf, '\r', len) == NULL && memchr(buf, '\x1b', len) ==
+	    NULL, "no CR or ESC in the control file");
+	qent_init(&g);
+	ok(qent_parse(&g, buf, len, why, sizeof(why)) == 0, "parse back: %s",
+	    why);
+	is_str(g.id, e.id, "id");
+	is_str(g.account, "default", "account");
+	is_str(g.sender, "a b@example.org", "sender with a space");
+	is_int(g.nrcpts, 2, "two recipients");
+	is_str(g.rcpts[1], "\"x%y\"@example.net", "recipient with %%");
+	is_int(g.created, e.created, "created");
+	is_int(g.next, e.next, "next");
+	is_int(g.attempts, 2, "attempts");
+	is_str(g.error, e.error, "error with CR LF and ESC");
+	is_int(g.maybe_sent, 1, "maybe");
+	is_int(g.size, 100, "size");
+	is_int(g.eightbit, 1, "eightbit");
+	is_int(g.nskip, 2, "skips");
+	is_int(g.skip[1][0], 20, "skip off");
+	is_int(g.skip[1][1], 7, "skip len");
+	is_mem(g.prefix, g.prefixlen, e.prefix, e.prefixlen, "prefix");
+	is_int(g.dsn_notify, 6, "dsn notify");
+	is_int(g.dsn_return, 2, "dsn return");
+	is_str(g.envid, "env-1", "envid");
+	is_int(g.uid, 1000, "uid");
+	is_int(qent_wire_size(&g), 100 + (long long)e.prefixlen - 12,
+	    "wire size: prefix + spool - skips");
+	qent_free(&g);
+
+	/* Cut short anywhere: never accepted as a whole entry. */
+	for (i = 0; i < len; i++) {
+		qent_init(&g);
+		if (qent_parse(&g, buf, i, why, sizeof(why)) == 0 &&
+		    buf[i - 1] == '\n' && i < len) {
+			/* A prefix of whole lines may parse; uid is last. */
+			if (g.uid == e.uid)
+				break;
+		}
+		qent_free(&g);
+	}
+	ok(i == len, "no truncation of the file parses as the full entry");
+	free(buf);
+
+	e.sender[0] = '\0';
+	ok(qent_format(&e, &buf, &len) == 0, "format null sender");
+	ok(strstr(buf, "sender <>\n") != NULL, "null sender is <>");
+	qent_init(&g);
+	ok(qent_parse(&g, buf, len, why, sizeof(why)) == 0 &&
+	    g.sender[0] == '\0', "null sender parses back");
+	qent_free(&g);
+	free(buf);
+	qent_free(&e);
+}
+
+static void
+test_parse_errors(void)
+{
+	static const char *bad[] = {
+		"version 2\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "created 1\nsize 1\n",	/* no recipient */
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nsize 1\nfrobnicate 1\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nsize 10\nskip 5 6\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x%0\ncreated 1\nsize 1\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x%00\ncreated 1\nsize 1\n",
+		"version 1\nid nothex\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nsize 1\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated -1\nsize 1\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nsize 1",	/* no final LF */
+	};
+	struct qent	e;
+	char		why[256];
+	size_t		i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		qent_init(&e);
+		why[0] = '\0';
+		ok(qent_parse(&e, bad[i], strlen(bad[i]), why,
+		    sizeof(why)) == -1 && why[0] != '\0',
+		    "bad control file %zu refused (%s)", i, why);
+		qent_free(&e);
+	}
+}
+
+static void
+test_backoff(void)
+{
+	is_int(queue_backoff(1), 300, "5 minutes after the first failure");
+	is_int(queue_backoff(2), 600, "then 10");
+	is_int(queue_backoff(3), 1200, "then 20");
+	is_int(queue_backoff(7), 4 * 3600, "capped at 4 hours");
+	is_int(queue_backoff(1000000), 4 * 3600, "and stays there");
+}
+
+static void
+test_escape(void)
+{
+	char	*x, *y;
+	size_t	 n;
+
+	x = queue_escape("", 0);
+	is_str(x, "%", "empty value is %%");
+	y = queue_unescape(x, strlen(x), &n);
+	ok(y != NULL && n == 0, "and back");
+	free(x);
+	free(y);
+	x = queue_escape("a b%\n\xff", 6);
+	is_str(x, "a%20b%25%0A%FF", "escaped");
+	y = queue_unescape(x, strlen(x), &n);
+	is_mem(y, n, "a b%\n\xff", 6, "unescaped");
+	free(x);
+	free(y);
+	ok(queue_unescape("a%2", 3, &n) == NULL, "short escape refused");
+	ok(queue_unescape("a b", 3, &n) == NULL, "raw space refused");
+}
+
+static void
+test_disk(void)
+{
+	char		 dir[] = "/tmp/test_queue.XXXXXX", path[PATH_MAX];
+	char		 why[256], **ids;
+	struct queue	*q;
+	struct qlock	*l, *l2;
+	struct outcome	 o;
+	struct qent	 e, g;
+	struct stat	 st;
+	size_t		 n;
+	int		 fd, busy;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	(void)snprintf(path, sizeof(path), "%s/queue", dir);
+	ok((q = queue_open(path, 1, &o)) != NULL, "create the queue");
+	if (q == NULL)
+		return;
+	fd = open(queue_tmpdir(q), O_TMPFILE | O_RDWR, 0600);
+	if (fd == -1) {
+		char	t[PATH_MAX];
+
+		(void)snprintf(t, sizeof(t), "%s/x", queue_tmpdir(q));
+		fd = open(t, O_RDWR | O_CREAT, 0600);
+		(void)unlink(t);
+	}
+	ok(fd != -1, "a spool file in tmp/");
+	(void)write(fd, "Subject: x\r\n\r\nbody\r\n", 20);
+	sample(&e);
+	e.nskip = 0;
+	e.size = 20;
+	ok(queue_add(q, fd, &e, &o) == 0, "add: %s", o.why);
+	ok(queue_valid_id(e.id), "an id was chosen");
+	ok(queue_ids(q, 0, &ids, &n, &o) == 0 && n == 1 &&
+	    strcmp(ids[0], e.id) == 0, "listed");
+	queue_ids_free(ids, n);
+	(void)snprintf(path, sizeof(path), "%s/queue/q/%s.msg", dir, e.id);
+	ok(stat(path, &st) == 0 && st.st_size == 20 &&
+	    (st.st_mode & 0777) == 0600, "message file, mode 0600");
+	close(fd);
+
+	qent_init(&g);
+	l = queue_lock(q, e.id, &g, &busy, why, sizeof(why));
+	ok(l != NULL, "locked");
+	qent_free(&g);
+	l2 = queue_lock(q, e.id, &g, &busy, why, sizeof(why));
+	ok(l2 == NULL && busy, "a second lock is refused (busy)");
+	qent_free(&g);
+	g.attempts = 0;
+	(void)queue_read(q, 0, e.id, &g, why, sizeof(why));
+	g.attempts = 9;
+	ok(queue_update(q, &g, &o) == 0, "update");
+	qent_free(&g);
+	ok(queue_read(q, 0, e.id, &g, why, sizeof(why)) == 0 &&
+	    g.attempts == 9, "the update is read back");
+	ok(queue_fail(q, &g, &o) == 0, "moved to failed/");
+	qent_free(&g);
+	queue_unlock(l);
+	ok(queue_ids(q, 0, &ids, &n, &o) == 0 && n == 0, "gone from q/");
+	queue_ids_free(ids, n);
+	ok(queue_ids(q, 1, &ids, &n, &o) == 0 && n == 1, "in failed/");
+	queue_ids_free(ids, n);
+	(void)snprintf(path, sizeof(path), "%s/queue/failed/%s.msg", dir,
+	    e.id);
+	ok(stat(path, &st) == 0, "with its message");
+
+	/* Debris: a message without a control file, old enough. */
+	(void)snprintf(path, sizeof(path), "%s/queue/q/AAAAAAAAAAAAAAAA.msg",
+	    dir);
+	close(open(path, O_WRONLY | O_CREAT, 0600));
+	queue_sweep(q, time(NULL));
+	ok(access(path, F_OK) == 0, "fresh debris is left alone");
+	queue_sweep(q, time(NULL) + 2 * QUEUE_ORPHAN_AGE);
+	ok(access(path, F_OK) == -1, "old debris is swept");
+
+	ok(queue_remove(q, "BBBBBBBBBBBBBBBB", &o) == 0,
+	    "removing what is not there is no error");
+	qent_free(&e);
+	queue_close(q);
+	(void)snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	(void)system(path);
+}
+
+int
+main(void)
+{
+	test_format();
+	test_parse_errors();
+	test_backoff();
+	test_escape();
+	test_disk();
+	return done_testing();
+}
