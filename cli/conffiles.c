@@ -50,7 +50,8 @@ conffiles_load(const struct args *a, struct conf **confp,
 	size_t		 i;
 
 	*confp = NULL;
-	*acctp = NULL;
+	if (acctp != NULL)
+		*acctp = NULL;
 	/* A file may hold a password: no core dump may carry it away. */
 	session_no_core_dumps();
 	if ((c = conf_new()) == NULL) {
@@ -72,6 +73,11 @@ conffiles_load(const struct args *a, struct conf **confp,
 	} else {
 		if (read_files(c, a) == -1)
 			return -1;
+		/* The queue modes take each message's own account. */
+		if (acctp == NULL && a->account == NULL) {
+			say_notes(c, a);
+			return 0;
+		}
 		name = a->account != NULL ? a->account : "default";
 		if (a->account == NULL && a->sender != NULL)
 			acct = conf_match_from(c, a->sender);
@@ -92,7 +98,8 @@ conffiles_load(const struct args *a, struct conf **confp,
 		say_errs(c);
 		return -1;
 	}
-	*acctp = acct;
+	if (acctp != NULL)
+		*acctp = acct;
 	return 0;
 }
 

@@ -13,7 +13,9 @@
  * --host reads none), choose the account (-a, else the first whose from
  * matches -f, else "default"), apply the long options over it and check
  * it. Every problem found is said on stderr. Returns 0 with *confp and
- * *acctp set, or -1 (exit 78: a configuration error).
+ * *acctp set, or -1 (exit 78: a configuration error). With acctp NULL
+ * (the queue modes, where each message names its account) no account is
+ * chosen unless -a names one, which must then exist.
  */
 int	conffiles_load(const struct args *, struct conf **confp,
 	    struct account **acctp);

@@ -123,17 +123,21 @@ main(int argc, char **argv)
 	/* mailq with no configuration at all: the default queue. */
 	if (args.mode == MODE_QUEUE_LIST && queue_no_config(&args))
 		return mode_queue_list(&args, NULL);
-	if (conffiles_load(&args, &conf, &acct) == -1) {
-		o.kind = OUT_CONFIG;
-		goto done;
-	}
 	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN ||
 	    args.mode == MODE_SETUP_MAILDROP) {
+		if (conffiles_load(&args, &conf, NULL) == -1) {
+			conf_free(conf);
+			return EX_CONFIG;
+		}
 		st = args.mode == MODE_QUEUE_LIST ?
 		    mode_queue_list(&args, conf) : args.mode == MODE_QUEUE_RUN ?
 		    mode_queue_run(&args, conf) : maildrop_setup(conf);
 		conf_free(conf);
 		return st;
+	}
+	if (conffiles_load(&args, &conf, &acct) == -1) {
+		o.kind = OUT_CONFIG;
+		goto done;
 	}
 	/* -P without recipients: the account alone, stdin untouched. */
 	if (args.pretend && args.mode == MODE_SEND && args.nrcpts == 0 &&

@@ -314,3 +314,17 @@ as_nobody() {
 	wait "$pid" || true
 	[[ $limits == *" 0 "*" 0 "* ]] || fail "core limit: $limits"
 }
+
+@test "the queue modes need no default account: each message names its own" {
+	printf 'account other\nhost 127.0.0.1\nport 1\ntls off\nfrom a@example.org\nqueue_dir %s/q\n' \
+	    "$BATS_TEST_TMPDIR" >"$USERCONF"
+	run "$BOTE" -q
+	assert_success
+	run "$BOTE" -bp
+	assert_success
+	assert_output "Mail queue is empty"
+	# -a still has to name an account that exists.
+	run "$BOTE" -q -a nosuch
+	assert_equal "$status" 78
+	assert_output --partial "account nosuch not found"
+}
