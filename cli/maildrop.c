@@ -52,6 +52,9 @@
 #define MAILDROP_ARGMAX		1000		/* options + recipients */
 #define MAILDROP_DEBRIS_AGE	86400		/* t.* files left behind */
 
+/* The flags a maildrop file may carry; all but -t take a value. */
+static const char *const kept[] = { "-t", "-f", "-F", "-N", "-R", "-V" };
+
 static const char *user_dir(void);
 static int	 put_line(int, const char *, const char *);
 static int	 write_all(int, const char *, size_t);
@@ -160,7 +163,7 @@ maildrop_submit(const struct args *a)
 	struct outcome	 o;
 	struct msg	*m = NULL;
 	unsigned char	 r[6];
-	char		 tname[64], dname[64];
+	char		 tname[64], dname[64], nw[64];
 	const char	*dir = user_dir();
 	size_t		 i;
 	int		 dfd = -1, fd = -1, st = EX_TEMPFAIL;
@@ -209,7 +212,15 @@ maildrop_submit(const struct args *a)
 	    (a->sender != NULL && (put_line(fd, "opt", "-f") == -1 ||
 	    put_line(fd, "val", a->sender) == -1)) ||
 	    (a->fullname != NULL && (put_line(fd, "opt", "-F") == -1 ||
-	    put_line(fd, "val", a->fullname) == -1)))
+	    put_line(fd, "val", a->fullname) == -1)) ||
+	    (a->dsn_notify != -1 && (put_line(fd, "opt", "-N") == -1 ||
+	    put_line(fd, "val", conf_dsn_notify_str(a->dsn_notify,
+	    nw, sizeof(nw))) == -1)) ||
+	    (a->dsn_return != -1 && (put_line(fd, "opt", "-R") == -1 ||
+	    put_line(fd, "val", a->dsn_return == DSNRET_FULL ? "full" :
+	    a->dsn_return == DSNRET_HDRS ? "hdrs" : "off") == -1)) ||
+	    (a->dsn_envid != NULL && (put_line(fd, "opt", "-V") == -1 ||
+	    put_line(fd, "val", a->dsn_envid) == -1)))
 		goto werr;
 	for (i = 0; i < a->nrcpts; i++)
 		if (put_line(fd, "rcpt", a->rcpts[i]) == -1)
@@ -284,7 +295,7 @@ pickup_one(int mdfd, int qfd, const char *name, const struct args *a,
 	char		*argv[MAILDROP_ARGMAX + 8], *rcv[MAILDROP_ARGMAX];
 	char		*tofree[MAILDROP_ARGMAX];
 	char		 uidenv[32];
-	size_t		 len, n, vlen, argc = 0, i, nrc, nfree = 0;
+	size_t		 len, n, vlen, argc = 0, i, k, nrc, nfree = 0;
 	ssize_t		 r;
 	pid_t		 pid;
 	int		 fd, status, nopts = 0, want_val = 0, bad;
@@ -338,12 +349,15 @@ pickup_one(int mdfd, int qfd, const char *name, const struct args *a,
 			break;
 		*v++ = '\0';
 		if (strcmp(p, "opt") == 0) {
-			if (want_val || nopts >= 8 || (strcmp(v, "-t") != 0 &&
-			    strcmp(v, "-f") != 0 && strcmp(v, "-F") != 0))
+			/* Only the flags the dropping side writes. */
+			for (k = 0; k < sizeof(kept) / sizeof(kept[0]); k++)
+				if (strcmp(v, kept[k]) == 0)
+					break;
+			if (want_val || nopts >= 8 ||
+			    k == sizeof(kept) / sizeof(kept[0]))
 				break;
 			want_val = strcmp(v, "-t") != 0;
-			argv[argc++] = strcmp(v, "-t") == 0 ? (char *)"-t" :
-			    strcmp(v, "-f") == 0 ? (char *)"-f" : (char *)"-F";
+			argv[argc++] = (char *)kept[k];
 			nopts++;
 		} else if (strcmp(p, "val") == 0 || strcmp(p, "rcpt") == 0) {
 			if ((strcmp(p, "val") == 0) != want_val ||
@@ -485,3 +499,4 @@ maildrop_setup(struct conf *c)
 	(void)printf("%s\n", md);
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
+

@@ -100,6 +100,7 @@ static void
 value(const struct account *a, int key, char *buf, size_t sz)
 {
 	const char	*s = account_text(a, key);
+	char		 words[64];
 	int		 n = account_number(a, key);
 
 	switch (settings[key].show) {
@@ -141,18 +142,8 @@ value(const struct account *a, int key, char *buf, size_t sz)
 		word(settings[key].words, n, buf, sz);
 		return;
 	case SH_NOTIFY:
-		if (n == 0)
-			(void)xsnprintf(buf, sz, "off");
-		else if (n & DSN_NEVER)
-			(void)xsnprintf(buf, sz, "never");
-		else
-			(void)xsnprintf(buf, sz, "%s%s%s%s%s",
-			    n & DSN_SUCCESS ? "success" : "",
-			    (n & DSN_SUCCESS) && (n & (DSN_FAILURE |
-			    DSN_DELAY)) ? "," : "", n & DSN_FAILURE ?
-			    "failure" : "", (n & DSN_FAILURE) &&
-			    (n & DSN_DELAY) ? "," : "", n & DSN_DELAY ?
-			    "delay" : "");
+		(void)xsnprintf(buf, sz, "%s", conf_dsn_notify_str(n, words,
+		    sizeof(words)));
 		return;
 	case SH_DURATION:
 		if (n % 86400 == 0)

@@ -265,6 +265,12 @@ int		 account_number(const struct account *a, int key);
 int		 conf_dsn_notify(const char *s, size_t len);
 
 /*
+ * The words for DSN_* bits, as conf_dsn_notify() reads them: "off",
+ * "never", or a list; a constant or buf (32 bytes are enough).
+ */
+const char	*conf_dsn_notify_str(int bits, char *buf, size_t sz);
+
+/*
  * A DSN RET value (RFC 3461 4.3), case-insensitive: off, hdrs or headers
  * (msmtp's spelling), full. Returns an enum dsn_return, or -1.
  */

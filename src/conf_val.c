@@ -466,3 +466,18 @@ conf_patterns(const char *in, const char *const vals[4], char **out)
 	*out = buf;
 	return 0;
 }
+
+const char *
+conf_dsn_notify_str(int bits, char *buf, size_t sz)
+{
+	if (bits == 0)
+		return "off";
+	if (bits & DSN_NEVER)
+		return "never";
+	(void)xsnprintf(buf, sz, "%s%s%s%s%s", bits & DSN_SUCCESS ?
+	    "success" : "", (bits & DSN_SUCCESS) && (bits & (DSN_FAILURE |
+	    DSN_DELAY)) ? "," : "", bits & DSN_FAILURE ? "failure" : "",
+	    (bits & DSN_FAILURE) && (bits & DSN_DELAY) ? "," : "",
+	    bits & DSN_DELAY ? "delay" : "");
+	return buf;
+}

@@ -568,6 +568,20 @@ maildrop_teardown() {
 	assert_equal "$(delivered with-t)" 1
 }
 
+@test "maildrop: -N, -R and -V are kept with the message" {
+	maildrop_setup
+	run as_nobody -i -N success,delay -R hdrs -V env123 rcpt@example.org \
+	    < <(mail_with dsn-kept)
+	assert_success
+	run grep -a -c -x -e 'opt -N' -e 'val success,delay' -e 'opt -R' \
+	    -e 'val hdrs' -e 'opt -V' -e 'val env123' "$MD"/queue/maildrop/d.*
+	assert_output 6
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered dsn-kept)" 1
+}
+
 @test "maildrop: foreign, hard-linked and malformed files are set aside" {
 	maildrop_setup
 	local d=$MD/queue/maildrop
