@@ -29,7 +29,11 @@ struct sasl;
 /* QUIT is sent, not waited for; the flush gets a short grace. */
 #define T_QUIT		5
 
-#define CMDMAX		2048
+/*
+ * A command line bote sends. SASL responses are the long ones: RFC 4954
+ * section 4 has servers take 12288 octets (OAuth tokens need them).
+ */
+#define CMDMAX		12288
 /* A path as sent (RFC 5321 4.5.3.1.3 allows 256; A-labels may grow). */
 #define PATHMAX		1024
 

@@ -201,6 +201,18 @@ sent() {
 	script_wait || { script_log; fail "the dialogue differed"; }
 }
 
+@test "XOAUTH2 with a 4000-octet token (Microsoft's are long): sent after the 334" {
+	local tok
+	tok=ya29.$(head -c 3995 /dev/zero | tr '\0' T)
+	{ tls_prelude 'XOAUTH2 PLAIN'; s "sasl XOAUTH2 u $tok"; tx_ok; } >"$S"
+	script_start "$S"
+	script_conf "$CONF" "auth xoauth2" "password $tok"
+	run_bote
+	assert_success
+	refute_output --partial "$tok"
+	script_wait || { script_log; fail "the dialogue differed"; }
+}
+
 @test "XOAUTH2 refused: the error challenge is answered, its status reported" {
 	{ tls_prelude 'XOAUTH2'; s 'sasl XOAUTH2 u tok3n fail'; } >"$S"
 	script_start "$S"
