@@ -109,6 +109,34 @@ later() {
 	assert_output 0
 }
 
+@test "the test Postfix stopped: queued; started again: bote -q delivers it once" {
+	postfix -c "$TESTBED_DIR/etc" stop >/dev/null 2>&1
+	# Until its listener is gone, a send could still reach it.
+	local i
+	for i in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$TESTBED_STARTTLS_PORT") 2>/dev/null || break
+		sleep 0.1
+	done
+	run "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with stopped-1)
+	postfix -c "$TESTBED_DIR/etc" start >/dev/null 2>&1
+	assert_success
+	assert_output --partial "queued as"
+	assert_equal "$(queued_ids | wc -l)" 1
+	for i in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$TESTBED_STARTTLS_PORT") 2>/dev/null && break
+		sleep 0.1
+	done
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -q
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered stopped-1)" 1
+	assert_equal "$(queued_ids | wc -l)" 0
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	sleep 0.5
+	assert_equal "$(delivered stopped-1)" 1
+}
+
 @test "--no-queue and queue off: exit 75, nothing queued" {
 	run "$BOTE" -C "$DOWN" --no-queue -i rcpt@example.org < <(mail_with nq)
 	assert_equal "$status" 75
