@@ -62,8 +62,6 @@ static int	 copy_spool(int, int, off_t);
 static void	 pickup_one(int, int, const char *, const struct args *,
 		    const char *);
 static void	 set_aside(int, int, const char *, const char *, uid_t);
-static void	 mlog(int, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 
 /* BOTE_MAILDROP, else the system queue's maildrop. */
 static const char *
@@ -251,20 +249,6 @@ out:
 	return st;
 }
 
-static void
-mlog(int prio, const char *fmt, ...)
-{
-	char	buf[1024];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	say("%s", buf);
-	openlog("bote", LOG_PID, LOG_MAIL);
-	syslog(prio, "%s", buf);
-	closelog();
-}
 
 /* A file that will never do: out of the way, into the failed area. */
 static void
@@ -275,7 +259,7 @@ set_aside(int mdfd, int qfd, const char *name, const char *why, uid_t uid)
 	(void)snprintf(aside, sizeof(aside), "failed/maildrop.%s", name);
 	if (renameat(mdfd, name, qfd, aside) == -1)
 		(void)unlinkat(mdfd, name, 0);
-	mlog(LOG_ERR, "maildrop: %s (uid %ld) refused: %s", name, (long)uid,
+	say_log(LOG_ERR, "maildrop: %s (uid %ld) refused: %s", name, (long)uid,
 	    why);
 }
 
@@ -389,7 +373,7 @@ pickup_one(int mdfd, int qfd, const char *name, const struct args *a,
 	argv[argc] = NULL;
 	(void)snprintf(uidenv, sizeof(uidenv), "%ld", (long)st.st_uid);
 	if ((pid = fork()) == -1) {
-		mlog(LOG_ERR, "maildrop: cannot fork: %s", strerror(errno));
+		say_log(LOG_ERR, "maildrop: cannot fork: %s", strerror(errno));
 		goto out;
 	}
 	if (pid == 0) {
@@ -404,11 +388,11 @@ pickup_one(int mdfd, int qfd, const char *name, const struct args *a,
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == EX_OK) {
 		(void)unlinkat(mdfd, name, 0);
-		mlog(LOG_INFO, "maildrop: %s (uid %ld) queued", name,
+		say_log(LOG_INFO, "maildrop: %s (uid %ld) queued", name,
 		    (long)st.st_uid);
 	} else if (WIFEXITED(status) && (WEXITSTATUS(status) == EX_TEMPFAIL ||
 	    WEXITSTATUS(status) == EX_OSERR))
-		mlog(LOG_WARNING, "maildrop: %s (uid %ld) left for the next "
+		say_log(LOG_WARNING, "maildrop: %s (uid %ld) left for the next "
 		    "run", name, (long)st.st_uid);
 	else {
 		char	why[64];

@@ -76,8 +76,6 @@ static void	 give_up(struct flush *, const struct account *,
 static int	 selected(const struct flush *, const struct qent *);
 static void	 session_end(struct flush *);
 static int	 mark_sending(struct flush *, struct qent *, struct outcome *);
-static void	 qlog(int, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 
 /*
  * The clock, replaceable in the test suite only (DESIGN.md rule 11):
@@ -339,20 +337,6 @@ background(struct queue *q, struct conf *c, const struct account *a,
 	_exit(0);
 }
 
-static void
-qlog(int prio, const char *fmt, ...)
-{
-	char	buf[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	say("%s", buf);
-	openlog("bote", LOG_PID, LOG_MAIL);
-	syslog(prio, "%s", buf);
-	closelog();
-}
 
 static int
 selected(const struct flush *f, const struct qent *e)
@@ -509,7 +493,7 @@ flush_one(struct flush *f, const char *id, const char *account)
 		}
 		f->sent++;
 		if (e.maybe_sent)
-			qlog(LOG_WARNING, "%s: delivered; an earlier attempt "
+			say_log(LOG_WARNING, "%s: delivered; an earlier attempt "
 			    "may have delivered it already", id);
 		else if (f->args->verbose)
 			say("%s: delivered", id);
@@ -655,20 +639,20 @@ give_up(struct flush *f, const struct account *a, const char *id,
 	}
 	f->failed++;
 	if (e->sender[0] == '\0') {
-		qlog(LOG_ERR, "%s: given up (%s); no bounce to the null "
+		say_log(LOG_ERR, "%s: given up (%s); no bounce to the null "
 		    "sender; the message is in %s/failed", id, e->error ?
 		    e->error : "", queue_dir(f->q));
 		return;
 	}
 	if (a == NULL || queue_bounce(a, queue_tmpdir(f->q), e, qlock_fd(l),
 	    &o) == -1) {
-		qlog(LOG_ERR, "%s: given up (%s); the bounce to <%s> could "
+		say_log(LOG_ERR, "%s: given up (%s); the bounce to <%s> could "
 		    "not be sent (%s); the message is in %s/failed", id,
 		    e->error ? e->error : "", e->sender, a == NULL ? "no "
 		    "such account" : o.why, queue_dir(f->q));
 		return;
 	}
-	qlog(LOG_NOTICE, "%s: given up (%s); bounce sent to <%s>", id,
+	say_log(LOG_NOTICE, "%s: given up (%s); bounce sent to <%s>", id,
 	    e->error ? e->error : "", e->sender);
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -157,4 +158,20 @@ report_trace(void *arg, int dir, const char *line, size_t len)
 		say("%s", buf);
 		break;
 	}
+}
+
+void
+say_log(int prio, const char *fmt, ...)
+{
+	char	buf[2048];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	say("%s", buf);
+	/* The queue runs from cron and timers: syslog is where it is read. */
+	openlog("bote", LOG_PID, LOG_MAIL);
+	syslog(prio, "%s", buf);
+	closelog();
 }

@@ -12,6 +12,10 @@ extern const char *progname;
 /* "prog: message\n" on stderr; a failed write changes nothing. */
 void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* say(), and the same line to syslog (LOG_MAIL) with priority prio. */
+void	say_log(int prio, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /* One line for a failed outcome: what failed, why, what to do. */
 void	report_outcome(const struct outcome *o);
 
