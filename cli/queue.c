@@ -30,6 +30,7 @@
 #include "session.h"
 #include "util.h"
 
+#include "log.h"
 #include "queuecli.h"
 
 
@@ -284,6 +285,7 @@ queue_message(struct conf *c, const struct account *a,
 		goto out;
 	}
 	st = EX_OK;
+	log_queued(e.id);
 	if (why != NULL)
 		say("queued as %s: %s; will retry (bote -q)%s", e.id, w,
 		    e.maybe_sent ? "; it may have been delivered already" :
