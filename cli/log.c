@@ -53,9 +53,16 @@ log_queued(const char *id)
 		queued_id[0] = '\0';
 }
 
+const char *
+log_queued_id(void)
+{
+	return queued_id[0] != '\0' ? queued_id : NULL;
+}
+
 void
 log_attempt(const struct account *a, const char *from, char *const *rcpts,
-    size_t nrcpts, off_t size, const struct outcome *o, int status)
+    size_t nrcpts, off_t size, const struct outcome *o, const char *queued,
+    int status)
 {
 	struct line	 l = { NULL, 0, 0, 0 };
 	size_t		 i;
@@ -84,12 +91,13 @@ log_attempt(const struct account *a, const char *from, char *const *rcpts,
 		addq(&l, "", o->why);
 		add(&l, "'", 1);
 	}
-	if (queued_id[0] != '\0')
-		addf(&l, " queued=%s", queued_id);
+	if (queued != NULL)
+		addf(&l, " queued=%s", queued);
 	addf(&l, " exitcode=%s", exit_name(status));
 	if (l.err) {
-		say("warning: cannot log the attempt: %s", l.len >= LOG_LINEMAX ?
-		    "the log line is too long" : "out of memory");
+		say("warning: cannot log the attempt: %s",
+		    l.len >= LOG_LINEMAX ? "the log line is too long" :
+		    "out of memory");
 		goto done;
 	}
 	if (a->syslog != SYSLOG_OFF) {

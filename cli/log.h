@@ -11,17 +11,22 @@
 #include "conf.h"
 #include "outcome.h"
 
-/* The queue id of the message just queued (queue.c), for queued=ID. */
-void	log_queued(const char *id);
+/*
+ * The queue id of the message this run queued (queue_message), and
+ * that id (NULL when none) for log_attempt.
+ */
+void		 log_queued(const char *id);
+const char	*log_queued_id(void);
 
 /*
  * Log one attempt of account a: envelope sender from, its recipients,
- * the message size, the engine's outcome o and the exit status bote
+ * the message size, the engine's outcome o, the queue id when the
+ * message is (or was) in the queue, else NULL, and the exit status bote
  * gives (status). A log file that cannot be opened or written is one
  * warning on standard error and changes nothing else.
  */
 void	log_attempt(const struct account *a, const char *from,
 	    char *const *rcpts, size_t nrcpts, off_t size,
-	    const struct outcome *o, int status);
+	    const struct outcome *o, const char *queued, int status);
 
 #endif

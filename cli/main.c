@@ -266,6 +266,10 @@ main(int argc, char **argv)
 			say("message accepted for %zu recipient%s: %d %s",
 			    rcpts.n, rcpts.n == 1 ? "" : "s", o.code, text);
 		}
+		/* Logged before the queued messages that follow it. */
+		log_attempt(acct, sender, rcpts.v, rcpts.n, body.size, &o,
+		    NULL, EX_OK);
+		logit = 0;
 		/* The server is back: what waits for it goes too. */
 		queue_after_send(conf, acct, &args, sess, &op);
 	} else
@@ -274,7 +278,7 @@ done:
 	/* msmtp's logfile and syslog: one line per attempt. */
 	if (logit)
 		log_attempt(acct, sender, rcpts.v, rcpts.n, body.size, &o,
-		    st != -1 ? st : exit_status(&o));
+		    log_queued_id(), st != -1 ? st : exit_status(&o));
 	smtp_close(sess);
 	secret_free(pass);
 	if (hi != NULL) {

@@ -505,6 +505,8 @@ flush_one(struct flush *f, const char *id, const char *account)
 		f->local_err = 1;
 		goto out;
 	} else if (deliver(f, a, id, &e, l, &o) == 0) {
+		log_attempt(a, e.sender, e.rcpts, e.nrcpts, e.size, &o, id,
+		    EX_OK);
 		if (queue_remove(f->q, id, &o) == -1) {
 			say("%s: delivered, but %s", id, o.why);
 			f->local_err = 1;
@@ -523,6 +525,9 @@ flush_one(struct flush *f, const char *id, const char *account)
 		(void)queue_update(f->q, &e, &o);
 		goto out;
 	}
+	if (a != NULL)
+		log_attempt(a, e.sender, e.rcpts, e.nrcpts, e.size, &o, id,
+		    exit_status(&o));
 	queue_describe(&o, w, sizeof(w));
 	/* Temporary, or a configuration to fix: keep it, back off. */
 	if (exit_status(&o) == EX_TEMPFAIL || o.kind == OUT_CONFIG ||

@@ -192,3 +192,41 @@ delivered() {
 	assert_success
 	delivered
 }
+
+@test "--logfile and --logfile-time-format set the directives for one run" {
+	accepted >"$S"
+	start
+	run timeout 20 "$BOTE" -C "$CONF" --logfile="$L" \
+	    --logfile-time-format=T -i rcpt@example.net <"$MSG"
+	assert_success
+	run cat "$L"
+	assert_output --regexp "^T host=127\.0\.0\.1 .* exitcode=EX_OK\$"
+}
+
+@test "bote -q: the delivery of a queued message is logged with its id" {
+	{
+		prelude
+		s 'expect RCPT' 'send 451 4.3.0 try later' \
+		  'expect DATA' 'send 554 5.5.1 Error: no valid recipients'
+	} >"$S"
+	start "logfile $L" "logfile_time_format T" "queue on" \
+	    "queue_dir $BATS_TEST_TMPDIR/q"
+	run_bote
+	assert_success
+	script_wait || true
+	script_stop
+	local id
+	id=$(sed -n 's/.* queued=\([^ ]*\) .*/\1/p' "$L")
+	[ -n "$id" ]
+	accepted >"$S"
+	start "logfile $L" "logfile_time_format T" "queue on" \
+	    "queue_dir $BATS_TEST_TMPDIR/q"
+	# A day later: the retry is due.
+	BOTE_TEST_TIME=1700086400 run timeout 20 "$BOTE" -C "$CONF" -q
+	assert_success
+	delivered
+	run cat "$L"
+	[ "${#lines[@]}" -eq 2 ]
+	assert_line --index 1 --regexp "^T host=127\.0\.0\.1 tls=on auth=on user=u from=sender@example\.org recipients=rcpt@example\.net mailsize=[0-9]+ smtpstatus=250 smtpmsg='250 2\.0\.0 Ok: queued as 4Xy1Zq' queued=$id exitcode=EX_OK\$"
+	refute_output --partial "$PW"
+}
