@@ -1,8 +1,11 @@
 #!/usr/bin/env bats
 # msmtp's logging directives: logfile, logfile_time_format, syslog. One
 # line per submission attempt, against the scripted SMTP server
-# (tests/fixtures/smtpscript). syslog(3) writes to the fixed /dev/log, so
-# only its configuration is tested here, and that it never disturbs a send.
+# (tests/fixtures/smtpscript). syslog(3) writes to the fixed /dev/log: those
+# tests run bote in a private user and mount namespace (unshare -rm) whose
+# /dev holds null, zero, random, urandom and, as log, a datagram socket a
+# small listener reads; the real /dev is never touched. Where unshare is
+# not allowed they are skipped.
 
 load helpers/smtpscript
 
@@ -159,6 +162,92 @@ delivered() {
 	HOME=$BATS_TEST_TMPDIR run_bote
 	assert_success
 	grep -q 'exitcode=EX_OK$' "$BATS_TEST_TMPDIR/var.log"
+}
+
+# fake_syslog CMD...: run CMD with /dev/log a socket whose datagrams end
+# up, one per line, in $SYSLOG_OUT.
+fake_syslog() {
+	local t=$BATS_TEST_TMPDIR i
+	unshare -rm true 2>/dev/null || skip "unshare -rm is not allowed here"
+	SYSLOG_OUT=$t/syslog.out
+	cat >"$t/listen.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+with open(sys.argv[2], "wb", buffering=0) as f:
+    while True:
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            break
+        if d == b"quit":
+            break
+        f.write(d + b"\n")
+PY
+	python3 "$t/listen.py" "$t/log.sock" "$SYSLOG_OUT" </dev/null \
+	    >/dev/null 2>&1 3>&- &
+	SYSLOG_PID=$!
+	for i in $(seq 1 100); do
+		[ -S "$t/log.sock" ] && break
+		sleep 0.05
+	done
+	run unshare -rm bash -c '
+		set -e
+		d=$1/dev
+		mkdir -p "$d"
+		for n in null zero random urandom; do
+			: >"$d/$n"
+			mount --bind "/dev/$n" "$d/$n"
+		done
+		: >"$d/log"
+		mount --bind "$1/log.sock" "$d/log"
+		mount --rbind "$d" /dev
+		shift
+		exec "$@"' _ "$t" "$@" <"$MSG"
+	python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"quit", sys.argv[1])' \
+	    "$t/log.sock"
+	wait "$SYSLOG_PID" || true
+}
+
+@test "syslog LOG_MAIL: the line without the time, LOG_INFO, as bote[pid]" {
+	accepted >"$S"
+	start "syslog LOG_MAIL"
+	fake_syslog timeout 20 "$BOTE" -C "$CONF" -i rcpt@example.net
+	assert_success
+	delivered
+	run cat "$SYSLOG_OUT"
+	[ "${#lines[@]}" -eq 1 ]
+	# LOG_MAIL (2 << 3) | LOG_INFO (6) = 22.
+	assert_output --regexp "^<22>.* bote\[[0-9]+\]: host=127\.0\.0\.1 tls=on auth=on user=u from=sender@example\.org recipients=rcpt@example\.net mailsize=[0-9]+ smtpstatus=250 smtpmsg='250 2\.0\.0 Ok: queued as 4Xy1Zq' exitcode=EX_OK\$"
+	refute_output --partial "$PW"
+}
+
+@test "syslog on: LOG_USER; a refusal is LOG_ERR" {
+	{
+		prelude
+		s 'expect RCPT' 'send 550 5.1.1 <rcpt@example.net>: no such user' \
+		  'expect DATA' 'send 554 5.5.1 Error: no valid recipients'
+	} >"$S"
+	start "syslog on"
+	fake_syslog timeout 20 "$BOTE" -C "$CONF" -i rcpt@example.net
+	assert_failure 67
+	run cat "$SYSLOG_OUT"
+	[ "${#lines[@]}" -eq 1 ]
+	# LOG_USER (1 << 3) | LOG_ERR (3) = 11.
+	assert_output --regexp "^<11>.* bote\[[0-9]+\]: host=.* smtpstatus=550 .* exitcode=EX_NOUSER\$"
+}
+
+@test "syslog LOG_LOCAL7 and a log file together" {
+	accepted >"$S"
+	start "syslog LOG_LOCAL7" "logfile $L" "logfile_time_format T"
+	fake_syslog timeout 20 "$BOTE" -C "$CONF" -i rcpt@example.net
+	assert_success
+	run cat "$SYSLOG_OUT"
+	# LOG_LOCAL7 (23 << 3) | LOG_INFO (6) = 190.
+	assert_output --regexp "^<190>.* bote\[[0-9]+\]: host=.* exitcode=EX_OK\$"
+	grep -q '^T host=.* exitcode=EX_OK$' "$L"
 }
 
 @test "syslog: on, off and the facilities are accepted; -P shows them" {
