@@ -28,6 +28,7 @@
 #include "conffiles.h"
 #include "exitmap.h"
 #include "headers.h"
+#include "log.h"
 #include "modes.h"
 #include "pretend.h"
 #include "msg.h"
@@ -93,7 +94,7 @@ main(int argc, char **argv)
 	char		 sender[ADDR_MAX + 1];
 	char		*pass = NULL;
 	const char	*p;
-	int		 st = -1;
+	int		 st = -1, logit = 0;
 
 	std_fds();
 	signals();
@@ -224,6 +225,7 @@ main(int argc, char **argv)
 	if ((args.deliver == 'q' || args.deliver == 'b') &&
 	    queue_enabled(acct, &args)) {
 		session_opts(&op, acct, NULL, &args);
+		logit = 1;
 		st = queue_message(conf, acct, &args, &op, &body, sender,
 		    &rcpts, NULL);
 		goto done;
@@ -237,6 +239,7 @@ main(int argc, char **argv)
 	session_opts(&op, acct, pass, &args);
 
 	/* One session: the queue may use it after this message. */
+	logit = 1;
 	if ((sess = smtp_open_for(&op, &body, &o)) != NULL)
 		(void)smtp_tx(sess, sender, rcpts.v, rcpts.n, &body, &o);
 	if (o.kind != OUT_OK) {
@@ -263,11 +266,19 @@ main(int argc, char **argv)
 			say("message accepted for %zu recipient%s: %d %s",
 			    rcpts.n, rcpts.n == 1 ? "" : "s", o.code, text);
 		}
+		/* Logged before the queued messages that follow it. */
+		log_attempt(acct, sender, rcpts.v, rcpts.n, body.size, &o,
+		    NULL, EX_OK);
+		logit = 0;
 		/* The server is back: what waits for it goes too. */
 		queue_after_send(conf, acct, &args, sess, &op);
 	} else
 		report_outcome(&o);
 done:
+	/* msmtp's logfile and syslog: one line per attempt. */
+	if (logit)
+		log_attempt(acct, sender, rcpts.v, rcpts.n, body.size, &o,
+		    log_queued_id(), st != -1 ? st : exit_status(&o));
 	smtp_close(sess);
 	secret_free(pass);
 	if (hi != NULL) {

@@ -69,6 +69,9 @@ static const struct {
 	[K_QUEUE] = { "queue", SH_BOOL, NULL },
 	[K_QUEUE_DIR] = { "queue_dir", SH_STR, NULL },
 	[K_QUEUE_MAX_AGE] = { "queue_max_age", SH_DURATION, NULL },
+	[K_LOGFILE] = { "logfile", SH_STR, NULL },
+	[K_LOGFILE_TIME_FORMAT] = { "logfile_time_format", SH_STR, NULL },
+	[K_SYSLOG] = { "syslog", SH_CHOICE, SYSLOG_CHOICES },
 };
 
 static void	value(const struct account *, int, char *, size_t);

@@ -30,6 +30,7 @@
 #include "session.h"
 #include "util.h"
 
+#include "log.h"
 #include "queuecli.h"
 
 
@@ -282,6 +283,7 @@ queue_message(struct conf *c, const struct account *a,
 		goto out;
 	}
 	st = EX_OK;
+	log_queued(e.id);
 	if (why != NULL)
 		say("queued as %s: %s; will retry (bote -q)%s", e.id, w,
 		    e.maybe_sent ? "; it may have been delivered already" :
@@ -487,6 +489,8 @@ flush_one(struct flush *f, const char *id, const char *account)
 		f->local_err = 1;
 		goto out;
 	} else if (deliver(f, a, id, &e, l, &o) == 0) {
+		log_attempt(a, e.sender, e.rcpts, e.nrcpts, e.size, &o, id,
+		    EX_OK);
 		if (queue_remove(f->q, id, &o) == -1) {
 			say("%s: delivered, but %s", id, o.why);
 			f->local_err = 1;
@@ -505,6 +509,9 @@ flush_one(struct flush *f, const char *id, const char *account)
 		(void)queue_update(f->q, &e, &o);
 		goto out;
 	}
+	if (a != NULL)
+		log_attempt(a, e.sender, e.rcpts, e.nrcpts, e.size, &o, id,
+		    exit_status(&o));
 	queue_describe(&o, w, sizeof(w));
 	/* Temporary, or a configuration to fix: keep it, back off. */
 	if (exit_status(&o) == EX_TEMPFAIL || o.kind == OUT_CONFIG ||

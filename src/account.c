@@ -96,6 +96,10 @@ static const struct field {
 	[K_QUEUE_DIR] =		{ offsetof(struct account, queue_dir), F_STR },
 	[K_QUEUE_MAX_AGE] =	{ offsetof(struct account, queue_max_age),
 				  F_INT },
+	[K_LOGFILE] =		{ offsetof(struct account, logfile), F_STR },
+	[K_LOGFILE_TIME_FORMAT] = { offsetof(struct account,
+				  logfile_time_format), F_STR },
+	[K_SYSLOG] =		{ offsetof(struct account, syslog), F_INT },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */

@@ -50,6 +50,9 @@ enum conf_key {
 	K_QUEUE,		/* bote's: queue on temporary failure */
 	K_QUEUE_DIR,		/* bote's */
 	K_QUEUE_MAX_AGE,	/* bote's: seconds */
+	K_LOGFILE,
+	K_LOGFILE_TIME_FORMAT,
+	K_SYSLOG,		/* enum syslog_choice */
 	K__COUNT
 };
 
@@ -74,6 +77,20 @@ enum ip_version {
 	IPV_4,
 	IPV_6
 };
+
+/*
+ * syslog off|on|LOG_USER|LOG_MAIL|LOG_LOCAL0..LOG_LOCAL7, in this order
+ * (the index of the word is stored; on means LOG_USER, as in msmtp).
+ */
+enum syslog_choice {
+	SYSLOG_OFF = 0,
+	SYSLOG_ON,
+	SYSLOG_USER,
+	SYSLOG_MAIL,
+	SYSLOG_LOCAL0		/* ... SYSLOG_LOCAL0 + 7 */
+};
+#define SYSLOG_CHOICES	"off|on|LOG_USER|LOG_MAIL|LOG_LOCAL0|LOG_LOCAL1|" \
+	"LOG_LOCAL2|LOG_LOCAL3|LOG_LOCAL4|LOG_LOCAL5|LOG_LOCAL6|LOG_LOCAL7"
 
 #define QUEUE_MAX_AGE_DEFAULT	(5 * 24 * 3600)	/* seconds: 5 days */
 
@@ -163,6 +180,9 @@ struct account {
 	char		*queue_dir;		/* NULL: the per-user or
 						   system default */
 	int		 queue_max_age;		/* seconds */
+	char		*logfile;		/* path, "-" (stdout) or NULL */
+	char		*logfile_time_format;	/* strftime(3); NULL: msmtp's */
+	int		 syslog;		/* enum syslog_choice */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows

@@ -304,7 +304,7 @@ get_choice(struct parse *p, const struct keyword *kw, const char *arg,
     size_t len, struct value *v)
 {
 	const char	*c = kw->choices, *bar;
-	char		 list[128];
+	char		 list[192];
 	size_t		 n, k, on = 0;
 	int		 i, have_on = 0;
 

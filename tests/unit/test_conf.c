@@ -336,6 +336,12 @@ test_errors(void)
 		    "seconds, or a number followed by s, m, h or d, at most "
 		    "365d" },
 		{ "ip_version 5", "ip_version must be any, 4 or 6" },
+		{ "syslog LOG_DAEMON", "syslog must be off, on, LOG_USER, "
+		    "LOG_MAIL, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, "
+		    "LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6 or LOG_LOCAL7" },
+		{ "syslog log_mail", "syslog must be off, on, LOG_USER, "
+		    "LOG_MAIL, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, "
+		    "LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6 or LOG_LOCAL7" },
 		{ "protocol lmtp", "protocol must be smtp" },
 		{ "port no-such-service", "port must be a number from 1 to "
 		    "65535 or a service name" },
@@ -850,6 +856,24 @@ test_choices(void)
 	ok(a != NULL && a->set_to_header == TOH_ON &&
 	    a->set_from_header == FROMH_ON && a->set_date_header == HDR_AUTO,
 	    "an empty choice means on where on is a choice, else the first");
+	conf_free(c);
+
+	c = parse("account a\nhost h\naccount b : a\nlogfile /l\n"
+	    "logfile_time_format %H\nsyslog\naccount c : b\n"
+	    "syslog LOG_LOCAL7\naccount d : b\nsyslog LOG_MAIL\n");
+	a = conf_account(c, "a");
+	ok(a != NULL && a->logfile == NULL && a->logfile_time_format == NULL &&
+	    a->syslog == SYSLOG_OFF, "no logging by default");
+	a = conf_account(c, "b");
+	ok(a != NULL && a->logfile != NULL && strcmp(a->logfile, "/l") == 0 &&
+	    a->logfile_time_format != NULL &&
+	    strcmp(a->logfile_time_format, "%H") == 0 &&
+	    a->syslog == SYSLOG_ON, "logfile, its time format, syslog on");
+	a = conf_account(c, "c");
+	ok(a != NULL && a->syslog == SYSLOG_LOCAL0 + 7 && a->logfile != NULL,
+	    "syslog LOG_LOCAL7, logfile inherited");
+	a = conf_account(c, "d");
+	ok(a != NULL && a->syslog == SYSLOG_MAIL, "syslog LOG_MAIL");
 	conf_free(c);
 
 	/* msmtp's older names map onto the header directives. */

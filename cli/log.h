@@ -1,0 +1,32 @@
+/*
+ * msmtp's logging directives (bote.conf.5, LOGGING): one line per
+ * submission attempt appended to the account's logfile and/or sent to
+ * syslog. Never a password, never the message.
+ */
+#ifndef BOTE_LOG_H
+#define BOTE_LOG_H
+
+#include <sys/types.h>
+
+#include "conf.h"
+#include "outcome.h"
+
+/*
+ * The queue id of the message this run queued (queue_message), and
+ * that id (NULL when none) for log_attempt.
+ */
+void		 log_queued(const char *id);
+const char	*log_queued_id(void);
+
+/*
+ * Log one attempt of account a: envelope sender from, its recipients,
+ * the message size, the engine's outcome o, the queue id when the
+ * message is (or was) in the queue, else NULL, and the exit status bote
+ * gives (status). A log file that cannot be opened or written is one
+ * warning on standard error and changes nothing else.
+ */
+void	log_attempt(const struct account *a, const char *from,
+	    char *const *rcpts, size_t nrcpts, off_t size,
+	    const struct outcome *o, const char *queued, int status);
+
+#endif
