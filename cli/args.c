@@ -30,52 +30,57 @@ enum larg {
 
 /*
  * msmtp's long options. Those with a flag do what the flag does; the
- * others set the configuration directive of the same name (dashes for
- * underscores) above the configuration files (bote.1, OPTIONS).
+ * others set a configuration directive above the configuration files
+ * (bote.1, OPTIONS): the one named like the option (dashes for
+ * underscores) to the value given, or key to val.
  */
 static const struct longopt {
 	const char	*name;
 	enum larg	 arg;
 	char		 flag;		/* 0: a directive */
+	const char	*key;		/* NULL: from name */
+	const char	*val;		/* NULL: the value given */
 } longopts[] = {
-	{ "account", LA_NEED, 'a' },
-	{ "aliases", LA_OPT, 0 },
-	{ "allow-from-override", LA_OPT, 0 },
-	{ "auth", LA_OPT, 0 },
-	{ "connect-timeout", LA_NEED, 0 },
-	{ "domain", LA_OPT, 0 },
-	{ "dsn-notify", LA_NEED, 'N' },
-	{ "dsn-return", LA_NEED, 'R' },
-	{ "file", LA_NEED, 'C' },
-	{ "from", LA_NEED, 'f' },
-	{ "from-full-name", LA_OPT, 0 },
-	{ "host", LA_NEED, 0 },
-	{ "ip-version", LA_NEED, 0 },
-	{ "logfile", LA_OPT, 0 },
-	{ "logfile-time-format", LA_OPT, 0 },
-	{ "passwordeval", LA_OPT, 0 },
-	{ "port", LA_NEED, 0 },
-	{ "pretend", LA_NONE, 'P' },
-	{ "read-recipients", LA_NONE, 't' },
-	{ "remove-bcc-headers", LA_OPT, 0 },
-	{ "set-date-header", LA_OPT, 0 },
-	{ "set-from-header", LA_OPT, 0 },
-	{ "set-msgid-header", LA_OPT, 0 },
-	{ "set-to-header", LA_OPT, 0 },
-	{ "source-ip", LA_OPT, 0 },
-	{ "syslog", LA_OPT, 0 },
-	{ "timeout", LA_NEED, 0 },
-	{ "tls", LA_OPT, 0 },
-	{ "tls-cert-file", LA_OPT, 0 },
-	{ "tls-certcheck", LA_OPT, 0 },
-	{ "tls-crl-file", LA_OPT, 0 },
-	{ "tls-fingerprint", LA_OPT, 0 },
-	{ "tls-host-override", LA_OPT, 0 },
-	{ "tls-key-file", LA_OPT, 0 },
-	{ "tls-priorities", LA_OPT, 0 },
-	{ "tls-starttls", LA_OPT, 0 },
-	{ "tls-trust-file", LA_OPT, 0 },
-	{ "user", LA_OPT, 0 },
+	{ "account", LA_NEED, 'a', NULL, NULL },
+	{ "aliases", LA_OPT, 0, NULL, NULL },
+	{ "allow-from-override", LA_OPT, 0, NULL, NULL },
+	{ "auth", LA_OPT, 0, NULL, NULL },
+	{ "connect-timeout", LA_NEED, 0, NULL, NULL },
+	{ "domain", LA_OPT, 0, NULL, NULL },
+	{ "dsn-notify", LA_NEED, 'N', NULL, NULL },
+	{ "dsn-return", LA_NEED, 'R', NULL, NULL },
+	{ "file", LA_NEED, 'C', NULL, NULL },
+	{ "from", LA_NEED, 'f', NULL, NULL },
+	{ "from-full-name", LA_OPT, 0, NULL, NULL },
+	{ "host", LA_NEED, 0, NULL, NULL },
+	{ "ip-version", LA_NEED, 0, NULL, NULL },
+	{ "ipv4", LA_NONE, 0, "ip_version", "4" },	/* bote's own */
+	{ "ipv6", LA_NONE, 0, "ip_version", "6" },
+	{ "logfile", LA_OPT, 0, NULL, NULL },
+	{ "logfile-time-format", LA_OPT, 0, NULL, NULL },
+	{ "passwordeval", LA_OPT, 0, NULL, NULL },
+	{ "port", LA_NEED, 0, NULL, NULL },
+	{ "pretend", LA_NONE, 'P', NULL, NULL },
+	{ "read-recipients", LA_NONE, 't', NULL, NULL },
+	{ "remove-bcc-headers", LA_OPT, 0, NULL, NULL },
+	{ "set-date-header", LA_OPT, 0, NULL, NULL },
+	{ "set-from-header", LA_OPT, 0, NULL, NULL },
+	{ "set-msgid-header", LA_OPT, 0, NULL, NULL },
+	{ "set-to-header", LA_OPT, 0, NULL, NULL },
+	{ "source-ip", LA_OPT, 0, NULL, NULL },
+	{ "syslog", LA_OPT, 0, NULL, NULL },
+	{ "timeout", LA_NEED, 0, NULL, NULL },
+	{ "tls", LA_OPT, 0, NULL, NULL },
+	{ "tls-cert-file", LA_OPT, 0, NULL, NULL },
+	{ "tls-certcheck", LA_OPT, 0, NULL, NULL },
+	{ "tls-crl-file", LA_OPT, 0, NULL, NULL },
+	{ "tls-fingerprint", LA_OPT, 0, NULL, NULL },
+	{ "tls-host-override", LA_OPT, 0, NULL, NULL },
+	{ "tls-key-file", LA_OPT, 0, NULL, NULL },
+	{ "tls-priorities", LA_OPT, 0, NULL, NULL },
+	{ "tls-starttls", LA_OPT, 0, NULL, NULL },
+	{ "tls-trust-file", LA_OPT, 0, NULL, NULL },
+	{ "user", LA_OPT, 0, NULL, NULL },
 };
 
 /* Directive names of the overrides: "tls-trust-file" -> "tls_trust_file". */
@@ -127,10 +132,6 @@ args_parse(int argc, char **argv, struct args *a)
 				a->mode = MODE_VERSION;
 			else if (strcmp(arg, "--serverinfo") == 0)
 				a->mode = MODE_SERVERINFO;
-			else if (strcmp(arg, "--ipv4") == 0)
-				a->ip_version = IPV_4;
-			else if (strcmp(arg, "--ipv6") == 0)
-				a->ip_version = IPV_6;
 			else if (strcmp(arg, "--no-queue") == 0)
 				a->no_queue = 1;
 			else if (strcmp(arg, "--json") == 0)
@@ -354,13 +355,19 @@ long_opt(struct args *a, int argc, char **argv, int *i)
 		    "(limit %d)", ARGS_OVRMAX);
 		return -1;
 	}
-	/* Directive names are short: the table above is the bound. */
-	for (k = 0; lo->name[k] != '\0' && k + 1 < sizeof(ovr_names[0]); k++)
-		ovr_names[a->novr][k] = lo->name[k] == '-' ? '_' :
-		    lo->name[k];
-	ovr_names[a->novr][k] = '\0';
-	a->ovr[a->novr].key = ovr_names[a->novr];
-	a->ovr[a->novr].val = val != NULL ? val : "";
+	if (lo->key != NULL)
+		a->ovr[a->novr].key = lo->key;
+	else {
+		/* Directive names are short: the table above is the bound. */
+		for (k = 0; lo->name[k] != '\0' &&
+		    k + 1 < sizeof(ovr_names[0]); k++)
+			ovr_names[a->novr][k] = lo->name[k] == '-' ? '_' :
+			    lo->name[k];
+		ovr_names[a->novr][k] = '\0';
+		a->ovr[a->novr].key = ovr_names[a->novr];
+	}
+	a->ovr[a->novr].val = lo->val != NULL ? lo->val : val != NULL ? val :
+	    "";
 	a->ovr[a->novr].opt = lo->name;
 	a->novr++;
 	return 0;

@@ -43,8 +43,6 @@ struct args {
 		const char	*opt;	/* as given, for messages */
 	}		  ovr[ARGS_OVRMAX];
 	size_t		  novr;
-	int		  ip_version;	/* --ipv4, --ipv6: enum ip_version;
-					   IPV_ANY: the account's */
 	char		**rcpts;	/* the operands */
 	size_t		  nrcpts;
 	char		  why[256];	/* the usage error */

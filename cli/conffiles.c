@@ -25,7 +25,6 @@
 #include "util.h"
 
 static int	read_files(struct conf *, const struct args *);
-static int	user_path(char *, size_t);
 static void	say_errs(const struct conf *);
 static void	say_notes(const struct conf *, const struct args *);
 static int	patterns(struct account *);
@@ -118,7 +117,7 @@ read_files(struct conf *c, const struct args *a)
 	if (conf_read(c, sys) == -1 && c->nerrs == 0)
 		sys_errno = errno;
 	if (usr == NULL)
-		usr = user_path(path, sizeof(path)) == 0 ? path : NULL;
+		usr = conffiles_user(path, sizeof(path)) == 0 ? path : NULL;
 	have_user = 0;
 	if (usr != NULL) {
 		if (conf_read(c, usr) == 0 || c->nerrs > 0 ||
@@ -148,9 +147,8 @@ read_files(struct conf *c, const struct args *a)
 	return -1;
 }
 
-/* $XDG_CONFIG_HOME/bote/config, else ~/.config/bote/config. */
-static int
-user_path(char *buf, size_t sz)
+int
+conffiles_user(char *buf, size_t sz)
 {
 	const char	*xdg = getenv("XDG_CONFIG_HOME");
 	const char	*home = getenv("HOME");

@@ -20,6 +20,13 @@
 int	conffiles_load(const struct args *, struct conf **confp,
 	    struct account **acctp);
 
+/*
+ * The user file's path, $XDG_CONFIG_HOME/bote/config, else
+ * ~/.config/bote/config, into buf. Returns 0, or -1 when neither variable
+ * is an absolute path (or the path does not fit).
+ */
+int	conffiles_user(char *buf, size_t sz);
+
 /* The system file's path (SYSCONFDIR/bote.conf). */
 const char *conffiles_system(void);
 

@@ -29,20 +29,10 @@
 #define LOG_LINEMAX	(256 * 1024)	/* a line never grows past this */
 #define LOG_TIMEMAX	256
 
-struct line {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 err;		/* out of memory or over LOG_LINEMAX */
-};
-
-static void	 add(struct line *, const char *, size_t);
-static void	 addf(struct line *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-static void	 addq(struct line *, const char *, const char *);
+static void	 addq(struct sbuf *, const char *, const char *);
 static const char *exit_name(int);
 static int	 facility(int);
-static void	 to_file(const struct account *, const struct line *);
+static void	 to_file(const struct account *, const struct sbuf *);
 
 static char	 queued_id[64];
 
@@ -64,39 +54,40 @@ log_attempt(const struct account *a, const char *from, char *const *rcpts,
     size_t nrcpts, off_t size, const struct outcome *o, const char *queued,
     int status)
 {
-	struct line	 l = { NULL, 0, 0, 0 };
+	struct sbuf	 l;
 	size_t		 i;
 
 	if (a->logfile == NULL && a->syslog == SYSLOG_OFF)
 		return;
+	sbuf_init(&l, LOG_LINEMAX);
 	/* The fields after the time, as msmtp writes them. */
-	addf(&l, "host=%s tls=%s auth=%s", a->host != NULL ? a->host : "",
-	    a->tls ? "on" : "off", a->auth != AUTHM_OFF ? "on" : "off");
+	sbuf_addf(&l, "host=%s tls=%s auth=%s", a->host != NULL ? a->host :
+	    "", a->tls ? "on" : "off", a->auth != AUTHM_OFF ? "on" : "off");
 	if (a->auth != AUTHM_OFF && a->user != NULL)
-		addf(&l, " user=%s", a->user);
-	addf(&l, " from=%s recipients=", from);
+		sbuf_addf(&l, " user=%s", a->user);
+	sbuf_addf(&l, " from=%s recipients=", from);
 	for (i = 0; i < nrcpts; i++)
-		addf(&l, "%s%s", i > 0 ? "," : "", rcpts[i]);
-	addf(&l, " mailsize=%lld", (long long)size);
+		sbuf_addf(&l, "%s%s", i > 0 ? "," : "", rcpts[i]);
+	sbuf_addf(&l, " mailsize=%lld", (long long)size);
 	if (o->code != 0) {
-		addf(&l, " smtpstatus=%d", o->code);
+		sbuf_addf(&l, " smtpstatus=%d", o->code);
 		/* The reply text is the server's: no control bytes. */
-		addf(&l, " smtpmsg='%d", o->code);
+		sbuf_addf(&l, " smtpmsg='%d", o->code);
 		if (o->text[0] != '\0')
 			addq(&l, " ", o->text);
-		add(&l, "'", 1);
+		sbuf_add(&l, "'", 1);
 	}
 	if (o->kind != OUT_OK && o->why[0] != '\0') {
-		add(&l, " errormsg='", 11);
+		sbuf_add(&l, " errormsg='", 11);
 		addq(&l, "", o->why);
-		add(&l, "'", 1);
+		sbuf_add(&l, "'", 1);
 	}
 	if (queued != NULL)
-		addf(&l, " queued=%s", queued);
-	addf(&l, " exitcode=%s", exit_name(status));
+		sbuf_addf(&l, " queued=%s", queued);
+	sbuf_addf(&l, " exitcode=%s", exit_name(status));
 	if (l.err) {
 		say("warning: cannot log the attempt: %s",
-		    l.len >= LOG_LINEMAX ? "the log line is too long" :
+		    l.err == E2BIG ? "the log line is too long" :
 		    "out of memory");
 		goto done;
 	}
@@ -117,13 +108,13 @@ done:
  * concurrent bote processes never interleave.
  */
 static void
-to_file(const struct account *a, const struct line *l)
+to_file(const struct account *a, const struct sbuf *l)
 {
 	char		 tbuf[LOG_TIMEMAX];
 	const char	*fmt = a->logfile_time_format != NULL ?
 			    a->logfile_time_format : "%b %d %H:%M:%S";
 	struct tm	 tm;
-	struct line	 out = { NULL, 0, 0, 0 };
+	struct sbuf	 out;
 	time_t		 now = queue_clock();
 	size_t		 n = 0;
 	ssize_t		 w;
@@ -137,7 +128,8 @@ to_file(const struct account *a, const struct line *l)
 #pragma GCC diagnostic pop
 	/* 0 is also an empty format's result; either way, no time. */
 	tbuf[n] = '\0';
-	addf(&out, "%s%s%s\n", tbuf, n > 0 ? " " : "", l->p);
+	sbuf_init(&out, LOG_LINEMAX + LOG_TIMEMAX + 2);
+	(void)sbuf_addf(&out, "%s%s%s\n", tbuf, n > 0 ? " " : "", l->p);
 	if (out.err) {
 		say("warning: cannot log the attempt: out of memory");
 		goto done;
@@ -164,71 +156,24 @@ done:
 	free(out.p);
 }
 
-static void
-add(struct line *l, const char *s, size_t n)
-{
-	size_t	 cap;
-	char	*p;
-
-	if (l->err)
-		return;
-	if (n >= LOG_LINEMAX - l->len) {
-		l->len = LOG_LINEMAX;
-		l->err = 1;
-		return;
-	}
-	if (l->len + n + 1 > l->cap) {
-		cap = l->cap == 0 ? 512 : l->cap;
-		while (cap < l->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(l->p, cap)) == NULL) {
-			l->err = 1;
-			return;
-		}
-		l->p = p;
-		l->cap = cap;
-	}
-	memcpy(l->p + l->len, s, n);
-	l->len += n;
-	l->p[l->len] = '\0';
-}
-
-static void
-addf(struct line *l, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		l->err = 1;
-		return;
-	}
-	add(l, s, (size_t)n);
-	free(s);
-}
-
 /*
  * prefix, then s for a quoted value: control bytes and the quote itself
  * become '?' (a line break of a multi-line reply a space), so a reply
  * can neither break the line nor end the quoted value early.
  */
 static void
-addq(struct line *l, const char *prefix, const char *s)
+addq(struct sbuf *l, const char *prefix, const char *s)
 {
 	char	 c;
 
-	add(l, prefix, strlen(prefix));
+	(void)sbuf_add(l, prefix, strlen(prefix));
 	for (; *s != '\0'; s++) {
 		c = *s;
 		if (c == '\n')
 			c = ' ';
 		else if ((unsigned char)c < 0x20 || c == 0x7f || c == '\'')
 			c = '?';
-		add(l, &c, 1);
+		(void)sbuf_add(l, &c, 1);
 	}
 }
 

@@ -75,19 +75,14 @@ user_dir(void)
 int
 maildrop_wanted(const struct args *a)
 {
-	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
 	char		 path[PATH_MAX];
 	struct stat	 st;
-	int		 rc = -1;
 
 	if (geteuid() == 0 || a->conf_file != NULL || a->mode != MODE_SEND)
 		return 0;
 	/* A user configuration of one's own is used as ever. */
-	if (x != NULL && x[0] == '/')
-		rc = xsnprintf(path, sizeof(path), "%s/bote/config", x);
-	else if (h != NULL && h[0] == '/')
-		rc = xsnprintf(path, sizeof(path), "%s/.config/bote/config", h);
-	if (rc == 0 && (access(path, F_OK) == 0 || errno != ENOENT))
+	if (conffiles_user(path, sizeof(path)) == 0 &&
+	    (access(path, F_OK) == 0 || errno != ENOENT))
 		return 0;
 	/* The system configuration is readable: no need to drop. */
 	if (access(conffiles_system(), R_OK) == 0)

@@ -104,18 +104,13 @@ queue_clock(void)
 int
 queue_no_config(const struct args *a)
 {
-	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
 	char		 path[PATH_MAX];
-	int		 rc = -1;
 
 	if (a->conf_file != NULL || args_override(a, "host") != NULL ||
 	    access(conffiles_system(), F_OK) == 0 || errno != ENOENT)
 		return 0;
-	if (x != NULL && x[0] == '/')
-		rc = xsnprintf(path, sizeof(path), "%s/bote/config", x);
-	else if (h != NULL && h[0] == '/')
-		rc = xsnprintf(path, sizeof(path), "%s/.config/bote/config", h);
-	return rc == -1 || (access(path, F_OK) == -1 && errno == ENOENT);
+	return conffiles_user(path, sizeof(path)) == -1 ||
+	    (access(path, F_OK) == -1 && errno == ENOENT);
 }
 
 /* The queue directives (bote.conf(5)): queue, queue_dir, queue_max_age. */

@@ -373,8 +373,7 @@ session_opts(struct smtp_opts *op, const struct account *acct,
 	    acct->dsn_return;
 	op->dsn_envid = a->dsn_envid;
 	op->source_ip = acct->source_ip;
-	op->ip_version = a->ip_version != IPV_ANY ? a->ip_version :
-	    acct->ip_version;
+	op->ip_version = acct->ip_version;
 	if (a->verbose)
 		op->trace = report_trace;
 }

@@ -22,11 +22,8 @@
 
 /* A growing buffer with a cap. */
 struct hbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	size_t	 col;		/* octets since the last CRLF */
-	int	 err;
+	struct sbuf	 s;
+	size_t		 col;	/* octets since the last CRLF */
 };
 
 static int	hb_add(struct hbuf *, const char *, size_t);
@@ -280,29 +277,10 @@ hdr_phrase(char *dst, size_t sz, const char *name)
 static int
 hb_add(struct hbuf *b, const char *s, size_t n)
 {
-	char	*p;
-	size_t	 cap, i;
+	size_t	i;
 
-	if (b->err)
+	if (sbuf_add(&b->s, s, n) == -1)
 		return -1;
-	if (n > HDR_PREFIXMAX - b->len) {
-		b->err = E2BIG;
-		return -1;
-	}
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 512;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL) {
-			b->err = ENOMEM;
-			return -1;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
 	for (i = 0; i < n; i++)
 		b->col = s[i] == '\n' ? 0 : b->col + 1;
 	return 0;
@@ -355,6 +333,7 @@ hdr_prefix(int adds, const struct hdr_gen *g, char **out, size_t *outlen,
 	char		 phrase[8 * HDR_NAMEMAX];
 
 	memset(&b, 0, sizeof(b));
+	sbuf_init(&b.s, HDR_PREFIXMAX);
 	*out = NULL;
 	*outlen = 0;
 	if (adds & HDR_ADD_DATE) {
@@ -400,16 +379,16 @@ hdr_prefix(int adds, const struct hdr_gen *g, char **out, size_t *outlen,
 		    "localhost");
 		hb_str(&b, ">\r\n");
 	}
-	if (b.len > 0 && g->blank)
+	if (b.s.len > 0 && g->blank)
 		hb_str(&b, "\r\n");
-	if (b.err) {
-		(void)xsnprintf(why, whylen, "%s", b.err == E2BIG ?
+	if (b.s.err) {
+		(void)xsnprintf(why, whylen, "%s", b.s.err == E2BIG ?
 		    "the header fields to add are too long" :
 		    "out of memory");
-		free(b.p);
+		free(b.s.p);
 		return -1;
 	}
-	*out = b.p;
-	*outlen = b.len;
+	*out = b.s.p;
+	*outlen = b.s.len;
 	return 0;
 }

@@ -38,17 +38,9 @@
 
 #define QENT_VERSION	1
 
-struct fmtbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 err;
-};
-
-static void	put(struct fmtbuf *, const char *, size_t);
-static void	put_str(struct fmtbuf *, const char *);
-static void	put_kv(struct fmtbuf *, const char *, const char *, size_t);
-static void	put_num(struct fmtbuf *, const char *, long long);
+static void	put_str(struct sbuf *, const char *);
+static void	put_kv(struct sbuf *, const char *, const char *, size_t);
+static void	put_num(struct sbuf *, const char *, long long);
 static int	get_num(const char *, size_t, long long, long long,
 		    long long *);
 static int	need_escape(unsigned char);
@@ -233,72 +225,39 @@ bad:
 }
 
 static void
-put(struct fmtbuf *b, const char *s, size_t n)
+put_str(struct sbuf *b, const char *s)
 {
-	char	*p;
-	size_t	 cap;
-
-	if (b->err)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL) {
-			b->err = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	(void)sbuf_add(b, s, strlen(s));
 }
 
 static void
-put_str(struct fmtbuf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-static void
-put_kv(struct fmtbuf *b, const char *key, const char *v, size_t len)
+put_kv(struct sbuf *b, const char *key, const char *v, size_t len)
 {
 	char	*x;
 
 	if ((x = queue_escape(v, len)) == NULL) {
-		b->err = 1;
+		b->err = ENOMEM;
 		return;
 	}
-	put_str(b, key);
-	put(b, " ", 1);
-	put_str(b, x);
-	put(b, "\n", 1);
+	(void)sbuf_addf(b, "%s %s\n", key, x);
 	free(x);
 }
 
 static void
-put_num(struct fmtbuf *b, const char *key, long long v)
+put_num(struct sbuf *b, const char *key, long long v)
 {
-	char	num[32];
-
-	(void)snprintf(num, sizeof(num), "%lld", v);
-	put_str(b, key);
-	put(b, " ", 1);
-	put_str(b, num);
-	put(b, "\n", 1);
+	(void)sbuf_addf(b, "%s %lld\n", key, v);
 }
 
 int
 qent_format(const struct qent *e, char **buf, size_t *len)
 {
-	struct fmtbuf	 b;
+	struct sbuf	 b;
 	char		 num[80];
 	char		*x;
 	size_t		 i;
 
-	memset(&b, 0, sizeof(b));
+	sbuf_init(&b, QUEUE_CTLMAX);
 	put_num(&b, "version", QENT_VERSION);
 	put_kv(&b, "id", e->id, strlen(e->id));
 	put_kv(&b, "account", e->account, strlen(e->account));
@@ -334,14 +293,14 @@ qent_format(const struct qent *e, char **buf, size_t *len)
 		put_str(&b, x);
 		free(x);
 	} else if (e->envid != NULL)
-		b.err = 1;
+		b.err = ENOMEM;
 	else
 		put_str(&b, "-");
-	put(&b, "\n", 1);
+	put_str(&b, "\n");
 	put_num(&b, "uid", e->uid);
-	if (b.err || b.len > QUEUE_CTLMAX) {
+	if (b.err) {
 		free(b.p);
-		errno = b.err ? ENOMEM : E2BIG;
+		errno = b.err;
 		return -1;
 	}
 	*buf = b.p;

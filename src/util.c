@@ -144,3 +144,60 @@ tracef(trace_fn cb, void *arg, int dir, const char *fmt, va_list ap)
 	cb(arg, dir, buf, (size_t)n < sizeof(buf) ? (size_t)n :
 	    sizeof(buf) - 1);
 }
+
+void
+sbuf_init(struct sbuf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+int
+sbuf_add(struct sbuf *b, const void *s, size_t n)
+{
+	char	*p;
+	size_t	 cap;
+
+	if (b->err)
+		return -1;
+	if (n > b->max - b->len) {
+		b->err = E2BIG;
+		return -1;
+	}
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 512;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(b->p, cap)) == NULL) {
+			b->err = ENOMEM;
+			return -1;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int
+sbuf_addf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n, rc;
+
+	if (b->err)
+		return -1;
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->err = ENOMEM;
+		return -1;
+	}
+	rc = sbuf_add(b, s, (size_t)n);
+	free(s);
+	return rc;
+}

@@ -46,6 +46,24 @@ extern volatile sig_atomic_t bote_interrupted;
 void	whyf(char *why, size_t whylen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * A growing NUL-terminated string with a cap (DESIGN rule 3). Once an
+ * add fails, err says why (ENOMEM, or E2BIG past max) and later adds do
+ * nothing, so a caller checks once at the end. Free p when done.
+ */
+struct sbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;		/* octets it may hold */
+	int	 err;
+};
+
+void	sbuf_init(struct sbuf *, size_t max);
+int	sbuf_add(struct sbuf *, const void *s, size_t n);
+int	sbuf_addf(struct sbuf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /* A trace callback (smtp.h TRACE_*) and one formatted line for it. */
 typedef void (*trace_fn)(void *arg, int dir, const char *line, size_t len);
 void	tracef(trace_fn cb, void *arg, int dir, const char *fmt, va_list ap)
