@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "headers.h"
 #include "msg.h"
 #include "queue.h"
@@ -81,7 +82,7 @@ queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
 	char		 host[256], created[64], *rcpt[1];
 	size_t		 i, len, cap, hl;
 	int		 rc = -1, n;
-	time_t		 now = queue_clock(), t = (time_t)e->created;
+	time_t		 now = clock_now(), t = (time_t)e->created;
 
 	memset(o, 0, sizeof(*o));
 	if (a->from == NULL || strchr(a->from, '@') == NULL) {

@@ -18,6 +18,7 @@
 
 #include "config.h"
 
+#include "clock.h"
 #include "conf.h"
 #include "conffiles.h"
 #include "report.h"
@@ -33,7 +34,7 @@ static int	expand(struct account *, char **, int);
 const char *
 conffiles_system(void)
 {
-	const char	*t = getenv("BOTE_TEST_SYSCONF");
+	const char	*t = test_hook("SYSCONF");
 
 	/* The test suite's own system file (bote.1 ENVIRONMENT). */
 	return t != NULL && t[0] == '/' ? t : SYSCONFDIR "/bote.conf";

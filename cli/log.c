@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "queuecli.h"
 #include "report.h"
@@ -115,7 +116,7 @@ to_file(const struct account *a, const struct sbuf *l)
 			    a->logfile_time_format : "%b %d %H:%M:%S";
 	struct tm	 tm;
 	struct sbuf	 out;
-	time_t		 now = queue_clock();
+	time_t		 now = clock_now();
 	size_t		 n = 0;
 	ssize_t		 w;
 	int		 fd, e;

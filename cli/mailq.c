@@ -14,6 +14,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "clock.h"
 #include "headers.h"
 #include "queue.h"
 #include "report.h"
@@ -214,7 +215,7 @@ mode_queue_list(const struct args *args, struct conf *c)
 
 	memset(&l, 0, sizeof(l));
 	l.json = args->json;
-	l.now = time(NULL);
+	l.now = clock_now();
 	if (queue_dirnames(c, &dirs, &n) == -1) {
 		say("out of memory");
 		return EX_OSERR;

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "addr.h"
+#include "clock.h"
 #include "args.h"
 #include "conf.h"
 #include "conffiles.h"
@@ -115,6 +116,10 @@ main(int argc, char **argv)
 	}
 	if (args.mode == MODE_VERSION) {
 		(void)printf("%s\n", PACKAGE_STRING);
+		/* Never in a package: say so where it could matter. */
+		if (test_hooks_built())
+			(void)printf("test hooks: on (BOTE_TEST_* variables "
+			    "are read; a build for the test suite only)\n");
 		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 	}
 	/* A user who may not read the system's secrets: the maildrop. */
@@ -385,10 +390,8 @@ is_bcc(const struct addrlist *b, const char *r)
  * what is sent (skip ranges, in file order) and the fields added in
  * front of the message (prefix).
  *
- * Test hooks, for deterministic output in the test suite only (DESIGN.md
- * rule 11; deliberately not in the manual): BOTE_TEST_TIME, seconds
- * since the epoch, replaces the clock for Date; BOTE_TEST_MSGID_RANDOM,
- * up to 32 hex digits, replaces the random part of a Message-ID.
+ * Test hook (clock.h; a test build only): BOTE_TEST_MSGID_RANDOM, up to
+ * 32 hex digits, replaces the random part of a Message-ID.
  */
 static int
 add_headers(const struct args *a, const struct account *acct,
@@ -401,8 +404,7 @@ add_headers(const struct args *a, const struct account *acct,
 	struct addrlist	 shown;
 	unsigned char	 rnd[16];
 	char		 token[2 * sizeof(rnd) + 1] = "", why[256];
-	const char	*from = NULL, *e, *errstr;
-	long long	 t;
+	const char	*from = NULL, *e;
 	size_t		 i;
 	int		 adds, rc = -1;
 
@@ -431,13 +433,8 @@ add_headers(const struct args *a, const struct account *acct,
 		return 0;
 
 	memset(&g, 0, sizeof(g));
-	g.now = time(NULL);
-	if ((e = getenv("BOTE_TEST_TIME")) != NULL) {
-		t = strtonum(e, 0, LLONG_MAX, &errstr);
-		if (errstr == NULL)
-			g.now = (time_t)t;
-	}
-	e = getenv("BOTE_TEST_MSGID_RANDOM");
+	g.now = clock_now();
+	e = test_hook("MSGID_RANDOM");
 	if (e != NULL && e[0] != '\0' && strlen(e) < sizeof(token) &&
 	    strspn(e, "0123456789abcdefABCDEF") == strlen(e))
 		(void)xstrlcpy(token, e, sizeof(token));

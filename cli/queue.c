@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conffiles.h"
 #include "exitmap.h"
 #include "headers.h"
@@ -77,24 +78,6 @@ static void	 give_up(struct flush *, const struct account *,
 static int	 selected(const struct flush *, const struct qent *);
 static void	 session_end(struct flush *);
 static int	 mark_sending(struct flush *, struct qent *, struct outcome *);
-
-/*
- * The clock, replaceable in the test suite only (DESIGN.md rule 11):
- * BOTE_TEST_TIME, seconds since the epoch, as for the Date field.
- */
-time_t
-queue_clock(void)
-{
-	const char	*e, *errstr;
-	long long	 t;
-
-	if ((e = getenv("BOTE_TEST_TIME")) != NULL) {
-		t = strtonum(e, 0, LLONG_MAX, &errstr);
-		if (errstr == NULL)
-			return (time_t)t;
-	}
-	return time(NULL);
-}
 
 /*
  * No -C, no user configuration, no system configuration: mailq then
@@ -234,7 +217,7 @@ fill_entry(struct qent *e, const struct account *a,
 		if (errstr == NULL)
 			e->uid = n;
 	}
-	e->created = (long long)queue_clock();
+	e->created = (long long)clock_now();
 	e->next = e->created;
 	return 0;
 }
@@ -324,7 +307,7 @@ background(struct queue *q, struct conf *c, const struct account *a,
 	memset(&f, 0, sizeof(f));
 	f.args = args;
 	f.q = q;
-	f.now = queue_clock();
+	f.now = clock_now();
 	f.force = 1;
 	f.quiet = 1;
 	f.sel_id = id;
@@ -368,7 +351,8 @@ flush_queue(struct flush *f)
 	char		**ids = NULL, **acc = NULL, why[256];
 	size_t		  n = 0, i, j;
 
-	queue_sweep(f->q, f->now);
+	/* Debris is judged by file times, which the kernel's clock sets. */
+	queue_sweep(f->q, time(NULL));
 	if (queue_ids(f->q, 0, &ids, &n, &o) == -1) {
 		say("%s", o.why);
 		f->local_err = 1;
@@ -719,7 +703,7 @@ queue_after_send(struct conf *c, const struct account *a,
 		return;
 	f.args = args;
 	f.conf = c;
-	f.now = queue_clock();
+	f.now = clock_now();
 	f.only_account = a->name;
 	f.quiet = 1;
 	/* The session that just sent, still open: no new connection. */
@@ -777,7 +761,7 @@ mode_queue_run(const struct args *args, struct conf *c)
 		maildrop_pickup(f.q, args);
 		f.args = args;
 		f.conf = c;
-		f.now = queue_clock();
+		f.now = clock_now();
 		f.queued = f.due = f.sent = f.deferred = f.failed = 0;
 		f.local_err = 0;
 		flush_queue(&f);

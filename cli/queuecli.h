@@ -74,9 +74,6 @@ int	 mode_queue_run(const struct args *, struct conf *);
 struct queue;
 struct qent;
 
-/* The clock (BOTE_TEST_TIME in the test suite only). */
-time_t	 queue_clock(void);
-
 /* One line for an outcome: the server's reply, else what bote saw. */
 void	 queue_describe(const struct outcome *, char *, size_t);
 

@@ -22,6 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "netrc.h"
 #include "report.h"
 #include "secret.h"
@@ -65,7 +66,7 @@ session_no_core_dumps(void)
 static int
 eval_timeout(void)
 {
-	const char	*e = getenv("BOTE_TEST_EVAL_TIMEOUT"), *errstr;
+	const char	*e = test_hook("EVAL_TIMEOUT"), *errstr;
 	int		 t;
 
 	if (e == NULL)

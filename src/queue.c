@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "queue.h"
 #include "tls.h"
 #include "util.h"
@@ -180,7 +181,7 @@ new_id(char *id)
 	if (tls_random(r, sizeof(r)) == -1)
 		return -1;
 	(void)snprintf(id, QUEUE_IDLEN + 1, "%08llX%02X%02X%02X%02X",
-	    (unsigned long long)time(NULL) & 0xffffffffULL, r[0], r[1],
+	    (unsigned long long)clock_now() & 0xffffffffULL, r[0], r[1],
 	    r[2], r[3]);
 	return 0;
 }

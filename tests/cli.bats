@@ -22,7 +22,13 @@ setup() {
 @test "--version names the program and version" {
 	run "$BOTE" --version
 	assert_success
-	assert_output --regexp '^bote [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_line --index 0 --regexp '^bote [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "the build under test reads the test hooks (configure --enable-test-hooks)" {
+	# Without them every test that sets the clock would fail obscurely.
+	run "$BOTE" --version
+	assert_line --index 1 --partial "test hooks: on"
 }
 
 @test "--help prints the synopsis of bote.1" {
