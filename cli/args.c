@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "addr.h"
+#include "msg/addr.h"
 #include "args.h"
-#include "conf.h"
-#include "util.h"
+#include "conf/conf.h"
+#include "base/util.h"
 
 const char args_usage[] =
 "usage: bote [-tivP] [-C file] [-a account] [-f sender] [-F name]\n"

@@ -11,12 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "headers.h"
-#include "msg.h"
-#include "queue.h"
+#include "base/clock.h"
+#include "msg/headers.h"
+#include "msg/msg.h"
+#include "queue/queue.h"
 #include "session.h"
-#include "util.h"
+#include "base/util.h"
 
 #include "queuecli.h"
 

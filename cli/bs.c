@@ -1,7 +1,7 @@
 /*
  * -bs: speak SMTP with the caller on standard input and output
- * (src/smtpd.c) and relay each message it completes through the account
- * (src/smtp.c), as Alpine's "sendmail -bs -odb -oem" expects. Standard
+ * (src/smtp/smtpd.c) and relay each message it completes through the account
+ * (src/smtp/smtp.c), as Alpine's "sendmail -bs -odb -oem" expects. Standard
  * output is the SMTP channel: nothing else is ever written there, and
  * -v traces go to standard error.
  *
@@ -22,17 +22,17 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "aliases.h"
+#include "msg/addr.h"
+#include "submit/aliases.h"
 #include "exitmap.h"
 #include "modes.h"
-#include "msg.h"
+#include "msg/msg.h"
 #include "report.h"
-#include "secret.h"
+#include "conf/secret.h"
 #include "session.h"
-#include "smtp.h"
-#include "smtpd.h"
-#include "util.h"
+#include "smtp/smtp.h"
+#include "smtp/smtpd.h"
+#include "base/util.h"
 
 struct bs {
 	const struct account	*acct;

@@ -18,12 +18,12 @@
 
 #include "config.h"
 
-#include "clock.h"
-#include "conf.h"
+#include "base/clock.h"
+#include "conf/conf.h"
 #include "conffiles.h"
 #include "report.h"
 #include "session.h"
-#include "util.h"
+#include "base/util.h"
 
 static int	read_files(struct conf *, const struct args *);
 static void	say_errs(const struct conf *);

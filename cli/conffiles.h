@@ -6,7 +6,7 @@
 #define BOTE_CONFFILES_H
 
 #include "args.h"
-#include "conf.h"
+#include "conf/conf.h"
 
 /*
  * Read the system file and the user file (-C replaces the user file;

@@ -21,11 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "base/clock.h"
 #include "log.h"
 #include "queuecli.h"
 #include "report.h"
-#include "util.h"
+#include "base/util.h"
 
 #define LOG_LINEMAX	(256 * 1024)	/* a line never grows past this */
 #define LOG_TIMEMAX	256

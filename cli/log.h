@@ -8,8 +8,8 @@
 
 #include <sys/types.h>
 
-#include "conf.h"
-#include "outcome.h"
+#include "conf/conf.h"
+#include "base/outcome.h"
 
 /*
  * The queue id of the message this run queued (queue_message), and

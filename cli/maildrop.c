@@ -36,12 +36,13 @@
 #include "config.h"
 
 #include "conffiles.h"
-#include "msg.h"
-#include "queue.h"
+#include "msg/msg.h"
+#include "queue/queue.h"
 #include "report.h"
 #include "session.h"
-#include "tls.h"
-#include "util.h"
+#include "base/crypto.h"
+#include "net/tls.h"
+#include "base/util.h"
 
 #include "queuecli.h"
 
@@ -185,7 +186,7 @@ maildrop_submit(const struct args *a)
 		msg_free(m);
 		return EX_DATAERR;
 	}
-	if (tls_random(r, sizeof(r)) == -1) {
+	if (crypto_random(r, sizeof(r)) == -1) {
 		say("cannot get random bytes for a maildrop file name");
 		goto out;
 	}

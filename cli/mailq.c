@@ -14,11 +14,11 @@
 #include <sysexits.h>
 #include <time.h>
 
-#include "clock.h"
-#include "headers.h"
-#include "queue.h"
+#include "base/clock.h"
+#include "msg/headers.h"
+#include "queue/queue.h"
 #include "report.h"
-#include "util.h"
+#include "base/util.h"
 
 #include "queuecli.h"
 

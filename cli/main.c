@@ -22,26 +22,27 @@
 
 #include "config.h"
 
-#include "addr.h"
-#include "clock.h"
+#include "msg/addr.h"
+#include "base/clock.h"
 #include "args.h"
-#include "conf.h"
+#include "conf/conf.h"
 #include "conffiles.h"
 #include "exitmap.h"
-#include "headers.h"
+#include "msg/headers.h"
 #include "log.h"
 #include "modes.h"
 #include "pretend.h"
-#include "msg.h"
+#include "msg/msg.h"
 #include "queuecli.h"
 #include "report.h"
-#include "rfc5322.h"
-#include "secret.h"
+#include "msg/rfc5322.h"
+#include "conf/secret.h"
 #include "serverinfo.h"
 #include "session.h"
-#include "smtp.h"
-#include "tls.h"
-#include "util.h"
+#include "smtp/smtp.h"
+#include "base/crypto.h"
+#include "net/tls.h"
+#include "base/util.h"
 
 
 /* What the header scans collect. */
@@ -439,7 +440,7 @@ add_headers(const struct args *a, const struct account *acct,
 	    strspn(e, "0123456789abcdefABCDEF") == strlen(e))
 		(void)xstrlcpy(token, e, sizeof(token));
 	else if (adds & HDR_ADD_MSGID) {
-		if (tls_random(rnd, sizeof(rnd)) == -1) {
+		if (crypto_random(rnd, sizeof(rnd)) == -1) {
 			fail(o, OUT_OSERR, "cannot get random bytes for a "
 			    "Message-ID");
 			goto out;

@@ -11,7 +11,7 @@
 #include "exitmap.h"
 #include "modes.h"
 #include "report.h"
-#include "util.h"
+#include "base/util.h"
 
 static void	verdict(void *, size_t, const struct outcome *);
 

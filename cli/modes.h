@@ -2,11 +2,11 @@
 #ifndef BOTE_MODES_H
 #define BOTE_MODES_H
 
-#include "addr.h"
-#include "aliases.h"
+#include "msg/addr.h"
+#include "submit/aliases.h"
 #include "args.h"
-#include "conf.h"
-#include "smtp.h"
+#include "conf/conf.h"
+#include "smtp/smtp.h"
 
 struct mode_ctx {
 	const struct args	*args;

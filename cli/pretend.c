@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "pretend.h"
-#include "util.h"
+#include "base/util.h"
 
 /* How a setting is shown. */
 enum show {

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "conf.h"
-#include "smtp.h"
+#include "conf/conf.h"
+#include "smtp/smtp.h"
 
 /*
  * Every setting of the account with where it came from (file:line, a

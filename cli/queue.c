@@ -3,7 +3,7 @@
  * reason worth retrying is queued and bote exits 0, as sendmail does;
  * bote -q delivers what is due, with a backoff per message; after
  * queue_max_age the message moves to failed/ and the sender gets a
- * bounce. src/queue.c does the disk work; this file decides and words.
+ * bounce. src/queue/queue.c does the disk work; this file decides and words.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -21,15 +21,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "base/clock.h"
 #include "conffiles.h"
 #include "exitmap.h"
-#include "headers.h"
-#include "msg.h"
-#include "queue.h"
+#include "msg/headers.h"
+#include "msg/msg.h"
+#include "queue/queue.h"
 #include "report.h"
 #include "session.h"
-#include "util.h"
+#include "base/util.h"
 
 #include "log.h"
 #include "queuecli.h"

@@ -5,10 +5,10 @@
 #ifndef BOTE_QUEUECLI_H
 #define BOTE_QUEUECLI_H
 
-#include "addr.h"
+#include "msg/addr.h"
 #include "args.h"
-#include "conf.h"
-#include "smtp.h"
+#include "conf/conf.h"
+#include "smtp/smtp.h"
 
 #include <time.h>
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "report.h"
-#include "util.h"
+#include "base/util.h"
 
 const char *progname = "bote";
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "outcome.h"
+#include "base/outcome.h"
 
 /* The name bote was invoked as, for messages. */
 extern const char *progname;

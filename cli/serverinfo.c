@@ -2,7 +2,7 @@
  * -S, --serverinfo (as msmtp): the greeting, the EHLO keywords before and
  * after TLS, the TLS session and certificate chain, whether the
  * certificate passed the account's checks, and a tls_fingerprint line to
- * paste. The probe itself is src/probe.c; this file only prints.
+ * paste. The probe itself is src/smtp/probe.c; this file only prints.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -12,12 +12,12 @@
 #include <sysexits.h>
 
 #include "exitmap.h"
-#include "probe.h"
+#include "smtp/probe.h"
 #include "report.h"
 #include "serverinfo.h"
 #include "session.h"
-#include "tlsname.h"
-#include "util.h"
+#include "net/tlsname.h"
+#include "base/util.h"
 
 static void	show_reply_line(const char *, const struct reply *);
 static void	show_ehlo(const char *, const struct reply *);

@@ -22,13 +22,13 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "netrc.h"
+#include "base/clock.h"
+#include "conf/netrc.h"
 #include "report.h"
-#include "secret.h"
+#include "conf/secret.h"
 #include "session.h"
-#include "tlsname.h"
-#include "util.h"
+#include "net/tlsname.h"
+#include "base/util.h"
 
 #define PROMPT_MAX	4096	/* octets of a typed password */
 

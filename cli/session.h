@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 #include "args.h"
-#include "conf.h"
-#include "smtp.h"
+#include "conf/conf.h"
+#include "smtp/smtp.h"
 
 #define EVAL_TIMEOUT	30	/* seconds for passwordeval */
 

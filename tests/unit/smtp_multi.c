@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "smtp.h"
-#include "util.h"
+#include "smtp/smtp.h"
+#include "base/util.h"
 
 static void
 trace(void *arg, int dir, const char *line, size_t len)

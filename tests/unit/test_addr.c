@@ -1,6 +1,6 @@
 /*
- * Unit tests for address lists and envelope checks (src/addr.c) and
- * IDNA (src/idn.c).
+ * Unit tests for address lists and envelope checks (src/msg/addr.c) and
+ * IDNA (src/base/idn.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
-#include "conf.h"
-#include "dsn.h"
-#include "idn.h"
+#include "msg/addr.h"
+#include "conf/conf.h"
+#include "msg/dsn.h"
+#include "base/idn.h"
 #include "tap.h"
 
 static void	 joinlist(const struct addrlist *, char *, size_t);
@@ -450,7 +450,7 @@ test_xtext(void)
 	is_str(buf, "a+2Bb", "xtext: +2B at the edge");
 }
 
-/* RFC 3461 4.1-4.4: the MAIL and RCPT parameters (src/dsn.c). */
+/* RFC 3461 4.1-4.4: the MAIL and RCPT parameters (src/msg/dsn.c). */
 static void
 test_dsn_params(void)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for the aliases file (src/aliases.c). */
+/* Unit tests for the aliases file (src/submit/aliases.c). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "aliases.h"
+#include "msg/addr.h"
+#include "submit/aliases.h"
 #include "tap.h"
 
 #define F	"aliases"

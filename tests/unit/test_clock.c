@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-#include "clock.h"
+#include "base/clock.h"
 #include "tap.h"
 
 int

@@ -1,6 +1,6 @@
 /*
- * Unit tests for the configuration file (src/conf.c, src/account.c) and
- * passwordeval (src/secret.c).
+ * Unit tests for the configuration file (src/conf/conf.c, src/conf/account.c) and
+ * passwordeval (src/conf/secret.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "secret.h"
-#include "util.h"
+#include "conf/conf.h"
+#include "conf/secret.h"
+#include "base/util.h"
 #include "tap.h"
 
 #define F	"t.conf"

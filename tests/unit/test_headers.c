@@ -1,5 +1,5 @@
 /*
- * Unit tests for the header policy (src/headers.c): the decisions table,
+ * Unit tests for the header policy (src/msg/headers.c): the decisions table,
  * Date formatting, display names (quoting, RFC 2047) and the added
  * fields.
  */
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "conf.h"
-#include "headers.h"
+#include "conf/conf.h"
+#include "msg/headers.h"
 #include "tap.h"
 
 static void	test_kind(void);

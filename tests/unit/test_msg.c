@@ -1,6 +1,6 @@
 /*
- * Unit tests for src/msg.c (normaliser, dot-stuffer, spooling) and
- * src/rfc5322.c (header scanning).
+ * Unit tests for src/msg/msg.c (normaliser, dot-stuffer, spooling) and
+ * src/msg/rfc5322.c (header scanning).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "msg.h"
-#include "rfc5322.h"
+#include "msg/msg.h"
+#include "msg/rfc5322.h"
 #include "tap.h"
 
 #define S(s)	(s), sizeof(s) - 1

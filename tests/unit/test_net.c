@@ -18,11 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "idn.h"
-#include "net.h"
+#include "conf/conf.h"
+#include "base/idn.h"
+#include "net/net.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 #define MAXLIST	24
 

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netrc.h"
+#include "conf/netrc.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static char	why[256];
 

@@ -1,6 +1,6 @@
 /*
- * Unit tests for src/qent.c (control file format, backoff) and the disk
- * side of src/queue.c (add, lock, update, remove, fail, sweep) in a
+ * Unit tests for src/queue/qent.c (control file format, backoff) and the disk
+ * side of src/queue/queue.c (add, lock, update, remove, fail, sweep) in a
  * private directory.
  */
 #ifdef HAVE_CONFIG_H
@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "queue.h"
+#include "queue/queue.h"
 #include "tap.h"
 
 static void

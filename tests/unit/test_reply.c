@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/reply.c: SMTP reply parsing (RFC 5321 4.2, RFC 3463
+ * Unit tests for src/smtp/reply.c: SMTP reply parsing (RFC 5321 4.2, RFC 3463
  * enhanced status codes) and EHLO capabilities.
  */
 #ifdef HAVE_CONFIG_H
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply.h"
-#include "sasl.h"
+#include "smtp/reply.h"
+#include "smtp/sasl.h"
 #include "tap.h"
 
 static enum reply_err	feed(struct reply *, const char *);

@@ -1,9 +1,10 @@
 /* SASL mechanisms against their RFCs' examples, and base64 edges. */
 #include <string.h>
 
-#include "sasl.h"
+#include "smtp/sasl.h"
 #include "tap.h"
-#include "tls.h"
+#include "base/crypto.h"
+#include "net/tls.h"
 
 /* RFC 5802 5 and RFC 7677 3: the example exchanges. */
 #define SHA1_NONCE	"fyko+d2lbbFgONRv9qkxdawL"
@@ -107,7 +108,7 @@ main(void)
 	return done_testing();
 }
 
-/* The functions src/smtp.c used before the exchange API. */
+/* The functions src/smtp/smtp.c used before the exchange API. */
 static void
 test_compat(void)
 {

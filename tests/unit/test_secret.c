@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "secret.h"
+#include "conf/secret.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static char	why[512];
 

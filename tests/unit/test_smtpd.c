@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/smtpd.c: the -bs server driven over a socketpair.
+ * Unit tests for src/smtp/smtpd.c: the -bs server driven over a socketpair.
  * Each case writes the caller's whole side, runs the session in-process
  * and compares every reply and what reached the relay callback.
  */
@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "msg.h"
-#include "smtpd.h"
+#include "msg/msg.h"
+#include "smtp/smtpd.h"
 #include "tap.h"
 
 struct got {

@@ -4,7 +4,7 @@
  * under TLS 1.2 tls-unique (RFC 5929), with the same bytes the server
  * computes for its end. The test's own certificate is made here, at run
  * time; nothing secret is committed. (Only the test uses GnuTLS directly;
- * the engine keeps it in src/tls.c.)
+ * the engine keeps it in src/net/tls.c.)
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -21,8 +21,8 @@
 #include <gnutls/x509.h>
 
 #include "tap.h"
-#include "tls.h"
-#include "util.h"
+#include "net/tls.h"
+#include "base/util.h"
 
 static gnutls_x509_privkey_t	key;
 static gnutls_x509_crt_t	crt;

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/tlsname.c: RFC 9525 server identity matching over
+ * Unit tests for src/net/tlsname.c: RFC 9525 server identity matching over
  * the names taken from a certificate.
  */
 #ifdef HAVE_CONFIG_H
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "tlsname.h"
+#include "net/tlsname.h"
 
 static void	test_dns(void);
 static void	test_ip(void);

@@ -1,0 +1,203 @@
+/*
+ * Small helpers shared by the engine: clocks, display sanitising, checked
+ * string copies, and the outcome constructor.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/outcome.h"
+#include "base/util.h"
+
+volatile sig_atomic_t bote_interrupted;
+
+int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+ms_left(int64_t deadline)
+{
+	int64_t	left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - now_ms();
+	if (left < 0)
+		return 0;
+	if (left > 24 * 3600 * 1000)
+		return 24 * 3600 * 1000;
+	return (int)left;
+}
+
+int
+sanitize(char *dst, size_t dstsz, const char *src, size_t len, int allow8)
+{
+	size_t	i, j;
+	unsigned char c;
+
+	if (dstsz == 0)
+		return -1;
+	for (i = 0, j = 0; i < len && j + 1 < dstsz; i++, j++) {
+		c = (unsigned char)src[i];
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && !allow8))
+			dst[j] = '?';
+		else
+			dst[j] = (char)c;
+	}
+	dst[j] = '\0';
+	return i < len ? -1 : 0;
+}
+
+int
+xstrlcpy(char *dst, const char *src, size_t dstsz)
+{
+	return strlcpy(dst, src, dstsz) >= dstsz ? -1 : 0;
+}
+
+int
+xsnprintf(char *dst, size_t dstsz, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, dstsz, fmt, ap);
+	va_end(ap);
+	return (n < 0 || (size_t)n >= dstsz) ? -1 : 0;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	freezero(s, strlen(s));
+}
+
+int
+outcome_set(struct outcome *o, enum outcome_kind kind, enum smtp_phase phase,
+    const char *why, ...)
+{
+	va_list	ap;
+	int	n;
+
+	o->kind = kind;
+	o->phase = phase;
+	va_start(ap, why);
+	n = vsnprintf(o->why, sizeof(o->why), why, ap);
+	va_end(ap);
+	/* A cut reason is still the best we have; mark it as cut. */
+	if (n < 0)
+		o->why[0] = '\0';
+	else if ((size_t)n >= sizeof(o->why))
+		memcpy(o->why + sizeof(o->why) - 4, "...", 4);
+	return -1;
+}
+
+void
+whyf(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	/* A short buffer keeps a terminated prefix: the caller sized it. */
+	if (vsnprintf(why, whylen, fmt, ap) < 0)
+		why[0] = '\0';
+	va_end(ap);
+}
+
+void
+tracef(trace_fn cb, void *arg, int dir, const char *fmt, va_list ap)
+{
+	char	buf[512];
+	int	n;
+
+	if (cb == NULL)
+		return;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return;
+	/* A trace line is for a person: a long one may be cut. */
+	cb(arg, dir, buf, (size_t)n < sizeof(buf) ? (size_t)n :
+	    sizeof(buf) - 1);
+}
+
+void
+sbuf_init(struct sbuf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+int
+sbuf_add(struct sbuf *b, const void *s, size_t n)
+{
+	char	*p;
+	size_t	 cap;
+
+	if (b->err)
+		return -1;
+	if (n > b->max - b->len) {
+		b->err = E2BIG;
+		return -1;
+	}
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 512;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(b->p, cap)) == NULL) {
+			b->err = ENOMEM;
+			return -1;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int
+sbuf_addf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n, rc;
+
+	if (b->err)
+		return -1;
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->err = ENOMEM;
+		return -1;
+	}
+	rc = sbuf_add(b, s, (size_t)n);
+	free(s);
+	return rc;
+}

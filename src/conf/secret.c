@@ -1,0 +1,259 @@
+/*
+ * Password sources: passwordeval runs a command and takes the first line
+ * of its output, as msmtp does, but with a deadline (the command and
+ * everything it started are killed when it passes), a cap on the line
+ * (64 KiB: OAuth tokens are long) and the exit status checked. The
+ * output is wiped; no message quotes it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/secret.h"
+#include "base/util.h"
+
+#define SECRET_LINEMAX	(64 * 1024)	/* octets in the secret */
+#define SECRET_BUFSZ	(SECRET_LINEMAX + 2)	/* with CR LF */
+#define SECRET_NAPMAX	50		/* ms between exit checks */
+
+static void	 child(const char *, int, int) __attribute__((noreturn));
+static int	 reap(pid_t, int64_t, int *);
+
+
+/*
+ * In the child: its own process group (so a timeout can kill whatever
+ * the shell started), /dev/null as stdin, the pipe as stdout, default
+ * signal handling (an ignored SIGPIPE would survive exec).
+ */
+static void
+child(const char *cmd, int in, int out)
+{
+	sigset_t	none;
+
+	(void)setpgid(0, 0);
+	(void)signal(SIGPIPE, SIG_DFL);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	/*
+	 * Move both above 2 first: dup2() onto the same number would keep
+	 * close-on-exec, and one could be the other's target.
+	 */
+	if ((in = fcntl(in, F_DUPFD, 3)) == -1 ||
+	    (out = fcntl(out, F_DUPFD, 3)) == -1 ||
+	    dup2(in, STDIN_FILENO) == -1 || dup2(out, STDOUT_FILENO) == -1)
+		_exit(127);
+	(void)close(in);
+	(void)close(out);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+/*
+ * Wait for the child until the deadline (-1: none). Returns 0 with
+ * *status, 1 on timeout, -1 on error (errno set).
+ */
+static int
+reap(pid_t pid, int64_t deadline, int *status)
+{
+	pid_t	r;
+	int	ms, nap = 1;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (r == -1)
+			continue;
+		ms = ms_left(deadline);
+		if (ms == 0)
+			return 1;
+		if (ms < 0 || ms > nap)
+			ms = nap;
+		(void)poll(NULL, 0, ms);
+		if (nap < SECRET_NAPMAX)
+			nap *= 2;
+	}
+}
+
+char *
+secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
+{
+	struct pollfd	 pfd;
+	char		*buf = NULL, *res = NULL, *nl = NULL;
+	char		 drain[4096];
+	size_t		 len = 0, linelen;
+	ssize_t		 n;
+	int64_t		 deadline = -1;
+	pid_t		 pid = -1;
+	int		 fds[2] = { -1, -1 }, devnull = -1;
+	int		 rc, ms, status = 0, reaped = 0;
+
+	if (cmd == NULL || *cmd == '\0') {
+		whyf(why, whylen, "passwordeval command is empty");
+		goto done;
+	}
+	if ((buf = malloc(SECRET_BUFSZ)) == NULL) {
+		whyf(why, whylen, "out of memory");
+		goto done;
+	}
+	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		whyf(why, whylen, "cannot open /dev/null: %s",
+		    strerror(errno));
+		goto done;
+	}
+	/* Close-on-exec: the read end must not leak into the command. */
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		whyf(why, whylen, "cannot create a pipe: %s",
+		    strerror(errno));
+		goto done;
+	}
+	if (timeout_s > 0)
+		deadline = now_ms() + (int64_t)timeout_s * 1000;
+	if ((pid = fork()) == -1) {
+		whyf(why, whylen, "cannot run the passwordeval command: %s",
+		    strerror(errno));
+		goto done;
+	}
+	if (pid == 0)
+		child(cmd, devnull, fds[1]);
+	/* Also here, so the group exists whichever side runs first. */
+	(void)setpgid(pid, pid);
+	(void)close(fds[1]);
+	fds[1] = -1;
+	(void)close(devnull);
+	devnull = -1;
+
+	/*
+	 * Read until the command closes its output: the first line into
+	 * buf, the rest into drain (a command blocked on a full pipe would
+	 * never exit; one killed by SIGPIPE would look failed).
+	 */
+	for (;;) {
+		if (bote_interrupted) {
+			whyf(why, whylen, "interrupted while the "
+			    "passwordeval command ran");
+			goto done;
+		}
+		ms = ms_left(deadline);
+		if (ms == 0)
+			goto timeout;
+		pfd.fd = fds[0];
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if ((rc = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+			continue;
+		if (rc == -1) {
+			whyf(why, whylen, "poll: %s", strerror(errno));
+			goto done;
+		}
+		if (rc == 0)
+			goto timeout;
+		if (nl == NULL)
+			n = read(fds[0], buf + len, SECRET_BUFSZ - len);
+		else
+			n = read(fds[0], drain, sizeof(drain));
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n == -1) {
+			whyf(why, whylen, "cannot read the output of the "
+			    "passwordeval command: %s", strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (nl != NULL)
+			continue;
+		nl = memchr(buf + len, '\n', (size_t)n);
+		len += (size_t)n;
+		if (nl == NULL && len == SECRET_BUFSZ) {
+			/* The first line is the secret; it has a cap. */
+			whyf(why, whylen, "passwordeval command printed more "
+			    "than %d octets", SECRET_LINEMAX);
+			goto done;
+		}
+	}
+
+	/* Output closed; the command may still be running. */
+	if ((rc = reap(pid, deadline, &status)) == 1)
+		goto timeout;
+	if (rc == -1) {
+		whyf(why, whylen, "cannot wait for the passwordeval command: "
+		    "%s", strerror(errno));
+		reaped = 1;	/* nothing left to wait for */
+		goto done;
+	}
+	reaped = 1;
+	if (WIFSIGNALED(status)) {
+		whyf(why, whylen, "passwordeval command was killed by signal "
+		    "%d", WTERMSIG(status));
+		goto done;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		whyf(why, whylen, "passwordeval command exited with status %d",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		goto done;
+	}
+	linelen = nl != NULL ? (size_t)(nl - buf) : len;
+	/* A CR before the LF comes from the line ending, not the secret. */
+	if (linelen > 0 && buf[linelen - 1] == '\r')
+		linelen--;
+	if (len == 0) {
+		whyf(why, whylen, "passwordeval command printed nothing");
+		goto done;
+	}
+	if (linelen == 0) {
+		whyf(why, whylen,
+		    "passwordeval command printed an empty first line");
+		goto done;
+	}
+	if (linelen > SECRET_LINEMAX) {
+		whyf(why, whylen, "passwordeval command printed more than "
+		    "%d octets", SECRET_LINEMAX);
+		goto done;
+	}
+	if (memchr(buf, '\0', linelen) != NULL) {
+		whyf(why, whylen, "passwordeval command printed a NUL byte");
+		goto done;
+	}
+	if ((res = xstrndup(buf, linelen)) == NULL)
+		whyf(why, whylen, "out of memory");
+	goto done;
+
+timeout:
+	whyf(why, whylen, "passwordeval command did not finish within %d "
+	    "second%s", timeout_s, timeout_s == 1 ? "" : "s");
+done:
+	if (pid > 0 && !reaped) {
+		/* Whatever the shell started goes too. */
+		(void)kill(-pid, SIGKILL);
+		(void)kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+	}
+	if (fds[0] != -1)
+		(void)close(fds[0]);
+	if (fds[1] != -1)
+		(void)close(fds[1]);
+	if (devnull != -1)
+		(void)close(devnull);
+	if (buf != NULL)
+		freezero(buf, SECRET_BUFSZ);
+	explicit_bzero(drain, sizeof(drain));
+	return res;
+}

@@ -1,0 +1,275 @@
+/*
+ * Header scanning over the spool file (RFC 5322 2.2 and 3.6). The file is
+ * read in blocks with pread(2); each field is unfolded into one bounded
+ * buffer and handed to the callback once its last continuation line has
+ * been seen, so memory use is bounded by HDR_FIELDMAX whatever the input.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg/rfc5322.h"
+
+#define HDR_BLOCK	(64 * 1024)	/* one pread(2) */
+#define HDR_BUFINIT	1024		/* first size of the field buffer */
+
+/* Where the scanner is within a line. */
+enum hstate {
+	S_BOL,		/* at the beginning of a line */
+	S_BOLCR,	/* a CR at the beginning of a line */
+	S_NAME,		/* in the field name */
+	S_NAMEWSP,	/* WSP between the name and the colon (obsolete) */
+	S_VALUE,	/* in the field body */
+	S_VALCR		/* a CR in the field body */
+};
+
+struct scan {
+	hdr_cb		 cb;
+	void		*arg;
+	char		*buf;		/* the unfolded field */
+	size_t		 len;
+	size_t		 cap;
+	size_t		 namelen;
+	size_t		 colon;		/* index of the colon in buf */
+	off_t		 off;		/* the field's first octet */
+	off_t		 end;		/* after its last line's LF */
+	int		 have;		/* a complete field awaits its end */
+};
+
+static int	is_ftext(int);
+static int	lower(int);
+static int	scan_add(struct scan *, int);
+static int	scan_emit(struct scan *);
+
+/* RFC 5322 3.6.8: ftext is printable US-ASCII except ":". */
+static int
+is_ftext(int c)
+{
+	return c >= 33 && c <= 126 && c != ':';
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Append one octet to the unfolded field, within HDR_FIELDMAX. */
+static int
+scan_add(struct scan *s, int c)
+{
+	char	*p;
+	size_t	 ncap;
+
+	if (s->len >= HDR_FIELDMAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (s->len == s->cap) {
+		ncap = s->cap == 0 ? HDR_BUFINIT : s->cap * 2;
+		if (ncap > HDR_FIELDMAX)
+			ncap = HDR_FIELDMAX;
+		if ((p = realloc(s->buf, ncap)) == NULL)
+			return -1;
+		s->buf = p;
+		s->cap = ncap;
+	}
+	s->buf[s->len++] = (char)c;
+	return 0;
+}
+
+/* Hand the pending field, if any, to the callback. */
+static int
+scan_emit(struct scan *s)
+{
+	struct hdr_field	f;
+
+	if (!s->have)
+		return 0;
+	s->have = 0;
+	f.name = s->buf;
+	f.namelen = s->namelen;
+	f.value = s->buf + s->colon + 1;
+	f.valuelen = s->len - s->colon - 1;
+	f.off = s->off;
+	f.len = s->end - s->off;
+	return s->cb(s->arg, &f) == 0 ? 0 : -1;
+}
+
+/*
+ * Lines end with LF (CRLF in the spool form; the CR is dropped). A line
+ * starting with SP or HTAB continues the previous field (RFC 5322 2.2.3:
+ * unfolding removes the CRLF only). The empty line ends the header section.
+ * A line that is not a field and not a continuation (no colon, or a
+ * continuation with nothing to continue) starts the body right there, as
+ * Postfix treats it; when that is the first line there is no header.
+ */
+int
+hdr_scan(int fd, hdr_cb cb, void *arg, off_t *body_off)
+{
+	struct scan	 s;
+	enum hstate	 st = S_BOL;
+	char		*blk = NULL;
+	off_t		 pos = 0, lstart = 0, body = 0;
+	ssize_t		 r;
+	size_t		 i;
+	int		 c, ret = -1;
+
+	*body_off = 0;
+	memset(&s, 0, sizeof(s));
+	s.cb = cb;
+	s.arg = arg;
+	if ((blk = malloc(HDR_BLOCK)) == NULL)
+		goto fail;
+	for (;;) {
+		if ((r = pread(fd, blk, HDR_BLOCK, pos)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		for (i = 0; i < (size_t)r; i++, pos++) {
+			c = (unsigned char)blk[i];
+			/*
+			 * Every octet of a field counts towards the cap;
+			 * a name is known to be one at its colon.
+			 */
+			if ((st == S_VALUE || st == S_VALCR) &&
+			    pos >= HDR_SECTIONMAX) {
+				errno = E2BIG;
+				goto fail;
+			}
+			switch (st) {
+			case S_BOL:
+				lstart = pos;
+				if (c == '\n') {
+					body = pos + 1;
+					goto done;
+				}
+				if (c == '\r') {
+					st = S_BOLCR;
+					break;
+				}
+				if ((c == ' ' || c == '\t') && s.have) {
+					if (pos >= HDR_SECTIONMAX) {
+						errno = E2BIG;
+						goto fail;
+					}
+					s.have = 0;
+					if (scan_add(&s, c) == -1)
+						goto fail;
+					st = S_VALUE;
+					break;
+				}
+				if (scan_emit(&s) == -1)
+					goto fail;
+				if (!is_ftext(c)) {
+					body = lstart;
+					goto done;
+				}
+				s.len = 0;
+				s.off = pos;
+				if (scan_add(&s, c) == -1)
+					goto fail;
+				st = S_NAME;
+				break;
+			case S_BOLCR:
+				/* CRLF: the empty line. A CR and more: text. */
+				body = c == '\n' ? pos + 1 : lstart;
+				goto done;
+			case S_NAME:
+			case S_NAMEWSP:
+				if (c == ':') {
+					if (pos >= HDR_SECTIONMAX) {
+						errno = E2BIG;
+						goto fail;
+					}
+					if (st == S_NAME)
+						s.namelen = s.len;
+					s.colon = s.len;
+					st = S_VALUE;
+				} else if (c == ' ' || c == '\t') {
+					/* RFC 5322 4.5.8: WSP before ":". */
+					if (st == S_NAME)
+						s.namelen = s.len;
+					st = S_NAMEWSP;
+				} else if (st != S_NAME || !is_ftext(c)) {
+					body = lstart;
+					goto done;
+				}
+				if (scan_add(&s, c) == -1)
+					goto fail;
+				break;
+			case S_VALUE:
+			case S_VALCR:
+				if (c == '\n') {
+					s.end = pos + 1;
+					s.have = 1;
+					st = S_BOL;
+					break;
+				}
+				/* A CR not before LF is part of the value. */
+				if (st == S_VALCR && scan_add(&s, '\r') == -1)
+					goto fail;
+				if (c == '\r')
+					st = S_VALCR;
+				else {
+					st = S_VALUE;
+					if (scan_add(&s, c) == -1)
+						goto fail;
+				}
+				break;
+			}
+		}
+	}
+
+	/* End of file within the header section. */
+	switch (st) {
+	case S_VALUE:
+	case S_VALCR:
+		/* The last field has no line end; a CR at EOF is dropped. */
+		s.end = pos;
+		s.have = 1;
+		body = pos;
+		break;
+	case S_BOL:
+		body = pos;
+		break;
+	case S_BOLCR:
+	case S_NAME:
+	case S_NAMEWSP:
+		/* A line that is not a field: the body starts there. */
+		body = lstart;
+		break;
+	}
+done:
+	if (scan_emit(&s) == -1)
+		goto fail;
+	*body_off = body;
+	ret = 0;
+fail:
+	free(blk);
+	free(s.buf);
+	return ret;
+}
+
+int
+hdr_is(const struct hdr_field *f, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < f->namelen; i++)
+		if (name[i] == '\0' ||
+		    lower((unsigned char)f->name[i]) !=
+		    lower((unsigned char)name[i]))
+			return 0;
+	return name[i] == '\0';
+}

@@ -1,0 +1,529 @@
+/*
+ * Queue entries as data: the control file format and the backoff rule
+ * (queue.h). Pure functions, unit-tested in tests/unit/test_queue.c.
+ *
+ * The format is one "key value" line per field, keys lower case, every
+ * value one escaped token, so a control file never holds a raw CR, LF
+ * or control byte whatever the envelope or the error text contained:
+ *
+ *	version 1
+ *	id 6790A1B2C3D4E5F6
+ *	account default
+ *	sender user@example.org		("<>" for the null sender)
+ *	rcpt a@example.net		(one line each)
+ *	created 1795000000
+ *	next 1795000300
+ *	attempts 1
+ *	error 421%204.3.2%20...		(optional)
+ *	maybe 1				(optional: lost after end-of-data)
+ *	sending 1795000300		(optional: an attempt under way)
+ *	size 1234
+ *	eightbit 0
+ *	skip 120 35			(optional, one per range, in order)
+ *	prefix Date:%20...%0D%0A	(optional)
+ *	dsn 6 2 ENVID			(notify bits, ret, envid or "-")
+ *	uid 1000
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "queue/queue.h"
+#include "base/util.h"
+
+#define QENT_VERSION	1
+
+static void	put_str(struct sbuf *, const char *);
+static void	put_kv(struct sbuf *, const char *, const char *, size_t);
+static void	put_num(struct sbuf *, const char *, long long);
+static int	get_num(const char *, size_t, long long, long long,
+		    long long *);
+static int	need_escape(unsigned char);
+static int	parse_line(struct qent *, const char *, size_t,
+		    const char *, size_t, unsigned int *, char *, size_t);
+
+void
+qent_init(struct qent *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->uid = -1;
+}
+
+void
+qent_free(struct qent *e)
+{
+	size_t	i;
+
+	if (e == NULL)
+		return;
+	free(e->account);
+	free(e->sender);
+	for (i = 0; i < e->nrcpts; i++)
+		free(e->rcpts[i]);
+	free(e->rcpts);
+	free(e->error);
+	free(e->prefix);
+	free(e->envid);
+	qent_init(e);
+}
+
+int
+qent_set(char **field, const char *s, size_t len)
+{
+	char	*v;
+
+	if ((v = xstrndup(s, len)) == NULL)
+		return -1;
+	free(*field);
+	*field = v;
+	return 0;
+}
+
+int
+qent_add_rcpt(struct qent *e, const char *r)
+{
+	char	**v;
+
+	if (e->nrcpts >= QUEUE_RCPTMAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	if ((v = reallocarray(e->rcpts, e->nrcpts + 1, sizeof(*v))) == NULL)
+		return -1;
+	e->rcpts = v;
+	if ((v[e->nrcpts] = strdup(r)) == NULL)
+		return -1;
+	e->nrcpts++;
+	return 0;
+}
+
+off_t
+qent_wire_size(const struct qent *e)
+{
+	off_t	n = e->size + (off_t)e->prefixlen;
+	size_t	i;
+
+	for (i = 0; i < e->nskip; i++)
+		n -= e->skip[i][1];
+	return n;
+}
+
+/*
+ * 5 minutes, 10, 20, 40, 80, 160, then every 4 hours: quick enough for a
+ * server restart, gentle with a long outage (sendmail and Postfix use
+ * similar curves).
+ */
+long long
+queue_backoff(unsigned int attempts)
+{
+	long long	s = QUEUE_BACKOFF_MIN;
+	unsigned int	i;
+
+	for (i = 1; i < attempts && s < QUEUE_BACKOFF_MAX; i++)
+		s *= 2;
+	return s < QUEUE_BACKOFF_MAX ? s : QUEUE_BACKOFF_MAX;
+}
+
+int
+queue_valid_id(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n == QUEUE_IDLEN && strspn(s, "0123456789ABCDEF") == n;
+}
+
+static int
+need_escape(unsigned char c)
+{
+	return c < 0x21 || c > 0x7e || c == '%';
+}
+
+char *
+queue_escape(const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t		 i, n = 0;
+	char		*out;
+
+	for (i = 0; i < len; i++)
+		n += need_escape((unsigned char)s[i]) ? 3 : 1;
+	/* An empty value still needs a token: "%" alone means "". */
+	if ((out = malloc(n + 2)) == NULL)
+		return NULL;
+	if (len == 0) {
+		out[0] = '%';
+		out[1] = '\0';
+		return out;
+	}
+	for (i = n = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (need_escape(c)) {
+			out[n++] = '%';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 0x0f];
+		} else
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+char *
+queue_unescape(const char *s, size_t len, size_t *outlen)
+{
+	char	*out;
+	size_t	 i, n = 0;
+	int	 h, l;
+
+	if ((out = malloc(len + 1)) == NULL)
+		return NULL;
+	if (len == 1 && s[0] == '%') {
+		out[0] = '\0';
+		*outlen = 0;
+		return out;
+	}
+	for (i = 0; i < len; i++) {
+		if (need_escape((unsigned char)s[i]) && s[i] != '%')
+			goto bad;
+		if (s[i] != '%') {
+			out[n++] = s[i];
+			continue;
+		}
+		if (i + 2 >= len)
+			goto bad;
+		if ((h = hexval((unsigned char)s[i + 1])) == -1 ||
+		    (l = hexval((unsigned char)s[i + 2])) == -1)
+			goto bad;
+		out[n++] = (char)(h << 4 | l);
+		i += 2;
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return out;
+bad:
+	free(out);
+	errno = EINVAL;
+	return NULL;
+}
+
+static void
+put_str(struct sbuf *b, const char *s)
+{
+	(void)sbuf_add(b, s, strlen(s));
+}
+
+static void
+put_kv(struct sbuf *b, const char *key, const char *v, size_t len)
+{
+	char	*x;
+
+	if ((x = queue_escape(v, len)) == NULL) {
+		b->err = ENOMEM;
+		return;
+	}
+	(void)sbuf_addf(b, "%s %s\n", key, x);
+	free(x);
+}
+
+static void
+put_num(struct sbuf *b, const char *key, long long v)
+{
+	(void)sbuf_addf(b, "%s %lld\n", key, v);
+}
+
+int
+qent_format(const struct qent *e, char **buf, size_t *len)
+{
+	struct sbuf	 b;
+	char		 num[80];
+	char		*x;
+	size_t		 i;
+
+	sbuf_init(&b, QUEUE_CTLMAX);
+	put_num(&b, "version", QENT_VERSION);
+	put_kv(&b, "id", e->id, strlen(e->id));
+	put_kv(&b, "account", e->account, strlen(e->account));
+	if (e->sender[0] == '\0')
+		put_str(&b, "sender <>\n");
+	else
+		put_kv(&b, "sender", e->sender, strlen(e->sender));
+	for (i = 0; i < e->nrcpts; i++)
+		put_kv(&b, "rcpt", e->rcpts[i], strlen(e->rcpts[i]));
+	put_num(&b, "created", e->created);
+	put_num(&b, "next", e->next);
+	put_num(&b, "attempts", e->attempts);
+	if (e->error != NULL)
+		put_kv(&b, "error", e->error, strlen(e->error));
+	if (e->maybe_sent)
+		put_num(&b, "maybe", 1);
+	if (e->sending != 0)
+		put_num(&b, "sending", e->sending);
+	put_num(&b, "size", (long long)e->size);
+	put_num(&b, "eightbit", e->eightbit != 0);
+	for (i = 0; i < e->nskip; i++) {
+		(void)snprintf(num, sizeof(num), "skip %lld %lld\n",
+		    (long long)e->skip[i][0], (long long)e->skip[i][1]);
+		put_str(&b, num);
+	}
+	if (e->prefix != NULL && e->prefixlen > 0)
+		put_kv(&b, "prefix", e->prefix, e->prefixlen);
+	(void)snprintf(num, sizeof(num), "dsn %d %d ", e->dsn_notify,
+	    e->dsn_return);
+	put_str(&b, num);
+	if (e->envid != NULL && (x = queue_escape(e->envid,
+	    strlen(e->envid))) != NULL) {
+		put_str(&b, x);
+		free(x);
+	} else if (e->envid != NULL)
+		b.err = ENOMEM;
+	else
+		put_str(&b, "-");
+	put_str(&b, "\n");
+	put_num(&b, "uid", e->uid);
+	if (b.err) {
+		free(b.p);
+		errno = b.err;
+		return -1;
+	}
+	*buf = b.p;
+	*len = b.len;
+	return 0;
+}
+
+static int
+get_num(const char *s, size_t len, long long lo, long long hi,
+    long long *v)
+{
+	char		 tmp[32];
+	const char	*errstr;
+
+	if (len == 0 || len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	*v = strtonum(tmp, lo, hi, &errstr);
+	return errstr == NULL ? 0 : -1;
+}
+
+/* Bits of the fields seen, to check the required ones. */
+#define SEEN_VERSION	0x01
+#define SEEN_ID		0x02
+#define SEEN_ACCOUNT	0x04
+#define SEEN_SENDER	0x08
+#define SEEN_CREATED	0x10
+#define SEEN_SIZE	0x20
+#define SEEN_REQUIRED	0x3f
+
+static int
+parse_line(struct qent *e, const char *k, size_t klen, const char *v,
+    size_t vlen, unsigned int *seen, char *why, size_t whylen)
+{
+	char		*x = NULL;
+	const char	*sp;
+	size_t		 xlen;
+	long long	 n, m;
+
+#define KEY(s)	(klen == sizeof(s) - 1 && memcmp(k, s, klen) == 0)
+	if (KEY("version")) {
+		if (get_num(v, vlen, QENT_VERSION, QENT_VERSION, &n) == -1)
+			goto bad;
+		*seen |= SEEN_VERSION;
+		return 0;
+	}
+	if (KEY("created") || KEY("next") || KEY("attempts") ||
+	    KEY("maybe") || KEY("size") || KEY("eightbit") || KEY("uid") ||
+	    KEY("sending")) {
+		if (get_num(v, vlen, KEY("uid") ? -1 : 0, LLONG_MAX, &n) == -1)
+			goto bad;
+		if (KEY("created")) {
+			e->created = n;
+			*seen |= SEEN_CREATED;
+		} else if (KEY("next"))
+			e->next = n;
+		else if (KEY("attempts"))
+			e->attempts = n > 1000000 ? 1000000 : (unsigned int)n;
+		else if (KEY("maybe"))
+			e->maybe_sent = n != 0;
+		else if (KEY("sending"))
+			e->sending = n;
+		else if (KEY("size")) {
+			e->size = (off_t)n;
+			*seen |= SEEN_SIZE;
+		} else if (KEY("eightbit"))
+			e->eightbit = n != 0;
+		else
+			e->uid = n;
+		return 0;
+	}
+	if (KEY("skip")) {
+		if ((sp = memchr(v, ' ', vlen)) == NULL ||
+		    e->nskip >= QUEUE_SKIPMAX ||
+		    get_num(v, (size_t)(sp - v), 0, LLONG_MAX, &n) == -1 ||
+		    get_num(sp + 1, vlen - (size_t)(sp - v) - 1, 0, LLONG_MAX,
+		    &m) == -1)
+			goto bad;
+		e->skip[e->nskip][0] = (off_t)n;
+		e->skip[e->nskip][1] = (off_t)m;
+		e->nskip++;
+		return 0;
+	}
+	if (KEY("dsn")) {
+		/* "NOTIFY RET ENVID" */
+		if ((sp = memchr(v, ' ', vlen)) == NULL ||
+		    get_num(v, (size_t)(sp - v), 0, 255, &n) == -1)
+			goto bad;
+		vlen -= (size_t)(sp - v) + 1;
+		v = sp + 1;
+		if ((sp = memchr(v, ' ', vlen)) == NULL ||
+		    get_num(v, (size_t)(sp - v), 0, 2, &m) == -1)
+			goto bad;
+		e->dsn_notify = (int)n;
+		e->dsn_return = (int)m;
+		vlen -= (size_t)(sp - v) + 1;
+		v = sp + 1;
+		if (vlen == 1 && v[0] == '-')
+			return 0;
+		k = "envid";
+		klen = 5;
+	}
+	if ((x = queue_unescape(v, vlen, &xlen)) == NULL) {
+		if (errno == ENOMEM)
+			goto nomem;
+		goto bad;
+	}
+	if (KEY("prefix")) {
+		if (xlen > QUEUE_PREFIXMAX)
+			goto bad;
+		free(e->prefix);
+		e->prefix = x;
+		e->prefixlen = xlen;
+		return 0;
+	}
+	/* The other values are strings: no NUL inside. */
+	if (memchr(x, '\0', xlen) != NULL)
+		goto bad;
+	if (KEY("id")) {
+		if (!queue_valid_id(x))
+			goto bad;
+		memcpy(e->id, x, QUEUE_IDLEN + 1);
+		*seen |= SEEN_ID;
+	} else if (KEY("account")) {
+		if (xlen == 0)
+			goto bad;
+		free(e->account);
+		e->account = x;
+		x = NULL;
+		*seen |= SEEN_ACCOUNT;
+	} else if (KEY("sender")) {
+		if (xlen == 2 && memcmp(x, "<>", 2) == 0)
+			x[0] = '\0';
+		free(e->sender);
+		e->sender = x;
+		x = NULL;
+		*seen |= SEEN_SENDER;
+	} else if (KEY("rcpt")) {
+		if (xlen == 0 || qent_add_rcpt(e, x) == -1) {
+			if (errno == ENOMEM)
+				goto nomem;
+			goto bad;
+		}
+	} else if (KEY("error")) {
+		if (xlen > QUEUE_ERRMAX)
+			x[QUEUE_ERRMAX] = '\0';
+		free(e->error);
+		e->error = x;
+		x = NULL;
+	} else if (KEY("envid")) {
+		free(e->envid);
+		e->envid = x;
+		x = NULL;
+	} else {
+		free(x);
+		/* Names only: the line itself is not echoed. */
+		if (klen <= 20 && strspn(k, "abcdefghijklmnopqrstuvwxyz_") >=
+		    klen)
+			(void)xsnprintf(why, whylen, "unknown field %.*s",
+			    (int)klen, k);
+		else
+			(void)xsnprintf(why, whylen, "unknown field");
+		return -1;
+	}
+	free(x);
+	return 0;
+#undef KEY
+bad:
+	free(x);
+	(void)xsnprintf(why, whylen, "bad value for %.*s", (int)(klen < 20 ?
+	    klen : 20), k);
+	return -1;
+nomem:
+	free(x);
+	(void)xsnprintf(why, whylen, "out of memory");
+	return -1;
+}
+
+int
+qent_parse(struct qent *e, const char *buf, size_t len, char *why,
+    size_t whylen)
+{
+	const char	*p = buf, *end = buf + len, *nl, *sp;
+	unsigned int	 seen = 0;
+	int		 lineno = 0;
+	off_t		 last = 0;
+	size_t		 i;
+
+	if (len > QUEUE_CTLMAX) {
+		(void)xsnprintf(why, whylen, "control file too large");
+		return -1;
+	}
+	while (p < end) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			(void)xsnprintf(why, whylen, "line %d: not ended "
+			    "(the file was cut short)", lineno);
+			return -1;
+		}
+		if ((sp = memchr(p, ' ', (size_t)(nl - p))) == NULL ||
+		    sp == p || sp + 1 == nl) {
+			(void)xsnprintf(why, whylen, "line %d: not \"key "
+			    "value\"", lineno);
+			return -1;
+		}
+		if (parse_line(e, p, (size_t)(sp - p), sp + 1,
+		    (size_t)(nl - sp - 1), &seen, why, whylen) == -1)
+			return -1;
+		p = nl + 1;
+	}
+	if ((seen & SEEN_REQUIRED) != SEEN_REQUIRED || e->nrcpts == 0) {
+		(void)xsnprintf(why, whylen, "a required field is missing");
+		return -1;
+	}
+	/* Skip ranges are sorted, disjoint and inside the spool. */
+	for (i = 0; i < e->nskip; i++) {
+		if (e->skip[i][0] < last || e->skip[i][1] > e->size ||
+		    e->skip[i][0] > e->size - e->skip[i][1]) {
+			(void)xsnprintf(why, whylen, "bad skip range");
+			return -1;
+		}
+		last = e->skip[i][0] + e->skip[i][1];
+	}
+	return 0;
+}

@@ -1,0 +1,119 @@
+/*
+ * The SMTP client (RFC 5321, submission per RFC 6409), as an explicit
+ * state machine (smtp.c): a session that delivers one message to a list
+ * of recipients (smtp_send), or several messages one after the other
+ * (smtp_open, smtp_tx, smtp_close).
+ */
+#ifndef BOTE_SMTP_H
+#define BOTE_SMTP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "conf/conf.h"
+#include "base/outcome.h"
+#include "net/tls.h"
+
+/* Directions for the trace callback. */
+#define TRACE_SENT	'>'	/* a command line bote sent */
+#define TRACE_RECV	'<'	/* a reply line from the server */
+#define TRACE_INFO	'*'	/* what bote is doing (connect, TLS, ...) */
+
+struct smtp_opts {
+	const char	*host;
+	int		 port;
+	int		 tls;		/* TLS required */
+	int		 starttls;	/* STARTTLS, else implicit TLS */
+	struct tls_opts	 tlso;		/* certificate checks, client cert */
+	const char	*helo;		/* EHLO argument */
+	enum auth_mode	 auth;
+	const char	*user;
+	const char	*password;
+	int		 timeout_s;	/* 0: RFC 5321 4.5.3.2 values */
+	/* RFC 3461, sent only when the server offers DSN. */
+	int		 dsn_notify;	/* DSN_* bits; 0: no NOTIFY */
+	int		 dsn_return;	/* enum dsn_return */
+	const char	*dsn_envid;	/* ENVID before xtext, or NULL */
+	const char	*source_ip;	/* local address to connect from */
+	int		 ip_version;	/* enum ip_version */
+	/* Called for every line of the dialogue (AUTH data redacted). */
+	void		(*trace)(void *arg, int dir, const char *line,
+			    size_t len);
+	void		*trace_arg;
+};
+
+/* The message as it goes out: added headers, then the spool minus skips. */
+struct smtp_body {
+	int		 fd;		/* spool (normalised CRLF form) */
+	off_t		 size;		/* spool size */
+	const char	*prefix;	/* header lines to send first (CRLF) */
+	size_t		 prefixlen;
+	const off_t	(*skip)[2];	/* sorted [off, len] ranges not sent */
+	size_t		 nskip;
+	int		 eightbit;	/* body has bytes >= 0x80 */
+};
+
+/*
+ * Deliver body from sender ("" for the null sender) to every recipient:
+ * smtp_open, smtp_tx, smtp_close in one (and AUTH PLAIN may then share a
+ * round trip with the transaction, RFC 4954 4).
+ * All or nothing: a refused recipient means the message is not sent.
+ * Returns 0 when the server accepted the message (o->kind == OUT_OK),
+ * else -1 with *o saying why.
+ */
+int	smtp_send(const struct smtp_opts *, const char *sender,
+	    char *const *rcpts, size_t nrcpts, const struct smtp_body *,
+	    struct outcome *o);
+
+/* An open session: connected, greeted, EHLO'd, TLS'd, authenticated. */
+struct smtp;
+
+/*
+ * Connect, greet, EHLO, STARTTLS or implicit TLS, EHLO again, AUTH, as
+ * smtp_send does. NULL with *o saying why (the same outcome kinds and
+ * phases as smtp_send).
+ */
+struct smtp	*smtp_open(const struct smtp_opts *, struct outcome *o);
+
+/*
+ * smtp_open for a session whose first transaction carries first, as
+ * smtp_send's does: SIZE is checked before AUTH, and AUTH PLAIN may share
+ * the round trip of that transaction (so an AUTH refusal may be told by
+ * the first smtp_tx). The next call must be smtp_tx with first; later
+ * transactions follow as on any session.
+ */
+struct smtp	*smtp_open_for(const struct smtp_opts *,
+		    const struct smtp_body *first, struct outcome *o);
+
+/*
+ * One mail transaction on an open session: RSET first when an earlier
+ * transaction on this session did not end with 250 to end-of-data (RFC
+ * 5321 4.1.1.5), then MAIL, RCPT..., DATA or BDAT. Returns 0 when the
+ * server accepted the message, else -1 with *o. After -1, smtp_usable()
+ * says whether another transaction may follow on this session (a 5yz to
+ * RCPT leaves it usable; a 421, a timeout or a lost connection don't).
+ */
+int		 smtp_tx(struct smtp *, const char *sender,
+		    char *const *rcpts, size_t nrcpts, const struct smtp_body *,
+		    struct outcome *o);
+int		 smtp_usable(const struct smtp *);
+
+/* QUIT (not waited for) and free; NULL is a no-op. */
+void		 smtp_close(struct smtp *);
+
+/* Told the server's answer to RCPT for rcpts[i] (kind OUT_OK: accepted). */
+typedef void (*smtp_verdict_cb)(void *arg, size_t i,
+    const struct outcome *);
+
+/*
+ * -bv: the same session as smtp_send up to RCPT (TLS, AUTH, MAIL FROM
+ * from sender), then one RCPT per recipient, each answer passed to
+ * verdict in order, then RSET and QUIT; DATA is never sent. Returns 0
+ * when every recipient got an answer (o->kind == OUT_OK, whatever the
+ * answers were), else -1 with *o saying why the session failed.
+ */
+int	smtp_verify(const struct smtp_opts *, const char *sender,
+	    char *const *rcpts, size_t nrcpts, smtp_verdict_cb verdict,
+	    void *arg, struct outcome *o);
+
+#endif

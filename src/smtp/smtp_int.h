@@ -1,0 +1,127 @@
+/*
+ * Private to the SMTP client: the session, its states and the helpers
+ * every state uses. smtp.c holds the machine and the session set-up,
+ * smtp_auth.c the AUTH exchange, smtp_tx.c the mail transaction.
+ */
+#ifndef BOTE_SMTP_INT_H
+#define BOTE_SMTP_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/outcome.h"
+#include "smtp/reply.h"
+#include "smtp/smtp.h"
+
+struct sasl;
+
+/* RFC 5321 4.5.3.2 timeouts, in seconds. */
+#define T_GREETING	300
+#define T_MAIL		300
+#define T_RCPT		300
+#define T_DATA		120
+#define T_BLOCK		180
+#define T_EOD		600
+#define T_OTHER		300
+/* Not in RFC 5321: connection set-up. */
+#define T_CONNECT	120
+#define T_HANDSHAKE	120
+/* QUIT is sent, not waited for; the flush gets a short grace. */
+#define T_QUIT		5
+
+/*
+ * A command line bote sends. SASL responses are the long ones: RFC 4954
+ * section 4 has servers take 12288 octets (OAuth tokens need them).
+ */
+#define CMDMAX		12288
+/* A path as sent (RFC 5321 4.5.3.1.3 allows 256; A-labels may grow). */
+#define PATHMAX		1024
+
+enum state {
+	S_CONNECT,
+	S_HANDSHAKE,
+	S_GREETING,
+	S_EHLO,
+	S_STARTTLS,
+	S_AUTH,
+	S_READY,	/* open: a transaction may start */
+	S_ENVELOPE,
+	S_BODY,
+	S_EOD,
+	S_VERIFY,
+	S_RSET,
+	S_FAIL
+};
+
+struct smtp {
+	const struct smtp_opts	*opts;
+	/* The transaction under way (smtp_tx, smtp_verify). */
+	char			*sender;	/* as sent (A-labels, ...) */
+	char			**rcpts;	/* as sent */
+	char *const		*rcpts_in;	/* as given, for messages */
+	size_t			 nrcpts;
+	const struct smtp_body	*body;
+	int			 utf8;		/* MAIL gets SMTPUTF8 */
+	smtp_verdict_cb		 verdict;	/* set: -bv, no DATA */
+	void			*verdict_arg;
+	struct outcome		*o;		/* where failures go */
+	struct outcome		 own;		/* o while closing */
+	struct io		*io;
+	struct caps		 caps;
+	struct reply		 r;
+	int			 tls_active;
+	int			 in_data;	/* the server is taking DATA */
+	int			 quit_ok;	/* QUIT may be sent */
+	int			 broken;	/* no transaction may follow */
+	int			 need_rset;	/* RFC 5321 4.1.1.5 */
+	int			 queued;	/* this transaction sent a command */
+	int			 lazy_auth;	/* AUTH may join the first group */
+	int			 auth_pending;	/* its reply is still due */
+	struct sasl		*sasl;		/* the AUTH exchange */
+	char			*lazy_line;	/* AUTH for the first group */
+	char			 lazy_shown[64]; /* the same as traced */
+	struct group {				/* replies due, in order */
+		int	auth;			/* lazy AUTH */
+		int	rset;
+		int	mail;
+		size_t	rcpt0, rcpt1;		/* rcpts[rcpt0..rcpt1) */
+		int	data;			/* DATA's 354 */
+		int	last;			/* end-of-data or BDAT LAST */
+	}			 g;
+	int			 failed;	/* a reply refused this transaction */
+	int			 accepted;	/* recipients accepted */
+	struct outcome		 first;		/* the first refusal */
+	char			 in[65536];	/* spool blocks */
+	char			 out[2 * 65536]; /* the same, dot-stuffed */
+};
+
+/* smtp.c: the helpers. */
+int64_t		smtp_deadline(struct smtp *, int);
+void		smtp_trace(struct smtp *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+int		smtp_cmd(struct smtp *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+int		smtp_flush(struct smtp *, enum smtp_phase, int);
+int		smtp_reply(struct smtp *, enum smtp_phase, int);
+enum state	smtp_refused(struct smtp *, enum smtp_phase, enum outcome_kind,
+		    const char *);
+int		smtp_no_extra(struct smtp *, const char *);
+
+/* smtp_auth.c */
+enum state	st_auth(struct smtp *);
+/* Queue the lazy AUTH line (smtp_send) in front of the transaction. */
+int		auth_send_lazy(struct smtp *);
+/* After 235: 0, or -1 with *o when the server never proved itself. */
+int		auth_finish(struct smtp *);
+
+/* smtp_tx.c */
+int		tx_prepare(struct smtp *, const char *, char *const *, size_t);
+int		tx_size_ok(struct smtp *);
+void		tx_release(struct smtp *);
+enum state	st_envelope(struct smtp *);
+enum state	st_body(struct smtp *);
+enum state	st_eod(struct smtp *);
+enum state	st_verify(struct smtp *);
+enum state	st_rset(struct smtp *);
+
+#endif

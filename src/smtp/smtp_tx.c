@@ -1,0 +1,610 @@
+/*
+ * One mail transaction for the client in smtp.c: MAIL, RCPT, then DATA
+ * or BDAT (RFC 3030), with the extensions' parameters when the server
+ * offers them (SIZE, 8BITMIME, SMTPUTF8, DSN), and -bv's MAIL + RCPT +
+ * RSET.
+ *
+ * Commands are queued in groups and their replies read in order by
+ * collect() (RFC 2920 3.1); without PIPELINING every group holds one
+ * command. All or nothing: any refused recipient fails the message. If
+ * the server has already said 354, the connection is dropped without
+ * end-of-data, so it discards the transaction; with BDAT and several
+ * recipients the RCPT replies are read before any BDAT is sent, and with
+ * one recipient the server itself refuses BDAT when that RCPT failed.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg/addr.h"
+#include "msg/dsn.h"
+#include "base/idn.h"
+#include "net/io.h"
+#include "msg/msg.h"
+#include "smtp/smtp_int.h"
+#include "base/util.h"
+
+static int		is_ascii(const char *, size_t);
+static char		*wire_addr(struct smtp *, const char *,
+			    enum smtp_phase);
+static unsigned long long total_size(const struct smtp_body *);
+static int		mail_params(struct smtp *, char *, size_t);
+static int		rcpt(struct smtp *, size_t);
+static int		collect(struct smtp *);
+static void		refusal(struct smtp *, enum smtp_phase, const char *);
+static int		write_body(struct smtp *, int);
+
+static int
+is_ascii(const char *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * The address as it goes on the wire (a new string), or NULL with *o set.
+ * With SMTPUTF8 offered a UTF-8 address goes as it is and MAIL says
+ * SMTPUTF8 (RFC 6531 3.4); without it a non-ASCII domain becomes A-labels
+ * (RFC 5891) and a non-ASCII local part cannot be sent at all.
+ */
+static char *
+wire_addr(struct smtp *s, const char *in, enum smtp_phase ph)
+{
+	char		 dom[PATHMAX], why[256], *out;
+	const char	*at;
+	size_t		 llen;
+
+	if (is_ascii(in, strlen(in)) || (s->caps.flags & CAP_SMTPUTF8)) {
+		if (!is_ascii(in, strlen(in)))
+			s->utf8 = 1;
+		if ((out = strdup(in)) == NULL)
+			outcome_set(s->o, OUT_OSERR, ph, "out of memory");
+		return out;
+	}
+	at = strrchr(in, '@');
+	llen = at != NULL ? (size_t)(at - in) : strlen(in);
+	if (!is_ascii(in, llen)) {
+		outcome_set(s->o, OUT_DATAERR, ph, "the address <%s> has a "
+		    "non-ASCII local part and the server does not offer "
+		    "SMTPUTF8 (RFC 6531)", in);
+		return NULL;
+	}
+	if (idn_to_alabel(at + 1, dom, sizeof(dom), why, sizeof(why)) == -1) {
+		outcome_set(s->o, OUT_DATAERR, ph, "the address <%s>: %s", in,
+		    why);
+		return NULL;
+	}
+	if (asprintf(&out, "%.*s@%s", (int)llen, in, dom) == -1) {
+		outcome_set(s->o, OUT_OSERR, ph, "out of memory");
+		return NULL;
+	}
+	smtp_trace(s, TRACE_INFO, "the server does not offer SMTPUTF8: "
+	    "<%s> is sent as <%s>", in, out);
+	return out;
+}
+
+/* The addresses of one transaction as sent; 0, or -1 with *o set. */
+int
+tx_prepare(struct smtp *s, const char *sender, char *const *rcpts,
+    size_t nrcpts)
+{
+	size_t	i;
+
+	s->utf8 = 0;
+	s->failed = 0;
+	s->accepted = 0;
+	memset(&s->g, 0, sizeof(s->g));
+	s->rcpts_in = rcpts;
+	s->nrcpts = 0;
+	if ((s->sender = wire_addr(s, sender, PH_MAIL)) == NULL)
+		return -1;
+	if ((s->rcpts = calloc(nrcpts + 1, sizeof(*s->rcpts))) == NULL)
+		return outcome_set(s->o, OUT_OSERR, PH_RCPT, "out of memory");
+	for (i = 0; i < nrcpts; i++) {
+		if ((s->rcpts[i] = wire_addr(s, rcpts[i], PH_RCPT)) == NULL)
+			return -1;
+		s->nrcpts = i + 1;
+	}
+	return 0;
+}
+
+void
+tx_release(struct smtp *s)
+{
+	size_t	i;
+
+	if (s->rcpts != NULL)
+		for (i = 0; i < s->nrcpts; i++)
+			free(s->rcpts[i]);
+	free(s->rcpts);
+	free(s->sender);
+	s->rcpts = NULL;
+	s->sender = NULL;
+	s->nrcpts = 0;
+}
+
+/* What goes out: the added headers, then the spool minus the skips. */
+static unsigned long long
+total_size(const struct smtp_body *b)
+{
+	unsigned long long	total;
+	size_t			k;
+
+	total = (unsigned long long)b->size + b->prefixlen;
+	for (k = 0; k < b->nskip; k++)
+		total -= (unsigned long long)b->skip[k][1];
+	return total;
+}
+
+/*
+ * A message over the server's SIZE limit is refused before anything is
+ * sent for it (RFC 1870 6.1); smtp_send checks it before AUTH too.
+ */
+int
+tx_size_ok(struct smtp *s)
+{
+	unsigned long long	total = total_size(s->body);
+
+	if (s->caps.size > 0 && total > s->caps.size)
+		return outcome_set(s->o, OUT_TOOBIG, PH_MAIL, "the message is "
+		    "%llu octets; the server accepts at most %llu", total,
+		    s->caps.size);
+	return 0;
+}
+
+/*
+ * MAIL's parameters: SIZE (RFC 1870), BODY=8BITMIME (RFC 6152) for an
+ * 8-bit body, SMTPUTF8 (RFC 6531) for a UTF-8 address, RET and ENVID
+ * (RFC 3461), each only when the server offers it.
+ */
+static int
+mail_params(struct smtp *s, char *params, size_t sz)
+{
+	const struct smtp_opts	*op = s->opts;
+	unsigned long long	 total = total_size(s->body);
+
+	params[0] = '\0';
+	if (tx_size_ok(s) == -1)
+		return -1;
+	if ((s->caps.flags & CAP_SIZE) &&
+	    xsnprintf(params, sz, " SIZE=%llu", total) == -1)
+		goto toolong;
+	if (s->body->eightbit && (s->caps.flags & CAP_8BITMIME) &&
+	    strlcat(params, " BODY=8BITMIME", sz) >= sz)
+		goto toolong;
+	if (s->utf8 && strlcat(params, " SMTPUTF8", sz) >= sz)
+		goto toolong;
+	if (op->dsn_notify == 0 && op->dsn_return == DSNRET_OFF &&
+	    op->dsn_envid == NULL)
+		return 0;
+	if (!(s->caps.flags & CAP_DSN)) {
+		smtp_trace(s, TRACE_INFO, "the server does not offer DSN; "
+		    "sending without delivery status notification requests");
+		return 0;
+	}
+	if (dsn_mail_params(params, sz, op->dsn_return, op->dsn_envid) == -1)
+		return outcome_set(s->o, OUT_USAGE, PH_MAIL, "the DSN "
+		    "parameters do not fit on MAIL (ENVID over %d octets as "
+		    "xtext?)", ENVID_XTEXTMAX);
+	return 0;
+toolong:
+	return outcome_set(s->o, OUT_SOFTWARE, PH_MAIL, "MAIL parameters "
+	    "too long");
+}
+
+/* Queue RCPT for rcpts[i], with NOTIFY and ORCPT when DSN is offered. */
+static int
+rcpt(struct smtp *s, size_t i)
+{
+	char	p[64 + ORCPT_XTEXTMAX] = "";
+	int	rc = 0;
+
+	if (s->caps.flags & CAP_DSN)
+		rc = dsn_rcpt_params(p, sizeof(p), s->opts->dsn_notify,
+		    s->rcpts[i]);
+	if (rc == -1)
+		return outcome_set(s->o, OUT_SOFTWARE, PH_RCPT, "RCPT "
+		    "parameters too long");
+	if (rc == 1)
+		smtp_trace(s, TRACE_INFO, "ORCPT left out for %s: not ASCII, "
+		    "or too long as xtext", s->rcpts[i]);
+	return smtp_cmd(s, NULL, "RCPT TO:<%s>%s", s->rcpts[i], p);
+}
+
+/*
+ * MAIL and RCPT, then DATA (or BDAT in st_body). With PIPELINING they
+ * form one group (a pending RSET and the lazy AUTH in front); with
+ * CHUNKING and one recipient BDAT LAST joins it too.
+ */
+enum state
+st_envelope(struct smtp *s)
+{
+	char	params[96 + 3 * ENVID_XTEXTMAX];
+	size_t	i;
+	int	pipe = s->caps.flags & CAP_PIPELINING;
+	int	bdat = s->caps.flags & CAP_CHUNKING;
+
+	if (mail_params(s, params, sizeof(params)) == -1)
+		return S_FAIL;
+	if (s->auth_pending) {
+		if (auth_send_lazy(s) == -1)
+			return S_FAIL;
+		s->g.auth = 1;
+	}
+	if (s->need_rset) {
+		if (smtp_cmd(s, NULL, "RSET") == -1)
+			return S_FAIL;
+		s->g.rset = 1;
+		if (!pipe && collect(s) == -1)
+			return S_FAIL;
+		s->need_rset = 0;
+	}
+	if (smtp_cmd(s, NULL, "MAIL FROM:<%s>%s", s->sender, params) == -1)
+		return S_FAIL;
+	s->g.mail = 1;
+	if (!pipe && collect(s) == -1)
+		return S_FAIL;
+	for (i = 0; i < s->nrcpts; i++) {
+		if (rcpt(s, i) == -1)
+			return S_FAIL;
+		if (!pipe) {
+			s->g.rcpt0 = i;
+			s->g.rcpt1 = i + 1;
+			if (collect(s) == -1)
+				return S_FAIL;
+		}
+	}
+	if (pipe) {
+		s->g.rcpt0 = 0;
+		s->g.rcpt1 = s->nrcpts;
+	}
+	if (bdat) {
+		/* One recipient: BDAT LAST goes with the group. */
+		if (pipe && s->nrcpts > 1 && collect(s) == -1)
+			return S_FAIL;
+		return S_BODY;
+	}
+	if (smtp_cmd(s, NULL, "DATA") == -1)
+		return S_FAIL;
+	s->g.data = 1;
+	if (collect(s) == -1)
+		return S_FAIL;
+	return S_BODY;
+}
+
+/*
+ * Flush what is queued and read the group's replies in order, keeping
+ * the first refusal as the outcome; a refusal later in the group is only
+ * traced. Returns 0 when every reply was a success, else -1 (with the
+ * whole group read unless the connection failed).
+ */
+static int
+collect(struct smtp *s)
+{
+	struct group	*g = &s->g;
+	struct group	 due = *g;
+	const char	*lastcmd = "MAIL";
+	size_t		 i;
+
+	memset(g, 0, sizeof(*g));
+	if (smtp_flush(s, due.last ? PH_EOD : PH_MAIL,
+	    due.last ? T_BLOCK : T_MAIL) == -1) {
+		s->broken = 1;
+		s->in_data = due.last;
+		return -1;
+	}
+	if (due.auth) {
+		if (smtp_reply(s, PH_AUTH, T_OTHER) == -1)
+			goto lost;
+		s->auth_pending = 0;
+		lastcmd = "AUTH";
+		if (s->r.code != 235)
+			refusal(s, PH_AUTH, "AUTH");
+		else if (auth_finish(s) == -1 && !s->failed) {
+			s->failed = 1;
+			s->broken = 1;
+			s->first = *s->o;
+		}
+	}
+	if (due.rset) {
+		if (smtp_reply(s, PH_MAIL, T_OTHER) == -1)
+			goto lost;
+		lastcmd = "RSET";
+		if (s->r.code / 100 != 2)
+			refusal(s, PH_MAIL, "RSET");
+	}
+	if (due.mail) {
+		if (smtp_reply(s, PH_MAIL, T_MAIL) == -1)
+			goto lost;
+		lastcmd = "MAIL";
+		if (s->r.code / 100 != 2)
+			refusal(s, PH_MAIL, "MAIL");
+	}
+	for (i = due.rcpt0; i < due.rcpt1; i++) {
+		if (smtp_reply(s, PH_RCPT, T_RCPT) == -1) {
+			s->quit_ok = 0;
+			goto lost;
+		}
+		lastcmd = "RCPT";
+		if (s->r.code / 100 == 2) {
+			s->accepted++;
+			continue;
+		}
+		if (!s->failed) {
+			refusal(s, PH_RCPT, "RCPT");
+			(void)xstrlcpy(s->o->arg, s->rcpts_in[i],
+			    sizeof(s->o->arg));
+			/* "552 after some accepted" is a 75 (DESIGN.md). */
+			s->o->accepted = s->accepted;
+			s->first = *s->o;
+		}
+		smtp_trace(s, TRACE_INFO, "recipient %s refused",
+		    s->rcpts_in[i]);
+	}
+	if (due.data) {
+		if (smtp_reply(s, PH_DATA, T_DATA) == -1) {
+			s->quit_ok = 0;
+			goto lost;
+		}
+		lastcmd = "DATA";
+		if (s->r.code == 354)
+			s->in_data = 1;
+		else
+			refusal(s, PH_DATA, "DATA");
+	}
+	if (due.last) {
+		if (smtp_reply(s, PH_EOD, T_EOD) == -1)
+			goto lost;
+		if (s->r.code / 100 != 2)
+			refusal(s, PH_EOD, "end-of-data");
+		else {
+			/*
+			 * Taken in spite of an earlier refusal in the group
+			 * (a relay that needs no AUTH, after AUTH failed):
+			 * the message is the server's now, which is what
+			 * success means; the session ends all the same.
+			 */
+			if (s->failed) {
+				smtp_trace(s, TRACE_INFO, "the server accepted "
+				    "the message after refusing an earlier "
+				    "command (%s %d)", s->first.why,
+				    s->first.code);
+				s->failed = 0;
+				s->broken = 1;
+			}
+			memset(s->o, 0, sizeof(*s->o));
+			s->o->kind = OUT_OK;
+			s->o->code = s->r.code;
+			(void)xstrlcpy(s->o->enh, s->r.enh, sizeof(s->o->enh));
+			(void)xstrlcpy(s->o->text, s->r.text,
+			    sizeof(s->o->text));
+		}
+		/* The message is taken; only the session cannot go on. */
+		if (io_pending(s->io) > 0) {
+			s->broken = 1;
+			smtp_trace(s, TRACE_INFO, "the server sent more than "
+			    "its reply to end-of-data; ending the session");
+		}
+		return s->failed ? -1 : 0;
+	}
+	if (s->failed) {
+		*s->o = s->first;
+		return -1;
+	}
+	return smtp_no_extra(s, lastcmd);
+lost:
+	/* A refusal read before the connection failed is the real cause. */
+	if (s->failed)
+		*s->o = s->first;
+	/*
+	 * BDAT LAST went with MAIL and RCPT: the server had the whole
+	 * message, and may have taken it before the connection failed.
+	 */
+	else if (due.last && s->o->kind == OUT_TEMP)
+		s->o->kind = OUT_MAYBE_SENT;
+	s->broken = 1;
+	return -1;
+}
+
+/* The server refused with s->r: the first refusal is the outcome. */
+static void
+refusal(struct smtp *s, enum smtp_phase ph, const char *what)
+{
+	if (s->failed) {
+		*s->o = s->first;
+		return;
+	}
+	s->failed = 1;
+	smtp_refused(s, ph, OUT_REPLY, what);
+	s->first = *s->o;
+}
+
+/*
+ * DATA: the message dot-stuffed, then end-of-data. BDAT (RFC 3030): one
+ * chunk of the exact size, "BDAT n LAST", the message as it is.
+ */
+enum state
+st_body(struct smtp *s)
+{
+	unsigned long long	 total = total_size(s->body);
+	int			 bdat = !s->in_data;
+
+	if (bdat) {
+		if (smtp_cmd(s, NULL, "BDAT %llu LAST", total) == -1)
+			return S_FAIL;
+		s->in_data = 1;
+	}
+	if (write_body(s, !bdat) == -1)
+		return S_FAIL;
+	/* A signal before end-of-data: leave, the server drops it all. */
+	if (bote_interrupted) {
+		outcome_set(s->o, OUT_TEMP, PH_EOD, "interrupted by a signal "
+		    "before end-of-data; the message was not sent");
+		return S_FAIL;
+	}
+	if (!bdat && io_write(s->io, DOT_END, 3,
+	    smtp_deadline(s, T_BLOCK)) == -1) {
+		outcome_set(s->o, OUT_TEMP, PH_DATA, "sending the message "
+		    "failed: %s", strerror(errno));
+		return S_FAIL;
+	}
+	s->in_data = 0;
+	s->g.last = 1;
+	return S_EOD;
+}
+
+/* The added headers, then the spool minus the skipped ranges. */
+static int
+write_body(struct smtp *s, int stuff)
+{
+	const struct smtp_body	*b = s->body;
+	struct dotstuff		 ds;
+	char			*in = s->in, *out = s->out;
+	off_t			 off = 0, end;
+	size_t			 k = 0, want, n;
+	ssize_t			 got;
+
+	smtp_trace(s, TRACE_INFO, "sending the message (%lld octets)",
+	    (long long)b->size + (long long)b->prefixlen);
+	dot_init(&ds);
+	if (b->prefixlen > sizeof(s->in)) {
+		outcome_set(s->o, OUT_SOFTWARE, PH_DATA, "header prefix "
+		    "too large");
+		return -1;
+	}
+	if (stuff) {
+		n = dot_feed(&ds, b->prefix, b->prefixlen, out);
+		if (io_write(s->io, out, n, smtp_deadline(s, T_BLOCK)) == -1)
+			goto werr;
+	} else if (io_write(s->io, b->prefix, b->prefixlen,
+	    smtp_deadline(s, T_BLOCK)) == -1)
+		goto werr;
+	while (off < b->size) {
+		while (k < b->nskip && b->skip[k][0] + b->skip[k][1] <= off)
+			k++;
+		if (k < b->nskip && b->skip[k][0] <= off) {
+			off = b->skip[k][0] + b->skip[k][1];
+			continue;
+		}
+		end = k < b->nskip ? b->skip[k][0] : b->size;
+		want = (size_t)(end - off) > sizeof(s->in) ? sizeof(s->in) :
+		    (size_t)(end - off);
+		got = pread(b->fd, in, want, off);
+		if (got <= 0) {
+			outcome_set(s->o, OUT_TEMPLOCAL, PH_DATA, "cannot "
+			    "read the spooled message: %s", got == 0 ?
+			    "unexpected end of file" : strerror(errno));
+			return -1;
+		}
+		off += got;
+		if (stuff) {
+			n = dot_feed(&ds, in, (size_t)got, out);
+			if (io_write(s->io, out, n,
+			    smtp_deadline(s, T_BLOCK)) == -1)
+				goto werr;
+		} else if (io_write(s->io, in, (size_t)got,
+		    smtp_deadline(s, T_BLOCK)) == -1)
+			goto werr;
+		if (bote_interrupted)
+			return 0;
+	}
+	return 0;
+werr:
+	outcome_set(s->o, OUT_TEMP, PH_DATA, "sending the message failed: "
+	    "%s", errno == ETIMEDOUT ? "timed out" : strerror(errno));
+	return -1;
+}
+
+/* The replies still due: end-of-data's (and the group's with BDAT). */
+enum state
+st_eod(struct smtp *s)
+{
+	return collect(s) == 0 ? S_READY : S_FAIL;
+}
+
+/*
+ * -bv: MAIL, then RCPT for each recipient, each answer told to the
+ * caller. With PIPELINING the RCPTs leave in one write (RFC 2920 3.1).
+ * A 421 ends the session there: the server is closing.
+ */
+enum state
+st_verify(struct smtp *s)
+{
+	struct outcome	 v;
+	size_t		 i;
+	int		 pipe = s->caps.flags & CAP_PIPELINING;
+	int		 accepted = 0;
+
+	if (smtp_cmd(s, NULL, "MAIL FROM:<%s>%s", s->sender,
+	    s->utf8 ? " SMTPUTF8" : "") == -1 ||
+	    smtp_flush(s, PH_MAIL, T_MAIL) == -1 ||
+	    smtp_reply(s, PH_MAIL, T_MAIL) == -1)
+		return S_FAIL;
+	if (s->r.code / 100 != 2)
+		return smtp_refused(s, PH_MAIL, OUT_REPLY, "MAIL");
+	if (smtp_no_extra(s, "MAIL") == -1)
+		return S_FAIL;
+	if (pipe) {
+		for (i = 0; i < s->nrcpts; i++)
+			if (smtp_cmd(s, NULL, "RCPT TO:<%s>",
+			    s->rcpts[i]) == -1)
+				return S_FAIL;
+		if (smtp_flush(s, PH_RCPT, T_RCPT) == -1)
+			return S_FAIL;
+	}
+	for (i = 0; i < s->nrcpts; i++) {
+		if (!pipe && (smtp_cmd(s, NULL, "RCPT TO:<%s>",
+		    s->rcpts[i]) == -1 || smtp_flush(s, PH_RCPT, T_RCPT) == -1))
+			return S_FAIL;
+		if (smtp_reply(s, PH_RCPT, T_RCPT) == -1) {
+			s->quit_ok = 0;
+			return S_FAIL;
+		}
+		memset(&v, 0, sizeof(v));
+		v.kind = s->r.code / 100 == 2 ? OUT_OK : OUT_REPLY;
+		v.phase = PH_RCPT;
+		v.code = s->r.code;
+		v.accepted = accepted;
+		(void)xstrlcpy(v.enh, s->r.enh, sizeof(v.enh));
+		(void)xstrlcpy(v.text, s->r.text, sizeof(v.text));
+		(void)xstrlcpy(v.arg, s->rcpts_in[i], sizeof(v.arg));
+		if (v.kind == OUT_OK)
+			accepted++;
+		else
+			(void)xsnprintf(v.why, sizeof(v.why), "the server "
+			    "answered RCPT with");
+		s->verdict(s->verdict_arg, i, &v);
+		if (s->r.code == 421) {
+			s->quit_ok = 0;
+			return smtp_refused(s, PH_RCPT, OUT_REPLY, "RCPT");
+		}
+	}
+	if (smtp_no_extra(s, "RCPT") == -1)
+		return S_FAIL;
+	return S_RSET;
+}
+
+/* End -bv's transaction; a refused RSET changes nothing that was learnt. */
+enum state
+st_rset(struct smtp *s)
+{
+	if (smtp_cmd(s, NULL, "RSET") == -1 ||
+	    smtp_flush(s, PH_QUIT, T_OTHER) == -1 ||
+	    smtp_reply(s, PH_QUIT, T_OTHER) == -1)
+		return S_FAIL;
+	if (s->r.code / 100 != 2)
+		smtp_trace(s, TRACE_INFO, "the server answered RSET with %d",
+		    s->r.code);
+	if (smtp_no_extra(s, "RSET") == -1)
+		return S_FAIL;
+	s->o->kind = OUT_OK;
+	return S_READY;
+}
