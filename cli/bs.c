@@ -32,12 +32,12 @@
 #include "session.h"
 #include "smtp/smtp.h"
 #include "smtp/smtpd.h"
+#include "submit/submit.h"
 #include "base/util.h"
 
 struct bs {
 	const struct account	*acct;
 	struct aliases		*al;		/* the account's, or NULL */
-	char			 host[256];	/* for local names */
 	struct smtp_opts	 op;
 	int			 verbose;
 	int			 temp;		/* a relay failed temporarily */
@@ -47,7 +47,6 @@ struct bs {
 
 static void	relay(void *, const char *, char *const *, size_t,
 		    struct msg *, struct smtpd_reply *);
-static int	qualify(char *, size_t, const char *, const char *);
 static void	to_reply(struct bs *, const struct outcome *, size_t,
 		    struct smtpd_reply *);
 static void	bs_trace(void *, int, const char *, size_t);
@@ -75,9 +74,6 @@ mode_smtp(struct mode_ctx *m)
 		secret_free(pass);
 		return st;
 	}
-	if (gethostname(b.host, sizeof(b.host)) == -1)
-		b.host[0] = '\0';
-	b.host[sizeof(b.host) - 1] = '\0';
 
 	memset(&so, 0, sizeof(so));
 	so.infd = STDIN_FILENO;
@@ -115,98 +111,46 @@ mode_smtp(struct mode_ctx *m)
 	return st;
 }
 
-/* The smtpd relay callback: one message through the account. */
+/*
+ * The smtpd relay callback: one message through the account, after the
+ * same pipeline as any other (the account's sender policy, aliases,
+ * qualification, the header rules: Date, Message-ID and From added,
+ * Bcc left out).
+ */
 static void
 relay(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
     struct msg *m, struct smtpd_reply *r)
 {
-	struct bs	*b = arg;
-	struct smtp_body body;
-	struct outcome	 o;
-	struct addrlist	 in, to;
-	char		 sender[ADDR_MAX + 1], q[ADDR_MAX + 1], why[256];
-	const char	*dom;
-	size_t		 i;
+	struct bs		*b = arg;
+	struct submit_req	 req;
+	struct submission	*sub;
+	struct smtp_body	 body;
+	struct outcome		 o;
+	size_t			 n = 0;
 
 	memset(&o, 0, sizeof(o));
-	addrlist_init(&in);
-	addrlist_init(&to);
-	/* allow_from_override off: the account's from, as when sending. */
-	if (!b->acct->allow_from_override && b->acct->from != NULL) {
-		if (addr_parse_list(b->acct->from, strlen(b->acct->from),
-		    &in, why, sizeof(why)) == -1 || in.n != 1) {
-			outcome_set(&o, OUT_CONFIG, PH_MAIL, "account %s: "
-			    "from must be one address", b->acct->name);
-			goto out;
-		}
-		from = in.v[0];
+	memset(&req, 0, sizeof(req));
+	req.sender = from;
+	req.rcpts = rcpts;
+	req.nrcpts = nrcpts;
+	req.aliases = b->al;
+	if ((sub = submission_new()) == NULL)
+		outcome_set(&o, OUT_OSERR, PH_MAIL, "out of memory");
+	else if (submit_prepare(&req, b->acct, m, sub, &o) == 0) {
+		n = sub->rcpts.n;
+		memset(&body, 0, sizeof(body));
+		body.fd = sub->fd;
+		body.size = sub->size;
+		body.prefix = sub->prefix;
+		body.prefixlen = sub->prefixlen;
+		body.skip = (const off_t (*)[2])sub->skip;
+		body.nskip = sub->nskip;
+		body.eightbit = sub->eightbit;
+		(void)smtp_send(&b->op, sub->sender, sub->rcpts.v,
+		    sub->rcpts.n, &body, &o);
 	}
-	/* Unqualified addresses take the account's domain, as when sending. */
-	dom = addr_domain(from);
-	if (dom == NULL && b->acct->from != NULL)
-		dom = addr_domain(b->acct->from);
-	if (from[0] != '\0' && qualify(sender, sizeof(sender), from,
-	    dom) == -1) {
-		outcome_set(&o, OUT_DATAERR, PH_MAIL, "the sender %s",
-		    dom == NULL ? "has no domain" : "is too long");
-		goto out;
-	}
-	if (from[0] == '\0')
-		sender[0] = '\0';
-	addrlist_free(&in);
-	addrlist_init(&in);
-	for (i = 0; i < nrcpts; i++)
-		if (addrlist_add(&in, rcpts[i], strlen(rcpts[i])) == -1) {
-			outcome_set(&o, OUT_OSERR, PH_RCPT, "out of memory");
-			goto out;
-		}
-	/* Local names are looked up before they are qualified. */
-	if (b->al != NULL) {
-		if (aliases_expand(b->al, b->host, &in, &to) == -1) {
-			outcome_set(&o, errno == ENOMEM ? OUT_OSERR :
-			    errno == ELOOP ? OUT_CONFIG : OUT_DATAERR, PH_RCPT,
-			    "%s", errno == ELOOP ? "aliases nested too deep "
-			    "(a loop?)" : errno == E2BIG ? "too many "
-			    "recipients after alias expansion" :
-			    "out of memory");
-			goto out;
-		}
-		addrlist_free(&in);
-		in = to;
-		addrlist_init(&to);
-	}
-	for (i = 0; i < in.n; i++) {
-		if (qualify(q, sizeof(q), in.v[i], dom) == -1 ||
-		    addrlist_add(&to, q, strlen(q)) == -1) {
-			outcome_set(&o, OUT_DATAERR, PH_RCPT, "recipient %zu "
-			    "is too long or has no domain", i + 1);
-			goto out;
-		}
-	}
-	addrlist_dedup(&to);
-
-	memset(&body, 0, sizeof(body));
-	body.fd = msg_fd(m);
-	body.size = msg_size(m);
-	body.eightbit = msg_eightbit(m);
-	(void)smtp_send(&b->op, sender, to.v, to.n, &body, &o);
-out:
-	to_reply(b, &o, to.n, r);
-	addrlist_free(&in);
-	addrlist_free(&to);
-}
-
-/* addr_qualify() with the check the send path makes too. */
-static int
-qualify(char *dst, size_t dstsz, const char *addr, const char *dom)
-{
-	char	why[200];
-
-	if (strchr(addr, '@') == NULL && dom == NULL)
-		return -1;
-	if (addr_qualify(dst, dstsz, addr, dom) == -1)
-		return -1;
-	return addr_check(dst, 0, why, sizeof(why));
+	to_reply(b, &o, n, r);
+	submission_free(sub);
 }
 
 /*

@@ -213,3 +213,30 @@ codes() {
 	assert_output "Return-Path: <$TESTBED_USER>
 Delivered-To: admin@example.org"
 }
+
+@test "-bs: the header rules of a direct send apply (Bcc left out, Date and Message-ID added)" {
+	{
+		printf 'EHLO c\r\n'
+		printf 'MAIL FROM:<%s>\r\n' "$TESTBED_USER"
+		printf 'RCPT TO:<rcpt@example.org>\r\n'
+		printf 'RCPT TO:<hidden@example.org>\r\n'
+		printf 'DATA\r\n'
+		printf 'From: Sender <%s>\r\n' "$TESTBED_USER"
+		printf 'To: rcpt@example.org\r\n'
+		printf 'Bcc: hidden@example.org\r\n'
+		printf 'Subject: bs header rules\r\n'
+		printf '\r\nbody\r\n.\r\nQUIT\r\n'
+	} >"$IN"
+	BOTE_TEST_TIME=1795000000 BOTE_TEST_MSGID_RANDOM=00ff bs
+	assert_success
+	maildir_wait 1
+	maildir_last >"$GOT"
+	run grep -ci '^bcc:' "$GOT"
+	assert_output 0
+	run grep -c '^Subject: bs header rules$' "$GOT"
+	assert_output 1
+	run grep -c "^Message-ID: <00ff@${TESTBED_USER#*@}>\$" "$GOT"
+	assert_output 1
+	run grep -c '^Date: ' "$GOT"
+	assert_output 1
+}

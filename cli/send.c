@@ -1,0 +1,273 @@
+/*
+ * Sending one message (bote.1, DESCRIPTION): standard input spooled, the
+ * submission pipeline (src/submit/) run over it, then --pretend, the
+ * queue (-odq, -odb) or a session to the account's server; a temporary
+ * failure is queued when the queue is on. -bv shares the envelope.
+ * This file words what happens and chooses the exit status.
+ */
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "conf/secret.h"
+#include "msg/msg.h"
+#include "smtp/smtp.h"
+#include "submit/submit.h"
+
+#include "exitmap.h"
+#include "log.h"
+#include "modes.h"
+#include "pretend.h"
+#include "queuecli.h"
+#include "report.h"
+#include "send.h"
+#include "session.h"
+
+/* One send: what main's cleanup path needs. */
+struct send {
+	const struct args	*args;
+	struct conf		*conf;
+	const struct account	*acct;
+	struct submission	*sub;
+	struct smtp_body	 body;
+	struct smtp_opts	 op;
+	struct smtp		*sess;
+	char			*pass;
+	struct outcome		 o;
+	int			 st;		/* -1: exit_status(&o) */
+	int			 logit;		/* an attempt to log */
+};
+
+static int	request(const struct args *, const struct account *,
+		    struct submit_req *, struct aliases **, struct outcome *);
+static void	body_of(const struct submission *, struct smtp_body *);
+static void	deliver(struct send *);
+static void	accepted(struct send *);
+
+/*
+ * The caller's request in the pipeline's terms, with the account's
+ * aliases file read (*al, NULL when it has none). -1 after saying why,
+ * with o->kind set.
+ */
+static int
+request(const struct args *a, const struct account *acct,
+    struct submit_req *req, struct aliases **al, struct outcome *o)
+{
+	int	st;
+
+	memset(req, 0, sizeof(*req));
+	req->sender = a->sender;
+	req->rcpts = a->rcpts;
+	req->nrcpts = a->nrcpts;
+	req->read_rcpts = a->read_rcpts;
+	req->fullname = a->fullname;
+	*al = NULL;
+	if (acct->aliases == NULL)
+		return 0;
+	if ((*al = load_aliases(acct, &st)) == NULL) {
+		o->kind = st == EX_OSERR ? OUT_OSERR : OUT_CONFIG;
+		say("account %s: the aliases file cannot be used; nothing "
+		    "was sent", acct->name);
+		return -1;
+	}
+	req->aliases = *al;
+	return 0;
+}
+
+static void
+body_of(const struct submission *sub, struct smtp_body *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->fd = sub->fd;
+	b->size = sub->size;
+	b->prefix = sub->prefix;
+	b->prefixlen = sub->prefixlen;
+	b->skip = (const off_t (*)[2])sub->skip;
+	b->nskip = sub->nskip;
+	b->eightbit = sub->eightbit;
+}
+
+int
+mode_send(const struct args *a, struct conf *conf,
+    const struct account *acct)
+{
+	struct send	 s;
+	struct submit_req req;
+	struct aliases	*al = NULL;
+	struct msg	*msg = NULL;
+
+	memset(&s, 0, sizeof(s));
+	s.args = a;
+	s.conf = conf;
+	s.acct = acct;
+	s.st = -1;
+	/* The whole message is on disk before any connection is made. */
+	msg = msg_spool(STDIN_FILENO, queue_spool_dir(acct, a),
+	    a->ignore_dots ? 0 : NORM_DOTEND, &s.o);
+	if (msg == NULL) {
+		report_outcome(&s.o);
+		goto done;
+	}
+	if (msg_broken(msg) > 0)
+		say("warning: %lu line%s longer than %d octets %s broken "
+		    "with CRLF SP", msg_broken(msg), msg_broken(msg) == 1 ?
+		    "" : "s", MSG_LINEMAX, msg_broken(msg) == 1 ? "was" :
+		    "were");
+	if ((s.sub = submission_new()) == NULL) {
+		s.o.kind = OUT_OSERR;
+		say("out of memory");
+		goto done;
+	}
+	if (request(a, acct, &req, &al, &s.o) == -1)
+		goto done;
+	if (submit_prepare(&req, acct, msg, s.sub, &s.o) == -1) {
+		say("%s", s.o.why);
+		goto done;
+	}
+	body_of(s.sub, &s.body);
+	if (a->pretend) {
+		/* Everything but the session: nothing is sent, no secret. */
+		if (pretend_account(stdout, acct) == -1 ||
+		    pretend_message(stdout, s.sub->sender, s.sub->rcpts.v,
+		    s.sub->rcpts.n, &s.body) == -1 || fflush(stdout) != 0) {
+			s.o.kind = OUT_IOERR;
+			say("cannot write the message to standard output");
+		}
+		goto done;
+	}
+	deliver(&s);
+done:
+	/* msmtp's logfile and syslog: one line per attempt. */
+	if (s.logit)
+		log_attempt(acct, s.sub->sender, s.sub->rcpts.v,
+		    s.sub->rcpts.n, s.body.size, &s.o, log_queued_id(),
+		    s.st != -1 ? s.st : exit_status(&s.o));
+	smtp_close(s.sess);
+	secret_free(s.pass);
+	submission_free(s.sub);
+	aliases_free(al);
+	msg_free(msg);
+	return s.st != -1 ? s.st : exit_status(&s.o);
+}
+
+/* The queue first (-odq, -odb), else a session, else the queue. */
+static void
+deliver(struct send *s)
+{
+	const struct args	*a = s->args;
+	struct submission	*sub = s->sub;
+
+	/* -odq, -odb: queued first, so no password is needed yet. */
+	if ((a->deliver == 'q' || a->deliver == 'b') &&
+	    queue_enabled(s->acct, a)) {
+		session_opts(&s->op, s->acct, NULL, a);
+		s->logit = 1;
+		s->st = queue_message(s->conf, s->acct, a, &s->op, &s->body,
+		    sub->sender, &sub->rcpts, NULL);
+		return;
+	}
+	if (session_password(s->acct, &s->pass, s->o.why,
+	    sizeof(s->o.why)) == -1) {
+		s->o.kind = OUT_CONFIG;
+		say("%s", s->o.why);
+		return;
+	}
+	session_opts(&s->op, s->acct, s->pass, a);
+
+	/* One session: the queue may use it after this message. */
+	s->logit = 1;
+	if ((s->sess = smtp_open_for(&s->op, &s->body, &s->o)) != NULL)
+		(void)smtp_tx(s->sess, sub->sender, sub->rcpts.v,
+		    sub->rcpts.n, &s->body, &s->o);
+	if (s->o.kind != OUT_OK) {
+		smtp_close(s->sess);
+		s->sess = NULL;
+	}
+	/*
+	 * Every temporary failure is queued, and bote exits 0: it owns the
+	 * message now (bote.1, QUEUE). Permanent failures are not.
+	 */
+	if (s->o.kind != OUT_OK && exit_status(&s->o) == EX_TEMPFAIL &&
+	    queue_enabled(s->acct, a)) {
+		if ((s->st = queue_message(s->conf, s->acct, a, &s->op,
+		    &s->body, sub->sender, &sub->rcpts, &s->o)) != EX_OK)
+			report_outcome(&s->o);
+		return;
+	}
+	if (s->o.kind == OUT_OK)
+		accepted(s);
+	else
+		report_outcome(&s->o);
+}
+
+/* The server took it: say so under -v, log, then drain the queue. */
+static void
+accepted(struct send *s)
+{
+	struct submission	*sub = s->sub;
+	char			 text[OUTCOME_TEXTMAX];
+
+	if (s->args->verbose) {
+		(void)sanitize(text, sizeof(text), s->o.text,
+		    strlen(s->o.text), 1);
+		say("message accepted for %zu recipient%s: %d %s",
+		    sub->rcpts.n, sub->rcpts.n == 1 ? "" : "s", s->o.code,
+		    text);
+	}
+	/* Logged before the queued messages that follow it. */
+	log_attempt(s->acct, sub->sender, sub->rcpts.v, sub->rcpts.n,
+	    s->body.size, &s->o, NULL, EX_OK);
+	s->logit = 0;
+	/* The server is back: what waits for it goes too. */
+	queue_after_send(s->conf, s->acct, s->args, s->sess, &s->op);
+}
+
+/*
+ * -bv: the envelope as for sending but without a message (standard
+ * input is not read), then mode_verify asks the server.
+ */
+int
+mode_verify_envelope(const struct args *a, struct conf *conf,
+    struct account *acct)
+{
+	struct mode_ctx		 m = { .args = a, .conf = conf, .acct = acct };
+	struct submit_req	 req;
+	struct submission	*sub = NULL;
+	struct aliases		*al = NULL;
+	struct smtp_opts	 op;
+	struct outcome		 o;
+	char			*pass = NULL;
+	int			 st;
+
+	memset(&o, 0, sizeof(o));
+	if ((sub = submission_new()) == NULL) {
+		say("out of memory");
+		return EX_OSERR;
+	}
+	if (request(a, acct, &req, &al, &o) == -1)
+		st = exit_status(&o);
+	else if (submit_envelope(&req, acct, sub, &o) == -1) {
+		say("%s", o.why);
+		st = exit_status(&o);
+	} else if (session_password(acct, &pass, o.why,
+	    sizeof(o.why)) == -1) {
+		o.kind = OUT_CONFIG;
+		say("%s", o.why);
+		st = exit_status(&o);
+	} else {
+		session_opts(&op, acct, pass, a);
+		m.op = &op;
+		m.sender = sub->sender;
+		m.rcpts = &sub->rcpts;
+		st = mode_verify(&m);
+	}
+	secret_free(pass);
+	aliases_free(al);
+	submission_free(sub);
+	return st;
+}

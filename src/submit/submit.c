@@ -1,0 +1,489 @@
+/*
+ * The submission pipeline (submit.h): envelope, aliases, qualification,
+ * header policy and Bcc handling, for every mode that submits a message.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "base/util.h"
+#include "msg/rfc5322.h"
+#include "submit/submit.h"
+
+/* The state of the header scans. */
+struct scan {
+	const struct submit_req	*req;
+	struct submission	*sub;
+	struct hdr_state	 hs;		/* the first pass */
+	struct addrlist		 bccs;		/* -t: from Bcc, Resent-Bcc */
+	size_t			 nth;		/* ordinal of the field seen */
+	off_t			 body_off;
+	int			 bad;		/* an address list did not parse */
+	char			 why[256];
+};
+
+static int	note_cb(void *, const struct hdr_field *);
+static int	rcpt_cb(void *, const struct hdr_field *);
+static int	has_ctl(const char *);
+static int	fail(struct outcome *, enum outcome_kind, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static int	env_sender(const struct submit_req *, const struct account *,
+		    struct submission *, const char **, struct outcome *);
+static int	env_rcpts(const struct submit_req *, struct scan *,
+		    const char *, struct outcome *);
+static int	expand_aliases(const struct submit_req *, struct addrlist *,
+		    struct outcome *);
+static int	envelope(const struct submit_req *, const struct account *,
+		    struct scan *, struct outcome *);
+static int	is_bcc(const struct addrlist *, const char *);
+static int	msgid_token(char *, size_t, struct outcome *);
+static int	add_headers(const struct submit_req *,
+		    const struct account *, struct scan *, struct outcome *);
+
+struct submission *
+submission_new(void)
+{
+	struct submission	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	addrlist_init(&s->rcpts);
+	s->fd = -1;
+	return s;
+}
+
+void
+submission_free(struct submission *s)
+{
+	if (s == NULL)
+		return;
+	addrlist_free(&s->rcpts);
+	free(s->prefix);
+	free(s);
+}
+
+int
+submit_envelope(const struct submit_req *req, const struct account *acct,
+    struct submission *sub, struct outcome *o)
+{
+	struct scan	*sc;
+	int		 rc;
+
+	memset(o, 0, sizeof(*o));
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return fail(o, OUT_OSERR, "out of memory");
+	sc->req = req;
+	sc->sub = sub;
+	addrlist_init(&sc->bccs);
+	hdr_state_init(&sc->hs);
+	rc = envelope(req, acct, sc, o);
+	addrlist_free(&sc->bccs);
+	free(sc);
+	return rc;
+}
+
+int
+submit_prepare(const struct submit_req *req, const struct account *acct,
+    struct msg *m, struct submission *sub, struct outcome *o)
+{
+	struct scan	*sc;
+	int		 rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return fail(o, OUT_OSERR, "out of memory");
+	sc->req = req;
+	sc->sub = sub;
+	addrlist_init(&sc->bccs);
+	hdr_state_init(&sc->hs);
+	sub->fd = msg_fd(m);
+	sub->size = msg_size(m);
+	sub->eightbit = msg_eightbit(m);
+	/*
+	 * A first pass over the header finds what is there (Date, From,
+	 * a Resent block for -t) before the envelope is built.
+	 */
+	if (hdr_scan(sub->fd, note_cb, sc, &sc->body_off) == -1) {
+		if (sc->hs.ncand == HDR_DROPMAX)
+			fail(o, OUT_DATAERR, "the message has more than %d "
+			    "From, To, Cc and Bcc fields", HDR_DROPMAX);
+		else
+			fail(o, OUT_DATAERR, "cannot read the message "
+			    "header: %s", errno == E2BIG ? "a header field "
+			    "is too long" : strerror(errno));
+		goto out;
+	}
+	if (envelope(req, acct, sc, o) == -1 ||
+	    add_headers(req, acct, sc, o) == -1)
+		goto out;
+	rc = 0;
+out:
+	addrlist_free(&sc->bccs);
+	free(sc);
+	return rc;
+}
+
+static int
+fail(struct outcome *o, enum outcome_kind kind, const char *fmt, ...)
+{
+	va_list	ap;
+
+	o->kind = kind;
+	va_start(ap, fmt);
+	/* A reason longer than o->why keeps its start. */
+	(void)vsnprintf(o->why, sizeof(o->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The first pass: what the header holds (hdr_note()). */
+static int
+note_cb(void *arg, const struct hdr_field *f)
+{
+	struct scan	*sc = arg;
+
+	return hdr_note(&sc->hs, f);
+}
+
+/*
+ * The second pass, with -t: the recipients of To, Cc and Bcc, or of the
+ * first Resent block when there is one.
+ */
+static int
+rcpt_cb(void *arg, const struct hdr_field *f)
+{
+	struct scan	*sc = arg;
+	enum hdr_kind	 k = hdr_kind(f->name, f->namelen);
+	size_t		 nth = sc->nth++;
+
+	if (!sc->req->read_rcpts || !hdr_rcpt_field(&sc->hs, nth, k))
+		return 0;
+	if (addr_parse_list(f->value, f->valuelen, &sc->sub->rcpts, sc->why,
+	    sizeof(sc->why)) == -1 || ((k == HK_BCC || k == HK_RESENT_BCC) &&
+	    addr_parse_list(f->value, f->valuelen, &sc->bccs, sc->why,
+	    sizeof(sc->why)) == -1)) {
+		sc->bad = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+has_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * The envelope sender: req's (unless the account forbids overriding:
+ * then it only chose the account), else the account's from; qualified
+ * with the account's domain. *dom is the domain for local names.
+ */
+static int
+env_sender(const struct submit_req *req, const struct account *acct,
+    struct submission *sub, const char **dom, struct outcome *o)
+{
+	struct addrlist	 tmp;
+	char		 q[ADDR_MAX + 1];
+	const char	*from;
+	int		 rc = -1;
+
+	addrlist_init(&tmp);
+	from = req->sender != NULL && acct->allow_from_override ?
+	    req->sender : acct->from;
+	if (from == NULL) {
+		fail(o, OUT_CONFIG, "no envelope sender: give -f ADDRESS or "
+		    "add a from line to account %s", acct->name);
+		goto out;
+	}
+	/* "<>" and "" are the null sender (bounces, RFC 5321 4.5.5). */
+	if (strcmp(from, "<>") == 0 || from[0] == '\0')
+		sub->sender[0] = '\0';
+	else if (addr_parse_list(from, strlen(from), &tmp, o->why,
+	    sizeof(o->why)) == -1 || tmp.n != 1) {
+		if (tmp.n != 1)
+			fail(o, OUT_DATAERR, "the envelope sender must be one "
+			    "address");
+		o->kind = OUT_DATAERR;
+		goto out;
+	} else if (xstrlcpy(sub->sender, tmp.v[0],
+	    sizeof(sub->sender)) == -1) {
+		fail(o, OUT_DATAERR, "the envelope sender is too long");
+		goto out;
+	}
+	*dom = addr_domain(sub->sender);
+	if (*dom == NULL && acct->from != NULL)
+		*dom = addr_domain(acct->from);
+	if (*dom == NULL && sub->sender[0] != '\0') {
+		fail(o, OUT_CONFIG, "the envelope sender has no domain and "
+		    "account %s has no from address to take one from",
+		    acct->name);
+		goto out;
+	}
+	if (sub->sender[0] != '\0' && strchr(sub->sender, '@') == NULL &&
+	    (addr_qualify(q, sizeof(q), sub->sender, *dom) == -1 ||
+	    xstrlcpy(sub->sender, q, sizeof(sub->sender)) == -1)) {
+		fail(o, OUT_DATAERR, "the envelope sender is too long");
+		goto out;
+	}
+	if (addr_check(sub->sender, 1, o->why, sizeof(o->why)) == -1) {
+		o->kind = OUT_DATAERR;
+		goto out;
+	}
+	rc = 0;
+out:
+	addrlist_free(&tmp);
+	return rc;
+}
+
+/*
+ * The recipients: the arguments and, with -t, the header's; aliases
+ * expanded, local names qualified with dom, every address checked.
+ */
+static int
+env_rcpts(const struct submit_req *req, struct scan *sc, const char *dom,
+    struct outcome *o)
+{
+	struct addrlist	*rcpts = &sc->sub->rcpts;
+	char		 q[ADDR_MAX + 1], shown[ADDR_MAX + 1], w[200];
+	size_t		 i;
+
+	for (i = 0; i < req->nrcpts; i++)
+		if (addr_parse_list(req->rcpts[i], strlen(req->rcpts[i]),
+		    rcpts, w, sizeof(w)) == -1)
+			return fail(o, OUT_DATAERR, "%s", w);
+	/* No message with -bv: the arguments are the recipients. */
+	if (sc->sub->fd != -1 && hdr_scan(sc->sub->fd, rcpt_cb, sc,
+	    &sc->body_off) == -1) {
+		if (sc->bad)
+			return fail(o, OUT_DATAERR, "%s", sc->why);
+		return fail(o, OUT_DATAERR, "cannot read the message header: "
+		    "%s", errno == E2BIG ? "a header field is too long" :
+		    strerror(errno));
+	}
+	addrlist_dedup(rcpts);
+	if (rcpts->n == 0)
+		return fail(o, OUT_USAGE, "no recipients: give them as "
+		    "arguments%s", req->read_rcpts ? "" : ", or use -t to "
+		    "read them from the message");
+	/* Local names are looked up before they are qualified. */
+	if (req->aliases != NULL && expand_aliases(req, rcpts, o) == -1)
+		return -1;
+	for (i = 0; i < rcpts->n; i++) {
+		if (strchr(rcpts->v[i], '@') == NULL && dom != NULL) {
+			if (addr_qualify(q, sizeof(q), rcpts->v[i], dom) == -1)
+				return fail(o, OUT_DATAERR, "recipient %zu is "
+				    "too long", i + 1);
+			free(rcpts->v[i]);
+			if ((rcpts->v[i] = strdup(q)) == NULL)
+				return fail(o, OUT_OSERR, "out of memory");
+		}
+		if (addr_check(rcpts->v[i], 0, w, sizeof(w)) == -1) {
+			/* Shown, not echoed: it may hold anything. */
+			(void)sanitize(shown, sizeof(shown), rcpts->v[i],
+			    strlen(rcpts->v[i]), 1);
+			return fail(o, OUT_DATAERR, "invalid recipient "
+			    "\"%.100s\": %s", shown, w);
+		}
+	}
+	addrlist_dedup(rcpts);
+	return 0;
+}
+
+/*
+ * Replace the local recipients by what the account's aliases file maps
+ * them to (bote.conf(5), aliases). Only the envelope changes; the
+ * header keeps what the sender wrote.
+ */
+static int
+expand_aliases(const struct submit_req *req, struct addrlist *rcpts,
+    struct outcome *o)
+{
+	struct addrlist	 out;
+	char		 host[256];
+
+	addrlist_init(&out);
+	/* user@<this host> is local too; no name means no such match. */
+	if (gethostname(host, sizeof(host)) == -1)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	if (aliases_expand(req->aliases, host, rcpts, &out) == -1) {
+		addrlist_free(&out);
+		if (errno == ELOOP)
+			return fail(o, OUT_CONFIG, "aliases nested more than "
+			    "16 deep (a loop?); nothing was sent");
+		if (errno == E2BIG)
+			return fail(o, OUT_DATAERR, "too many recipients "
+			    "after alias expansion (limit 10000)");
+		return fail(o, OUT_OSERR, "out of memory");
+	}
+	addrlist_free(rcpts);
+	*rcpts = out;
+	addrlist_dedup(rcpts);
+	return 0;
+}
+
+/*
+ * The envelope: sender from req or the account's from; recipients from
+ * the arguments (each may be a comma list) and, with -t, the header.
+ * Unqualified addresses take the domain of the sender. Every address is
+ * checked before it can reach an SMTP command.
+ */
+static int
+envelope(const struct submit_req *req, const struct account *acct,
+    struct scan *sc, struct outcome *o)
+{
+	const char	*dom = NULL;
+	size_t		 i;
+
+	/*
+	 * An address argument never holds a control character; refuse it
+	 * before the address parser could read CR LF as folding space.
+	 */
+	for (i = 0; i <= req->nrcpts; i++) {
+		const char *v = i < req->nrcpts ? req->rcpts[i] : req->sender;
+
+		if (v != NULL && has_ctl(v))
+			return fail(o, OUT_DATAERR, "%s contains a control "
+			    "character (CR, LF, TAB, ...)", i < req->nrcpts ?
+			    "a recipient argument" : "the -f sender");
+	}
+	if (env_sender(req, acct, sc->sub, &dom, o) == -1)
+		return -1;
+	return env_rcpts(req, sc, dom, o);
+}
+
+/* Whether recipient r came from a Bcc field (then To must not show it). */
+static int
+is_bcc(const struct addrlist *b, const char *r)
+{
+	size_t	i, n;
+
+	for (i = 0; i < b->n; i++) {
+		n = strlen(b->v[i]);
+		if (strcasecmp(b->v[i], r) == 0 || (strchr(b->v[i], '@') ==
+		    NULL && strncmp(b->v[i], r, n) == 0 && r[n] == '@'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The random left part of a Message-ID: 32 hex digits. Test hook
+ * (clock.h; a test build only): BOTE_TEST_MSGID_RANDOM, up to 32 hex
+ * digits, replaces it.
+ */
+static int
+msgid_token(char *token, size_t sz, struct outcome *o)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char	 rnd[16];
+	const char	*e = test_hook("MSGID_RANDOM");
+	size_t		 i;
+
+	if (e != NULL && e[0] != '\0' && strlen(e) < sz &&
+	    strspn(e, "0123456789abcdefABCDEF") == strlen(e))
+		return xstrlcpy(token, e, sz);
+	if (sz < 2 * sizeof(rnd) + 1 || crypto_random(rnd,
+	    sizeof(rnd)) == -1)
+		return fail(o, OUT_OSERR, "cannot get random bytes for a "
+		    "Message-ID");
+	for (i = 0; i < sizeof(rnd); i++) {
+		token[2 * i] = hex[rnd[i] >> 4];
+		token[2 * i + 1] = hex[rnd[i] & 0x0f];
+	}
+	token[2 * sizeof(rnd)] = '\0';
+	return 0;
+}
+
+/*
+ * The header policy (headers.h, bote.conf(5)): the fields left out of
+ * what is sent (skip ranges, in file order) and the fields added in
+ * front of the message (prefix).
+ */
+static int
+add_headers(const struct submit_req *req, const struct account *acct,
+    struct scan *sc, struct outcome *o)
+{
+	struct submission *sub = sc->sub;
+	struct hdr_policy pol;
+	struct hdr_gen	 g;
+	struct addrlist	 shown;
+	char		 token[33] = "", why[256];
+	const char	*from = NULL;
+	size_t		 i;
+	int		 adds, rc = -1;
+
+	addrlist_init(&shown);
+	/* The null sender has no address for From: the account's, if any. */
+	if (sub->sender[0] != '\0')
+		from = sub->sender;
+	else if (acct->from != NULL && strchr(acct->from, '@') != NULL &&
+	    addr_check(acct->from, 0, why, sizeof(why)) == 0)
+		from = acct->from;
+	memset(&pol, 0, sizeof(pol));
+	pol.set_from = acct->set_from_header;
+	pol.set_date = acct->set_date_header;
+	pol.set_msgid = acct->set_msgid_header;
+	pol.set_to = acct->set_to_header;
+	pol.remove_bcc = acct->remove_bcc_headers;
+	pol.can_from = from != NULL;
+	for (i = 0; i < sc->hs.ncand; i++) {
+		if (!hdr_drops(&pol, sc->hs.cand[i].kind))
+			continue;
+		sub->skip[sub->nskip][0] = sc->hs.cand[i].off;
+		sub->skip[sub->nskip][1] = sc->hs.cand[i].len;
+		sub->nskip++;
+	}
+	if ((adds = hdr_adds(&pol, &sc->hs)) == 0)
+		return 0;
+
+	memset(&g, 0, sizeof(g));
+	g.now = clock_now();
+	if ((adds & HDR_ADD_MSGID) && msgid_token(token, sizeof(token),
+	    o) == -1)
+		goto out;
+	g.msgid_token = token;
+	g.msgid_domain = addr_domain(sub->sender);
+	if (g.msgid_domain == NULL && acct->from != NULL)
+		g.msgid_domain = addr_domain(acct->from);
+	g.from_addr = from;
+	g.from_name = req->fullname ? req->fullname : acct->from_full_name;
+	g.blank = sc->body_off == 0;
+	if (adds & HDR_ADD_TO) {
+		/* Bcc recipients stay hidden. */
+		for (i = 0; i < sub->rcpts.n; i++)
+			if (!is_bcc(&sc->bccs, sub->rcpts.v[i]) &&
+			    addrlist_add(&shown, sub->rcpts.v[i],
+			    strlen(sub->rcpts.v[i])) == -1) {
+				fail(o, OUT_OSERR, "out of memory");
+				goto out;
+			}
+		if (shown.n == 0)
+			adds = (adds & ~HDR_ADD_TO) | HDR_ADD_UNDISC;
+		g.rcpts = shown.v;
+		g.nrcpts = shown.n;
+	}
+	if (hdr_prefix(adds, &g, &sub->prefix, &sub->prefixlen, why,
+	    sizeof(why)) == -1) {
+		fail(o, OUT_DATAERR, "%s", why);
+		goto out;
+	}
+	rc = 0;
+out:
+	addrlist_free(&shown);
+	return rc;
+}
