@@ -26,7 +26,9 @@
 #include "base/util.h"
 
 static int	read_files(struct conf *, const struct args *);
-static void	say_errs(const struct conf *);
+static struct account *choose(struct conf *, const struct args *);
+static int	settle(struct conf *, const struct args *, struct account *);
+static void	say_errs(const struct conf *, size_t);
 static void	say_notes(const struct conf *, const struct args *);
 static int	patterns(struct account *);
 static int	expand(struct account *, char **, int);
@@ -46,8 +48,6 @@ conffiles_load(const struct args *a, struct conf **confp,
 {
 	struct conf	*c;
 	struct account	*acct = NULL;
-	const char	*name;
-	size_t		 i;
 
 	*confp = NULL;
 	if (acctp != NULL)
@@ -78,28 +78,62 @@ conffiles_load(const struct args *a, struct conf **confp,
 			say_notes(c, a);
 			return 0;
 		}
-		name = a->account != NULL ? a->account : "default";
-		if (a->account == NULL && a->sender != NULL)
-			acct = conf_match_from(c, a->sender);
-		if (acct == NULL && (acct = conf_account(c, name)) == NULL) {
-			say("account %s not found in %s; name one with -a or "
-			    "add \"account default : NAME\"", name,
-			    c->nfiles > 1 ? "the configuration files" :
-			    c->files[0]);
+		if ((acct = choose(c, a)) == NULL)
 			return -1;
-		}
 	}
+	if (settle(c, a, acct) == -1)
+		return -1;
+	if (acctp != NULL)
+		*acctp = acct;
+	return 0;
+}
+
+int
+conffiles_pick(struct conf *c, const struct args *a, struct account **acctp)
+{
+	struct account	*acct;
+
+	if ((acct = choose(c, a)) == NULL || settle(c, a, acct) == -1)
+		return -1;
+	*acctp = acct;
+	return 0;
+}
+
+/* -a, else the first account whose from matches -f, else default. */
+static struct account *
+choose(struct conf *c, const struct args *a)
+{
+	struct account	*acct = NULL;
+	const char	*name = a->account != NULL ? a->account : "default";
+
+	if (a->account == NULL && a->sender != NULL)
+		acct = conf_match_from(c, a->sender);
+	if (acct == NULL && (acct = conf_account(c, name)) == NULL)
+		say("account %s not found in %s; name one with -a or add "
+		    "\"account default : NAME\"", name, c->nfiles > 1 ?
+		    "the configuration files" : c->files[0]);
+	return acct;
+}
+
+/*
+ * The command line's overrides, msmtp's patterns, then every check. Only
+ * the errors found here count: a configuration the maildrop pickup
+ * checks account by account keeps those of earlier accounts.
+ */
+static int
+settle(struct conf *c, const struct args *a, struct account *acct)
+{
+	size_t	i, before = c->nerrs;
+
 	for (i = 0; i < a->novr; i++)
 		(void)conf_override(c, acct, a->ovr[i].key, a->ovr[i].val);
 	say_notes(c, a);
-	if (c->nerrs == 0 && patterns(acct) == -1)
+	if (c->nerrs == before && patterns(acct) == -1)
 		return -1;
-	if (c->nerrs > 0 || conf_check(c, acct) == -1) {
-		say_errs(c);
+	if (c->nerrs > before || conf_check(c, acct) == -1) {
+		say_errs(c, before);
 		return -1;
 	}
-	if (acctp != NULL)
-		*acctp = acct;
 	return 0;
 }
 
@@ -131,7 +165,7 @@ read_files(struct conf *c, const struct args *a)
 		}
 	}
 	if (c->nerrs > 0) {
-		say_errs(c);
+		say_errs(c, 0);
 		return -1;
 	}
 	if (have_user || sys_errno == 0)
@@ -162,11 +196,11 @@ conffiles_user(char *buf, size_t sz)
 }
 
 static void
-say_errs(const struct conf *c)
+say_errs(const struct conf *c, size_t from)
 {
 	size_t	i;
 
-	for (i = 0; i < c->nerrs; i++)
+	for (i = from; i < c->nerrs; i++)
 		say("%s", c->errs[i]);
 	if (c->more_errs)
 		say("... and more errors");

@@ -27,6 +27,15 @@ int	conffiles_load(const struct args *, struct conf **confp,
  */
 int	conffiles_user(char *buf, size_t sz);
 
+/*
+ * Choose the account of a loaded configuration for a (as
+ * conffiles_load does), apply a's overrides and check it: 0 with *acctp,
+ * or -1 after saying why (exit 78). The maildrop pickup uses it for each
+ * dropped message.
+ */
+int	conffiles_pick(struct conf *, const struct args *a,
+	    struct account **acctp);
+
 /* The system file's path (SYSCONFDIR/bote.conf). */
 const char *conffiles_system(void);
 

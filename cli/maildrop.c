@@ -39,6 +39,7 @@
 #include "msg/msg.h"
 #include "queue/queue.h"
 #include "report.h"
+#include "send.h"
 #include "session.h"
 #include "base/crypto.h"
 #include "net/tls.h"
@@ -60,8 +61,9 @@ static const char *user_dir(void);
 static int	 put_line(int, const char *, const char *);
 static int	 write_all(int, const char *, size_t);
 static int	 copy_spool(int, int, off_t);
-static void	 pickup_one(int, int, const char *, const struct args *,
-		    const char *);
+static void	 pickup_one(int, int, const char *, struct conf *);
+static int	 queue_dropped(struct conf *, int, char **, size_t,
+		    long long);
 static void	 set_aside(int, int, const char *, const char *, uid_t);
 
 /* BOTE_MAILDROP, else the system queue's maildrop. */
@@ -262,22 +264,19 @@ set_aside(int mdfd, int qfd, const char *name, const char *why, uid_t uid)
 /*
  * One dropped file: checked (a regular file with one link, owned by a
  * user other than root, within the size cap, a well-formed envelope),
- * then given to "bote -odq" run as a child with the file as its input,
- * so the message goes through the same checks and header policy as any
- * other, with the system account.
+ * then queued in this process as "bote -odq" would queue it, so the
+ * message goes through the same submission pipeline and header policy
+ * as any other, with the system account.
  */
 static void
-pickup_one(int mdfd, int qfd, const char *name, const struct args *a,
-    const char *self)
+pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 {
 	struct stat	 st;
 	char		*head = NULL, *nl, *p, *v, *x;
 	char		*argv[MAILDROP_ARGMAX + 8], *rcv[MAILDROP_ARGMAX];
 	char		*tofree[MAILDROP_ARGMAX];
-	char		 uidenv[32];
 	size_t		 len, n, vlen, argc = 0, i, k, nrc, nfree = 0;
 	ssize_t		 r;
-	pid_t		 pid;
 	int		 fd, status, nopts = 0, want_val = 0, bad;
 
 	if ((fd = openat(mdfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -309,10 +308,6 @@ pickup_one(int mdfd, int qfd, const char *name, const struct args *a,
 	}
 	/* Options first, then "--" and the recipients. */
 	argv[argc++] = (char *)"bote";
-	if (a->conf_file != NULL) {
-		argv[argc++] = (char *)"-C";
-		argv[argc++] = (char *)a->conf_file;
-	}
 	argv[argc++] = (char *)"-odq";
 	argv[argc++] = (char *)"-i";
 	nrc = 0;
@@ -367,34 +362,24 @@ pickup_one(int mdfd, int qfd, const char *name, const struct args *a,
 	for (i = 0; i < nrc; i++)
 		argv[argc++] = rcv[i];
 	argv[argc] = NULL;
-	(void)snprintf(uidenv, sizeof(uidenv), "%ld", (long)st.st_uid);
-	if ((pid = fork()) == -1) {
-		say_log(LOG_ERR, "maildrop: cannot fork: %s", strerror(errno));
+	if (lseek(fd, p - head, SEEK_SET) == -1) {
+		say_log(LOG_ERR, "maildrop: %s: %s", name, strerror(errno));
 		goto out;
 	}
-	if (pid == 0) {
-		if (lseek(fd, p - head, SEEK_SET) == -1 ||
-		    dup2(fd, STDIN_FILENO) == -1)
-			_exit(EX_OSERR);
-		(void)setenv("BOTE_MAILDROP_UID", uidenv, 1);
-		execv(self, argv);
-		_exit(EX_OSERR);
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == EX_OK) {
+	status = queue_dropped(conf, fd, argv, argc, (long long)st.st_uid);
+	if (status == EX_OK) {
 		(void)unlinkat(mdfd, name, 0);
 		say_log(LOG_INFO, "maildrop: %s (uid %ld) queued", name,
 		    (long)st.st_uid);
-	} else if (WIFEXITED(status) && (WEXITSTATUS(status) == EX_TEMPFAIL ||
-	    WEXITSTATUS(status) == EX_OSERR))
+	} else if (status == EX_TEMPFAIL || status == EX_OSERR)
 		say_log(LOG_WARNING, "maildrop: %s (uid %ld) left for the next "
 		    "run", name, (long)st.st_uid);
 	else {
 		char	why[64];
 
-		(void)snprintf(why, sizeof(why), "bote -odq exited %d",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		/* Short and fixed: it cannot be cut. */
+		(void)snprintf(why, sizeof(why), "not queued (exit status "
+		    "%d)", status);
 		set_aside(mdfd, qfd, name, why, st.st_uid);
 	}
 out:
@@ -404,15 +389,36 @@ out:
 	close(fd);
 }
 
+/*
+ * The flags of a dropped file, read as bote's own command line would
+ * be, then the message queued from fd for uid. Returns the exit status
+ * "bote -odq" would have.
+ */
+static int
+queue_dropped(struct conf *conf, int fd, char **argv, size_t argc,
+    long long uid)
+{
+	struct args	 da;
+	struct account	*acct;
+
+	if (args_parse((int)argc, argv, &da) == -1) {
+		say("%s", da.why);
+		return EX_USAGE;
+	}
+	if (conffiles_pick(conf, &da, &acct) == -1)
+		return EX_CONFIG;
+	session_warnings(acct);
+	return send_from(&da, conf, acct, fd, uid);
+}
+
 void
-maildrop_pickup(struct queue *q, const struct args *a)
+maildrop_pickup(struct queue *q, struct conf *conf)
 {
 	DIR		*d;
 	struct dirent	*de;
 	struct stat	 st;
-	char		 path[PATH_MAX], self[PATH_MAX];
+	char		 path[PATH_MAX];
 	time_t		 now = time(NULL);
-	ssize_t		 n;
 	int		 mdfd, qfd;
 
 	if (geteuid() != 0 || xsnprintf(path, sizeof(path), "%s/maildrop",
@@ -421,18 +427,16 @@ maildrop_pickup(struct queue *q, const struct args *a)
 	if ((mdfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
 		return;
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0 ||
-	    (qfd = open(queue_dir(q), O_RDONLY | O_DIRECTORY |
+	if ((qfd = open(queue_dir(q), O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1) {
 		close(mdfd);
 		return;
 	}
-	self[n] = '\0';
 	if ((d = fdopendir(dup(mdfd))) == NULL)
 		goto out;
 	while ((de = readdir(d)) != NULL && !bote_interrupted) {
 		if (strncmp(de->d_name, "d.", 2) == 0)
-			pickup_one(mdfd, qfd, de->d_name, a, self);
+			pickup_one(mdfd, qfd, de->d_name, conf);
 		else if (strncmp(de->d_name, "t.", 2) == 0 &&
 		    fstatat(mdfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    now - st.st_mtime > MAILDROP_DEBRIS_AGE)

@@ -65,7 +65,7 @@ struct flush {
 static long long max_age(const struct account *);
 static int	 fill_entry(struct qent *, const struct account *,
 		    const struct smtp_opts *, const struct smtp_body *,
-		    const char *, const struct addrlist *);
+		    const char *, const struct addrlist *, long long);
 static void	 background(struct queue *, struct conf *,
 		    const struct account *, const struct args *, const char *);
 static void	 flush_queue(struct flush *);
@@ -175,10 +175,8 @@ queue_describe(const struct outcome *o, char *buf, size_t sz)
 static int
 fill_entry(struct qent *e, const struct account *a,
     const struct smtp_opts *op, const struct smtp_body *b,
-    const char *sender, const struct addrlist *rcpts)
+    const char *sender, const struct addrlist *rcpts, long long uid)
 {
-	const char	*v, *errstr;
-	long long	 n;
 	size_t		 i;
 
 	qent_init(e);
@@ -210,13 +208,7 @@ fill_entry(struct qent *e, const struct account *a,
 	if (op->dsn_envid != NULL && qent_set(&e->envid, op->dsn_envid,
 	    strlen(op->dsn_envid)) == -1)
 		return -1;
-	e->uid = (long long)getuid();
-	/* Queued for a user by a root maildrop pick-up (maildrop.c). */
-	if (geteuid() == 0 && (v = getenv("BOTE_MAILDROP_UID")) != NULL) {
-		n = strtonum(v, 1, UINT_MAX, &errstr);
-		if (errstr == NULL)
-			e->uid = n;
-	}
+	e->uid = uid;
 	e->created = (long long)clock_now();
 	e->next = e->created;
 	return 0;
@@ -227,7 +219,7 @@ queue_message(struct conf *c, const struct account *a,
     const struct args *args,
     const struct smtp_opts *op, const struct smtp_body *b,
     const char *sender, const struct addrlist *rcpts,
-    const struct outcome *why)
+    const struct outcome *why, long long uid)
 {
 	struct queue	*q = NULL;
 	struct qent	 e;
@@ -236,7 +228,7 @@ queue_message(struct conf *c, const struct account *a,
 	int		 st = EX_TEMPFAIL;
 
 	memset(&o, 0, sizeof(o));
-	if (fill_entry(&e, a, op, b, sender, rcpts) == -1) {
+	if (fill_entry(&e, a, op, b, sender, rcpts, uid) == -1) {
 		say("cannot queue the message: %s", strerror(errno));
 		goto out;
 	}
@@ -758,7 +750,8 @@ mode_queue_run(const struct args *args, struct conf *c)
 			continue;
 		}
 		/* Dropped messages join the queue first (maildrop.c). */
-		maildrop_pickup(f.q, args);
+		if (c != NULL)
+			maildrop_pickup(f.q, c);
 		f.args = args;
 		f.conf = c;
 		f.now = clock_now();

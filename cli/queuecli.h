@@ -27,7 +27,8 @@ const char *queue_spool_dir(const struct account *, const struct args *);
 
 /*
  * Queue the message bote could not send (why: the temporary failure, or
- * NULL for -odq/-odb): durable on return. Prints "queued as ID: ...".
+ * NULL for -odq/-odb), submitted by the user with that uid: durable on
+ * return. Prints "queued as ID: ...".
  * Returns the exit status: 0, or 75 (EX_TEMPFAIL) when it could not be
  * queued (after saying why). With -odb, a child process then tries to
  * deliver it and the parent returns at once.
@@ -36,7 +37,7 @@ int	 queue_message(struct conf *, const struct account *,
 	    const struct args *,
 	    const struct smtp_opts *, const struct smtp_body *,
 	    const char *sender, const struct addrlist *rcpts,
-	    const struct outcome *why);
+	    const struct outcome *why, long long uid);
 
 /*
  * After a successful send: deliver the account's due queued messages
@@ -87,7 +88,7 @@ int	 queue_bounce(const struct account *a, const char *tmpdir,
 
 int	 maildrop_wanted(const struct args *);
 int	 maildrop_submit(const struct args *);
-void	 maildrop_pickup(struct queue *, const struct args *);
+void	 maildrop_pickup(struct queue *, struct conf *);
 int	 maildrop_setup(struct conf *);
 
 #endif

@@ -39,6 +39,7 @@ struct send {
 	struct smtp		*sess;
 	char			*pass;
 	struct outcome		 o;
+	long long		 uid;		/* who submits it */
 	int			 st;		/* -1: exit_status(&o) */
 	int			 logit;		/* an attempt to log */
 };
@@ -96,6 +97,13 @@ int
 mode_send(const struct args *a, struct conf *conf,
     const struct account *acct)
 {
+	return send_from(a, conf, acct, STDIN_FILENO, (long long)getuid());
+}
+
+int
+send_from(const struct args *a, struct conf *conf,
+    const struct account *acct, int infd, long long uid)
+{
 	struct send	 s;
 	struct submit_req req;
 	struct aliases	*al = NULL;
@@ -106,8 +114,9 @@ mode_send(const struct args *a, struct conf *conf,
 	s.conf = conf;
 	s.acct = acct;
 	s.st = -1;
+	s.uid = uid;
 	/* The whole message is on disk before any connection is made. */
-	msg = msg_spool(STDIN_FILENO, queue_spool_dir(acct, a),
+	msg = msg_spool(infd, queue_spool_dir(acct, a),
 	    a->ignore_dots ? 0 : NORM_DOTEND, &s.o);
 	if (msg == NULL) {
 		report_outcome(&s.o);
@@ -168,7 +177,7 @@ deliver(struct send *s)
 		session_opts(&s->op, s->acct, NULL, a);
 		s->logit = 1;
 		s->st = queue_message(s->conf, s->acct, a, &s->op, &s->body,
-		    sub->sender, &sub->rcpts, NULL);
+		    sub->sender, &sub->rcpts, NULL, s->uid);
 		return;
 	}
 	if (session_password(s->acct, &s->pass, s->o.why,
@@ -195,7 +204,8 @@ deliver(struct send *s)
 	if (s->o.kind != OUT_OK && exit_status(&s->o) == EX_TEMPFAIL &&
 	    queue_enabled(s->acct, a)) {
 		if ((s->st = queue_message(s->conf, s->acct, a, &s->op,
-		    &s->body, sub->sender, &sub->rcpts, &s->o)) != EX_OK)
+		    &s->body, sub->sender, &sub->rcpts, &s->o,
+		    s->uid)) != EX_OK)
 			report_outcome(&s->o);
 		return;
 	}

@@ -587,6 +587,26 @@ maildrop_teardown() {
 	assert_output ""
 }
 
+# LeakSanitizer cannot run under ptrace: no leak checks under strace.
+@test "maildrop: root's pickup queues in-process, and the entry names the user's uid" {
+	command -v strace >/dev/null || skip "no strace"
+	maildrop_setup
+	run as_nobody -i rcpt@example.org < <(mail_with in-process)
+	assert_success
+	# The server down: the entry stays in the queue to be read.
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$MD/conf"
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -e trace=execve -o "$BATS_TEST_TMPDIR/trace" \
+	    "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "(uid $(id -u nobody)) queued"
+	# One execve: strace starting bote; bote itself runs nothing.
+	run grep -c 'execve(' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	run grep -h '^uid ' "$MD"/queue/q/*.ctl
+	assert_output "uid $(id -u nobody)"
+}
+
 @test "maildrop: -t and -f are kept; no recipients is a usage error" {
 	maildrop_setup
 	run as_nobody -i < <(mail_with none)
