@@ -95,6 +95,7 @@ static int	one_flag(struct args *, char, const char *);
 static int	o_option(struct args *, const char *);
 static int	dsn_flag(struct args *, char, const char *);
 static int	long_opt(struct args *, int, char **, int *);
+static int	trusted_only(struct args *);
 
 int
 args_parse(int argc, char **argv, struct args *a)
@@ -170,7 +171,44 @@ args_parse(int argc, char **argv, struct args *a)
 		}
 	}
 	a->nrcpts = (size_t)nops;
-	return 0;
+	/* mailq and newaliases only list and check: they run nothing. */
+	if (strcmp(name, "bote") == 0 || ((strcmp(name, "mailq") == 0 ||
+	    strcmp(name, "newaliases") == 0) && (a->mode == MODE_QUEUE_LIST ||
+	    a->mode == MODE_ALIASES)))
+		return 0;
+	return trusted_only(a);
+}
+
+/*
+ * Run as sendmail (or any name but its own), bote takes argv from
+ * whoever calls that name, and web applications pass their users' text
+ * there (PHP mail()'s fifth parameter, CVE-2016-10033). Options that
+ * would make bote run a program (passwordeval, or a configuration file
+ * that names one), write a file (logfile) or read a file of the
+ * caller's choosing as its own (aliases) are for bote's own name only
+ * (bote.1, SECURITY).
+ */
+static int
+trusted_only(struct args *a)
+{
+	static const char *const keys[] = { "passwordeval", "logfile",
+	    "logfile_time_format", "aliases" };
+	const char	*opt = NULL;
+	size_t		 i, k;
+
+	if (a->conf_file != NULL)
+		opt = "-C";
+	for (i = 0; opt == NULL && i < a->novr; i++)
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (strcmp(a->ovr[i].key, keys[k]) == 0)
+				opt = a->ovr[i].opt;
+	if (opt == NULL)
+		return 0;
+	(void)xsnprintf(a->why, sizeof(a->why), "%s%.40s is refused when "
+	    "bote runs as sendmail, since callers pass untrusted text there "
+	    "(see SECURITY in bote.1): run bote by its own name to use it",
+	    opt[0] == '-' ? "" : "--", opt);
+	return -1;
 }
 
 static int

@@ -53,6 +53,7 @@
 #define MAILDROP_HEADMAX	(256 * 1024)	/* the envelope part */
 #define MAILDROP_ARGMAX		1000		/* options + recipients */
 #define MAILDROP_DEBRIS_AGE	86400		/* t.* files left behind */
+#define MAILDROP_ACCOUNT	"default"	/* the account it sends with */
 
 /* The flags a maildrop file may carry; all but -t take a value. */
 static const char *const kept[] = { "-t", "-f", "-F", "-N", "-R", "-V" };
@@ -405,6 +406,12 @@ queue_dropped(struct conf *conf, int fd, char **argv, size_t argc,
 		say("%s", da.why);
 		return EX_USAGE;
 	}
+	/*
+	 * The administrator's account, never one the user's -f would
+	 * choose: the user's sender is then only what that account's
+	 * allow_from_override lets through.
+	 */
+	da.account = MAILDROP_ACCOUNT;
 	if (conffiles_pick(conf, &da, &acct) == -1)
 		return EX_CONFIG;
 	session_warnings(acct);

@@ -607,6 +607,27 @@ maildrop_teardown() {
 	assert_output "uid $(id -u nobody)"
 }
 
+@test "maildrop: the user's -f never chooses another account (the default one sends)" {
+	maildrop_setup
+	# A second account whose from matches the user's -f; as a direct
+	# send, -f billing@example.org would pick it.
+	printf '\naccount billing : starttls\nfrom billing@example.org\n' \
+	    >>"$MD/conf"
+	printf 'host 127.0.0.1\nport 1\n' >>"$MD/conf"
+	run "$MD/bote" -C "$MD/conf" --pretend -f billing@example.org
+	assert_success
+	assert_output --partial "account billing"
+	run as_nobody -i -f billing@example.org rcpt@example.org \
+	    < <(mail_with chosen-account)
+	assert_success
+	# Queued without an attempt: the server "down" for the default too.
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$MD/conf"
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	run grep -h '^account ' "$MD"/queue/q/*.ctl
+	assert_output "account default"
+}
+
 @test "maildrop: -t and -f are kept; no recipients is a usage error" {
 	maildrop_setup
 	run as_nobody -i < <(mail_with none)

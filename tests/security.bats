@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# The trust model (bote.1, SECURITY): what callers on the same host can
+# and cannot make bote do. No server is needed: every refusal here comes
+# before any connection (the account points at 127.0.0.1 port 1).
+
+setup() {
+	load /usr/lib/bats/bats-support/load.bash
+	load /usr/lib/bats/bats-assert/load.bash
+	T=$BATS_TEST_TMPDIR
+	CONF=$T/conf
+	printf 'account default\nhost 127.0.0.1\nport 1\ntls off\n' >"$CONF"
+	printf 'from sender@example.org\nqueue off\n' >>"$CONF"
+	chmod 600 "$CONF"
+	# bote as a web server finds it: under the name sendmail.
+	mkdir -p "$T/bin"
+	ln -s "$BOTE" "$T/bin/sendmail"
+	SENDMAIL=$T/bin/sendmail
+	export HOME=$T/home
+	mkdir -p "$HOME/.config/bote"
+	cp "$CONF" "$HOME/.config/bote/config"
+}
+
+# PHP's mail() passes its fifth parameter after "-t -i".
+php_mail() {
+	run "$SENDMAIL" -t -i "$@" < <(printf 'To: a@example.org\n\nhi\n')
+}
+
+@test "as sendmail, -C (a configuration that could name a program) is refused" {
+	printf 'account default\nhost 127.0.0.1\npasswordeval touch %s\n' \
+	    "$T/ran" >"$T/evil.conf"
+	for opt in "-C$T/evil.conf" "--file=$T/evil.conf"; do
+		php_mail "$opt"
+		assert_equal "$status" 64
+		assert_output --partial "is refused when bote runs as sendmail"
+	done
+	php_mail -C "$T/evil.conf"
+	assert_equal "$status" 64
+	assert_output --partial "-C is refused when bote runs as sendmail"
+	[ ! -e "$T/ran" ]
+}
+
+@test "as sendmail, --passwordeval, --logfile and --aliases are refused; nothing runs or is written" {
+	php_mail "--passwordeval=touch $T/ran" --auth=plain --user=u
+	assert_equal "$status" 64
+	assert_output --partial "--passwordeval is refused when bote runs as sendmail"
+	php_mail "--logfile=$T/written.php"
+	assert_equal "$status" 64
+	assert_output --partial "--logfile is refused"
+	php_mail "--logfile-time-format=<?php system(\$_GET[c]); ?>"
+	assert_equal "$status" 64
+	printf 'a: /etc/passwd\n' >"$T/aliases"
+	php_mail "--aliases=$T/aliases"
+	assert_equal "$status" 64
+	assert_output --partial "--aliases is refused"
+	[ ! -e "$T/ran" ]
+	[ ! -e "$T/written.php" ]
+}
+
+@test "as sendmail, ordinary options still work (the account from the user's file)" {
+	php_mail -fsender@example.org
+	# Port 1: the connection is refused, so the message got that far.
+	assert_equal "$status" 75
+}
+
+@test "by its own name, bote takes --logfile and -C" {
+	run "$BOTE" -C "$CONF" "--logfile=$T/log" -i a@example.org \
+	    < <(printf 'Subject: x\n\nhi\n')
+	assert_equal "$status" 75
+	[ -s "$T/log" ]
+}
+
+@test "as mailq, -C still names the configuration (listing runs nothing)" {
+	ln -s "$BOTE" "$T/bin/mailq"
+	run "$T/bin/mailq" -C "$CONF"
+	assert_success
+	# mailq -q would flush, and a flush may run passwordeval.
+	run "$T/bin/mailq" -C "$CONF" -q
+	assert_equal "$status" 64
+}
