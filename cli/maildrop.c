@@ -65,6 +65,10 @@ static int	 copy_spool(int, int, off_t);
 static void	 pickup_one(int, int, const char *, struct conf *);
 static int	 queue_dropped(struct conf *, int, char **, size_t,
 		    long long);
+static int	 private_copy(int, int, off_t, off_t);
+static void	 remove_odd(int, const char *, const struct stat *);
+static int	 maildrop_ok(int, const char *);
+static int	 fix_dir(const char *, mode_t);
 static void	 set_aside(int, int, const char *, const char *, uid_t);
 
 /* BOTE_MAILDROP, else the system queue's maildrop. */
@@ -249,6 +253,24 @@ out:
 }
 
 
+/*
+ * Not a regular file (a directory, FIFO, socket, device or symbolic
+ * link a user made): removed, never moved into root's failed/ area, and
+ * never opened.
+ */
+static void
+remove_odd(int mdfd, const char *name, const struct stat *st)
+{
+	char	shown[NAME_MAX + 1];
+	int	rc;
+
+	rc = unlinkat(mdfd, name, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0);
+	/* The name is the user's: shown, not echoed (util.h sanitize). */
+	(void)sanitize(shown, sizeof(shown), name, strlen(name), 0);
+	say_log(LOG_ERR, "maildrop: %s (uid %ld) %s: not a regular file",
+	    shown, (long)st->st_uid, rc == 0 ? "removed" : "ignored");
+}
+
 /* A file that will never do: out of the way, into the failed area. */
 static void
 set_aside(int mdfd, int qfd, const char *name, const char *why, uid_t uid)
@@ -278,8 +300,15 @@ pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 	char		*tofree[MAILDROP_ARGMAX];
 	size_t		 len, n, vlen, argc = 0, i, k, nrc, nfree = 0;
 	ssize_t		 r;
-	int		 fd, status, nopts = 0, want_val = 0, bad;
+	int		 fd, tfd, status, nopts = 0, want_val = 0, bad;
 
+	/* Not even opened unless it is a regular file (a FIFO could block). */
+	if (fstatat(mdfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return;
+	if (!S_ISREG(st.st_mode)) {
+		remove_odd(mdfd, name, &st);
+		return;
+	}
 	if ((fd = openat(mdfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) == -1)
 		return;
@@ -287,11 +316,13 @@ pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 		close(fd);
 		return;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid == 0 ||
-	    st.st_size > MAILDROP_MAX) {
-		set_aside(mdfd, qfd, name, !S_ISREG(st.st_mode) ? "not a "
-		    "regular file" : st.st_nlink != 1 ? "more than one link" :
-		    st.st_uid == 0 ? "owned by root" : "too large", st.st_uid);
+	/* Swapped for something else since the look: the next run sees. */
+	if (!S_ISREG(st.st_mode))
+		goto out;
+	if (st.st_nlink != 1 || st.st_uid == 0 || st.st_size > MAILDROP_MAX) {
+		set_aside(mdfd, qfd, name, st.st_nlink != 1 ? "more than one "
+		    "link" : st.st_uid == 0 ? "owned by root" : "too large",
+		    st.st_uid);
 		goto out;
 	}
 	len = (size_t)(st.st_size < MAILDROP_HEADMAX ? st.st_size :
@@ -363,11 +394,19 @@ pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 	for (i = 0; i < nrc; i++)
 		argv[argc++] = rcv[i];
 	argv[argc] = NULL;
-	if (lseek(fd, p - head, SEEK_SET) == -1) {
-		say_log(LOG_ERR, "maildrop: %s: %s", name, strerror(errno));
+	/* The user may still write to fd: read what was checked, once. */
+	if ((tfd = private_copy(qfd, fd, p - head, st.st_size)) == -1) {
+		if (errno == EIO)
+			set_aside(mdfd, qfd, name, "it changed while it was "
+			    "read", st.st_uid);
+		else
+			say_log(LOG_WARNING, "maildrop: %s (uid %ld) left for "
+			    "the next run: %s", name, (long)st.st_uid,
+			    strerror(errno));
 		goto out;
 	}
-	status = queue_dropped(conf, fd, argv, argc, (long long)st.st_uid);
+	status = queue_dropped(conf, tfd, argv, argc, (long long)st.st_uid);
+	close(tfd);
 	if (status == EX_OK) {
 		(void)unlinkat(mdfd, name, 0);
 		say_log(LOG_INFO, "maildrop: %s (uid %ld) queued", name,
@@ -388,6 +427,47 @@ out:
 		free(tofree[i]);
 	free(head);
 	close(fd);
+}
+
+/*
+ * A copy of the message part [off, size) of the dropped file fd, in an
+ * unnamed root-owned file of the queue's tmp/ (qfd: the queue), at
+ * offset 0. Only the octets that were checked: what the user appends
+ * later is not read. -1 with errno (EIO: the file shrank).
+ */
+static int
+private_copy(int qfd, int fd, off_t off, off_t size)
+{
+	char	buf[65536];
+	ssize_t	n;
+	int	tfd, saved;
+
+	if ((tfd = openat(qfd, "tmp", O_TMPFILE | O_RDWR | O_CLOEXEC,
+	    0600)) == -1)
+		return -1;
+	for (; off < size; off += n) {
+		n = pread(fd, buf, (size_t)(size - off < (off_t)sizeof(buf) ?
+		    size - off : (off_t)sizeof(buf)), off);
+		if (n == -1 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			goto fail;
+		}
+		if (write_all(tfd, buf, (size_t)n) == -1)
+			goto fail;
+	}
+	if (lseek(tfd, 0, SEEK_SET) == -1)
+		goto fail;
+	return tfd;
+fail:
+	saved = errno;
+	close(tfd);
+	errno = saved;
+	return -1;
 }
 
 /*
@@ -432,8 +512,17 @@ maildrop_pickup(struct queue *q, struct conf *conf)
 	    queue_dir(q)) == -1)
 		return;
 	if ((mdfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
+	    O_CLOEXEC)) == -1) {
+		if (errno != ENOENT)
+			say_log(LOG_ERR, "maildrop %s: not used: %s", path,
+			    errno == ELOOP || errno == ENOTDIR ? "not a "
+			    "directory (a symbolic link?)" : strerror(errno));
 		return;
+	}
+	if (maildrop_ok(mdfd, path) == -1) {
+		close(mdfd);
+		return;
+	}
 	if ((qfd = open(queue_dir(q), O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1) {
 		close(mdfd);
@@ -453,6 +542,26 @@ maildrop_pickup(struct queue *q, struct conf *conf)
 out:
 	close(qfd);
 	close(mdfd);
+}
+
+/*
+ * The maildrop is root's directory of mode 1733, as --setup-maildrop
+ * makes it; anything else is not read (a user who could rename or
+ * replace files in it could make root read what they chose).
+ */
+static int
+maildrop_ok(int mdfd, const char *path)
+{
+	struct stat	st;
+
+	if (fstat(mdfd, &st) == -1)
+		return -1;
+	if (st.st_uid == 0 && (st.st_mode & 07777) == 01733)
+		return 0;
+	say_log(LOG_ERR, "maildrop %s: not used: owned by uid %ld with mode "
+	    "%04o, not root's with 1733 (run bote --setup-maildrop)", path,
+	    (long)st.st_uid, (unsigned)(st.st_mode & 07777));
+	return -1;
 }
 
 int
@@ -479,15 +588,46 @@ maildrop_setup(struct conf *c)
 	queue_close(q);
 	/*
 	 * Users need search permission on the queue to reach the maildrop;
-	 * q/, tmp/ and failed/ stay 0700.
+	 * q/, tmp/ and failed/ stay 0700. Each directory is changed through
+	 * a descriptor opened without following a symbolic link, so a link
+	 * planted in its place changes nothing it points to.
 	 */
-	if (chmod(dir, 0711) == -1 || (mkdir(md, 0700) == -1 &&
-	    errno != EEXIST) || chown(md, 0, 0) == -1 || chmod(md, 01733) ==
-	    -1) {
-		say("cannot set up %s: %s", md, strerror(errno));
+	if (fix_dir(dir, 0711) == -1 || (mkdir(md, 0700) == -1 &&
+	    errno != EEXIST) || fix_dir(md, 01733) == -1)
 		return EX_CANTCREAT;
-	}
 	(void)printf("%s\n", md);
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
+/*
+ * Give root's directory path that mode, never through a symbolic link;
+ * a directory someone else owns is refused. -1 after saying why.
+ */
+static int
+fix_dir(const char *path, mode_t mode)
+{
+	struct stat	st;
+	int		fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		say("cannot set up %s: %s", path, errno == ELOOP ||
+		    errno == ENOTDIR ? "not a directory (a symbolic link?); "
+		    "remove it and run bote --setup-maildrop again" :
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1)
+		say("cannot set up %s: %s", path, strerror(errno));
+	else if (st.st_uid != 0)
+		say("cannot set up %s: it is owned by uid %ld, not root: "
+		    "remove it and run bote --setup-maildrop again", path,
+		    (long)st.st_uid);
+	else if (fchmod(fd, mode) == -1)
+		say("cannot set up %s: %s", path, strerror(errno));
+	else
+		rc = 0;
+	close(fd);
+	return rc;
 }
 

@@ -628,6 +628,35 @@ maildrop_teardown() {
 	assert_output "account default"
 }
 
+# LeakSanitizer cannot run under ptrace: no leak checks under strace.
+@test "maildrop: what the user writes after root checked the file is not read" {
+	command -v strace >/dev/null || skip "no strace"
+	maildrop_setup
+	run as_nobody -i rcpt@example.org < <(mail_with appended)
+	assert_success
+	local f
+	f=$(find "$MD/queue/maildrop" -name 'd.*')
+	local size
+	size=$(stat -c %s "$f")
+	# The server down: the entry stays in the queue to be measured.
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$MD/conf"
+	# Root's check of the file (its fstat) is held for two seconds while
+	# the owner appends 4 MiB, as a writer who keeps writing would.
+	(sleep 1; head -c 4194304 /dev/zero | tr '\0' 'x' |
+	    runuser -u nobody -- tee -a "$f" >/dev/null) &
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -o /dev/null -P "$f" \
+	    -e inject=fstat,newfstatat,statx:delay_exit=2000000 \
+	    "$MD/bote" -C "$MD/conf" -q
+	wait
+	assert_success
+	assert_output --partial "queued"
+	[ "$(stat -c %s "$f" 2>/dev/null || echo gone)" = gone ]
+	# The queued message is the dropped one (CRLF form), not 4 MiB more.
+	run sed -n 's/^size //p' "$MD"/queue/q/*.ctl
+	[ "$output" -lt 4096 ]
+}
+
 @test "maildrop: -t and -f are kept; no recipients is a usage error" {
 	maildrop_setup
 	run as_nobody -i < <(mail_with none)
@@ -683,6 +712,46 @@ maildrop_teardown() {
 	[ -e "$MD/queue/failed/maildrop.d.opt" ]
 	sleep 0.3
 	assert_equal "$(maildir_count)" 0
+}
+
+@test "maildrop: directories, FIFOs and links a user makes are removed, never moved or opened" {
+	maildrop_setup
+	local d=$MD/queue/maildrop
+	runuser -u nobody -- mkdir "$d/d.dir"
+	runuser -u nobody -- mkfifo "$d/d.fifo"
+	runuser -u nobody -- ln -s /etc/shadow "$d/d.link"
+	# A FIFO opened for reading would block: the run must not.
+	run timeout 20 "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "d.dir (uid $(id -u nobody)) removed: not a regular file"
+	assert_output --partial "d.fifo (uid $(id -u nobody)) removed: not a regular file"
+	assert_output --partial "d.link (uid $(id -u nobody)) removed: not a regular file"
+	run find "$d" "$MD/queue/failed" -mindepth 1
+	assert_output ""
+}
+
+@test "maildrop: a maildrop that is not root's 1733 is not read" {
+	maildrop_setup
+	run as_nobody -i rcpt@example.org < <(mail_with wrong-mode)
+	assert_success
+	chmod 1777 "$MD/queue/maildrop"
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "not used: owned by uid 0 with mode 1777, not root's with 1733"
+	run find "$MD/queue/maildrop" -name 'd.*'
+	assert_equal "${#lines[@]}" 1
+}
+
+@test "--setup-maildrop never follows a symbolic link" {
+	maildrop_setup
+	rmdir "$MD/queue/maildrop"
+	mkdir -m 0700 "$MD/elsewhere"
+	ln -s "$MD/elsewhere" "$MD/queue/maildrop"
+	run "$MD/bote" -C "$MD/conf" --setup-maildrop
+	assert_equal "$status" 73
+	assert_output --partial "not a directory (a symbolic link?)"
+	run stat -c %a "$MD/elsewhere"
+	assert_output 700
 }
 
 @test "a permanent refusal during bote -q: failed/, and the bounce is attempted" {
