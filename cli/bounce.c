@@ -22,7 +22,7 @@
 
 #define BOUNCE_HEADMAX		(32 * 1024)	/* header quoted in a bounce */
 
-static size_t	wire_head(const struct qent *, int, char *, size_t);
+static size_t	wire_head(const struct outmsg *, char *, size_t);
 
 /*
  * The header of the message as it went out (prefix, then the spool
@@ -30,31 +30,16 @@ static size_t	wire_head(const struct qent *, int, char *, size_t);
  * the empty line, at most sz - 1 octets. Returns the length.
  */
 static size_t
-wire_head(const struct qent *e, int fd, char *buf, size_t sz)
+wire_head(const struct outmsg *m, char *buf, size_t sz)
 {
-	size_t	n = 0, k, i;
-	off_t	off = 0, end;
-	ssize_t	r;
-	char	*p;
+	struct outmsg_reader	 r;
+	ssize_t			 got;
+	size_t			 n;
+	char			*p;
 
-	k = e->prefixlen < sz - 1 ? e->prefixlen : sz - 1;
-	if (k > 0)
-		memcpy(buf, e->prefix, k);
-	n = k;
-	for (i = 0; i <= e->nskip && n < sz - 1; i++) {
-		end = i < e->nskip ? e->skip[i][0] : e->size;
-		while (off < end && n < sz - 1) {
-			k = (size_t)(end - off) < sz - 1 - n ?
-			    (size_t)(end - off) : sz - 1 - n;
-			if ((r = pread(fd, buf + n, k, off)) <= 0)
-				goto done;
-			n += (size_t)r;
-			off += r;
-		}
-		if (i < e->nskip)
-			off = e->skip[i][0] + e->skip[i][1];
-	}
-done:
+	outmsg_reader_init(&r, m);
+	got = outmsg_read(&r, buf, sz - 1);
+	n = got > 0 ? (size_t)got : 0;
 	buf[n] = '\0';
 	if ((p = strstr(buf, "\r\n\r\n")) != NULL)
 		n = (size_t)(p - buf) + 2;
@@ -72,11 +57,11 @@ done:
  */
 int
 queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
-    int msgfd, struct outcome *o)
+    struct outcome *o)
 {
 	struct msg	*m = NULL;
 	struct smtp_opts op;
-	struct smtp_body b;
+	struct outmsg	 b;
 	struct args	 args;
 	char		*head = NULL, *pass = NULL, *text = NULL, date[64];
 	char		 host[256], created[64], *rcpt[1];
@@ -98,7 +83,7 @@ queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
 		goto nomem;
 	if ((head = malloc(BOUNCE_HEADMAX)) == NULL)
 		goto nomem;
-	hl = wire_head(e, msgfd, head, BOUNCE_HEADMAX);
+	hl = wire_head(&e->out, head, BOUNCE_HEADMAX);
 	cap = hl + 4096 + strlen(e->error ? e->error : "") +
 	    e->nrcpts * (ADDR_MAX + 8);
 	if ((text = malloc(cap)) == NULL)
@@ -151,7 +136,7 @@ queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
 	/* A bounce asks for no DSN of its own. */
 	op.dsn_notify = 0;
 	op.dsn_return = 0;
-	memset(&b, 0, sizeof(b));
+	outmsg_init(&b);
 	b.fd = msg_fd(m);
 	b.size = msg_size(m);
 	b.eightbit = msg_eightbit(m);

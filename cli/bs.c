@@ -121,7 +121,7 @@ relay(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
     struct msg *m, struct smtpd_reply *r)
 {
 	struct bs	*b = arg;
-	struct smtp_body body;
+	struct outmsg	 body;
 	struct outcome	 o;
 	struct addrlist	 in, to;
 	char		 sender[ADDR_MAX + 1], q[ADDR_MAX + 1], why[256];
@@ -185,7 +185,7 @@ relay(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
 	}
 	addrlist_dedup(&to);
 
-	memset(&body, 0, sizeof(body));
+	outmsg_init(&body);
 	body.fd = msg_fd(m);
 	body.size = msg_size(m);
 	body.eightbit = msg_eightbit(m);

@@ -90,7 +90,7 @@ main(int argc, char **argv)
 	struct hdrinfo	*hi = NULL;
 	struct addrlist	 rcpts;
 	struct smtp_opts op;
-	struct smtp_body body;
+	struct outmsg	 body;
 	struct smtp	*sess = NULL;
 	struct outcome	 o;
 	char		 sender[ADDR_MAX + 1];
@@ -106,6 +106,7 @@ main(int argc, char **argv)
 		progname = argv[0];
 	memset(&o, 0, sizeof(o));
 	addrlist_init(&rcpts);
+	outmsg_init(&body);
 
 	if (args_parse(argc, argv, &args) == -1) {
 		say("%s; see %s --help", args.why, progname);
@@ -209,14 +210,19 @@ main(int argc, char **argv)
 	if (add_headers(&args, acct, hi, sender, &rcpts, &o) == -1)
 		goto done;
 
-	memset(&body, 0, sizeof(body));
 	body.fd = msg_fd(msg);
 	body.size = msg_size(msg);
+	body.eightbit = msg_eightbit(msg);
+	/* The policy's ranges (at most HDR_DROPMAX) and the prefix. */
+	for (size_t i = 0; i < hi->nskip; i++)
+		if (outmsg_add_skip(&body, hi->skip[i][0],
+		    hi->skip[i][1]) == -1) {
+			fail(&o, OUT_SOFTWARE, "header ranges out of order");
+			goto done;
+		}
 	body.prefix = hi->prefix;
 	body.prefixlen = hi->prefixlen;
-	body.skip = (const off_t (*)[2])hi->skip;
-	body.nskip = hi->nskip;
-	body.eightbit = msg_eightbit(msg);
+	hi->prefix = NULL;
 
 	if (args.pretend) {
 		/* Everything but the session: nothing is sent, no secret. */
@@ -292,6 +298,7 @@ done:
 		free(hi->prefix);
 	}
 	free(hi);
+	outmsg_free(&body);
 	addrlist_free(&rcpts);
 	msg_free(msg);
 	conf_free(conf);

@@ -64,17 +64,16 @@ struct flush {
 
 static long long max_age(const struct account *);
 static int	 fill_entry(struct qent *, const struct account *,
-		    const struct smtp_opts *, const struct smtp_body *,
+		    const struct smtp_opts *, const struct outmsg *,
 		    const char *, const struct addrlist *);
 static void	 background(struct queue *, struct conf *,
 		    const struct account *, const struct args *, const char *);
 static void	 flush_queue(struct flush *);
 static void	 flush_one(struct flush *, const char *, const char *);
 static int	 deliver(struct flush *, const struct account *,
-		    const char *, struct qent *, struct qlock *,
-		    struct outcome *);
+		    const char *, struct qent *, struct outcome *);
 static void	 give_up(struct flush *, const struct account *,
-		    const char *, struct qent *, struct qlock *);
+		    const char *, struct qent *);
 static int	 selected(const struct flush *, const struct qent *);
 static void	 session_end(struct flush *);
 static int	 mark_sending(struct flush *, struct qent *, struct outcome *);
@@ -174,7 +173,7 @@ queue_describe(const struct outcome *o, char *buf, size_t sz)
 
 static int
 fill_entry(struct qent *e, const struct account *a,
-    const struct smtp_opts *op, const struct smtp_body *b,
+    const struct smtp_opts *op, const struct outmsg *b,
     const char *sender, const struct addrlist *rcpts)
 {
 	const char	*v, *errstr;
@@ -182,29 +181,20 @@ fill_entry(struct qent *e, const struct account *a,
 	size_t		 i;
 
 	qent_init(e);
-	if (b->nskip > QUEUE_SKIPMAX) {
-		errno = E2BIG;
-		return -1;
-	}
 	if (qent_set(&e->account, a->name, strlen(a->name)) == -1 ||
 	    qent_set(&e->sender, sender, strlen(sender)) == -1)
 		return -1;
 	for (i = 0; i < rcpts->n; i++)
 		if (qent_add_rcpt(e, rcpts->v[i]) == -1)
 			return -1;
-	if (b->prefix != NULL && b->prefixlen > 0) {
-		if ((e->prefix = malloc(b->prefixlen)) == NULL)
+	if (outmsg_set_prefix(&e->out, b->prefix, b->prefixlen) == -1)
+		return -1;
+	for (i = 0; i < b->nskip; i++)
+		if (outmsg_add_skip(&e->out, b->skip[i][0],
+		    b->skip[i][1]) == -1)
 			return -1;
-		memcpy(e->prefix, b->prefix, b->prefixlen);
-		e->prefixlen = b->prefixlen;
-	}
-	for (i = 0; i < b->nskip; i++) {
-		e->skip[i][0] = b->skip[i][0];
-		e->skip[i][1] = b->skip[i][1];
-	}
-	e->nskip = b->nskip;
-	e->size = b->size;
-	e->eightbit = b->eightbit;
+	e->out.size = b->size;
+	e->out.eightbit = b->eightbit;
 	e->dsn_notify = op->dsn_notify;
 	e->dsn_return = op->dsn_return;
 	if (op->dsn_envid != NULL && qent_set(&e->envid, op->dsn_envid,
@@ -225,7 +215,7 @@ fill_entry(struct qent *e, const struct account *a,
 int
 queue_message(struct conf *c, const struct account *a,
     const struct args *args,
-    const struct smtp_opts *op, const struct smtp_body *b,
+    const struct smtp_opts *op, const struct outmsg *b,
     const char *sender, const struct addrlist *rcpts,
     const struct outcome *why)
 {
@@ -435,6 +425,7 @@ flush_one(struct flush *f, const char *id, const char *account)
 	}
 	if (!selected(f, &e))
 		goto out;
+	e.out.fd = qlock_fd(l);
 	/*
 	 * An attempt began and never finished: the process died, perhaps
 	 * after the server took the message. Sending again may deliver it
@@ -447,7 +438,7 @@ flush_one(struct flush *f, const char *id, const char *account)
 	a = f->conf != NULL ? conf_account(f->conf, account) : NULL;
 	if (f->now - e.created > max_age(a)) {
 		f->due++;
-		give_up(f, a, id, &e, l);
+		give_up(f, a, id, &e);
 		goto out;
 	}
 	if (!f->force && e.next > f->now)
@@ -467,8 +458,8 @@ flush_one(struct flush *f, const char *id, const char *account)
 		say("%s: %s", id, o.why);
 		f->local_err = 1;
 		goto out;
-	} else if (deliver(f, a, id, &e, l, &o) == 0) {
-		log_attempt(a, e.sender, e.rcpts, e.nrcpts, e.size, &o, id,
+	} else if (deliver(f, a, id, &e, &o) == 0) {
+		log_attempt(a, e.sender, e.rcpts, e.nrcpts, e.out.size, &o, id,
 		    EX_OK);
 		if (queue_remove(f->q, id, &o) == -1) {
 			say("%s: delivered, but %s", id, o.why);
@@ -489,7 +480,7 @@ flush_one(struct flush *f, const char *id, const char *account)
 		goto out;
 	}
 	if (a != NULL)
-		log_attempt(a, e.sender, e.rcpts, e.nrcpts, e.size, &o, id,
+		log_attempt(a, e.sender, e.rcpts, e.nrcpts, e.out.size, &o, id,
 		    exit_status(&o));
 	queue_describe(&o, w, sizeof(w));
 	/* Temporary, or a configuration to fix: keep it, back off. */
@@ -511,7 +502,7 @@ flush_one(struct flush *f, const char *id, const char *account)
 	}
 	/* Refused for good: the sender must hear of it. */
 	(void)qent_set(&e.error, w, strlen(w));
-	give_up(f, a, id, &e, l);
+	give_up(f, a, id, &e);
 out:
 	qent_free(&e);
 	queue_unlock(l);
@@ -538,9 +529,8 @@ session_end(struct flush *f)
  */
 static int
 deliver(struct flush *f, const struct account *a, const char *id,
-    struct qent *e, struct qlock *l, struct outcome *o)
+    struct qent *e, struct outcome *o)
 {
-	struct smtp_body b;
 	struct args	 args = *f->args;
 
 	(void)id;
@@ -572,15 +562,8 @@ deliver(struct flush *f, const struct account *a, const char *id,
 	f->op->dsn_notify = e->dsn_notify;
 	f->op->dsn_return = e->dsn_return;
 	f->op->dsn_envid = e->envid;
-	memset(&b, 0, sizeof(b));
-	b.fd = qlock_fd(l);
-	b.size = e->size;
-	b.prefix = e->prefix;
-	b.prefixlen = e->prefixlen;
-	b.skip = (const off_t (*)[2])e->skip;
-	b.nskip = e->nskip;
-	b.eightbit = e->eightbit;
-	if (smtp_tx(f->sess, e->sender, e->rcpts, e->nrcpts, &b, o) == 0)
+	if (smtp_tx(f->sess, e->sender, e->rcpts, e->nrcpts, &e->out,
+	    o) == 0)
 		return 0;
 	/* A 421, a timeout, a lost connection: a new session next time. */
 	if (!smtp_usable(f->sess)) {
@@ -605,7 +588,7 @@ deliver(struct flush *f, const struct account *a, const char *id,
  */
 static void
 give_up(struct flush *f, const struct account *a, const char *id,
-    struct qent *e, struct qlock *l)
+    struct qent *e)
 {
 	struct outcome	o;
 	char		why[OUTCOME_TEXTMAX + 100];
@@ -630,8 +613,7 @@ give_up(struct flush *f, const struct account *a, const char *id,
 		    e->error : "", queue_dir(f->q));
 		return;
 	}
-	if (a == NULL || queue_bounce(a, queue_tmpdir(f->q), e, qlock_fd(l),
-	    &o) == -1) {
+	if (a == NULL || queue_bounce(a, queue_tmpdir(f->q), e, &o) == -1) {
 		say_log(LOG_ERR, "%s: given up (%s); the bounce to <%s> could "
 		    "not be sent (%s); the message is in %s/failed", id,
 		    e->error ? e->error : "", e->sender, a == NULL ? "no "

@@ -34,7 +34,7 @@ const char *queue_spool_dir(const struct account *, const struct args *);
  */
 int	 queue_message(struct conf *, const struct account *,
 	    const struct args *,
-	    const struct smtp_opts *, const struct smtp_body *,
+	    const struct smtp_opts *, const struct outmsg *,
 	    const char *sender, const struct addrlist *rcpts,
 	    const struct outcome *why);
 
@@ -78,12 +78,12 @@ struct qent;
 void	 queue_describe(const struct outcome *, char *, size_t);
 
 /*
- * Send the notice for e (message in msgfd) to its sender through account
- * a, from the null sender; the spool for it goes in tmpdir. 0, or -1
- * with o->why.
+ * Send the notice for e (its message e->out, fd set) to its sender
+ * through account a, from the null sender; the spool for it goes in
+ * tmpdir. 0, or -1 with o->why.
  */
 int	 queue_bounce(const struct account *a, const char *tmpdir,
-	    const struct qent *e, int msgfd, struct outcome *o);
+	    const struct qent *e, struct outcome *o);
 
 int	 maildrop_wanted(const struct args *);
 int	 maildrop_submit(const struct args *);
