@@ -235,7 +235,7 @@ to_reply(struct bs *b, const struct outcome *o, size_t n,
 	}
 	st = exit_status(o);
 	/* Failures on this side can be fixed here: the caller retries. */
-	temp = st == EX_TEMPFAIL || o->kind == OUT_CONFIG ||
+	temp = outcome_temporary(o) || o->kind == OUT_CONFIG ||
 	    o->kind == OUT_OSERR || o->kind == OUT_SOFTWARE ||
 	    o->kind == OUT_IOERR || o->kind == OUT_TEMPLOCAL;
 	if (o->arg[0] != '\0')

@@ -93,7 +93,7 @@ main(int argc, char **argv)
 	struct outmsg	 body;
 	struct smtp	*sess = NULL;
 	struct outcome	 o;
-	char		 sender[ADDR_MAX + 1];
+	char		 sender[ADDR_MAX + 1], qid[QUEUE_IDLEN + 1] = "";
 	char		*pass = NULL;
 	const char	*p;
 	int		 st = -1, logit = 0;
@@ -239,7 +239,7 @@ main(int argc, char **argv)
 		session_opts(&op, acct, NULL, &args);
 		logit = 1;
 		st = queue_message(conf, acct, &args, &op, &body, sender,
-		    &rcpts, NULL);
+		    &rcpts, NULL, qid, sizeof(qid));
 		goto done;
 	}
 	if (session_password(acct, &pass, o.why, sizeof(o.why)) == -1) {
@@ -262,10 +262,10 @@ main(int argc, char **argv)
 	 * Every temporary failure is queued, and bote exits 0: it owns the
 	 * message now (bote.1, QUEUE). Permanent failures are not.
 	 */
-	if (o.kind != OUT_OK && exit_status(&o) == EX_TEMPFAIL &&
+	if (o.kind != OUT_OK && outcome_temporary(&o) &&
 	    queue_enabled(acct, &args)) {
 		if ((st = queue_message(conf, acct, &args, &op, &body, sender,
-		    &rcpts, &o)) != EX_OK)
+		    &rcpts, &o, qid, sizeof(qid))) != EX_OK)
 			report_outcome(&o);
 		goto done;
 	}
@@ -290,7 +290,8 @@ done:
 	/* msmtp's logfile and syslog: one line per attempt. */
 	if (logit)
 		log_attempt(acct, sender, rcpts.v, rcpts.n, body.size, &o,
-		    log_queued_id(), st != -1 ? st : exit_status(&o));
+		    qid[0] != '\0' ? qid : NULL, st != -1 ? st :
+		    exit_status(&o));
 	smtp_close(sess);
 	secret_free(pass);
 	if (hi != NULL) {

@@ -12,17 +12,18 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/util.h"
+#include "msg/addr.h"
 #include "msg/headers.h"
 #include "msg/msg.h"
-#include "queue/queue.h"
-#include "session.h"
-#include "base/util.h"
-
-#include "queuecli.h"
+#include "queue/runner.h"
 
 #define BOUNCE_HEADMAX		(32 * 1024)	/* header quoted in a bounce */
 
 static size_t	wire_head(const struct outmsg *, char *, size_t);
+static int	compose(const struct account *, const struct qent *,
+		    const char *, const char *, const char *, const char *,
+		    size_t, char **, size_t *);
 
 /*
  * The header of the message as it went out (prefix, then the spool
@@ -49,45 +50,20 @@ wire_head(const struct outmsg *m, char *buf, size_t sz)
 	return n;
 }
 
-/*
- * A plain-text delivery failure notice (in the spirit of RFC 3464, not
- * its multipart form), from the account's from address to the sender,
- * with the null reverse-path so that it can never bounce back (RFC 5321
- * 4.5.5). It quotes the original header, not the body.
- */
-int
-queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
-    struct outcome *o)
+/* The notice with the dates, the host and the quoted header given. */
+static int
+compose(const struct account *a, const struct qent *e, const char *date,
+    const char *created, const char *host, const char *head, size_t hl,
+    char **textp, size_t *lenp)
 {
-	struct msg	*m = NULL;
-	struct smtp_opts op;
-	struct outmsg	 b;
-	struct args	 args;
-	char		*head = NULL, *pass = NULL, *text = NULL, date[64];
-	char		 host[256], created[64], *rcpt[1];
-	size_t		 i, len, cap, hl;
-	int		 rc = -1, n;
-	time_t		 now = clock_now(), t = (time_t)e->created;
+	char	*text;
+	size_t	 i, len, cap;
+	int	 n;
 
-	memset(o, 0, sizeof(*o));
-	if (a->from == NULL || strchr(a->from, '@') == NULL) {
-		(void)xstrlcpy(o->why, "the account has no from address to "
-		    "send a bounce from", sizeof(o->why));
-		return -1;
-	}
-	if (gethostname(host, sizeof(host)) == -1)
-		(void)xstrlcpy(host, "localhost", sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	if (hdr_date(date, sizeof(date), now) == -1 ||
-	    hdr_date(created, sizeof(created), t) == -1)
-		goto nomem;
-	if ((head = malloc(BOUNCE_HEADMAX)) == NULL)
-		goto nomem;
-	hl = wire_head(&e->out, head, BOUNCE_HEADMAX);
 	cap = hl + 4096 + strlen(e->error ? e->error : "") +
 	    e->nrcpts * (ADDR_MAX + 8);
 	if ((text = malloc(cap)) == NULL)
-		goto nomem;
+		return -1;
 	n = snprintf(text, cap,
 	    "From: Mail Delivery System <%s>\r\n"
 	    "To: <%s>\r\n"
@@ -108,32 +84,94 @@ queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
 	    a->from, e->sender, date, host, created, e->id, a->name,
 	    e->error ? e->error : "(no error recorded)");
 	if (n < 0 || (size_t)n >= cap)
-		goto nomem;
+		goto fail;
 	len = (size_t)n;
 	for (i = 0; i < e->nrcpts; i++) {
 		n = snprintf(text + len, cap - len, "  <%s>\r\n", e->rcpts[i]);
 		if (n < 0 || (size_t)n >= cap - len)
-			goto nomem;
+			goto fail;
 		len += (size_t)n;
 	}
 	n = snprintf(text + len, cap - len, "\r\n--- The header of your "
 	    "message follows ---\r\n\r\n");
 	if (n < 0 || (size_t)n >= cap - len || cap - len - (size_t)n <= hl)
-		goto nomem;
+		goto fail;
 	len += (size_t)n;
 	memcpy(text + len, head, hl);
 	len += hl;
+	*textp = text;
+	*lenp = len;
+	return 0;
+fail:
+	free(text);
+	return -1;
+}
 
+/*
+ * A plain-text delivery failure notice (in the spirit of RFC 3464, not
+ * its multipart form), from the account's from address to the sender.
+ * It quotes the original header, not the body.
+ */
+int
+queue_bounce_text(const struct account *a, const struct qent *e,
+    time_t now, const char *host, char **text, size_t *len, char *why,
+    size_t whylen)
+{
+	char	*head = NULL, date[64], created[64];
+	size_t	 hl;
+	int	 rc = -1;
+
+	if (a->from == NULL || strchr(a->from, '@') == NULL) {
+		(void)xstrlcpy(why, "the account has no from address to "
+		    "send a bounce from", whylen);
+		return -1;
+	}
+	if (hdr_date(date, sizeof(date), now) == -1 ||
+	    hdr_date(created, sizeof(created), (time_t)e->created) == -1 ||
+	    (head = malloc(BOUNCE_HEADMAX)) == NULL)
+		goto nomem;
+	hl = wire_head(&e->out, head, BOUNCE_HEADMAX);
+	if (compose(a, e, date, created, host, head, hl, text, len) == -1)
+		goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	(void)xstrlcpy(why, "out of memory", whylen);
+out:
+	free(head);
+	return rc;
+}
+
+/*
+ * The notice goes with the null reverse-path, so that it can never
+ * bounce back (RFC 5321 4.5.5), and asks for no DSN of its own.
+ */
+int
+queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
+    const struct qrun_opts *ro, struct outcome *o)
+{
+	struct msg	*m = NULL;
+	struct smtp_opts op;
+	struct outmsg	 b;
+	char		*pass = NULL, *text = NULL, *rcpt[1];
+	char		 host[256], w[OUTCOME_TEXTMAX + 600];
+	size_t		 len;
+	int		 rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	if (gethostname(host, sizeof(host)) == -1)
+		(void)xstrlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (queue_bounce_text(a, e, clock_now(), host, &text, &len, o->why,
+	    sizeof(o->why)) == -1)
+		return -1;
 	if ((m = msg_begin(tmpdir, NORM_KEEPFROM, o)) == NULL ||
 	    msg_feed(m, text, len, o) == -1 || msg_end(m, o) == -1)
 		goto out;
-	if (session_password(a, &pass, o->why, sizeof(o->why)) == -1)
+	if (ro->hooks.password != NULL && ro->hooks.password(ro->hooks.arg,
+	    a, &pass, o->why, sizeof(o->why)) == -1)
 		goto out;
-	memset(&args, 0, sizeof(args));
-	args.dsn_notify = -1;
-	args.dsn_return = -1;
-	session_opts(&op, a, pass, &args);
-	/* A bounce asks for no DSN of its own. */
+	qrun_smtp_opts(&op, a, pass, ro->cache_dir);
 	op.dsn_notify = 0;
 	op.dsn_return = 0;
 	outmsg_init(&b);
@@ -142,18 +180,14 @@ queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
 	b.eightbit = msg_eightbit(m);
 	rcpt[0] = e->sender;
 	if (smtp_send(&op, "", rcpt, 1, &b, o) == -1) {
-		queue_describe(o, text, cap);
-		(void)xstrlcpy(o->why, text, sizeof(o->why));
+		queue_describe(o, w, sizeof(w));
+		(void)xstrlcpy(o->why, w, sizeof(o->why));
 		goto out;
 	}
 	rc = 0;
-	goto out;
-nomem:
-	(void)xstrlcpy(o->why, "out of memory", sizeof(o->why));
 out:
 	secret_free(pass);
 	msg_free(m);
-	free(head);
 	free(text);
 	return rc;
 }
