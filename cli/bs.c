@@ -124,7 +124,6 @@ relay(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
 	struct bs		*b = arg;
 	struct submit_req	 req;
 	struct submission	*sub;
-	struct smtp_body	 body;
 	struct outcome		 o;
 	size_t			 n = 0;
 
@@ -138,16 +137,8 @@ relay(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
 		outcome_set(&o, OUT_OSERR, PH_MAIL, "out of memory");
 	else if (submit_prepare(&req, b->acct, m, sub, &o) == 0) {
 		n = sub->rcpts.n;
-		memset(&body, 0, sizeof(body));
-		body.fd = sub->fd;
-		body.size = sub->size;
-		body.prefix = sub->prefix;
-		body.prefixlen = sub->prefixlen;
-		body.skip = (const off_t (*)[2])sub->skip;
-		body.nskip = sub->nskip;
-		body.eightbit = sub->eightbit;
 		(void)smtp_send(&b->op, sub->sender, sub->rcpts.v,
-		    sub->rcpts.n, &body, &o);
+		    sub->rcpts.n, &sub->out, &o);
 	}
 	to_reply(b, &o, n, r);
 	submission_free(sub);
@@ -179,7 +170,7 @@ to_reply(struct bs *b, const struct outcome *o, size_t n,
 	}
 	st = exit_status(o);
 	/* Failures on this side can be fixed here: the caller retries. */
-	temp = st == EX_TEMPFAIL || o->kind == OUT_CONFIG ||
+	temp = outcome_temporary(o) || o->kind == OUT_CONFIG ||
 	    o->kind == OUT_OSERR || o->kind == OUT_SOFTWARE ||
 	    o->kind == OUT_IOERR || o->kind == OUT_TEMPLOCAL;
 	if (o->arg[0] != '\0')

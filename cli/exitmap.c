@@ -1,7 +1,8 @@
 /*
  * Outcome to exit status: the table in DESIGN.md (Contracts, Exit
  * status), documented in bote.1, EXIT STATUS. 0 only when the server
- * took the message; every condition worth retrying is EX_TEMPFAIL.
+ * took the message; every condition worth retrying is EX_TEMPFAIL, and
+ * which ones those are outcome_temporary() alone decides.
  */
 #include <sysexits.h>
 
@@ -13,14 +14,18 @@ static int	enhanced_status(const char *);
 int
 exit_status(const struct outcome *o)
 {
+	if (o->kind == OUT_OK)
+		return EX_OK;
+	if (outcome_temporary(o))
+		return EX_TEMPFAIL;
 	switch (o->kind) {
 	case OUT_OK:
-		return EX_OK;
 	case OUT_TEMP:
 	case OUT_TLS:
 	case OUT_MAYBE_SENT:
 	case OUT_TEMPLOCAL:
-		return EX_TEMPFAIL;
+		/* outcome_temporary() took them. */
+		break;
 	case OUT_REPLY:
 		return reply_status(o);
 	case OUT_PROTO:
@@ -51,13 +56,9 @@ reply_status(const struct outcome *o)
 {
 	int	st;
 
-	if (o->code >= 400 && o->code < 500)
-		return EX_TEMPFAIL;	/* 421 included */
+	/* The 4yz and the 552 to retry are outcome_temporary()'s. */
 	if (o->code < 500 || o->code > 599)
 		return EX_PROTOCOL;	/* a 2yz or 3yz where none fits */
-	/* A full mailbox after some recipients took it: retry the rest. */
-	if (o->code == 552 && o->phase == PH_RCPT && o->accepted > 0)
-		return EX_TEMPFAIL;
 	if ((st = enhanced_status(o->enh)) != -1)
 		return st;
 	switch (o->code) {

@@ -23,7 +23,6 @@
 
 #include "base/clock.h"
 #include "log.h"
-#include "queuecli.h"
 #include "report.h"
 #include "base/util.h"
 
@@ -34,21 +33,6 @@ static void	 addq(struct sbuf *, const char *, const char *);
 static const char *exit_name(int);
 static int	 facility(int);
 static void	 to_file(const struct account *, const struct sbuf *);
-
-static char	 queued_id[64];
-
-void
-log_queued(const char *id)
-{
-	if (xstrlcpy(queued_id, id, sizeof(queued_id)) == -1)
-		queued_id[0] = '\0';
-}
-
-const char *
-log_queued_id(void)
-{
-	return queued_id[0] != '\0' ? queued_id : NULL;
-}
 
 void
 log_attempt(const struct account *a, const char *from, char *const *rcpts,

@@ -12,13 +12,6 @@
 #include "base/outcome.h"
 
 /*
- * The queue id of the message this run queued (queue_message), and
- * that id (NULL when none) for log_attempt.
- */
-void		 log_queued(const char *id);
-const char	*log_queued_id(void);
-
-/*
  * Log one attempt of account a: envelope sender from, its recipients,
  * the message size, the engine's outcome o, the queue id when the
  * message is (or was) in the queue, else NULL, and the exit status bote

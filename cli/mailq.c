@@ -89,7 +89,7 @@ show_text(struct lister *l, const struct qent *e, int failed,
 		(void)putchar('\n');
 	(void)printf("%s%s\n", e->id, failed ? "  (failed: given up)" : "");
 	(void)printf("  size:         %lld octets\n",
-	    (long long)qent_wire_size(e));
+	    (long long)outmsg_wire_size(&e->out));
 	duration(d, sizeof(d), (long long)l->now - e->created);
 	if (hdr_date(when, sizeof(when), (time_t)e->created) == -1)
 		when[0] = '\0';
@@ -134,7 +134,7 @@ show_json(struct lister *l, const struct qent *e, int failed,
 	    "failed" : "queued");
 	json_str(dir);
 	(void)printf(", \"size\": %lld, \"created\": %lld, \"age\": %lld, "
-	    "\"account\": ", (long long)qent_wire_size(e), e->created,
+	    "\"account\": ", (long long)outmsg_wire_size(&e->out), e->created,
 	    (long long)l->now - e->created);
 	json_str(e->account);
 	(void)fputs(", \"sender\": ", stdout);
@@ -196,7 +196,7 @@ list_dir(struct lister *l, const char *dir)
 			else
 				show_text(l, &e, failed, dir);
 			l->count++;
-			l->octets += qent_wire_size(&e);
+			l->octets += outmsg_wire_size(&e.out);
 			qent_free(&e);
 		}
 		queue_ids_free(ids, n);

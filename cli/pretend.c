@@ -3,10 +3,8 @@
  * the envelope and the message as they would be sent. It connects to
  * nothing and runs no passwordeval command.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conf/conf.h"
 #include "pretend.h"
@@ -195,42 +193,23 @@ origin(const struct conf_origin *o, char *buf, size_t sz)
 
 int
 pretend_message(FILE *f, const char *sender, char *const *rcpts,
-    size_t nrcpts, const struct smtp_body *b)
+    size_t nrcpts, const struct outmsg *m)
 {
-	char	buf[16384];
-	off_t	off = 0, end;
-	size_t	i, k = 0, want;
-	ssize_t	n;
+	struct outmsg_reader	 r;
+	char			 buf[16384];
+	size_t			 i;
+	ssize_t			 n;
 
 	(void)fprintf(f, "envelope\n  from <%s>\n", sender);
 	for (i = 0; i < nrcpts; i++)
 		(void)fprintf(f, "  to   <%s>\n", rcpts[i]);
 	(void)fprintf(f, "message (as it would be sent, before "
 	    "dot-stuffing)\n");
-	if (b->prefixlen > 0 && fwrite(b->prefix, 1, b->prefixlen, f) !=
-	    b->prefixlen)
-		return -1;
-	/* The spool, minus the sorted [offset, length] ranges to skip. */
-	while (off < b->size) {
-		end = b->size;
-		if (k < b->nskip) {
-			if (off >= b->skip[k][0]) {
-				off = b->skip[k][0] + b->skip[k][1];
-				k++;
-				continue;
-			}
-			end = b->skip[k][0];
-		}
-		want = (size_t)(end - off) < sizeof(buf) ?
-		    (size_t)(end - off) : sizeof(buf);
-		if ((n = pread(b->fd, buf, want, off)) <= 0) {
-			if (n == -1 && errno == EINTR)
-				continue;
-			return -1;
-		}
+	outmsg_reader_init(&r, m);
+	while ((n = outmsg_read(&r, buf, sizeof(buf))) > 0)
 		if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
 			return -1;
-		off += n;
-	}
+	if (n == -1)
+		return -1;
 	return ferror(f) ? -1 : 0;
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "conf/conf.h"
-#include "smtp/smtp.h"
+#include "msg/outmsg.h"
 
 /*
  * Every setting of the account with where it came from (file:line, a
@@ -22,6 +22,6 @@ int	pretend_account(FILE *, const struct account *);
  * dot-stuffing. Returns 0 or -1 (a read or write error).
  */
 int	pretend_message(FILE *, const char *sender, char *const *rcpts,
-	    size_t nrcpts, const struct smtp_body *);
+	    size_t nrcpts, const struct outmsg *);
 
 #endif

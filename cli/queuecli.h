@@ -1,16 +1,20 @@
 /*
- * The queue as the driver uses it (bote.1, QUEUE): where it is, queueing
- * a message bote could not send now, -bp/mailq, -q, -odb.
+ * The queue as the driver uses it (bote.1, QUEUE): queueing a message
+ * bote could not send now, -bp/mailq, -q, -odb, the maildrop. Where a
+ * queue is and the runner are engine code (src/queue/runner.h).
  */
 #ifndef BOTE_QUEUECLI_H
 #define BOTE_QUEUECLI_H
 
-#include "msg/addr.h"
-#include "args.h"
+#include <stddef.h>
+
 #include "conf/conf.h"
+#include "msg/addr.h"
+#include "queue/queue.h"
+#include "queue/runner.h"
 #include "smtp/smtp.h"
 
-#include <time.h>
+#include "args.h"
 
 /* No -C and no configuration file at all (mailq then needs none). */
 int	 queue_no_config(const struct args *);
@@ -29,15 +33,16 @@ const char *queue_spool_dir(const struct account *, const struct args *);
  * Queue the message bote could not send (why: the temporary failure, or
  * NULL for -odq/-odb), submitted by the user with that uid: durable on
  * return. Prints "queued as ID: ...".
- * Returns the exit status: 0, or 75 (EX_TEMPFAIL) when it could not be
- * queued (after saying why). With -odb, a child process then tries to
- * deliver it and the parent returns at once.
+ * The queue id goes in id (idsz >= QUEUE_IDLEN + 1; "" when not
+ * queued). Returns the exit status: 0, or 75 (EX_TEMPFAIL) when it could
+ * not be queued (after saying why). With -odb, a child process then
+ * tries to deliver it and the parent returns at once.
  */
 int	 queue_message(struct conf *, const struct account *,
-	    const struct args *,
-	    const struct smtp_opts *, const struct smtp_body *,
-	    const char *sender, const struct addrlist *rcpts,
-	    const struct outcome *why, long long uid);
+	    const struct args *, const struct smtp_opts *,
+	    const struct outmsg *, const char *sender,
+	    const struct addrlist *rcpts, const struct outcome *why,
+	    long long uid, char *id, size_t idsz);
 
 /*
  * After a successful send: deliver the account's due queued messages
@@ -47,19 +52,6 @@ int	 queue_message(struct conf *, const struct account *,
  */
 void	 queue_after_send(struct conf *, const struct account *,
 	    const struct args *, struct smtp *sess, struct smtp_opts *op);
-
-/*
- * The account's queue directory (a NULL account: the default one):
- * queue_dir, else /var/spool/bote for root, else $XDG_STATE_HOME/bote/
- * queue. -1 when there is none (no HOME) or it is too long.
- */
-int	 queue_dirname(const struct account *, char *, size_t);
-
-/*
- * The distinct queue directories of the configuration's accounts (the
- * default one first); *dirs malloc'd (free each and the vector).
- */
-int	 queue_dirnames(struct conf *, char ***dirs, size_t *n);
 
 /* -bp, mailq (conf may be NULL: the default queue) and -q. */
 int	 mode_queue_list(const struct args *, struct conf *);
@@ -72,20 +64,6 @@ int	 mode_queue_run(const struct args *, struct conf *);
  * maildrop_pickup (root, from -q): queue every dropped message of q's
  * maildrop. maildrop_setup: --setup-maildrop.
  */
-struct queue;
-struct qent;
-
-/* One line for an outcome: the server's reply, else what bote saw. */
-void	 queue_describe(const struct outcome *, char *, size_t);
-
-/*
- * Send the notice for e (message in msgfd) to its sender through account
- * a, from the null sender; the spool for it goes in tmpdir. 0, or -1
- * with o->why.
- */
-int	 queue_bounce(const struct account *a, const char *tmpdir,
-	    const struct qent *e, int msgfd, struct outcome *o);
-
 int	 maildrop_wanted(const struct args *);
 int	 maildrop_submit(const struct args *);
 void	 maildrop_pickup(struct queue *, struct conf *);

@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "conf/secret.h"
 #include "msg/msg.h"
+#include "queue/queue.h"
 #include "smtp/smtp.h"
 #include "submit/submit.h"
 
@@ -34,19 +35,18 @@ struct send {
 	struct conf		*conf;
 	const struct account	*acct;
 	struct submission	*sub;
-	struct smtp_body	 body;
 	struct smtp_opts	 op;
 	struct smtp		*sess;
 	char			*pass;
 	struct outcome		 o;
 	long long		 uid;		/* who submits it */
+	char			 qid[QUEUE_IDLEN + 1];	/* when queued */
 	int			 st;		/* -1: exit_status(&o) */
 	int			 logit;		/* an attempt to log */
 };
 
 static int	request(const struct args *, const struct account *,
 		    struct submit_req *, struct aliases **, struct outcome *);
-static void	body_of(const struct submission *, struct smtp_body *);
 static void	deliver(struct send *);
 static void	accepted(struct send *);
 
@@ -78,19 +78,6 @@ request(const struct args *a, const struct account *acct,
 	}
 	req->aliases = *al;
 	return 0;
-}
-
-static void
-body_of(const struct submission *sub, struct smtp_body *b)
-{
-	memset(b, 0, sizeof(*b));
-	b->fd = sub->fd;
-	b->size = sub->size;
-	b->prefix = sub->prefix;
-	b->prefixlen = sub->prefixlen;
-	b->skip = (const off_t (*)[2])sub->skip;
-	b->nskip = sub->nskip;
-	b->eightbit = sub->eightbit;
 }
 
 int
@@ -138,12 +125,11 @@ send_from(const struct args *a, struct conf *conf,
 		say("%s", s.o.why);
 		goto done;
 	}
-	body_of(s.sub, &s.body);
 	if (a->pretend) {
 		/* Everything but the session: nothing is sent, no secret. */
 		if (pretend_account(stdout, acct) == -1 ||
 		    pretend_message(stdout, s.sub->sender, s.sub->rcpts.v,
-		    s.sub->rcpts.n, &s.body) == -1 || fflush(stdout) != 0) {
+		    s.sub->rcpts.n, &s.sub->out) == -1 || fflush(stdout) != 0) {
 			s.o.kind = OUT_IOERR;
 			say("cannot write the message to standard output");
 		}
@@ -154,7 +140,8 @@ done:
 	/* msmtp's logfile and syslog: one line per attempt. */
 	if (s.logit)
 		log_attempt(acct, s.sub->sender, s.sub->rcpts.v,
-		    s.sub->rcpts.n, s.body.size, &s.o, log_queued_id(),
+		    s.sub->rcpts.n, s.sub->out.size, &s.o, s.qid[0] != '\0' ?
+		    s.qid : NULL,
 		    s.st != -1 ? s.st : exit_status(&s.o));
 	smtp_close(s.sess);
 	secret_free(s.pass);
@@ -176,8 +163,9 @@ deliver(struct send *s)
 	    queue_enabled(s->acct, a)) {
 		session_opts(&s->op, s->acct, NULL, a);
 		s->logit = 1;
-		s->st = queue_message(s->conf, s->acct, a, &s->op, &s->body,
-		    sub->sender, &sub->rcpts, NULL, s->uid);
+		s->st = queue_message(s->conf, s->acct, a, &s->op, &sub->out,
+		    sub->sender, &sub->rcpts, NULL, s->uid, s->qid,
+		    sizeof(s->qid));
 		return;
 	}
 	if (session_password(s->acct, &s->pass, s->o.why,
@@ -190,9 +178,9 @@ deliver(struct send *s)
 
 	/* One session: the queue may use it after this message. */
 	s->logit = 1;
-	if ((s->sess = smtp_open_for(&s->op, &s->body, &s->o)) != NULL)
+	if ((s->sess = smtp_open_for(&s->op, &s->sub->out, &s->o)) != NULL)
 		(void)smtp_tx(s->sess, sub->sender, sub->rcpts.v,
-		    sub->rcpts.n, &s->body, &s->o);
+		    sub->rcpts.n, &s->sub->out, &s->o);
 	if (s->o.kind != OUT_OK) {
 		smtp_close(s->sess);
 		s->sess = NULL;
@@ -201,11 +189,11 @@ deliver(struct send *s)
 	 * Every temporary failure is queued, and bote exits 0: it owns the
 	 * message now (bote.1, QUEUE). Permanent failures are not.
 	 */
-	if (s->o.kind != OUT_OK && exit_status(&s->o) == EX_TEMPFAIL &&
+	if (s->o.kind != OUT_OK && outcome_temporary(&s->o) &&
 	    queue_enabled(s->acct, a)) {
 		if ((s->st = queue_message(s->conf, s->acct, a, &s->op,
-		    &s->body, sub->sender, &sub->rcpts, &s->o,
-		    s->uid)) != EX_OK)
+		    &sub->out, sub->sender, &sub->rcpts, &s->o, s->uid,
+		    s->qid, sizeof(s->qid))) != EX_OK)
 			report_outcome(&s->o);
 		return;
 	}
@@ -231,7 +219,7 @@ accepted(struct send *s)
 	}
 	/* Logged before the queued messages that follow it. */
 	log_attempt(s->acct, sub->sender, sub->rcpts.v, sub->rcpts.n,
-	    s->body.size, &s->o, NULL, EX_OK);
+	    s->sub->out.size, &s->o, NULL, EX_OK);
 	s->logit = 0;
 	/* The server is back: what waits for it goes too. */
 	queue_after_send(s->conf, s->acct, s->args, s->sess, &s->op);

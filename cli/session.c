@@ -24,6 +24,7 @@
 
 #include "base/clock.h"
 #include "conf/netrc.h"
+#include "queue/runner.h"
 #include "report.h"
 #include "conf/secret.h"
 #include "session.h"
@@ -346,35 +347,13 @@ void
 session_opts(struct smtp_opts *op, const struct account *acct,
     const char *pass, const struct args *a)
 {
-	memset(op, 0, sizeof(*op));
-	op->host = acct->host;
-	op->port = account_port(acct);
-	op->tls = acct->tls;
-	op->starttls = acct->starttls;
-	op->tlso.trust_file = acct->trust_file;
-	op->tlso.host_override = acct->tls_host_override;
-	op->tlso.fingerprint = acct->tls_fingerprint;
-	op->tlso.cert_file = acct->tls_cert_file;
-	op->tlso.key_file = acct->tls_key_file;
-	op->tlso.crl_file = acct->tls_crl_file;
-	op->tlso.priorities = acct->tls_priorities;
-	op->tlso.nocertcheck = !acct->tls_certcheck;
-	op->tlso.cache_dir = session_cache_dir();
-	op->tlso.cache_account = acct->name ? acct->name : "";
-	op->tlso.port = op->port;
-	op->helo = acct->domain;
-	op->auth = acct->auth;
-	op->user = acct->user;
-	op->password = pass ? pass : acct->password;
-	op->timeout_s = acct->timeout;
+	qrun_smtp_opts(op, acct, pass, session_cache_dir());
 	/* DSN requests: the command line wins over dsn_notify/dsn_return. */
-	op->dsn_notify = a->dsn_notify != -1 ? a->dsn_notify :
-	    acct->dsn_notify;
-	op->dsn_return = a->dsn_return != -1 ? a->dsn_return :
-	    acct->dsn_return;
+	if (a->dsn_notify != -1)
+		op->dsn_notify = a->dsn_notify;
+	if (a->dsn_return != -1)
+		op->dsn_return = a->dsn_return;
 	op->dsn_envid = a->dsn_envid;
-	op->source_ip = acct->source_ip;
-	op->ip_version = acct->ip_version;
 	if (a->verbose)
 		op->trace = report_trace;
 }

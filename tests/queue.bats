@@ -150,6 +150,29 @@ later() {
 	assert_equal "$(queued_ids | wc -l)" 0
 }
 
+@test "a message with more Bcc fields than the old queue cap is queued and sent without them" {
+	# 70 Bcc fields are 70 ranges left out of what is sent: anything
+	# that can be sent can be queued (one cap, OUTMSG_SKIPMAX).
+	{
+		printf 'From: %s\nTo: rcpt@example.org\n' "$TESTBED_USER"
+		for i in $(seq 1 70); do
+			printf 'Bcc: hidden%d@example.org\n' "$i"
+		done
+		printf 'Subject: many bcc\nX-Queue-Test: bcc70\n\nbody\n'
+	} >"$BATS_TEST_TMPDIR/bcc.eml"
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org <"$BATS_TEST_TMPDIR/bcc.eml"
+	assert_success
+	assert_output --regexp '^bote: queued as [0-9A-F]{16}: '
+	assert_equal "$(queued_ids | wc -l)" 1
+	run "$BOTE" -C "$CONF" -qI"$(queued_ids)"
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered bcc70)" 1
+	run grep -il '^Bcc:' "$TESTBED_MAILDIR"/new/*
+	assert_failure
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
 @test "a permanent failure is never queued" {
 	run "$BOTE" -C "$CONF" -i 'bad recipient'@ < <(mail_with perm)
 	assert_failure

@@ -55,6 +55,15 @@ struct outcome {
 	int		 accepted;	/* recipients accepted so far */
 };
 
+/*
+ * Whether o is worth trying again as it is (DESIGN.md, Exit status: the
+ * rows that give 75): a 4yz, a 552 to RCPT after some recipient was
+ * accepted, a connection refused, reset or timed out, TLS not achieved,
+ * a message that may have gone, a local spool that cannot be written.
+ * The exit status is 75 exactly when this is 1 (cli/exitmap.c).
+ */
+int	outcome_temporary(const struct outcome *o);
+
 /* Fill *o; why is a printf format. Returns -1 so callers can return it. */
 int	outcome_set(struct outcome *o, enum outcome_kind kind,
 	    enum smtp_phase phase, const char *why, ...)

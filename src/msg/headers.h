@@ -13,9 +13,14 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "msg/outmsg.h"
 #include "msg/rfc5322.h"
 
-#define HDR_DROPMAX	4096		/* fields bote may remove */
+/*
+ * Fields bote may remove: each becomes at most one range left out of
+ * what is sent, so the cap is the outgoing message's (outmsg.h).
+ */
+#define HDR_DROPMAX	OUTMSG_SKIPMAX
 #define HDR_NAMEMAX	256		/* display name, octets */
 #define HDR_PREFIXMAX	(64 * 1024)	/* all added fields, octets (smtp.c
 					   sends them in one block) */

@@ -51,6 +51,7 @@ void
 qent_init(struct qent *e)
 {
 	memset(e, 0, sizeof(*e));
+	outmsg_init(&e->out);
 	e->uid = -1;
 }
 
@@ -67,7 +68,7 @@ qent_free(struct qent *e)
 		free(e->rcpts[i]);
 	free(e->rcpts);
 	free(e->error);
-	free(e->prefix);
+	outmsg_free(&e->out);
 	free(e->envid);
 	qent_init(e);
 }
@@ -100,17 +101,6 @@ qent_add_rcpt(struct qent *e, const char *r)
 		return -1;
 	e->nrcpts++;
 	return 0;
-}
-
-off_t
-qent_wire_size(const struct qent *e)
-{
-	off_t	n = e->size + (off_t)e->prefixlen;
-	size_t	i;
-
-	for (i = 0; i < e->nskip; i++)
-		n -= e->skip[i][1];
-	return n;
 }
 
 /*
@@ -276,15 +266,16 @@ qent_format(const struct qent *e, char **buf, size_t *len)
 		put_num(&b, "maybe", 1);
 	if (e->sending != 0)
 		put_num(&b, "sending", e->sending);
-	put_num(&b, "size", (long long)e->size);
-	put_num(&b, "eightbit", e->eightbit != 0);
-	for (i = 0; i < e->nskip; i++) {
+	put_num(&b, "size", (long long)e->out.size);
+	put_num(&b, "eightbit", e->out.eightbit != 0);
+	for (i = 0; i < e->out.nskip; i++) {
 		(void)snprintf(num, sizeof(num), "skip %lld %lld\n",
-		    (long long)e->skip[i][0], (long long)e->skip[i][1]);
+		    (long long)e->out.skip[i][0],
+		    (long long)e->out.skip[i][1]);
 		put_str(&b, num);
 	}
-	if (e->prefix != NULL && e->prefixlen > 0)
-		put_kv(&b, "prefix", e->prefix, e->prefixlen);
+	if (e->out.prefix != NULL && e->out.prefixlen > 0)
+		put_kv(&b, "prefix", e->out.prefix, e->out.prefixlen);
 	(void)snprintf(num, sizeof(num), "dsn %d %d ", e->dsn_notify,
 	    e->dsn_return);
 	put_str(&b, num);
@@ -365,24 +356,22 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 		else if (KEY("sending"))
 			e->sending = n;
 		else if (KEY("size")) {
-			e->size = (off_t)n;
+			e->out.size = (off_t)n;
 			*seen |= SEEN_SIZE;
 		} else if (KEY("eightbit"))
-			e->eightbit = n != 0;
+			e->out.eightbit = n != 0;
 		else
 			e->uid = n;
 		return 0;
 	}
 	if (KEY("skip")) {
+		/* In order, disjoint, at most OUTMSG_SKIPMAX of them. */
 		if ((sp = memchr(v, ' ', vlen)) == NULL ||
-		    e->nskip >= QUEUE_SKIPMAX ||
 		    get_num(v, (size_t)(sp - v), 0, LLONG_MAX, &n) == -1 ||
 		    get_num(sp + 1, vlen - (size_t)(sp - v) - 1, 0, LLONG_MAX,
-		    &m) == -1)
+		    &m) == -1 || n > LLONG_MAX - m ||
+		    outmsg_add_skip(&e->out, (off_t)n, (off_t)m) == -1)
 			goto bad;
-		e->skip[e->nskip][0] = (off_t)n;
-		e->skip[e->nskip][1] = (off_t)m;
-		e->nskip++;
 		return 0;
 	}
 	if (KEY("dsn")) {
@@ -412,9 +401,9 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 	if (KEY("prefix")) {
 		if (xlen > QUEUE_PREFIXMAX)
 			goto bad;
-		free(e->prefix);
-		e->prefix = x;
-		e->prefixlen = xlen;
+		free(e->out.prefix);
+		e->out.prefix = x;
+		e->out.prefixlen = xlen;
 		return 0;
 	}
 	/* The other values are strings: no NUL inside. */
@@ -487,8 +476,6 @@ qent_parse(struct qent *e, const char *buf, size_t len, char *why,
 	const char	*p = buf, *end = buf + len, *nl, *sp;
 	unsigned int	 seen = 0;
 	int		 lineno = 0;
-	off_t		 last = 0;
-	size_t		 i;
 
 	if (len > QUEUE_CTLMAX) {
 		(void)xsnprintf(why, whylen, "control file too large");
@@ -516,14 +503,10 @@ qent_parse(struct qent *e, const char *buf, size_t len, char *why,
 		(void)xsnprintf(why, whylen, "a required field is missing");
 		return -1;
 	}
-	/* Skip ranges are sorted, disjoint and inside the spool. */
-	for (i = 0; i < e->nskip; i++) {
-		if (e->skip[i][0] < last || e->skip[i][1] > e->size ||
-		    e->skip[i][0] > e->size - e->skip[i][1]) {
-			(void)xsnprintf(why, whylen, "bad skip range");
-			return -1;
-		}
-		last = e->skip[i][0] + e->skip[i][1];
+	/* Sorted and disjoint as parsed; inside the spool too. */
+	if (!outmsg_skips_inside(&e->out)) {
+		(void)xsnprintf(why, whylen, "bad skip range");
+		return -1;
 	}
 	return 0;
 }

@@ -336,7 +336,7 @@ queue_add(struct queue *q, int msgfd, struct qent *e, struct outcome *o)
 		}
 		(void)snprintf(name, sizeof(name), "%s.msg", e->id);
 		errno = 0;
-		if (link_msg(q, msgfd, name, e->size, o) == 0)
+		if (link_msg(q, msgfd, name, e->out.size, o) == 0)
 			break;
 		if (errno != EEXIST)
 			goto out;

@@ -22,11 +22,11 @@
 #include <time.h>
 
 #include "base/outcome.h"
+#include "msg/outmsg.h"
 
 #define QUEUE_IDLEN	16		/* hex digits: 8 of time, 8 random */
 #define QUEUE_CTLMAX	(4 * 1024 * 1024) /* control file size cap */
 #define QUEUE_RCPTMAX	10000		/* recipients per entry */
-#define QUEUE_SKIPMAX	64		/* skip ranges per entry */
 #define QUEUE_PREFIXMAX	(256 * 1024)	/* added header octets */
 #define QUEUE_ERRMAX	1024		/* last error, octets */
 #define QUEUE_ORPHAN_AGE 3600		/* seconds before debris is swept */
@@ -48,12 +48,12 @@ struct qent {
 	char		 *error;	/* last error, or NULL */
 	int		  maybe_sent;	/* lost after end-of-data once */
 	long long	  sending;	/* an attempt began then; 0: none */
-	off_t		  size;		/* spool size */
-	int		  eightbit;
-	off_t		  skip[QUEUE_SKIPMAX][2];
-	size_t		  nskip;
-	char		 *prefix;	/* added header lines, or NULL */
-	size_t		  prefixlen;
+	/*
+	 * What goes out: size, eightbit, the prefix and the ranges left
+	 * out (up to OUTMSG_SKIPMAX, as many as a send may have); fd is
+	 * -1 here, the message file's once the entry is locked.
+	 */
+	struct outmsg	  out;
 	int		  dsn_notify;	/* DSN_* bits */
 	int		  dsn_return;	/* enum dsn_return */
 	char		 *envid;	/* or NULL */
@@ -82,9 +82,6 @@ int	qent_format(const struct qent *, char **buf, size_t *len);
 int	qent_parse(struct qent *e, const char *buf, size_t len, char *why,
 	    size_t whylen);
 
-/* The octets that go out: prefix + spool - skipped ranges. */
-off_t	qent_wire_size(const struct qent *);
-
 /* Seconds to wait after the attempts-th failed attempt (>= 1). */
 long long queue_backoff(unsigned int attempts);
 
@@ -109,7 +106,7 @@ const char	*queue_dir(const struct queue *);
 const char	*queue_tmpdir(const struct queue *);
 
 /*
- * Add the message in msgfd (spool form, e->size octets) with the
+ * Add the message in msgfd (spool form, e->out.size octets) with the
  * control data e; e->id is chosen here. Durable on return 0; -1 with *o
  * (OUT_TEMPLOCAL when the disk is full or the queue unwritable).
  */

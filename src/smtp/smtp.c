@@ -62,7 +62,7 @@ static const char *const state_names[] = {
 };
 
 static struct smtp	*session_open(const struct smtp_opts *,
-			    const struct smtp_body *, struct outcome *);
+			    const struct outmsg *, struct outcome *);
 static int		run(struct smtp *, enum state);
 static enum state	step(struct smtp *, enum state);
 static void		settle(struct smtp *, int);
@@ -80,7 +80,7 @@ smtp_open(const struct smtp_opts *opts, struct outcome *o)
 }
 
 struct smtp *
-smtp_open_for(const struct smtp_opts *opts, const struct smtp_body *first,
+smtp_open_for(const struct smtp_opts *opts, const struct outmsg *first,
     struct outcome *o)
 {
 	return session_open(opts, first, o);
@@ -92,7 +92,7 @@ smtp_open_for(const struct smtp_opts *opts, const struct smtp_body *first,
  * (lazy AUTH); smtp_open's caller is told about AUTH at once.
  */
 static struct smtp *
-session_open(const struct smtp_opts *opts, const struct smtp_body *body,
+session_open(const struct smtp_opts *opts, const struct outmsg *body,
     struct outcome *o)
 {
 	struct smtp	*s;
@@ -117,7 +117,7 @@ session_open(const struct smtp_opts *opts, const struct smtp_body *body,
 
 int
 smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
-    size_t nrcpts, const struct smtp_body *body, struct outcome *o)
+    size_t nrcpts, const struct outmsg *body, struct outcome *o)
 {
 	int	rc;
 
@@ -199,7 +199,7 @@ smtp_close(struct smtp *s)
 
 int
 smtp_send(const struct smtp_opts *opts, const char *sender,
-    char *const *rcpts, size_t nrcpts, const struct smtp_body *body,
+    char *const *rcpts, size_t nrcpts, const struct outmsg *body,
     struct outcome *o)
 {
 	struct smtp	*s;

@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "conf/conf.h"
 #include "base/outcome.h"
+#include "conf/conf.h"
+#include "msg/outmsg.h"
 #include "net/tls.h"
 
 /* Directions for the trace callback. */
@@ -42,27 +43,16 @@ struct smtp_opts {
 	void		*trace_arg;
 };
 
-/* The message as it goes out: added headers, then the spool minus skips. */
-struct smtp_body {
-	int		 fd;		/* spool (normalised CRLF form) */
-	off_t		 size;		/* spool size */
-	const char	*prefix;	/* header lines to send first (CRLF) */
-	size_t		 prefixlen;
-	const off_t	(*skip)[2];	/* sorted [off, len] ranges not sent */
-	size_t		 nskip;
-	int		 eightbit;	/* body has bytes >= 0x80 */
-};
-
 /*
- * Deliver body from sender ("" for the null sender) to every recipient:
- * smtp_open, smtp_tx, smtp_close in one (and AUTH PLAIN may then share a
- * round trip with the transaction, RFC 4954 4).
+ * Deliver the message m from sender ("" for the null sender) to every
+ * recipient: smtp_open, smtp_tx, smtp_close in one (and AUTH PLAIN may
+ * then share a round trip with the transaction, RFC 4954 4).
  * All or nothing: a refused recipient means the message is not sent.
  * Returns 0 when the server accepted the message (o->kind == OUT_OK),
  * else -1 with *o saying why.
  */
 int	smtp_send(const struct smtp_opts *, const char *sender,
-	    char *const *rcpts, size_t nrcpts, const struct smtp_body *,
+	    char *const *rcpts, size_t nrcpts, const struct outmsg *m,
 	    struct outcome *o);
 
 /* An open session: connected, greeted, EHLO'd, TLS'd, authenticated. */
@@ -83,7 +73,7 @@ struct smtp	*smtp_open(const struct smtp_opts *, struct outcome *o);
  * transactions follow as on any session.
  */
 struct smtp	*smtp_open_for(const struct smtp_opts *,
-		    const struct smtp_body *first, struct outcome *o);
+		    const struct outmsg *first, struct outcome *o);
 
 /*
  * One mail transaction on an open session: RSET first when an earlier
@@ -94,7 +84,7 @@ struct smtp	*smtp_open_for(const struct smtp_opts *,
  * RCPT leaves it usable; a 421, a timeout or a lost connection don't).
  */
 int		 smtp_tx(struct smtp *, const char *sender,
-		    char *const *rcpts, size_t nrcpts, const struct smtp_body *,
+		    char *const *rcpts, size_t nrcpts, const struct outmsg *m,
 		    struct outcome *o);
 int		 smtp_usable(const struct smtp *);
 

@@ -60,7 +60,7 @@ struct smtp {
 	char			**rcpts;	/* as sent */
 	char *const		*rcpts_in;	/* as given, for messages */
 	size_t			 nrcpts;
-	const struct smtp_body	*body;
+	const struct outmsg	*body;
 	int			 utf8;		/* MAIL gets SMTPUTF8 */
 	smtp_verdict_cb		 verdict;	/* set: -bv, no DATA */
 	void			*verdict_arg;

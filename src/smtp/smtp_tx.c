@@ -31,7 +31,6 @@
 static int		is_ascii(const char *, size_t);
 static char		*wire_addr(struct smtp *, const char *,
 			    enum smtp_phase);
-static unsigned long long total_size(const struct smtp_body *);
 static int		mail_params(struct smtp *, char *, size_t);
 static int		rcpt(struct smtp *, size_t);
 static int		collect(struct smtp *);
@@ -131,19 +130,6 @@ tx_release(struct smtp *s)
 	s->nrcpts = 0;
 }
 
-/* What goes out: the added headers, then the spool minus the skips. */
-static unsigned long long
-total_size(const struct smtp_body *b)
-{
-	unsigned long long	total;
-	size_t			k;
-
-	total = (unsigned long long)b->size + b->prefixlen;
-	for (k = 0; k < b->nskip; k++)
-		total -= (unsigned long long)b->skip[k][1];
-	return total;
-}
-
 /*
  * A message over the server's SIZE limit is refused before anything is
  * sent for it (RFC 1870 6.1); smtp_send checks it before AUTH too.
@@ -151,7 +137,8 @@ total_size(const struct smtp_body *b)
 int
 tx_size_ok(struct smtp *s)
 {
-	unsigned long long	total = total_size(s->body);
+	unsigned long long	total =
+	    (unsigned long long)outmsg_wire_size(s->body);
 
 	if (s->caps.size > 0 && total > s->caps.size)
 		return outcome_set(s->o, OUT_TOOBIG, PH_MAIL, "the message is "
@@ -169,7 +156,8 @@ static int
 mail_params(struct smtp *s, char *params, size_t sz)
 {
 	const struct smtp_opts	*op = s->opts;
-	unsigned long long	 total = total_size(s->body);
+	unsigned long long	 total =
+	    (unsigned long long)outmsg_wire_size(s->body);
 
 	params[0] = '\0';
 	if (tx_size_ok(s) == -1)
@@ -434,7 +422,8 @@ refusal(struct smtp *s, enum smtp_phase ph, const char *what)
 enum state
 st_body(struct smtp *s)
 {
-	unsigned long long	 total = total_size(s->body);
+	unsigned long long	 total =
+	    (unsigned long long)outmsg_wire_size(s->body);
 	int			 bdat = !s->in_data;
 
 	if (bdat) {
@@ -461,57 +450,35 @@ st_body(struct smtp *s)
 	return S_EOD;
 }
 
-/* The added headers, then the spool minus the skipped ranges. */
+/* The message as it goes out (outmsg.h), dot-stuffed for DATA. */
 static int
 write_body(struct smtp *s, int stuff)
 {
-	const struct smtp_body	*b = s->body;
+	const struct outmsg	*m = s->body;
+	struct outmsg_reader	 r;
 	struct dotstuff		 ds;
-	char			*in = s->in, *out = s->out;
-	off_t			 off = 0, end;
-	size_t			 k = 0, want, n;
+	const char		*p;
+	size_t			 n;
 	ssize_t			 got;
 
 	smtp_trace(s, TRACE_INFO, "sending the message (%lld octets)",
-	    (long long)b->size + (long long)b->prefixlen);
+	    (long long)m->size + (long long)m->prefixlen);
 	dot_init(&ds);
-	if (b->prefixlen > sizeof(s->in)) {
-		outcome_set(s->o, OUT_SOFTWARE, PH_DATA, "header prefix "
-		    "too large");
-		return -1;
-	}
-	if (stuff) {
-		n = dot_feed(&ds, b->prefix, b->prefixlen, out);
-		if (io_write(s->io, out, n, smtp_deadline(s, T_BLOCK)) == -1)
-			goto werr;
-	} else if (io_write(s->io, b->prefix, b->prefixlen,
-	    smtp_deadline(s, T_BLOCK)) == -1)
-		goto werr;
-	while (off < b->size) {
-		while (k < b->nskip && b->skip[k][0] + b->skip[k][1] <= off)
-			k++;
-		if (k < b->nskip && b->skip[k][0] <= off) {
-			off = b->skip[k][0] + b->skip[k][1];
-			continue;
-		}
-		end = k < b->nskip ? b->skip[k][0] : b->size;
-		want = (size_t)(end - off) > sizeof(s->in) ? sizeof(s->in) :
-		    (size_t)(end - off);
-		got = pread(b->fd, in, want, off);
-		if (got <= 0) {
+	outmsg_reader_init(&r, m);
+	while ((got = outmsg_read(&r, s->in, sizeof(s->in))) != 0) {
+		if (got == -1) {
 			outcome_set(s->o, OUT_TEMPLOCAL, PH_DATA, "cannot "
-			    "read the spooled message: %s", got == 0 ?
+			    "read the spooled message: %s", errno == ENODATA ?
 			    "unexpected end of file" : strerror(errno));
 			return -1;
 		}
-		off += got;
+		p = s->in;
+		n = (size_t)got;
 		if (stuff) {
-			n = dot_feed(&ds, in, (size_t)got, out);
-			if (io_write(s->io, out, n,
-			    smtp_deadline(s, T_BLOCK)) == -1)
-				goto werr;
-		} else if (io_write(s->io, in, (size_t)got,
-		    smtp_deadline(s, T_BLOCK)) == -1)
+			n = dot_feed(&ds, s->in, n, s->out);
+			p = s->out;
+		}
+		if (io_write(s->io, p, n, smtp_deadline(s, T_BLOCK)) == -1)
 			goto werr;
 		if (bote_interrupted)
 			return 0;

@@ -58,7 +58,7 @@ submission_new(void)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	addrlist_init(&s->rcpts);
-	s->fd = -1;
+	outmsg_init(&s->out);
 	return s;
 }
 
@@ -68,7 +68,7 @@ submission_free(struct submission *s)
 	if (s == NULL)
 		return;
 	addrlist_free(&s->rcpts);
-	free(s->prefix);
+	outmsg_free(&s->out);
 	free(s);
 }
 
@@ -106,14 +106,14 @@ submit_prepare(const struct submit_req *req, const struct account *acct,
 	sc->sub = sub;
 	addrlist_init(&sc->bccs);
 	hdr_state_init(&sc->hs);
-	sub->fd = msg_fd(m);
-	sub->size = msg_size(m);
-	sub->eightbit = msg_eightbit(m);
+	sub->out.fd = msg_fd(m);
+	sub->out.size = msg_size(m);
+	sub->out.eightbit = msg_eightbit(m);
 	/*
 	 * A first pass over the header finds what is there (Date, From,
 	 * a Resent block for -t) before the envelope is built.
 	 */
-	if (hdr_scan(sub->fd, note_cb, sc, &sc->body_off) == -1) {
+	if (hdr_scan(sub->out.fd, note_cb, sc, &sc->body_off) == -1) {
 		if (sc->hs.ncand == HDR_DROPMAX)
 			fail(o, OUT_DATAERR, "the message has more than %d "
 			    "From, To, Cc and Bcc fields", HDR_DROPMAX);
@@ -266,7 +266,7 @@ env_rcpts(const struct submit_req *req, struct scan *sc, const char *dom,
 		    rcpts, w, sizeof(w)) == -1)
 			return fail(o, OUT_DATAERR, "%s", w);
 	/* No message with -bv: the arguments are the recipients. */
-	if (sc->sub->fd != -1 && hdr_scan(sc->sub->fd, rcpt_cb, sc,
+	if (sc->sub->out.fd != -1 && hdr_scan(sc->sub->out.fd, rcpt_cb, sc,
 	    &sc->body_off) == -1) {
 		if (sc->bad)
 			return fail(o, OUT_DATAERR, "%s", sc->why);
@@ -444,9 +444,11 @@ add_headers(const struct submit_req *req, const struct account *acct,
 	for (i = 0; i < sc->hs.ncand; i++) {
 		if (!hdr_drops(&pol, sc->hs.cand[i].kind))
 			continue;
-		sub->skip[sub->nskip][0] = sc->hs.cand[i].off;
-		sub->skip[sub->nskip][1] = sc->hs.cand[i].len;
-		sub->nskip++;
+		/* In file order, never more than the scan noted. */
+		if (outmsg_add_skip(&sub->out, sc->hs.cand[i].off,
+		    sc->hs.cand[i].len) == -1)
+			return fail(o, OUT_SOFTWARE, "the header fields to "
+			    "leave out are out of order");
 	}
 	if ((adds = hdr_adds(&pol, &sc->hs)) == 0)
 		return 0;
@@ -477,7 +479,7 @@ add_headers(const struct submit_req *req, const struct account *acct,
 		g.rcpts = shown.v;
 		g.nrcpts = shown.n;
 	}
-	if (hdr_prefix(adds, &g, &sub->prefix, &sub->prefixlen, why,
+	if (hdr_prefix(adds, &g, &sub->out.prefix, &sub->out.prefixlen, why,
 	    sizeof(why)) == -1) {
 		fail(o, OUT_DATAERR, "%s", why);
 		goto out;

@@ -18,6 +18,7 @@
 #include "msg/addr.h"
 #include "msg/headers.h"
 #include "msg/msg.h"
+#include "msg/outmsg.h"
 #include "submit/aliases.h"
 
 /* What the caller asks for. */
@@ -34,14 +35,7 @@ struct submit_req {
 struct submission {
 	char		  sender[ADDR_MAX + 1];	/* "" for the null sender */
 	struct addrlist	  rcpts;
-	/* The outgoing message: prefix + spool - skipped ranges. */
-	int		  fd;
-	off_t		  size;
-	int		  eightbit;
-	char		 *prefix;	/* header fields bote adds, CRLF */
-	size_t		  prefixlen;
-	off_t		  skip[HDR_DROPMAX][2];	/* fields left out, sorted */
-	size_t		  nskip;
+	struct outmsg	  out;		/* prefix + spool - left out */
 };
 
 struct submission *submission_new(void);

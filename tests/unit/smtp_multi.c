@@ -33,7 +33,7 @@ int
 main(int argc, char **argv)
 {
 	struct smtp_opts	 op;
-	struct smtp_body	 body;
+	struct outmsg		 body;
 	struct outcome		 o;
 	struct smtp		*s;
 	struct stat		 st;
@@ -60,10 +60,9 @@ main(int argc, char **argv)
 		perror(argv[2]);
 		return 66;
 	}
-	memset(&body, 0, sizeof(body));
+	outmsg_init(&body);
 	body.fd = fd;
 	body.size = st.st_size;
-	body.prefix = "";
 	if ((s = smtp_open(&op, &o)) == NULL) {
 		printf("open: kind %d code %d: %s\n", (int)o.kind, o.code,
 		    o.why);

@@ -22,6 +22,37 @@ st(enum outcome_kind k, enum smtp_phase ph, int code, const char *enh,
 
 #define R(ph, code, enh)	st(OUT_REPLY, ph, code, enh, 0)
 
+/*
+ * 75 and outcome_temporary() (the queue's and -bs's "temporary") never
+ * disagree: every kind, with replies across the code range, in every
+ * phase, with and without accepted recipients.
+ */
+static void
+agree(void)
+{
+	static const int codes[] = { 0, 221, 250, 354, 421, 450, 451, 452,
+	    454, 500, 535, 550, 552, 554, 600 };
+	struct outcome	o;
+	size_t		i;
+	int		k, ph, acc, bad = 0, n = 0;
+
+	for (k = OUT_OK; k <= OUT_SOFTWARE; k++)
+		for (ph = PH_NONE; ph <= PH_QUIT; ph++)
+			for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+				for (acc = 0; acc < 2; acc++) {
+					memset(&o, 0, sizeof(o));
+					o.kind = (enum outcome_kind)k;
+					o.phase = (enum smtp_phase)ph;
+					o.code = codes[i];
+					o.accepted = acc;
+					n++;
+					if ((exit_status(&o) == EX_TEMPFAIL) !=
+					    (outcome_temporary(&o) == 1))
+						bad++;
+				}
+	is_int(bad, 0, "75 exactly when outcome_temporary() (%d cases)", n);
+}
+
 int
 main(void)
 {
@@ -101,5 +132,6 @@ main(void)
 	    "unknown host: 68");
 	is_int(R(PH_DATA, 250, ""), EX_PROTOCOL,
 	    "a 2yz where 354 was due: 76");
+	agree();
 	return done_testing();
 }

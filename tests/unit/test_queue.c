@@ -37,16 +37,11 @@ sample(struct qent *e)
 	e->attempts = 2;
 	(void)qent_set(&e->error, "421 4.3.2 try\r\nlater\x1b[0m", 24);
 	e->maybe_sent = 1;
-	e->size = 100;
-	e->eightbit = 1;
-	e->skip[0][0] = 10;
-	e->skip[0][1] = 5;
-	e->skip[1][0] = 20;
-	e->skip[1][1] = 7;
-	e->nskip = 2;
-	e->prefix = malloc(sizeof(prefix) - 1);
-	memcpy(e->prefix, prefix, sizeof(prefix) - 1);
-	e->prefixlen = sizeof(prefix) - 1;
+	e->out.size = 100;
+	e->out.eightbit = 1;
+	(void)outmsg_add_skip(&e->out, 10, 5);
+	(void)outmsg_add_skip(&e->out, 20, 7);
+	(void)outmsg_set_prefix(&e->out, prefix, sizeof(prefix) - 1);
 	e->dsn_notify = 6;
 	e->dsn_return = 2;
 	(void)qent_set(&e->envid, "env-1", 5);
@@ -78,17 +73,18 @@ test_format(void)
 	is_int(g.attempts, 2, "attempts");
 	is_str(g.error, e.error, "error with CR LF and ESC");
 	is_int(g.maybe_sent, 1, "maybe");
-	is_int(g.size, 100, "size");
-	is_int(g.eightbit, 1, "eightbit");
-	is_int(g.nskip, 2, "skips");
-	is_int(g.skip[1][0], 20, "skip off");
-	is_int(g.skip[1][1], 7, "skip len");
-	is_mem(g.prefix, g.prefixlen, e.prefix, e.prefixlen, "prefix");
+	is_int(g.out.size, 100, "size");
+	is_int(g.out.eightbit, 1, "eightbit");
+	is_int(g.out.nskip, 2, "skips");
+	is_int(g.out.skip[1][0], 20, "skip off");
+	is_int(g.out.skip[1][1], 7, "skip len");
+	is_mem(g.out.prefix, g.out.prefixlen, e.out.prefix, e.out.prefixlen,
+	    "prefix");
 	is_int(g.dsn_notify, 6, "dsn notify");
 	is_int(g.dsn_return, 2, "dsn return");
 	is_str(g.envid, "env-1", "envid");
 	is_int(g.uid, 1000, "uid");
-	is_int(qent_wire_size(&g), 100 + (long long)e.prefixlen - 12,
+	is_int(outmsg_wire_size(&g.out), 100 + (long long)e.out.prefixlen - 12,
 	    "wire size: prefix + spool - skips");
 	qent_free(&g);
 
@@ -128,6 +124,8 @@ test_parse_errors(void)
 		    "rcpt x\ncreated 1\nsize 1\nfrobnicate 1\n",
 		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
 		    "rcpt x\ncreated 1\nsize 10\nskip 5 6\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nsize 10\nskip 5 2\nskip 1 1\n",
 		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
 		    "rcpt x%0\ncreated 1\nsize 1\n",
 		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
@@ -185,6 +183,35 @@ test_escape(void)
 	ok(queue_unescape("a b", 3, &n) == NULL, "raw space refused");
 }
 
+/* As many ranges as a send may leave out: the control file holds them. */
+static void
+test_many_skips(void)
+{
+	struct qent	 e, g;
+	char		*buf, why[256];
+	size_t		 len, i;
+	int		 rc = 0;
+
+	sample(&e);
+	e.out.nskip = 0;
+	e.out.size = 3 * OUTMSG_SKIPMAX;
+	for (i = 0; i < OUTMSG_SKIPMAX && rc == 0; i++)
+		rc = outmsg_add_skip(&e.out, (off_t)(3 * i), 2);
+	ok(rc == 0, "%d ranges (OUTMSG_SKIPMAX)", OUTMSG_SKIPMAX);
+	ok(outmsg_add_skip(&e.out, 3 * OUTMSG_SKIPMAX, 1) == -1 &&
+	    errno == E2BIG, "one more: E2BIG");
+	ok(qent_format(&e, &buf, &len) == 0, "format");
+	qent_init(&g);
+	ok(qent_parse(&g, buf, len, why, sizeof(why)) == 0, "parse back: %s",
+	    why);
+	is_int(g.out.nskip, OUTMSG_SKIPMAX, "every range read back");
+	is_int(outmsg_wire_size(&g.out), outmsg_wire_size(&e.out),
+	    "same wire size");
+	qent_free(&g);
+	free(buf);
+	qent_free(&e);
+}
+
 static void
 test_disk(void)
 {
@@ -217,8 +244,8 @@ test_disk(void)
 	ok(fd != -1, "a spool file in tmp/");
 	(void)write(fd, "Subject: x\r\n\r\nbody\r\n", 20);
 	sample(&e);
-	e.nskip = 0;
-	e.size = 20;
+	e.out.nskip = 0;
+	e.out.size = 20;
 	ok(queue_add(q, fd, &e, &o) == 0, "add: %s", o.why);
 	ok(queue_valid_id(e.id), "an id was chosen");
 	ok(queue_ids(q, 0, &ids, &n, &o) == 0 && n == 1 &&
@@ -276,6 +303,7 @@ main(void)
 {
 	test_format();
 	test_parse_errors();
+	test_many_skips();
 	test_backoff();
 	test_escape();
 	test_disk();

@@ -1,0 +1,501 @@
+/*
+ * The queue runner (runner.h): a message bote could not send now waits
+ * in the queue with a backoff per message; a run delivers what is due,
+ * one session per account; after queue_max_age, or refused for good, the
+ * message moves to failed/ and its sender gets a bounce (bounce.c).
+ * src/queue/queue.c does the disk work; this file decides.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/util.h"
+#include "conf/conf.h"
+#include "queue/runner.h"
+
+struct qrun {
+	struct queue		*q;
+	struct qrun_opts	 ro;
+	struct qrun_stats	 st;
+	/*
+	 * One session per account for all of its messages (RSET between
+	 * transactions is smtp_tx's). A lent one is the caller's.
+	 */
+	struct smtp		*sess;
+	const struct account	*sess_acct;
+	struct smtp_opts	*op;		/* the session's options */
+	struct smtp_opts	 own_op;
+	char			*pass;
+	int			 own_sess;	/* close it when done */
+	int			 sess_failed;	/* could not open: sess_o */
+	struct outcome		 sess_o;
+};
+
+static long long max_age(const struct account *);
+static int	 keep(const struct outcome *);
+static int	 selected(const struct qrun *, const struct qent *);
+static void	 local_error(struct qrun *, const char *, const char *);
+static void	 flush_one(struct qrun *, const char *);
+static int	 check_account(struct qrun *, const struct qent *,
+		    struct account *, struct outcome *);
+static int	 mark_sending(struct qrun *, struct qent *, struct outcome *);
+static void	 delivered(struct qrun *, const struct account *,
+		    const struct qent *, const struct outcome *);
+static void	 failed(struct qrun *, const struct account *, struct qent *,
+		    struct outcome *);
+static int	 session(struct qrun *, const struct account *,
+		    struct outcome *);
+static int	 deliver(struct qrun *, const struct account *, struct qent *,
+		    struct outcome *);
+static void	 session_end(struct qrun *);
+static void	 give_up(struct qrun *, const struct account *,
+		    struct qent *);
+
+/* An entry whose account is gone keeps the default. */
+static long long
+max_age(const struct account *a)
+{
+	return a != NULL ? a->queue_max_age : QUEUE_MAX_AGE_DEFAULT;
+}
+
+/*
+ * Whether a failed attempt keeps the message queued: a temporary
+ * failure (the one rule, outcome_temporary()), or one on this side that
+ * a fixed configuration or more resources will cure; the sender hears
+ * of nothing else than a refusal for good.
+ */
+static int
+keep(const struct outcome *o)
+{
+	return outcome_temporary(o) || o->kind == OUT_CONFIG ||
+	    o->kind == OUT_OSERR;
+}
+
+void
+qrun_smtp_opts(struct smtp_opts *op, const struct account *acct,
+    const char *pass, const char *cache_dir)
+{
+	memset(op, 0, sizeof(*op));
+	op->host = acct->host;
+	op->port = account_port(acct);
+	op->tls = acct->tls;
+	op->starttls = acct->starttls;
+	op->tlso.trust_file = acct->trust_file;
+	op->tlso.host_override = acct->tls_host_override;
+	op->tlso.fingerprint = acct->tls_fingerprint;
+	op->tlso.cert_file = acct->tls_cert_file;
+	op->tlso.key_file = acct->tls_key_file;
+	op->tlso.crl_file = acct->tls_crl_file;
+	op->tlso.priorities = acct->tls_priorities;
+	op->tlso.nocertcheck = !acct->tls_certcheck;
+	op->tlso.cache_dir = cache_dir;
+	op->tlso.cache_account = acct->name ? acct->name : "";
+	op->tlso.port = op->port;
+	op->helo = acct->domain;
+	op->auth = acct->auth;
+	op->user = acct->user;
+	op->password = pass ? pass : acct->password;
+	op->timeout_s = acct->timeout;
+	op->dsn_notify = acct->dsn_notify;
+	op->dsn_return = acct->dsn_return;
+	op->source_ip = acct->source_ip;
+	op->ip_version = acct->ip_version;
+}
+
+struct qrun *
+qrun_new(struct queue *q, const struct qrun_opts *ro)
+{
+	struct qrun	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->q = q;
+	r->ro = *ro;
+	return r;
+}
+
+void
+qrun_lend(struct qrun *r, const struct account *a, struct smtp *sess,
+    struct smtp_opts *op)
+{
+	session_end(r);
+	r->sess = sess;
+	r->sess_acct = a;
+	r->op = op;
+}
+
+const struct qrun_stats *
+qrun_stats(const struct qrun *r)
+{
+	return &r->st;
+}
+
+void
+qrun_free(struct qrun *r)
+{
+	if (r == NULL)
+		return;
+	session_end(r);
+	free(r);
+}
+
+static void
+local_error(struct qrun *r, const char *id, const char *why)
+{
+	r->st.local_err = 1;
+	if (r->ro.hooks.local_error != NULL)
+		r->ro.hooks.local_error(r->ro.hooks.arg, id, why);
+}
+
+static int
+selected(const struct qrun *r, const struct qent *e)
+{
+	size_t	i;
+
+	if (r->ro.sel_id != NULL && strstr(e->id, r->ro.sel_id) == NULL)
+		return 0;
+	if (r->ro.sel_rcpt != NULL) {
+		for (i = 0; i < e->nrcpts; i++)
+			if (strcasestr(e->rcpts[i], r->ro.sel_rcpt) != NULL)
+				break;
+		if (i == e->nrcpts)
+			return 0;
+	}
+	if (r->ro.only_account != NULL && strcmp(e->account,
+	    r->ro.only_account) != 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Every entry, account by account (one password look-up each). The
+ * entries are read unlocked first only to group them; flush_one() reads
+ * each again under its lock.
+ */
+void
+qrun_flush(struct qrun *r)
+{
+	struct outcome	  o;
+	struct qent	  e;
+	char		**ids = NULL, **acc = NULL, why[256];
+	size_t		  n = 0, i, j;
+
+	/* Debris is judged by file times, which the kernel's clock sets. */
+	queue_sweep(r->q, time(NULL));
+	if (queue_ids(r->q, 0, &ids, &n, &o) == -1) {
+		local_error(r, NULL, o.why);
+		return;
+	}
+	if ((acc = calloc(n + 1, sizeof(*acc))) == NULL) {
+		local_error(r, NULL, "out of memory");
+		goto out;
+	}
+	qent_init(&e);
+	for (i = 0; i < n; i++) {
+		if (queue_read(r->q, 0, ids[i], &e, why, sizeof(why)) == -1)
+			continue;
+		r->st.queued++;
+		if (selected(r, &e)) {
+			acc[i] = e.account;
+			e.account = NULL;
+		}
+		qent_free(&e);
+	}
+	/* Account by account, each in queue order. */
+	for (i = 0; i < n && !bote_interrupted; i++) {
+		if (acc[i] == NULL)
+			continue;
+		flush_one(r, ids[i]);
+		for (j = i + 1; j < n && !bote_interrupted; j++)
+			if (acc[j] != NULL && strcmp(acc[i], acc[j]) == 0) {
+				flush_one(r, ids[j]);
+				free(acc[j]);
+				acc[j] = NULL;
+			}
+	}
+out:
+	session_end(r);
+	if (acc != NULL)
+		for (i = 0; i < n; i++)
+			free(acc[i]);
+	free(acc);
+	queue_ids_free(ids, n);
+}
+
+void
+qrun_one(struct qrun *r, const char *id)
+{
+	flush_one(r, id);
+}
+
+/*
+ * Note in the control file that an attempt begins, before the message
+ * can reach the server: if this process dies before it has removed the
+ * entry, the next run knows the message may be there already.
+ */
+static int
+mark_sending(struct qrun *r, struct qent *e, struct outcome *o)
+{
+	e->sending = (long long)r->ro.now;
+	if (e->sending == 0)
+		e->sending = 1;
+	return queue_update(r->q, e, o);
+}
+
+/*
+ * Whether e's account can be used: 0, or -1 with *o (OUT_CONFIG) when it
+ * is gone from the configuration or the configuration is wrong for it.
+ */
+static int
+check_account(struct qrun *r, const struct qent *e, struct account *a,
+    struct outcome *o)
+{
+	struct conf	*c = r->ro.conf;
+	size_t		 nerrs;
+
+	if (a == NULL) {
+		o->kind = OUT_CONFIG;
+		(void)xsnprintf(o->why, sizeof(o->why), "account %s is not in "
+		    "the configuration any more", e->account);
+		return -1;
+	}
+	nerrs = c->nerrs;
+	if (conf_check(c, a) == -1) {
+		o->kind = OUT_CONFIG;
+		(void)xsnprintf(o->why, sizeof(o->why), "%s", nerrs < c->nerrs ?
+		    c->errs[nerrs] : "configuration error");
+		return -1;
+	}
+	return 0;
+}
+
+/* One entry: lock, check, send, then remove, reschedule or give up. */
+static void
+flush_one(struct qrun *r, const char *id)
+{
+	struct account		*a;
+	struct qlock		*l;
+	struct qent		 e;
+	struct outcome		 o;
+	char			 why[512];
+	int			 busy;
+
+	qent_init(&e);
+	memset(&o, 0, sizeof(o));
+	if ((l = queue_lock(r->q, id, &e, &busy, why, sizeof(why))) == NULL) {
+		/* Busy: another bote sends it now; gone: it was sent. */
+		if (!busy && errno != ENOENT && r->ro.hooks.unreadable != NULL)
+			r->ro.hooks.unreadable(r->ro.hooks.arg, id, why);
+		return;
+	}
+	if (!selected(r, &e))
+		goto out;
+	e.out.fd = qlock_fd(l);
+	/*
+	 * An attempt began and never finished: the process died, perhaps
+	 * after the server took the message. Sending again may deliver it
+	 * twice, which beats losing it (RFC 5321 6.1); say so.
+	 */
+	if (e.sending != 0) {
+		e.maybe_sent = 1;
+		e.sending = 0;
+	}
+	a = r->ro.conf != NULL ? conf_account(r->ro.conf, e.account) : NULL;
+	if (r->ro.now - e.created > max_age(a)) {
+		r->st.due++;
+		give_up(r, a, &e);
+		goto out;
+	}
+	if (!r->ro.force && e.next > r->ro.now)
+		goto out;
+	r->st.due++;
+	if (check_account(r, &e, a, &o) == 0) {
+		if (mark_sending(r, &e, &o) == -1) {
+			local_error(r, id, o.why);
+			goto out;
+		}
+		if (deliver(r, a, &e, &o) == 0) {
+			delivered(r, a, &e, &o);
+			goto out;
+		}
+	}
+	failed(r, a, &e, &o);
+out:
+	qent_free(&e);
+	queue_unlock(l);
+}
+
+/* Logged (o: the server's 2yz), removed, told. */
+static void
+delivered(struct qrun *r, const struct account *a, const struct qent *e,
+    const struct outcome *ok)
+{
+	struct outcome	o;
+	const char	*rmwhy = NULL;
+
+	if (r->ro.hooks.attempt != NULL)
+		r->ro.hooks.attempt(r->ro.hooks.arg, a, e, ok);
+	memset(&o, 0, sizeof(o));
+	if (queue_remove(r->q, e->id, &o) == -1) {
+		rmwhy = o.why;
+		r->st.local_err = 1;
+	}
+	r->st.sent++;
+	if (r->ro.hooks.delivered != NULL)
+		r->ro.hooks.delivered(r->ro.hooks.arg, e, rmwhy);
+}
+
+/*
+ * A failed attempt (o): kept with a backoff when keep() says so, else
+ * given up. An interrupted attempt counts for nothing.
+ */
+static void
+failed(struct qrun *r, const struct account *a, struct qent *e,
+    struct outcome *o)
+{
+	char	w[OUTCOME_TEXTMAX + 600];
+
+	e->sending = 0;
+	if (bote_interrupted) {
+		/* Not the server's fault: no attempt counted. */
+		(void)queue_update(r->q, e, o);
+		return;
+	}
+	if (a != NULL && r->ro.hooks.attempt != NULL)
+		r->ro.hooks.attempt(r->ro.hooks.arg, a, e, o);
+	queue_describe(o, w, sizeof(w));
+	if (!keep(o)) {
+		/* Refused for good: the sender must hear of it. */
+		(void)qent_set(&e->error, w, strlen(w));
+		give_up(r, a, e);
+		return;
+	}
+	e->attempts++;
+	e->next = (long long)r->ro.now + queue_backoff(e->attempts);
+	if (o->kind == OUT_MAYBE_SENT)
+		e->maybe_sent = 1;
+	(void)qent_set(&e->error, w, strlen(w));
+	if (queue_update(r->q, e, o) == -1)
+		local_error(r, e->id, o->why);
+	r->st.deferred++;
+	if (r->ro.hooks.deferred != NULL)
+		r->ro.hooks.deferred(r->ro.hooks.arg, e, w);
+}
+
+/* Close the runner's own session (not a lent one). */
+static void
+session_end(struct qrun *r)
+{
+	if (r->own_sess)
+		smtp_close(r->sess);
+	secret_free(r->pass);
+	r->pass = NULL;
+	r->sess = NULL;
+	r->sess_acct = NULL;
+	r->own_sess = 0;
+	r->sess_failed = 0;
+}
+
+/* Open the account's session: 0, or -1 with *o (kept for its others). */
+static int
+session(struct qrun *r, const struct account *a, struct outcome *o)
+{
+	r->sess_acct = a;
+	if (r->ro.hooks.password != NULL && r->ro.hooks.password(
+	    r->ro.hooks.arg, a, &r->pass, o->why, sizeof(o->why)) == -1) {
+		o->kind = OUT_CONFIG;
+		goto fail;
+	}
+	qrun_smtp_opts(&r->own_op, a, r->pass, r->ro.cache_dir);
+	r->own_op.trace = r->ro.trace;
+	r->own_op.trace_arg = r->ro.trace_arg;
+	r->op = &r->own_op;
+	r->own_sess = 1;
+	if ((r->sess = smtp_open(r->op, o)) == NULL)
+		goto fail;
+	return 0;
+fail:
+	r->sess_failed = 1;
+	r->sess_o = *o;
+	return -1;
+}
+
+/*
+ * One message over the account's session, opened for its first message.
+ * When the server cannot be reached, the account's other messages are
+ * deferred with the same reason without trying again in this run.
+ */
+static int
+deliver(struct qrun *r, const struct account *a, struct qent *e,
+    struct outcome *o)
+{
+	if (r->sess_acct != a)
+		session_end(r);
+	if (r->sess_failed) {
+		*o = r->sess_o;
+		return -1;
+	}
+	if (r->sess == NULL && session(r, a, o) == -1)
+		return -1;
+	/* The message's own DSN requests, as they were when it was queued. */
+	r->op->dsn_notify = e->dsn_notify;
+	r->op->dsn_return = e->dsn_return;
+	r->op->dsn_envid = e->envid;
+	if (smtp_tx(r->sess, e->sender, e->rcpts, e->nrcpts, &e->out,
+	    o) == 0)
+		return 0;
+	/* A 421, a timeout, a lost connection: a new session next time. */
+	if (!smtp_usable(r->sess)) {
+		if (r->own_sess)
+			smtp_close(r->sess);
+		r->sess = NULL;
+		r->own_sess = 0;
+		if (r->op != &r->own_op) {
+			/* The caller's session is gone: stop here. */
+			r->sess_failed = 1;
+			r->sess_o = *o;
+			r->sess_o.kind = OUT_TEMP;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Too old, or refused for good: to failed/, and a bounce to the sender
+ * over the same account. When the bounce cannot go, the hook says so and
+ * the message stays in failed/ for the administrator.
+ */
+static void
+give_up(struct qrun *r, const struct account *a, struct qent *e)
+{
+	struct outcome	 o;
+	char		 why[OUTCOME_TEXTMAX + 100];
+	enum qbounce	 b;
+
+	memset(&o, 0, sizeof(o));
+	if (r->ro.now - e->created > max_age(a)) {
+		(void)xsnprintf(why, sizeof(why), "not delivered within %lld "
+		    "seconds%s%s", max_age(a), e->error ? "; last error: " :
+		    "", e->error ? e->error : "");
+		(void)qent_set(&e->error, why, strlen(why));
+	}
+	if (queue_fail(r->q, e, &o) == -1) {
+		local_error(r, e->id, o.why);
+		return;
+	}
+	r->st.failed++;
+	if (e->sender[0] == '\0')
+		b = QB_NULL_SENDER;
+	else if (a == NULL)
+		b = QB_NO_ACCOUNT;
+	else if (queue_bounce(a, queue_tmpdir(r->q), e, &r->ro, &o) == -1)
+		b = QB_FAILED;
+	else
+		b = QB_SENT;
+	if (r->ro.hooks.given_up != NULL)
+		r->ro.hooks.given_up(r->ro.hooks.arg, e, queue_dir(r->q), b,
+		    b == QB_FAILED ? o.why : NULL);
+}
