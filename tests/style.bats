@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # House rules a machine can check (DESIGN.md, House style).
 
+bats_load_library bats-support
+bats_load_library bats-assert
+
 setup() {
-	load /usr/lib/bats/bats-support/load.bash
-	load /usr/lib/bats/bats-assert/load.bash
 	cd "$TOP_SRCDIR"
 }
 
