@@ -47,7 +47,6 @@ struct scan {
 };
 
 static int	is_ftext(int);
-static int	lower(int);
 static int	scan_add(struct scan *, int);
 static int	scan_emit(struct scan *);
 static int	scan_octet(struct scan *, int, off_t);
@@ -57,12 +56,6 @@ static int
 is_ftext(int c)
 {
 	return c >= 33 && c <= 126 && c != ':';
-}
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
 /* Append one octet to the unfolded field, within HDR_FIELDMAX. */
@@ -273,17 +266,4 @@ fail:
 	free(blk);
 	free(s.buf);
 	return ret;
-}
-
-int
-hdr_is(const struct hdr_field *f, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < f->namelen; i++)
-		if (name[i] == '\0' ||
-		    lower((unsigned char)f->name[i]) !=
-		    lower((unsigned char)name[i]))
-			return 0;
-	return name[i] == '\0';
 }

@@ -37,7 +37,6 @@ struct tls {
 	gnutls_session_t			sess;
 	gnutls_certificate_credentials_t	cred;
 	int					fd;
-	int					last;	/* last GnuTLS error */
 	int					nocheck;
 	int					report_only;
 	int					verdict; /* TLS_VERIFY_*, -1 */
@@ -387,7 +386,6 @@ tls_handshake(struct tls *t, int64_t deadline, char *why, size_t whylen)
 			return -1;
 		}
 	}
-	t->last = rc;
 	if (t->verdict == TLS_VERIFY_FAILED)
 		whyf(why, whylen, "%s", t->why);
 	else if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
@@ -812,7 +810,6 @@ tls_recv(struct tls *t, void *buf, size_t len)
 	/* A peer that just closes the socket has still ended the stream. */
 	if (rc == GNUTLS_E_PREMATURE_TERMINATION)
 		return 0;
-	t->last = (int)rc;
 	return TLS_ERROR;
 }
 
@@ -827,7 +824,6 @@ tls_send(struct tls *t, const void *buf, size_t len)
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 		return gnutls_record_get_direction(t->sess) ?
 		    TLS_WANT_WRITE : TLS_WANT_READ;
-	t->last = (int)rc;
 	return TLS_ERROR;
 }
 
@@ -835,12 +831,6 @@ size_t
 tls_pending(struct tls *t)
 {
 	return gnutls_record_check_pending(t->sess);
-}
-
-const char *
-tls_error(struct tls *t)
-{
-	return gnutls_strerror(t->last);
 }
 
 int

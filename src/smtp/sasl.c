@@ -332,37 +332,6 @@ sasl_free(struct sasl *s)
 	freezero(s, sizeof(*s));
 }
 
-int
-sasl_plain(const char *user, const char *pass, char *out, size_t outsz)
-{
-	struct sasl_cred	 cred = { user, pass, NULL, 0 };
-	struct sasl		*s;
-	char			 why[128];
-	int			 has_ir, rc;
-
-	if ((s = sasl_new(SASL_PLAIN, &cred, NULL, why, sizeof(why))) ==
-	    NULL)
-		return -1;
-	rc = sasl_start(s, out, outsz, &has_ir, why, sizeof(why));
-	sasl_free(s);
-	return rc;
-}
-
-int
-sasl_login(int step, const char *user, const char *pass, char *out,
-    size_t outsz)
-{
-	const char	*s;
-
-	if (step == 0)
-		s = user;
-	else if (step == 1)
-		s = pass;
-	else
-		return -1;
-	return b64_encode(s, strlen(s), out, outsz);
-}
-
 static int
 is_plus(enum sasl_mech m)
 {
