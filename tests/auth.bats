@@ -1,13 +1,17 @@
 #!/usr/bin/env bats
-# SMTP AUTH with every mechanism (issue 5): against the real Dovecot SASL
+# SMTP AUTH with every mechanism: against the real Dovecot SASL
 # behind the testbed's Postfix where Dovecot has the mechanism (PLAIN,
 # LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256), and against the scripted
 # server's SASL side (tests/fixtures/smtpscript, directive "sasl") for the
 # rest: SCRAM-*-PLUS, XOAUTH2, OAUTHBEARER, EXTERNAL, and the ways an
 # exchange must fail.
 
-load helpers/testbed
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+bats_load_library testbed.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	CONF=$BATS_TEST_TMPDIR/conf
@@ -15,10 +19,8 @@ setup() {
 	S=$BATS_TEST_TMPDIR/script
 	printf 'From: %s\nTo: rcpt@example.org\nSubject: auth %s\n\nauth body %s\n' \
 	    "${TESTBED_USER:-x}" "$BATS_TEST_NUMBER" "$BATS_TEST_NUMBER" >"$MSG"
-}
-
-teardown() {
-	script_stop
+	# The scripted runs (run_bote) trace, for the mechanism and redaction.
+	BOTE_OPTS=(-v)
 }
 
 # --- the real Dovecot -------------------------------------------------------
@@ -98,10 +100,6 @@ testbed_send() {
 
 # --- the scripted server ----------------------------------------------------
 
-s() {
-	printf '%s\n' "$@"
-}
-
 # Greeting, EHLO, STARTTLS, and EHLO after TLS offering AUTH $1.
 tls_prelude() {
 	s 'send 220 mx.test ESMTP' 'expect EHLO' \
@@ -115,15 +113,6 @@ tx_ok() {
 	s 'expect MAIL' 'send 250 2.1.0 Ok' 'expect RCPT' 'send 250 2.1.5 Ok' \
 	  'expect DATA' 'send 354 go' 'expect-data' 'send 250 2.0.0 queued' \
 	  'expect QUIT' 'send 221 bye'
-}
-
-run_bote() {
-	run timeout 20 "$BOTE" -C "$CONF" -v -i rcpt@example.net <"$MSG"
-}
-
-sent() {
-	script_wait || true
-	grep -a -v -E '^<<TLS(-FAILED)?>>$' "$SCRIPT_RECORD" | tr -d '\r'
 }
 
 @test "SCRAM-SHA-256 against the scripted server; the trace redacts it" {
@@ -172,7 +161,7 @@ sent() {
 	assert_output --partial "cancelled"
 	assert_output --partial "authentication was abandoned"
 	refute_output --partial "does not speak SMTP"
-	run sent
+	run sent_lines
 	assert_line "*"
 	refute_output --regexp "^(MAIL|RCPT|DATA|BDAT)"
 	script_wait || { script_log; fail "the dialogue differed"; }
@@ -185,7 +174,7 @@ sent() {
 	run_bote
 	assert_failure 76
 	assert_output --partial "without proving"
-	run sent
+	run sent_lines
 	refute_output --regexp "^(MAIL|RCPT|DATA|BDAT)"
 	script_wait || { script_log; fail "the dialogue differed"; }
 }
@@ -262,7 +251,7 @@ sent() {
 	run_bote
 	assert_failure 69
 	assert_output --partial "it offers: XOAUTH2"
-	run sent
+	run sent_lines
 	refute_output --regexp "^(AUTH|MAIL)"
 }
 
@@ -274,7 +263,7 @@ sent() {
 	assert_failure 69
 	assert_output --partial "CRAM-MD5"
 	assert_output --partial "it offers: PLAIN LOGIN"
-	run sent
+	run sent_lines
 	refute_output --regexp "^(AUTH|MAIL)"
 }
 
@@ -287,7 +276,7 @@ sent() {
 	run_bote
 	assert_failure 76
 	assert_output --partial "cancelled"
-	run sent
+	run sent_lines
 	refute_output --regexp "^(MAIL|RCPT|DATA)"
 	script_wait || { script_log; fail "the dialogue differed"; }
 }
@@ -301,7 +290,7 @@ sent() {
 	script_conf "$CONF" "auth plain" "password $pw"
 	run_bote
 	assert_success
-	run sent
+	run sent_lines
 	assert_line "AUTH PLAIN"
 	assert_line "$(printf '\0u\0%s' "$pw" | base64 -w0)"
 	refute_output --partial "$pw"
@@ -351,6 +340,6 @@ sent() {
 	run_bote
 	assert_failure 69
 	assert_output --partial "SCRAM-SHA-256-PLUS"
-	run sent
+	run sent_lines
 	refute_output --regexp "^(AUTH|MAIL)"
 }

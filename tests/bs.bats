@@ -3,7 +3,10 @@
 # relayed through the account to the Postfix testbed and read back from
 # the Maildir byte for byte (Postfix stores LF line endings).
 
-load helpers/testbed
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library testbed.bash
 
 setup() {
 	CONF="$BATS_TEST_TMPDIR/conf"

@@ -16,29 +16,13 @@
 # account's from (bote-test@example.org), and the testbed refuses
 # unqualified envelope addresses (504), so a qualification bug fails here.
 #
-# Date, Message-ID and From added when missing (DESIGN.md "Recipients,
-# sender, headers") are checked only when this build adds them: see
-# needs_header_policy.
+# Date, Message-ID and From are added when missing (DESIGN.md "Recipients,
+# sender, headers").
 
-load helpers/testbed
-
-setup_file() {
-	testbed_setup_file
-	# Probe once whether this build adds a missing Message-ID, so the
-	# header-policy checks skip before that work lands and bite after.
-	local conf="$BATS_FILE_TMPDIR/probe.conf"
-	bote_conf "$conf"
-	maildir_clear
-	printf 'Subject: header policy probe\n\nprobe\n' |
-		"$BOTE" -C "$conf" -i probe@example.org >/dev/null 2>&1 || :
-	HEADER_POLICY=no
-	if maildir_wait 1 >/dev/null 2>&1 &&
-	    grep -qi '^Message-ID:' "$(maildir_last_file)"; then
-		HEADER_POLICY=yes
-	fi
-	export HEADER_POLICY
-	maildir_clear
-}
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library testbed.bash
 
 setup() {
 	T=$BATS_TEST_TMPDIR
@@ -64,12 +48,6 @@ setup() {
 	tee '$WROTE' | exec '$BOTE' -C '$CONF' "\$@"
 	EOF
 	chmod 0755 "$WRAP"
-}
-
-# Skips the rest of a test when this build does not yet add missing
-# headers (decided once in setup_file).
-needs_header_policy() {
-	[ "$HEADER_POLICY" = yes ] || skip "header policy not in this build"
 }
 
 # argv_is ARG...: the caller passed exactly these arguments.
@@ -158,9 +136,8 @@ header_count() {
 
 # What DESIGN.md promises for a message that lacked them: one Date in
 # RFC 5322 form, one Message-ID, one From (with an address in it when
-# the caller wrote none). Runs only when the build has header policy.
+# the caller wrote none).
 added_headers_ok() {
-	needs_header_policy
 	maildir_last >"$GOT"
 	head_of "$GOT" >"$T/got-head"
 	assert_equal "$(grep -ci '^Date:' "$T/got-head")" 1
@@ -643,7 +620,6 @@ added_headers_ok() {
 	headers_kept "$MSG"
 	assert_equal "$(header_count Date)" 1
 	body_intact "$MSG"
-	needs_header_policy
 	assert_equal "$(header_count Message-ID)" 1
 }
 

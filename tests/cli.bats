@@ -4,9 +4,12 @@
 # test needs an account, it points at 127.0.0.1 port 1, where nothing
 # listens: reaching the network at all shows up as exit 75.
 
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+
 setup() {
-	load /usr/lib/bats/bats-support/load.bash
-	load /usr/lib/bats/bats-assert/load.bash
 	CONF="$BATS_TEST_TMPDIR/conf"
 	cat >"$CONF" <<-EOF2
 	account default

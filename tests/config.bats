@@ -4,9 +4,12 @@
 # --pretend connects to nothing, and the one account that would connect
 # points at 127.0.0.1 port 1, where nothing listens.
 
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+
 setup() {
-	load /usr/lib/bats/bats-support/load.bash
-	load /usr/lib/bats/bats-assert/load.bash
 	export HOME="$BATS_TEST_TMPDIR/home"
 	mkdir -p "$HOME/.config/bote"
 	unset XDG_CONFIG_HOME

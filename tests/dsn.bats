@@ -1,13 +1,17 @@
 #!/usr/bin/env bats
-# Delivery status notifications (RFC 3461, issue 3): -N, -R and -V and the
+# Delivery status notifications (RFC 3461): -N, -R and -V and the
 # dsn_notify and dsn_return directives become NOTIFY, ORCPT, RET and ENVID
 # parameters, sent only when the server's EHLO (after TLS) offers DSN.
 # The exact MAIL and RCPT lines come from the scripted server's record
 # (tests/fixtures/smtpscript); one delivery goes through the Postfix
 # testbed, which offers DSN, in the form mutt uses.
 
-load helpers/testbed
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+bats_load_library testbed.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	S=$BATS_TEST_TMPDIR/script
@@ -16,14 +20,6 @@ setup() {
 	printf '%s\n' 'From: sender@example.org' 'To: rcpt@example.net' \
 	    'Subject: dsn' '' 'body' >"$MSG"
 	CONF_EXTRA=("tls off" "auth off")
-}
-
-teardown() {
-	script_stop
-}
-
-s() {
-	printf '%s\n' "$@"
 }
 
 # A whole delivery to N recipients; EHLO offers what $1 says.
@@ -39,12 +35,6 @@ dialogue() {
 	  'send 250 2.0.0 Ok: queued' 'expect QUIT' 'send 221 bye'
 }
 
-run_bote() {
-	script_start "$S"
-	script_conf "$CONF" "${CONF_EXTRA[@]}"
-	run timeout 20 "$BOTE" -C "$CONF" -i "$@" <"$MSG"
-}
-
 # The MAIL and RCPT lines bote sent, without CRs.
 envelope_sent() {
 	script_wait || true
@@ -53,6 +43,7 @@ envelope_sent() {
 
 @test "DSN offered: -N success,failure -R hdrs -V abc+def give RET, ENVID, NOTIFY and ORCPT" {
 	dialogue '250-DSN\r\n' 2 >"$S"
+	start_with_script
 	run_bote -N success,failure -R hdrs -V abc+def rcpt@example.net \
 	    a+tag@example.net
 	assert_success
@@ -65,6 +56,7 @@ envelope_sent() {
 
 @test "DSN offered: -N never, -R full, values case-insensitive, glued flags" {
 	dialogue '250-DSN\r\n' >"$S"
+	start_with_script
 	run_bote -NNEVER -RFull rcpt@example.net
 	assert_success
 	run envelope_sent
@@ -75,6 +67,7 @@ envelope_sent() {
 
 @test "DSN offered: -N delay,Failure,SUCCESS is sent in RFC order; -V alone gives ENVID only" {
 	dialogue '250-DSN\r\n' >"$S"
+	start_with_script
 	run_bote -N delay,Failure,SUCCESS -V 'Q=1' rcpt@example.net
 	assert_success
 	run envelope_sent
@@ -85,6 +78,7 @@ envelope_sent() {
 
 @test "DSN not offered: no DSN parameters, and -v says so" {
 	dialogue '250-PIPELINING\r\n' >"$S"
+	start_with_script
 	run_bote -v -N success,failure -R hdrs -V abc rcpt@example.net
 	assert_success
 	assert_output --partial 'does not offer DSN'
@@ -103,6 +97,7 @@ envelope_sent() {
 	  'expect DATA' 'send 354 go ahead' 'expect-data' \
 	  'send 250 2.0.0 Ok: queued' 'expect QUIT' 'send 221 bye' >"$S"
 	CONF_EXTRA=("auth off")
+	start_with_script
 	run_bote -N failure -R full rcpt@example.net
 	assert_success
 	run envelope_sent
@@ -113,6 +108,7 @@ envelope_sent() {
 @test "dsn_notify and dsn_return from the account are used without flags" {
 	dialogue '250-DSN\r\n' >"$S"
 	CONF_EXTRA+=("dsn_notify failure,delay" "dsn_return headers")
+	start_with_script
 	run_bote rcpt@example.net
 	assert_success
 	run envelope_sent
@@ -124,6 +120,7 @@ envelope_sent() {
 @test "the command line wins over dsn_notify and dsn_return (-N off drops NOTIFY)" {
 	dialogue '250-DSN\r\n' >"$S"
 	CONF_EXTRA+=("dsn_notify success" "dsn_return full")
+	start_with_script
 	run_bote -N off -R hdrs rcpt@example.net
 	assert_success
 	run envelope_sent
@@ -135,6 +132,7 @@ envelope_sent() {
 @test "dsn_notify off and dsn_return off send nothing" {
 	dialogue '250-DSN\r\n' >"$S"
 	CONF_EXTRA+=("dsn_notify off" "dsn_return off")
+	start_with_script
 	run_bote rcpt@example.net
 	assert_success
 	run envelope_sent

@@ -1,12 +1,15 @@
 #!/usr/bin/env bats
-# The envelope (issue 3): the aliases file, account selection by -f,
+# The envelope: the aliases file, account selection by -f,
 # allow_from_override, -bi (newaliases), -bv, the names bote is invoked
 # as, and the links "make install" makes with --enable-sendmail-links.
 # Deliveries go through the Postfix testbed, whose Maildir files carry
 # the envelope: Return-Path (MAIL FROM) and Delivered-To (RCPT TO).
 
-load helpers/testbed
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library testbed.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	CONF="$BATS_TEST_TMPDIR/conf"
@@ -17,10 +20,6 @@ setup() {
 	maildir_clear
 	printf 'From: someone@example.org\nTo: root\nSubject: envelope\n\nbody\n' \
 	    >"$MSG"
-}
-
-teardown() {
-	script_stop
 }
 
 # The envelope of the newest delivery: "Return-Path Delivered-To".

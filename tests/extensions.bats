@@ -1,12 +1,16 @@
 #!/usr/bin/env bats
-# SMTP extensions (issue 5, point 4): each used exactly when the server
+# SMTP extensions: each used exactly when the server
 # offers it and the message needs it. The scripted server checks the exact
 # commands; the testbed's Postfix (which offers SIZE, 8BITMIME, SMTPUTF8,
 # DSN and CHUNKING) checks that what bote sends is delivered intact. DSN
 # parameters are tested in dsn.bats.
 
-load helpers/testbed
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+bats_load_library testbed.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	S=$BATS_TEST_TMPDIR/script
@@ -21,34 +25,15 @@ setup() {
 	sed 's/$/\r/' "$MSG" >"$WANT"
 }
 
-teardown() {
-	script_stop
-}
-
-s() {
-	printf '%s\n' "$@"
-}
-
 # plain_conf [DIRECTIVE...]: no TLS, no AUTH, no added headers.
 plain_conf() {
 	script_conf "$CONF" "tls off" "auth off" "set_from_header off" \
 	    "set_date_header off" "set_msgid_header off" "$@"
 }
 
-run_bote() {
-	[ $# -gt 0 ] || set -- rcpt@example.net
-	run timeout 20 "$BOTE" -C "$CONF" -i "$@" <"$MSG"
-}
-
-# The record without TLS markers and CRs.
-sent() {
-	script_wait || true
-	grep -a -v -E '^<<TLS(-FAILED)?>>$' "$SCRIPT_RECORD" | tr -d '\r'
-}
-
 # What bote sent after the last EHLO, one line each.
 after_ehlo() {
-	sent | sed -n '/^EHLO/h; /^EHLO/!H; ${x; p}' | sed 1d
+	sent_lines | sed -n '/^EHLO/h; /^EHLO/!H; ${x; p}' | sed 1d
 }
 
 # The octets of the first BDAT chunk in the record.
@@ -80,7 +65,7 @@ data_dialogue() {
 	plain_conf
 	run_bote
 	assert_success
-	run sent
+	run sent_lines
 	assert_line "MAIL FROM:<sender@example.org> SIZE=$(wc -c <"$WANT")"
 }
 
@@ -90,7 +75,7 @@ data_dialogue() {
 	plain_conf
 	run_bote
 	assert_success
-	run sent
+	run sent_lines
 	assert_line "MAIL FROM:<sender@example.org>"
 }
 
@@ -131,7 +116,7 @@ mime_case() {
 	plain_conf
 	run_bote
 	assert_success
-	sent | grep '^MAIL'
+	sent_lines | grep '^MAIL'
 	script_stop
 }
 
@@ -152,7 +137,7 @@ mime_case() {
 	plain_conf
 	run_bote $'rcpt@ex\xc3\xa4mple.org'
 	assert_success
-	run sent
+	run sent_lines
 	assert_line "MAIL FROM:<sender@example.org> SMTPUTF8"
 	assert_line $'RCPT TO:<rcpt@ex\xc3\xa4mple.org>'
 }
@@ -163,7 +148,7 @@ mime_case() {
 	plain_conf
 	run_bote
 	assert_success
-	run sent
+	run sent_lines
 	assert_line "MAIL FROM:<sender@example.org>"
 }
 
@@ -174,7 +159,7 @@ mime_case() {
 	sed -i $'s/^from .*/from s@b\xc3\xbccher.example/' "$CONF"
 	run_bote $'rcpt@ex\xc3\xa4mple.org'
 	assert_success
-	run sent
+	run sent_lines
 	assert_line "MAIL FROM:<s@xn--bcher-kva.example>"
 	assert_line "RCPT TO:<rcpt@xn--exmple-cua.org>"
 	refute_output --partial "SMTPUTF8"
@@ -204,7 +189,7 @@ mime_case() {
 	run_bote
 	assert_success
 	script_wait || { script_log; fail "the dialogue differed"; }
-	run sent
+	run sent_lines
 	assert_line "BDAT $(wc -c <"$WANT") LAST"
 	refute_output --partial "DATA"
 	# No dot-stuffing, no end-of-data line: the octets as they are.
@@ -238,7 +223,7 @@ mime_case() {
 	run_bote a@example.net b@example.net
 	assert_failure 67
 	assert_output --partial "b@example.net"
-	run sent
+	run sent_lines
 	refute_output --partial "BDAT"
 	refute_output --partial "leading dot"
 	script_wait || { script_log; fail "the dialogue differed"; }
@@ -363,10 +348,6 @@ turns() {
 		if (pending) { n++; pending = 0 }
 	}
 	END { print n + 0 }' "$1"
-}
-
-traced() {
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@"
 }
 
 @test "Postfix: 7 waits with STARTTLS+AUTH, 5 with implicit TLS+AUTH (PIPELINING, CHUNKING)" {

@@ -6,7 +6,11 @@
 # before TLS, no AUTH or MAIL after a failure before them, no message body
 # and no end-of-data after a rejection.
 
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	S=$BATS_TEST_TMPDIR/script
@@ -25,15 +29,7 @@ setup() {
 		'last line' >"$MSG"
 }
 
-teardown() {
-	script_stop
-}
-
 # --- script fragments: each argument is one script line ----------------------
-
-s() {
-	printf '%s\n' "$@"
-}
 
 greet() {
 	s 'send 220 mx.test ESMTP smtpscript'
@@ -84,32 +80,6 @@ data_ok() {
 }
 
 # --- running bote and checking the record -----------------------------------
-
-# start_with_script [script_start options]: start the server on $S and write
-# the default config; extra config directives go in CONF_EXTRA (an array).
-start_with_script() {
-	script_start "$S" "$@"
-	script_conf "$CONF" "${CONF_EXTRA[@]}"
-}
-
-# run_bote [RCPT...]: bote with the message on stdin, never for long.
-run_bote() {
-	[ $# -gt 0 ] || set -- rcpt@example.net
-	run timeout 20 "$BOTE" -C "$CONF" -i "$@" <"$MSG"
-}
-
-show_record() {
-	echo "--- record (cat -A) ---"
-	cat -A "$SCRIPT_RECORD"
-	echo "--- server log ---"
-	script_log
-}
-
-# The record without TLS markers and without CRs, one command per line.
-sent_lines() {
-	script_wait || true
-	grep -a -v -E '^<<TLS(-FAILED)?>>$' "$SCRIPT_RECORD" | tr -d '\r'
-}
 
 # assert_sent ERE / refute_sent ERE: a line of the record matches (or not),
 # case-insensitively.

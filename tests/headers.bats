@@ -5,7 +5,10 @@
 # block. The clock and the Message-ID randomness are fixed through the
 # test hooks BOTE_TEST_TIME and BOTE_TEST_MSGID_RANDOM (cli/main.c).
 
-load helpers/testbed
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library testbed.bash
 
 setup() {
 	CONF="$BATS_TEST_TMPDIR/conf"
@@ -19,13 +22,6 @@ setup() {
 	export BOTE_TEST_MSGID_RANDOM=00112233445566778899aabbccddeeff
 	DATE='Date: Sun, 22 Nov 2026 15:42:18 +0000'
 	MSGID='Message-ID: <00112233445566778899aabbccddeeff@example.org>'
-}
-
-delivered_equals() {
-	maildir_wait "${2:-1}"
-	maildir_last >"$GOT"
-	run diff "$1" "$GOT"
-	assert_success
 }
 
 @test "cron's message gets Date and Message-ID; its own From is kept" {

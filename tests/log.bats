@@ -7,7 +7,11 @@
 # small listener reads; the real /dev is never touched. Where unshare is
 # not allowed they are skipped.
 
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	S=$BATS_TEST_TMPDIR/script
@@ -19,14 +23,6 @@ setup() {
 		'Subject: log test' '' 'LOG-BODY-MARKER' >"$MSG"
 	# The injected clock and zone make the time field deterministic.
 	export BOTE_TEST_TIME=1700000000 TZ=UTC
-}
-
-teardown() {
-	script_stop
-}
-
-s() {
-	printf '%s\n' "$@"
 }
 
 prelude() {
@@ -52,10 +48,6 @@ accepted() {
 start() {
 	script_start "$S"
 	script_conf "$CONF" "password $PW" "$@"
-}
-
-run_bote() {
-	run timeout 20 "$BOTE" -C "$CONF" -i rcpt@example.net <"$MSG"
 }
 
 delivered() {

@@ -9,7 +9,10 @@
 # that need it are skipped, saying why, where it is not installed. The
 # order of events is asserted on the -v trace lines, never on times.
 
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library smtpscript.bash
 
 setup() {
 	S=$BATS_TEST_TMPDIR/script

@@ -5,8 +5,11 @@
 # message. Against the test Postfix (delivery read back from the Maildir)
 # and, for replies Postfix will not give on demand, the scripted server.
 
-load helpers/testbed
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library testbed.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	QDIR=$BATS_TEST_TMPDIR/queue

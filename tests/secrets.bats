@@ -10,7 +10,11 @@
 # shell too. The prompt is driven on a pseudo-terminal by
 # tests/fixtures/ptyrun.
 
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	S=$BATS_TEST_TMPDIR/script
@@ -29,10 +33,8 @@ setup() {
 		'BODY-MARKER first line' \
 		'last line' >"$MSG"
 	CONF_EXTRA=()
-}
-
-teardown() {
-	script_stop
+	# No controlling terminal: a new session has none.
+	BOTE_WRAP=(setsid -w)
 }
 
 # A permissive server (EHLO, STARTTLS, AUTH PLAIN/LOGIN, 235, 250...).
@@ -56,26 +58,9 @@ write_conf() {
 	sed -i '/^password p$/d' "$CONF"
 }
 
-# run_bote: bote with the message on stdin and no controlling terminal.
-run_bote() {
-	run timeout 20 setsid -w "$BOTE" -C "$CONF" -i rcpt@example.net <"$MSG"
-}
-
 # The AUTH PLAIN response for user and password (RFC 4616).
 plain() {
 	printf '\0%s\0%s' "$1" "$2" | base64 -w0
-}
-
-sent_lines() {
-	script_wait || true
-	grep -a -v -E '^<<TLS(-FAILED)?>>$' "$SCRIPT_RECORD" | tr -d '\r'
-}
-
-show_record() {
-	echo "--- record ---"
-	cat -A "$SCRIPT_RECORD"
-	echo "--- server log ---"
-	script_log
 }
 
 # assert_auth USER PASSWORD: bote authenticated with exactly these.

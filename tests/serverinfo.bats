@@ -4,13 +4,16 @@
 # (tests/fixtures/smtpscript). It must never authenticate nor send mail,
 # and still show the certificate when verification fails (exit 75).
 
-load helpers/testbed
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library certs.bash
+bats_load_library testbed.bash
+bats_load_library smtpscript.bash
 
 setup_file() {
 	testbed_setup_file
-	export CORPUS="$TOP_BUILDDIR/tests/certs/corpus"
-	"$TOP_SRCDIR/tests/fixtures/mkcerts-corpus" "$CORPUS" >&2
+	cert_corpus
 }
 
 setup() {
@@ -18,17 +21,8 @@ setup() {
 	S=$BATS_TEST_TMPDIR/script
 }
 
-teardown() {
-	script_stop
-}
-
 si() {
 	run timeout 20 "$BOTE" -C "$CONF" "$@"
-}
-
-sha256() {
-	certtool --fingerprint --hash=sha256 --infile "$1" 2>/dev/null |
-		tr -d ' \n' | sed 's/../&:/g; s/:$//' | tr 'a-f' 'A-F'
 }
 
 # --- against Postfix ----------------------------------------------------------
@@ -57,7 +51,7 @@ sha256() {
 	assert_line --regexp '^     valid until: +[0-9]{4}-'
 	assert_line '     names:       DNS:localhost, IP:127.0.0.1'
 	local fp
-	fp=$(sha256 "$TESTBED_CERTS/server.pem")
+	fp=$(cert_sha256 "$TESTBED_CERTS/server.pem" | colons)
 	assert_line "     SHA-256:     $fp"
 	assert_line --regexp '^Verification: passed'
 	assert_line "    tls_fingerprint $fp"
@@ -146,7 +140,7 @@ ehlo_script() {
 	assert_line --regexp '^  1\. subject: +CN=localhost'
 	assert_line --regexp '^     issuer: +CN=bote rogue CA'
 	assert_line --regexp '^Verification: FAILED: unknown issuer'
-	assert_line "    tls_fingerprint $(sha256 "$CORPUS/unknownca.pem")"
+	assert_line "    tls_fingerprint $(corpus_sha256 unknownca | colons)"
 	refute_line 'After TLS, the server offers:'
 	assert_output --partial 'bote: TLS failed: unknown issuer'
 	script_wait || true
@@ -176,7 +170,8 @@ ehlo_script() {
 @test "tls_fingerprint pin: verification says the pin matched" {
 	ehlo_script
 	script_start "$S" --tls-cert "$CORPUS/unknownca"
-	script_conf "$CONF" "tls_fingerprint $(sha256 "$CORPUS/unknownca.pem")"
+	script_conf "$CONF" \
+	    "tls_fingerprint $(corpus_sha256 unknownca | colons)"
 	si -S
 	assert_success
 	assert_line 'Verification: passed (the certificate matches tls_fingerprint)'

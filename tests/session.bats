@@ -4,7 +4,10 @@
 # bytes sent, RSET only after a failed transaction (RFC 5321 4.1.1.5), and
 # whether the session stays usable after each kind of failure.
 
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library smtpscript.bash
 
 MULTI=$TOP_BUILDDIR/tests/unit/smtp_multi
 
@@ -12,10 +15,6 @@ setup() {
 	S=$BATS_TEST_TMPDIR/script
 	MSG=$BATS_TEST_TMPDIR/msg
 	printf 'Subject: multi\r\n\r\n.dot line\r\nbody\r\n' >"$MSG"
-}
-
-teardown() {
-	script_stop
 }
 
 @test "three messages over one session; RSET only after the failed one" {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # House rules a machine can check (DESIGN.md, House style).
 
+bats_load_library bats-support
+bats_load_library bats-assert
+
 setup() {
-	load /usr/lib/bats/bats-support/load.bash
-	load /usr/lib/bats/bats-assert/load.bash
 	cd "$TOP_SRCDIR"
 }
 
@@ -72,4 +73,104 @@ LAYERS="base net conf msg smtp queue submit"
 	done <<<"$output"
 	[ -n "$output" ]
 	assert_equal "$bad" ""
+}
+
+@test "the engine (src/) includes nothing from cli/" {
+	local bad="" f inc
+	# Every quoted include, whatever its spelling: a path naming cli/,
+	# one climbing out of its folder, or a bare name only cli/ has.
+	while IFS= read -r line; do
+		f=${line%%:*}
+		inc=${line#*\"}
+		inc=${inc%%\"*}
+		case $inc in
+		*cli/*|../*) bad+="$line"$'\n' ;;
+		*/*) ;;
+		*)	if [ -e "cli/$inc" ] &&
+			    [ ! -e "$(dirname "$f")/$inc" ]; then
+				bad+="$line"$'\n'
+			fi ;;
+		esac
+	done < <(grep -HE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' \
+	    src/*/*.[ch])
+	assert_equal "$bad" ""
+	# Nor does the engine's build look into cli/ for headers.
+	run grep -nE '^(AM_CPPFLAGS|src_libbote_a_CPPFLAGS)[^#]*cli' Makefile.am
+	assert_failure 1
+}
+
+# C functions over 100 lines (from the "{" line to the "}" line), as
+# "file:function lines". In KNF a definition is a line starting with the
+# function's name and "(" after its return type's line, and its body ends
+# at the first line that starts with "}". A state or keyword table written
+# as a function is exempt when the line before its return type is the
+# comment "/* style: long table */". The last line is "#functions N".
+long_functions() {
+	awk '
+	FNR == 1 { p1 = p2 = ""; pend = start = 0 }
+	/^[a-z_][a-z_0-9]*\(/ && p1 ~ /^[a-z_][a-z_0-9 \t*]*$/ &&
+	    $0 !~ /;[ \t]*$/ {
+		name = $0
+		sub(/\(.*/, "", name)
+		table = p2 ~ /\/\* style: long table \*\//
+		pend = 1
+	}
+	pend && /^\{/ { start = FNR; pend = 0 }
+	start && /^\}/ {
+		n++
+		if (FNR - start + 1 > 100 && !table)
+			print FILENAME ":" name " " FNR - start + 1
+		start = 0
+	}
+	{ p2 = p1; p1 = $0 }
+	END { print "#functions " n + 0 }' src/*/*.c cli/*.c
+}
+
+# The allowance: "file:function" lines, comments and blank lines aside.
+todo_entries() {
+	grep -v -E '^[[:space:]]*(#|$)' "$1" || :
+}
+
+@test "no C function in src/ or cli/ is over 100 lines (see long-functions.todo)" {
+	run long_functions
+	assert_success
+	# The checker sees the functions at all.
+	[ "${lines[-1]#\#functions }" -gt 300 ]
+	local todo=tests/fixtures/long-functions.todo fn bad=""
+	while IFS= read -r fn; do
+		[ "${fn:0:1}" = "#" ] && continue
+		todo_entries "$todo" | grep -qxF -- "${fn% *}" ||
+			bad+="$fn"$'\n'
+	done <<<"$output"
+	assert_equal "$bad" ""
+}
+
+@test "every entry of long-functions.todo is still a function over 100 lines" {
+	run long_functions
+	assert_success
+	local todo=tests/fixtures/long-functions.todo fn stale=""
+	while IFS= read -r fn; do
+		printf '%s\n' "${lines[@]}" | grep -q -F -- "$fn " ||
+			stale+="$fn (no longer too long, or gone)"$'\n'
+	done < <(todo_entries "$todo")
+	assert_equal "$stale" ""
+}
+
+# Per file, the number of (void)snprintf, (void)xsnprintf, (void)strlcpy
+# and (void)xstrlcpy without a comment on the same line or ending on the
+# line before: the reason truncation is fine there.
+unexplained_truncations() {
+	awk '
+	FNR == 1 { prev = "" }
+	/\(void\)[ \t]*x?(snprintf|strlcpy)[ \t]*\(/ &&
+	    $0 !~ /\/\*/ && prev !~ /\*\/[ \t]*$/ { n[FILENAME]++ }
+	{ prev = $0 }
+	END { for (f in n) print f, n[f] }' src/*/*.[ch] cli/*.[ch] | sort
+}
+
+@test "(void)snprintf and (void)strlcpy say why truncation is fine (see void-snprintf.todo)" {
+	run unexplained_truncations
+	assert_success
+	# Exactly the allowance, so that it shrinks as the files are fixed.
+	assert_output "$(todo_entries tests/fixtures/void-snprintf.todo | sort)"
 }

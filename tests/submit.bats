@@ -5,7 +5,10 @@
 # adds on delivery. Postfix stores LF line endings, so the expected text
 # is the input with CRLF turned into LF.
 
-load helpers/testbed
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library testbed.bash
 
 setup() {
 	CONF="$BATS_TEST_TMPDIR/conf"
@@ -35,13 +38,6 @@ sample() {
 	printf '\n'
 	printf 'caf\xc3\xa9 8-bit\n'
 	printf 'last line\n'
-}
-
-delivered_equals() {
-	maildir_wait "${2:-1}"
-	maildir_last >"$GOT"
-	run diff "$1" "$GOT"
-	assert_success
 }
 
 @test "STARTTLS + AUTH: the message arrives byte for byte" {

@@ -2,7 +2,10 @@
 # The testbed itself, proved with msmtp (the reference client), so that a
 # failure in the bote suites can be blamed on bote and not on the fixture.
 
-load helpers/testbed
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library testbed.bash
 
 setup() {
 	command -v msmtp >/dev/null || skip "msmtp is not installed"

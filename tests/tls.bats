@@ -5,11 +5,15 @@
 # say why in words, and send nothing after the handshake: no EHLO after
 # TLS, no AUTH, no MAIL.
 
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+bats_load_library certs.bash
+bats_load_library smtpscript.bash
 
 setup_file() {
-	export CORPUS="$TOP_BUILDDIR/tests/certs/corpus"
-	"$TOP_SRCDIR/tests/fixtures/mkcerts-corpus" "$CORPUS" >&2
+	cert_corpus
 }
 
 setup() {
@@ -18,10 +22,6 @@ setup() {
 	MSG=$BATS_TEST_TMPDIR/msg
 	printf '%s\n' 'From: sender@example.org' 'To: rcpt@example.net' \
 		'Subject: bote tls test' '' 'BODY-MARKER' >"$MSG"
-}
-
-teardown() {
-	script_stop
 }
 
 # The dialogue up to TLS, then a permissive server.
@@ -41,17 +41,6 @@ start() {
 	ok_script
 	script_start "$S" --tls-cert "$CORPUS/$cert" ${CLIENT_CA:+--client-ca "$CLIENT_CA"}
 	script_conf "$CONF" "tls_trust_file $CORPUS/ca.pem" "$@"
-}
-
-run_bote() {
-	run timeout 20 "$BOTE" -C "$CONF" -i "$@" rcpt@example.net <"$MSG"
-}
-
-show_record() {
-	echo "--- record (cat -A) ---"
-	cat -A "$SCRIPT_RECORD"
-	echo "--- server log ---"
-	script_log
 }
 
 # Delivered: the message went out after TLS.
@@ -87,15 +76,6 @@ cert_date() {
 	d=$(certtool -i --infile "$CORPUS/$1.pem" |
 		sed -n "s/^.*$2: //p" | head -n 1)
 	date -u -d "$d" '+%Y-%m-%d %H:%M:%S UTC'
-}
-
-sha256() {
-	certtool --fingerprint --hash=sha256 --infile "$CORPUS/$1.pem" \
-		2>/dev/null | tr -d ' \n'
-}
-
-colons() {
-	sed 's/../&:/g; s/:$//' | tr 'a-f' 'A-F'
 }
 
 # --- the CA checks ------------------------------------------------------------
@@ -262,7 +242,7 @@ colons() {
 
 @test "tls_fingerprint right (SHA-256 with colons): delivered without any CA" {
 	# The certificate's CA is trusted by nobody: the pin replaces it.
-	start unknownca "tls_fingerprint $(sha256 unknownca | colons)"
+	start unknownca "tls_fingerprint $(corpus_sha256 unknownca | colons)"
 	run_bote
 	assert_success
 	assert_delivered
@@ -270,19 +250,19 @@ colons() {
 }
 
 @test "tls_fingerprint right (lower case, no colons): delivered" {
-	start unknownca "tls_fingerprint $(sha256 unknownca)"
+	start unknownca "tls_fingerprint $(corpus_sha256 unknownca)"
 	run_bote
 	assert_success
 	assert_delivered
 }
 
 @test "tls_fingerprint wrong: 75, both fingerprints shown" {
-	start good "tls_fingerprint $(sha256 expired | colons)"
+	start good "tls_fingerprint $(corpus_sha256 expired | colons)"
 	run_bote
 	assert_refused
 	assert_output --partial "fingerprint mismatch"
-	assert_output --partial "$(sha256 expired | colons)"
-	assert_output --partial "$(sha256 good | colons)"
+	assert_output --partial "$(corpus_sha256 expired | colons)"
+	assert_output --partial "$(corpus_sha256 good | colons)"
 	assert_output --partial "bote --serverinfo"
 	# One piece of advice, the certificate's own; no generic hint.
 	refute_output --partial "check the server's TLS setup"
@@ -383,7 +363,7 @@ colons() {
 
 @test "tls_priorities forcing TLS 1.2: -v shows TLS1.2" {
 	start good "tls_priorities NORMAL:-VERS-ALL:+VERS-TLS1.2"
-	run_bote -v
+	run_bote -v rcpt@example.net
 	assert_success
 	assert_output --partial "TLS established: (TLS1.2)"
 	assert_delivered
@@ -414,7 +394,7 @@ colons() {
 }
 
 @test "tls_certcheck off with a tls_fingerprint: 78, they contradict" {
-	start good "tls_certcheck off" "tls_fingerprint $(sha256 good)"
+	start good "tls_certcheck off" "tls_fingerprint $(corpus_sha256 good)"
 	run_bote
 	assert_failure 78
 	assert_output --partial "contradict"

@@ -4,7 +4,10 @@
 # a change to the verification settings never resumes a session checked
 # otherwise. Against the Postfix testbed, which issues session tickets.
 
-load helpers/testbed
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library testbed.bash
 
 setup() {
 	CONF=$BATS_TEST_TMPDIR/bote.conf

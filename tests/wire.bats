@@ -1,10 +1,14 @@
 #!/usr/bin/env bats
-# How bote uses the connection and memory (issue: speed from the start).
+# How bote uses the connection and memory, for speed.
 # No test asserts a time: each checks the mechanism that the speed comes
 # from, seen with strace(1) or time(1), against the scripted server in its
 # permissive "auto" mode over plain TCP.
 
-load helpers/smtpscript
+# The helpers (tests/helpers), under make check and a bare bats alike.
+[[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
+	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
+bats_load_library bote.bash
+bats_load_library smtpscript.bash
 
 setup() {
 	S=$BATS_TEST_TMPDIR/script
@@ -12,20 +16,10 @@ setup() {
 	printf 'send 220 wire test\nauto\n' >"$S"
 }
 
-teardown() {
-	script_stop
-}
-
 # A message of about N MiB in 77-octet lines (base64 of random bytes).
 big() {
 	head -c $(($1 * 1024 * 1024 * 3 / 4)) /dev/urandom | base64 -w 76 \
 	    >"$BATS_TEST_TMPDIR/big"
-}
-
-# LeakSanitizer cannot work under ptrace: the sanitizer build turns leak
-# checks off for the traced runs only (the rest of the suite keeps them).
-traced() {
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@"
 }
 
 plain_session() {

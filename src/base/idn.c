@@ -29,9 +29,9 @@ idn_fail(char *why, size_t whylen, const char *msg, const char *detail)
 		return -1;
 	/* A short buffer keeps a terminated prefix of a library message. */
 	if (detail != NULL)
-		(void)xsnprintf(why, whylen, "%s: %s", msg, detail);
+		whyf(why, whylen, "%s: %s", msg, detail);
 	else
-		(void)xstrlcpy(why, msg, whylen);
+		whyf(why, whylen, "%s", msg);
 	return -1;
 }
 

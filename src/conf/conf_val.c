@@ -30,6 +30,16 @@ static int	expand_path(struct parse *, const struct keyword *,
 		    const char *, char **);
 static int	get_choice(struct parse *, const struct keyword *,
 		    const char *, size_t, struct value *);
+static int	check_arg(struct parse *, const struct keyword *,
+		    const char *, size_t);
+static int	get_bool(struct parse *, const struct keyword *,
+		    const char *, size_t, struct value *);
+static int	get_port(struct parse *, const struct keyword *,
+		    const char *, struct value *);
+static int	get_timeout(struct parse *, const struct keyword *,
+		    const char *, struct value *);
+static int	get_auth(struct parse *, const struct keyword *,
+		    const char *, size_t, struct value *);
 
 /* The auth methods: msmtp's names, and whether bote has them. */
 static const struct {
@@ -145,19 +155,13 @@ toolong:
 }
 
 /*
- * Check an argument by the directive's type. Messages describe what is
- * wrong and never repeat the value.
+ * The checks every type shares: a refused directive, a missing argument,
+ * control characters, blanks in a word.
  */
-int
-conf_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
-    struct value *v)
+static int
+check_arg(struct parse *p, const struct keyword *kw, const char *arg,
+    size_t len)
 {
-	const char	*errstr;
-	struct servent	*se;
-	size_t		 i;
-
-	v->s = NULL;
-	v->i = 0;
 	if (kw->refuse == RF_ALWAYS ||
 	    (kw->refuse == RF_NONEMPTY && len > 0)) {
 		conf_perr(p, "directive %s is not supported by this version of "
@@ -179,6 +183,114 @@ conf_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
 		conf_perr(p, "%s must be one word, without blanks", kw->name);
 		return -1;
 	}
+	return 0;
+}
+
+/* on or off; empty means on. */
+static int
+get_bool(struct parse *p, const struct keyword *kw, const char *arg,
+    size_t len, struct value *v)
+{
+	if (len == 0 || strcmp(arg, "on") == 0)
+		v->i = 1;
+	else if (strcmp(arg, "off") == 0)
+		v->i = 0;
+	else {
+		conf_perr(p, "%s must be on or off", kw->name);
+		return -1;
+	}
+	if (kw->refuse == RF_OFF && v->i == 0) {
+		conf_perr(p, "directive %s off is not supported by this "
+		    "version of bote", kw->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* A port number, or a service name from /etc/services ("submission"). */
+static int
+get_port(struct parse *p, const struct keyword *kw, const char *arg,
+    struct value *v)
+{
+	const char	*errstr;
+	struct servent	*se;
+
+	v->i = (int)strtonum(arg, 1, 65535, &errstr);
+	if (errstr != NULL && (se = getservbyname(arg, "tcp")) != NULL) {
+		v->i = ntohs((uint16_t)se->s_port);
+		errstr = NULL;
+	}
+	if (errstr != NULL) {
+		conf_perr(p, "%s must be a number from 1 to 65535 or a "
+		    "service name", kw->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* off, or a number of seconds. */
+static int
+get_timeout(struct parse *p, const struct keyword *kw, const char *arg,
+    struct value *v)
+{
+	const char	*errstr;
+
+	if (strcmp(arg, "off") == 0)
+		return 0;
+	v->i = (int)strtonum(arg, 1, CONF_TIMEOUTMAX, &errstr);
+	if (errstr != NULL) {
+		conf_perr(p, "%s must be off or a number of seconds from 1 "
+		    "to %d", kw->name, CONF_TIMEOUTMAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* on (empty too), off, or a method of auth_methods that bote has. */
+static int
+get_auth(struct parse *p, const struct keyword *kw, const char *arg,
+    size_t len, struct value *v)
+{
+	size_t	i;
+
+	if (len == 0 || strcmp(arg, "on") == 0) {
+		v->i = AUTHM_ON;
+		return 0;
+	}
+	if (strcmp(arg, "off") == 0) {
+		v->i = AUTHM_OFF;
+		return 0;
+	}
+	for (i = 0; i < sizeof(auth_methods) / sizeof(auth_methods[0]); i++) {
+		if (strcasecmp(arg, auth_methods[i].name) != 0)
+			continue;
+		if (auth_methods[i].mode == AUTHM_OFF) {
+			conf_perr(p, "auth method %s is not supported by "
+			    "bote (use on to pick the strongest offered)",
+			    auth_methods[i].name);
+			return -1;
+		}
+		v->i = auth_methods[i].mode;
+		return 0;
+	}
+	conf_perr(p, "%s must be on, off or a method: plain, login, "
+	    "cram-md5, scram-sha-1, scram-sha-256 (-plus), xoauth2, "
+	    "oauthbearer, external", kw->name);
+	return -1;
+}
+
+/*
+ * Check an argument by the directive's type. Messages describe what is
+ * wrong and never repeat the value.
+ */
+int
+conf_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
+    struct value *v)
+{
+	v->s = NULL;
+	v->i = 0;
+	if (check_arg(p, kw, arg, len) == -1)
+		return -1;
 	switch (kw->type) {
 	case V_NONE:
 		if (len > 0) {
@@ -204,70 +316,13 @@ conf_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
 			return 0;
 		return expand_path(p, kw, arg, &v->s);
 	case V_BOOL:
-		if (len == 0 || strcmp(arg, "on") == 0)
-			v->i = 1;
-		else if (strcmp(arg, "off") == 0)
-			v->i = 0;
-		else {
-			conf_perr(p, "%s must be on or off", kw->name);
-			return -1;
-		}
-		if (kw->refuse == RF_OFF && v->i == 0) {
-			conf_perr(p, "directive %s off is not supported by this "
-			    "version of bote", kw->name);
-			return -1;
-		}
-		return 0;
+		return get_bool(p, kw, arg, len, v);
 	case V_PORT:
-		v->i = (int)strtonum(arg, 1, 65535, &errstr);
-		/* A service name from /etc/services ("submission"). */
-		if (errstr != NULL && (se = getservbyname(arg, "tcp")) !=
-		    NULL) {
-			v->i = ntohs((uint16_t)se->s_port);
-			errstr = NULL;
-		}
-		if (errstr != NULL) {
-			conf_perr(p, "%s must be a number from 1 to 65535 or a "
-			    "service name", kw->name);
-			return -1;
-		}
-		return 0;
+		return get_port(p, kw, arg, v);
 	case V_TIMEOUT:
-		if (strcmp(arg, "off") == 0)
-			return 0;
-		v->i = (int)strtonum(arg, 1, CONF_TIMEOUTMAX, &errstr);
-		if (errstr != NULL) {
-			conf_perr(p, "%s must be off or a number of seconds from 1 "
-			    "to %d", kw->name, CONF_TIMEOUTMAX);
-			return -1;
-		}
-		return 0;
+		return get_timeout(p, kw, arg, v);
 	case V_AUTH:
-		if (len == 0 || strcmp(arg, "on") == 0) {
-			v->i = AUTHM_ON;
-			return 0;
-		}
-		if (strcmp(arg, "off") == 0) {
-			v->i = AUTHM_OFF;
-			return 0;
-		}
-		for (i = 0; i < sizeof(auth_methods) /
-		    sizeof(auth_methods[0]); i++) {
-			if (strcasecmp(arg, auth_methods[i].name) != 0)
-				continue;
-			if (auth_methods[i].mode == AUTHM_OFF) {
-				conf_perr(p, "auth method %s is not supported by "
-				    "bote (use on to pick the strongest "
-				    "offered)", auth_methods[i].name);
-				return -1;
-			}
-			v->i = auth_methods[i].mode;
-			return 0;
-		}
-		conf_perr(p, "%s must be on, off or a method: plain, login, "
-		    "cram-md5, scram-sha-1, scram-sha-256 (-plus), xoauth2, "
-		    "oauthbearer, external", kw->name);
-		return -1;
+		return get_auth(p, kw, arg, len, v);
 	case V_DURATION:
 		if (len > 0 && (v->i = conf_duration(arg)) == -1) {
 			conf_perr(p, "%s must be a number of seconds, or a number "
@@ -474,6 +529,7 @@ conf_dsn_notify_str(int bits, char *buf, size_t sz)
 		return "off";
 	if (bits & DSN_NEVER)
 		return "never";
+	/* The longest, "success,failure,delay", fits the 32 octets asked. */
 	(void)xsnprintf(buf, sz, "%s%s%s%s%s", bits & DSN_SUCCESS ?
 	    "success" : "", (bits & DSN_SUCCESS) && (bits & (DSN_FAILURE |
 	    DSN_DELAY)) ? "," : "", bits & DSN_FAILURE ? "failure" : "",

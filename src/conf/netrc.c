@@ -49,6 +49,8 @@ static void	 lex_skip_macdef(struct lex *);
 static void	 entry_clear(struct entry *);
 static int	 entry_matches(const struct entry *, const char *);
 static int	 set_value(struct lex *, char **, char *, size_t);
+static int	 take_keyword(struct lex *, struct entry *, const char *,
+		    char **, int *, char *, size_t);
 
 
 static int
@@ -176,6 +178,57 @@ set_value(struct lex *l, char **dst, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * The keyword in l->tok and what follows it, into the entry e (account
+ * values into *ignored). Returns 0, -1 (syntax) or -2 (out of memory).
+ */
+static int
+take_keyword(struct lex *l, struct entry *e, const char *host,
+    char **ignored, int *has_password, char *why, size_t whylen)
+{
+	char	**dst;
+	int	  line = l->line, ispw, rc;
+
+	if (strcmp(l->tok, "machine") == 0) {
+		if (lex_next(l, 0) != 1) {
+			whyf(why, whylen, "line %d: machine without a name",
+			    line);
+			return -1;
+		}
+		e->kind = host != NULL && strcasecmp(l->tok, host) == 0 ?
+		    E_MATCH : E_OTHER;
+	} else if (strcmp(l->tok, "default") == 0) {
+		e->kind = E_DEFAULT;
+	} else if (strcmp(l->tok, "login") == 0 ||
+	    strcmp(l->tok, "password") == 0 ||
+	    strcmp(l->tok, "account") == 0) {
+		if (e->kind == E_NONE) {
+			whyf(why, whylen, "line %d: %s before any machine or "
+			    "default", line, l->tok);
+			return -1;
+		}
+		ispw = l->tok[0] == 'p';
+		dst = l->tok[0] == 'l' ? &e->login : ispw ? &e->password :
+		    ignored;
+		if ((rc = set_value(l, dst, why, whylen)) != 0)
+			return rc;
+		if (ispw && has_password != NULL)
+			*has_password = 1;
+	} else if (strcmp(l->tok, "macdef") == 0) {
+		if (lex_next(l, 0) != 1) {
+			whyf(why, whylen, "line %d: macdef without a name",
+			    line);
+			return -1;
+		}
+		lex_skip_macdef(l);
+	} else {
+		/* Never quote it: it may be a password out of place. */
+		whyf(why, whylen, "line %d: unknown keyword", line);
+		return -1;
+	}
+	return 0;
+}
+
 enum netrc_status
 netrc_parse(const char *buf, size_t len, const char *host, const char *login,
     char **pass, int *has_password, char *why, size_t whylen)
@@ -184,7 +237,7 @@ netrc_parse(const char *buf, size_t len, const char *host, const char *login,
 	struct entry		 e;
 	char			*deflt = NULL, *ignored = NULL;
 	enum netrc_status	 st = NETRC_SYNTAX;
-	int			 rc, line;
+	int			 rc;
 
 	*pass = NULL;
 	if (has_password != NULL)
@@ -204,7 +257,6 @@ netrc_parse(const char *buf, size_t len, const char *host, const char *login,
 	}
 
 	for (;;) {
-		line = l.line;
 		if ((rc = lex_next(&l, 1)) == -1) {
 			whyf(why, whylen, "line %d: a quoted token without "
 			    "its closing quote", l.tokline);
@@ -228,47 +280,10 @@ netrc_parse(const char *buf, size_t len, const char *host, const char *login,
 		}
 		if (rc == 0)
 			break;
-		line = l.line;
-		if (strcmp(l.tok, "machine") == 0) {
-			if ((rc = lex_next(&l, 0)) != 1) {
-				whyf(why, whylen, "line %d: machine without "
-				    "a name", line);
-				goto done;
-			}
-			e.kind = host != NULL && strcasecmp(l.tok, host) == 0 ?
-			    E_MATCH : E_OTHER;
-		} else if (strcmp(l.tok, "default") == 0) {
-			e.kind = E_DEFAULT;
-		} else if (strcmp(l.tok, "login") == 0 ||
-		    strcmp(l.tok, "password") == 0 ||
-		    strcmp(l.tok, "account") == 0) {
-			char	**dst;
-			int	  ispw = l.tok[0] == 'p';
-
-			if (e.kind == E_NONE) {
-				whyf(why, whylen, "line %d: %s before any "
-				    "machine or default", line, l.tok);
-				goto done;
-			}
-			dst = l.tok[0] == 'l' ? &e.login : ispw ?
-			    &e.password : &ignored;
-			if ((rc = set_value(&l, dst, why, whylen)) != 0) {
-				if (rc == -2)
-					st = NETRC_ERROR;
-				goto done;
-			}
-			if (ispw && has_password != NULL)
-				*has_password = 1;
-		} else if (strcmp(l.tok, "macdef") == 0) {
-			if ((rc = lex_next(&l, 0)) != 1) {
-				whyf(why, whylen, "line %d: macdef without "
-				    "a name", line);
-				goto done;
-			}
-			lex_skip_macdef(&l);
-		} else {
-			/* Never quote it: it may be a password out of place. */
-			whyf(why, whylen, "line %d: unknown keyword", line);
+		if ((rc = take_keyword(&l, &e, host, &ignored, has_password,
+		    why, whylen)) != 0) {
+			if (rc == -2)
+				st = NETRC_ERROR;
 			goto done;
 		}
 	}

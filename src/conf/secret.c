@@ -32,6 +32,10 @@
 
 static void	 child(const char *, int, int) __attribute__((noreturn));
 static int	 reap(pid_t, int64_t, int *);
+static int	 read_output(int, int64_t, char *, size_t *, char **, char *,
+		    size_t);
+static char	*first_line(const char *, size_t, const char *, char *,
+		    size_t);
 
 
 /*
@@ -91,18 +95,123 @@ reap(pid_t pid, int64_t deadline, int *status)
 	}
 }
 
+/*
+ * Read the command's output until it closes it: the first line into buf
+ * (*lenp octets so far, *nlp its LF once seen), the rest into a drain (a
+ * command blocked on a full pipe would never exit; one killed by SIGPIPE
+ * would look failed). Returns 0 at end of output, 1 when the deadline
+ * passed, -1 on an error (why set).
+ */
+static int
+read_output(int fd, int64_t deadline, char *buf, size_t *lenp, char **nlp,
+    char *why, size_t whylen)
+{
+	struct pollfd	 pfd;
+	char		 drain[4096];
+	ssize_t		 n;
+	int		 rc, ms, ret = -1;
+
+	for (;;) {
+		if (bote_interrupted) {
+			whyf(why, whylen, "interrupted while the "
+			    "passwordeval command ran");
+			break;
+		}
+		ms = ms_left(deadline);
+		if (ms == 0) {
+			ret = 1;
+			break;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if ((rc = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+			continue;
+		if (rc == -1) {
+			whyf(why, whylen, "poll: %s", strerror(errno));
+			break;
+		}
+		if (rc == 0) {
+			ret = 1;
+			break;
+		}
+		if (*nlp == NULL)
+			n = read(fd, buf + *lenp, SECRET_BUFSZ - *lenp);
+		else
+			n = read(fd, drain, sizeof(drain));
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n == -1) {
+			whyf(why, whylen, "cannot read the output of the "
+			    "passwordeval command: %s", strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			ret = 0;
+			break;
+		}
+		if (*nlp != NULL)
+			continue;
+		*nlp = memchr(buf + *lenp, '\n', (size_t)n);
+		*lenp += (size_t)n;
+		if (*nlp == NULL && *lenp == SECRET_BUFSZ) {
+			/* The first line is the secret; it has a cap. */
+			whyf(why, whylen, "passwordeval command printed more "
+			    "than %d octets", SECRET_LINEMAX);
+			break;
+		}
+	}
+	explicit_bzero(drain, sizeof(drain));
+	return ret;
+}
+
+/*
+ * The secret: the first line of the output (len octets in buf, nl its LF
+ * or NULL), checked. NULL with why set when it is unusable.
+ */
+static char *
+first_line(const char *buf, size_t len, const char *nl, char *why,
+    size_t whylen)
+{
+	size_t	 linelen;
+	char	*res;
+
+	linelen = nl != NULL ? (size_t)(nl - buf) : len;
+	/* A CR before the LF comes from the line ending, not the secret. */
+	if (linelen > 0 && buf[linelen - 1] == '\r')
+		linelen--;
+	if (len == 0) {
+		whyf(why, whylen, "passwordeval command printed nothing");
+		return NULL;
+	}
+	if (linelen == 0) {
+		whyf(why, whylen,
+		    "passwordeval command printed an empty first line");
+		return NULL;
+	}
+	if (linelen > SECRET_LINEMAX) {
+		whyf(why, whylen, "passwordeval command printed more than "
+		    "%d octets", SECRET_LINEMAX);
+		return NULL;
+	}
+	if (memchr(buf, '\0', linelen) != NULL) {
+		whyf(why, whylen, "passwordeval command printed a NUL byte");
+		return NULL;
+	}
+	if ((res = xstrndup(buf, linelen)) == NULL)
+		whyf(why, whylen, "out of memory");
+	return res;
+}
+
 char *
 secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 {
-	struct pollfd	 pfd;
 	char		*buf = NULL, *res = NULL, *nl = NULL;
-	char		 drain[4096];
-	size_t		 len = 0, linelen;
-	ssize_t		 n;
+	size_t		 len = 0;
 	int64_t		 deadline = -1;
 	pid_t		 pid = -1;
 	int		 fds[2] = { -1, -1 }, devnull = -1;
-	int		 rc, ms, status = 0, reaped = 0;
+	int		 rc, status = 0, reaped = 0;
 
 	if (cmd == NULL || *cmd == '\0') {
 		whyf(why, whylen, "passwordeval command is empty");
@@ -139,55 +248,11 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 	(void)close(devnull);
 	devnull = -1;
 
-	/*
-	 * Read until the command closes its output: the first line into
-	 * buf, the rest into drain (a command blocked on a full pipe would
-	 * never exit; one killed by SIGPIPE would look failed).
-	 */
-	for (;;) {
-		if (bote_interrupted) {
-			whyf(why, whylen, "interrupted while the "
-			    "passwordeval command ran");
-			goto done;
-		}
-		ms = ms_left(deadline);
-		if (ms == 0)
-			goto timeout;
-		pfd.fd = fds[0];
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if ((rc = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
-			continue;
-		if (rc == -1) {
-			whyf(why, whylen, "poll: %s", strerror(errno));
-			goto done;
-		}
-		if (rc == 0)
-			goto timeout;
-		if (nl == NULL)
-			n = read(fds[0], buf + len, SECRET_BUFSZ - len);
-		else
-			n = read(fds[0], drain, sizeof(drain));
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n == -1) {
-			whyf(why, whylen, "cannot read the output of the "
-			    "passwordeval command: %s", strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		if (nl != NULL)
-			continue;
-		nl = memchr(buf + len, '\n', (size_t)n);
-		len += (size_t)n;
-		if (nl == NULL && len == SECRET_BUFSZ) {
-			/* The first line is the secret; it has a cap. */
-			whyf(why, whylen, "passwordeval command printed more "
-			    "than %d octets", SECRET_LINEMAX);
-			goto done;
-		}
-	}
+	if ((rc = read_output(fds[0], deadline, buf, &len, &nl, why,
+	    whylen)) == 1)
+		goto timeout;
+	if (rc == -1)
+		goto done;
 
 	/* Output closed; the command may still be running. */
 	if ((rc = reap(pid, deadline, &status)) == 1)
@@ -209,30 +274,7 @@ secret_eval(const char *cmd, int timeout_s, char *why, size_t whylen)
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		goto done;
 	}
-	linelen = nl != NULL ? (size_t)(nl - buf) : len;
-	/* A CR before the LF comes from the line ending, not the secret. */
-	if (linelen > 0 && buf[linelen - 1] == '\r')
-		linelen--;
-	if (len == 0) {
-		whyf(why, whylen, "passwordeval command printed nothing");
-		goto done;
-	}
-	if (linelen == 0) {
-		whyf(why, whylen,
-		    "passwordeval command printed an empty first line");
-		goto done;
-	}
-	if (linelen > SECRET_LINEMAX) {
-		whyf(why, whylen, "passwordeval command printed more than "
-		    "%d octets", SECRET_LINEMAX);
-		goto done;
-	}
-	if (memchr(buf, '\0', linelen) != NULL) {
-		whyf(why, whylen, "passwordeval command printed a NUL byte");
-		goto done;
-	}
-	if ((res = xstrndup(buf, linelen)) == NULL)
-		whyf(why, whylen, "out of memory");
+	res = first_line(buf, len, nl, why, whylen);
 	goto done;
 
 timeout:
@@ -254,6 +296,5 @@ done:
 		(void)close(devnull);
 	if (buf != NULL)
 		freezero(buf, SECRET_BUFSZ);
-	explicit_bzero(drain, sizeof(drain));
 	return res;
 }

@@ -85,7 +85,7 @@ static int
 fail(char *why, size_t whylen, const char *msg)
 {
 	if (why != NULL && whylen > 0)
-		(void)xstrlcpy(why, msg, whylen);
+		whyf(why, whylen, "%s", msg);
 	return -1;
 }
 

@@ -338,7 +338,7 @@ hdr_prefix(int adds, const struct hdr_gen *g, char **out, size_t *outlen,
 	*outlen = 0;
 	if (adds & HDR_ADD_DATE) {
 		if (hdr_date(date, sizeof(date), g->now) == -1) {
-			(void)xsnprintf(why, whylen, "cannot format the "
+			whyf(why, whylen, "cannot format the "
 			    "date for a Date field");
 			return -1;
 		}
@@ -349,7 +349,7 @@ hdr_prefix(int adds, const struct hdr_gen *g, char **out, size_t *outlen,
 	if (adds & HDR_ADD_FROM) {
 		if (hdr_phrase(phrase, sizeof(phrase), g->from_name ?
 		    g->from_name : "") == -1) {
-			(void)xsnprintf(why, whylen, "the full name for the "
+			whyf(why, whylen, "the full name for the "
 			    "From field is longer than %d octets",
 			    HDR_NAMEMAX);
 			return -1;
@@ -382,7 +382,7 @@ hdr_prefix(int adds, const struct hdr_gen *g, char **out, size_t *outlen,
 	if (b.s.len > 0 && g->blank)
 		hb_str(&b, "\r\n");
 	if (b.s.err) {
-		(void)xsnprintf(why, whylen, "%s", b.s.err == E2BIG ?
+		whyf(why, whylen, "%s", b.s.err == E2BIG ?
 		    "the header fields to add are too long" :
 		    "out of memory");
 		free(b.s.p);

@@ -41,24 +41,21 @@ struct scan {
 	off_t		 off;		/* the field's first octet */
 	off_t		 end;		/* after its last line's LF */
 	int		 have;		/* a complete field awaits its end */
+	enum hstate	 st;
+	off_t		 lstart;	/* the current line's first octet */
+	off_t		 body;		/* where the body starts, once known */
 };
 
 static int	is_ftext(int);
-static int	lower(int);
 static int	scan_add(struct scan *, int);
 static int	scan_emit(struct scan *);
+static int	scan_octet(struct scan *, int, off_t);
 
 /* RFC 5322 3.6.8: ftext is printable US-ASCII except ":". */
 static int
 is_ftext(int c)
 {
 	return c >= 33 && c <= 126 && c != ':';
-}
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
 /* Append one octet to the unfolded field, within HDR_FIELDMAX. */
@@ -104,6 +101,102 @@ scan_emit(struct scan *s)
 }
 
 /*
+ * One octet at file offset pos through the state machine. Returns 0 to
+ * go on, 1 when the body starts (s->body set), -1 on an error (errno
+ * set).
+ */
+static int
+scan_octet(struct scan *s, int c, off_t pos)
+{
+	/*
+	 * Every octet of a field counts towards the cap; a name is known
+	 * to be one at its colon.
+	 */
+	if ((s->st == S_VALUE || s->st == S_VALCR) && pos >= HDR_SECTIONMAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	switch (s->st) {
+	case S_BOL:
+		s->lstart = pos;
+		if (c == '\n') {
+			s->body = pos + 1;
+			return 1;
+		}
+		if (c == '\r') {
+			s->st = S_BOLCR;
+			return 0;
+		}
+		if ((c == ' ' || c == '\t') && s->have) {
+			if (pos >= HDR_SECTIONMAX) {
+				errno = E2BIG;
+				return -1;
+			}
+			s->have = 0;
+			if (scan_add(s, c) == -1)
+				return -1;
+			s->st = S_VALUE;
+			return 0;
+		}
+		if (scan_emit(s) == -1)
+			return -1;
+		if (!is_ftext(c)) {
+			s->body = s->lstart;
+			return 1;
+		}
+		s->len = 0;
+		s->off = pos;
+		if (scan_add(s, c) == -1)
+			return -1;
+		s->st = S_NAME;
+		return 0;
+	case S_BOLCR:
+		/* CRLF: the empty line. A CR and more: text. */
+		s->body = c == '\n' ? pos + 1 : s->lstart;
+		return 1;
+	case S_NAME:
+	case S_NAMEWSP:
+		if (c == ':') {
+			if (pos >= HDR_SECTIONMAX) {
+				errno = E2BIG;
+				return -1;
+			}
+			if (s->st == S_NAME)
+				s->namelen = s->len;
+			s->colon = s->len;
+			s->st = S_VALUE;
+		} else if (c == ' ' || c == '\t') {
+			/* RFC 5322 4.5.8: WSP before ":". */
+			if (s->st == S_NAME)
+				s->namelen = s->len;
+			s->st = S_NAMEWSP;
+		} else if (s->st != S_NAME || !is_ftext(c)) {
+			s->body = s->lstart;
+			return 1;
+		}
+		return scan_add(s, c);
+	case S_VALUE:
+	case S_VALCR:
+		if (c == '\n') {
+			s->end = pos + 1;
+			s->have = 1;
+			s->st = S_BOL;
+			return 0;
+		}
+		/* A CR not before LF is part of the value. */
+		if (s->st == S_VALCR && scan_add(s, '\r') == -1)
+			return -1;
+		if (c == '\r') {
+			s->st = S_VALCR;
+			return 0;
+		}
+		s->st = S_VALUE;
+		return scan_add(s, c);
+	}
+	return 0;
+}
+
+/*
  * Lines end with LF (CRLF in the spool form; the CR is dropped). A line
  * starting with SP or HTAB continues the previous field (RFC 5322 2.2.3:
  * unfolding removes the CRLF only). The empty line ends the header section.
@@ -115,17 +208,17 @@ int
 hdr_scan(int fd, hdr_cb cb, void *arg, off_t *body_off)
 {
 	struct scan	 s;
-	enum hstate	 st = S_BOL;
 	char		*blk = NULL;
-	off_t		 pos = 0, lstart = 0, body = 0;
+	off_t		 pos = 0;
 	ssize_t		 r;
 	size_t		 i;
-	int		 c, ret = -1;
+	int		 rc, ret = -1;
 
 	*body_off = 0;
 	memset(&s, 0, sizeof(s));
 	s.cb = cb;
 	s.arg = arg;
+	s.st = S_BOL;
 	if ((blk = malloc(HDR_BLOCK)) == NULL)
 		goto fail;
 	for (;;) {
@@ -137,139 +230,40 @@ hdr_scan(int fd, hdr_cb cb, void *arg, off_t *body_off)
 		if (r == 0)
 			break;
 		for (i = 0; i < (size_t)r; i++, pos++) {
-			c = (unsigned char)blk[i];
-			/*
-			 * Every octet of a field counts towards the cap;
-			 * a name is known to be one at its colon.
-			 */
-			if ((st == S_VALUE || st == S_VALCR) &&
-			    pos >= HDR_SECTIONMAX) {
-				errno = E2BIG;
+			rc = scan_octet(&s, (unsigned char)blk[i], pos);
+			if (rc == -1)
 				goto fail;
-			}
-			switch (st) {
-			case S_BOL:
-				lstart = pos;
-				if (c == '\n') {
-					body = pos + 1;
-					goto done;
-				}
-				if (c == '\r') {
-					st = S_BOLCR;
-					break;
-				}
-				if ((c == ' ' || c == '\t') && s.have) {
-					if (pos >= HDR_SECTIONMAX) {
-						errno = E2BIG;
-						goto fail;
-					}
-					s.have = 0;
-					if (scan_add(&s, c) == -1)
-						goto fail;
-					st = S_VALUE;
-					break;
-				}
-				if (scan_emit(&s) == -1)
-					goto fail;
-				if (!is_ftext(c)) {
-					body = lstart;
-					goto done;
-				}
-				s.len = 0;
-				s.off = pos;
-				if (scan_add(&s, c) == -1)
-					goto fail;
-				st = S_NAME;
-				break;
-			case S_BOLCR:
-				/* CRLF: the empty line. A CR and more: text. */
-				body = c == '\n' ? pos + 1 : lstart;
+			if (rc == 1)
 				goto done;
-			case S_NAME:
-			case S_NAMEWSP:
-				if (c == ':') {
-					if (pos >= HDR_SECTIONMAX) {
-						errno = E2BIG;
-						goto fail;
-					}
-					if (st == S_NAME)
-						s.namelen = s.len;
-					s.colon = s.len;
-					st = S_VALUE;
-				} else if (c == ' ' || c == '\t') {
-					/* RFC 5322 4.5.8: WSP before ":". */
-					if (st == S_NAME)
-						s.namelen = s.len;
-					st = S_NAMEWSP;
-				} else if (st != S_NAME || !is_ftext(c)) {
-					body = lstart;
-					goto done;
-				}
-				if (scan_add(&s, c) == -1)
-					goto fail;
-				break;
-			case S_VALUE:
-			case S_VALCR:
-				if (c == '\n') {
-					s.end = pos + 1;
-					s.have = 1;
-					st = S_BOL;
-					break;
-				}
-				/* A CR not before LF is part of the value. */
-				if (st == S_VALCR && scan_add(&s, '\r') == -1)
-					goto fail;
-				if (c == '\r')
-					st = S_VALCR;
-				else {
-					st = S_VALUE;
-					if (scan_add(&s, c) == -1)
-						goto fail;
-				}
-				break;
-			}
 		}
 	}
 
 	/* End of file within the header section. */
-	switch (st) {
+	switch (s.st) {
 	case S_VALUE:
 	case S_VALCR:
 		/* The last field has no line end; a CR at EOF is dropped. */
 		s.end = pos;
 		s.have = 1;
-		body = pos;
+		s.body = pos;
 		break;
 	case S_BOL:
-		body = pos;
+		s.body = pos;
 		break;
 	case S_BOLCR:
 	case S_NAME:
 	case S_NAMEWSP:
 		/* A line that is not a field: the body starts there. */
-		body = lstart;
+		s.body = s.lstart;
 		break;
 	}
 done:
 	if (scan_emit(&s) == -1)
 		goto fail;
-	*body_off = body;
+	*body_off = s.body;
 	ret = 0;
 fail:
 	free(blk);
 	free(s.buf);
 	return ret;
-}
-
-int
-hdr_is(const struct hdr_field *f, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < f->namelen; i++)
-		if (name[i] == '\0' ||
-		    lower((unsigned char)f->name[i]) !=
-		    lower((unsigned char)name[i]))
-			return 0;
-	return name[i] == '\0';
 }

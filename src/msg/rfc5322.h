@@ -39,7 +39,4 @@ typedef int (*hdr_cb)(void *arg, const struct hdr_field *);
  */
 int	hdr_scan(int fd, hdr_cb cb, void *arg, off_t *body_off);
 
-/* Case-insensitive compare of a field name with a NUL-terminated name. */
-int	hdr_is(const struct hdr_field *, const char *name);
-
 #endif

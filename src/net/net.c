@@ -503,6 +503,7 @@ addr_str(const struct addrinfo *ai, char *buf, size_t len)
 		p = &((const struct sockaddr_in *)(const void *)
 		    ai->ai_addr)->sin_addr;
 	if (inet_ntop(ai->ai_family, p, buf, (socklen_t)len) == NULL)
+		/* A display string; "?" fits any buffer the callers pass. */
 		(void)xstrlcpy(buf, "?", len);
 	return buf;
 }

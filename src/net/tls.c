@@ -37,7 +37,6 @@ struct tls {
 	gnutls_session_t			sess;
 	gnutls_certificate_credentials_t	cred;
 	int					fd;
-	int					last;	/* last GnuTLS error */
 	int					nocheck;
 	int					report_only;
 	int					verdict; /* TLS_VERIFY_*, -1 */
@@ -63,6 +62,10 @@ struct names {
 };
 
 static int	is_ip_literal(const char *);
+static void	resume_setup(struct tls *, const char *,
+		    const struct tls_opts *);
+static int	set_priorities(struct tls *, const struct tls_opts *, int *,
+		    char *, size_t);
 static int	load_trust(struct tls *, int *, char *, size_t);
 static int	load_files(gnutls_certificate_credentials_t,
 		    const struct tls_opts *, int *, char *, size_t);
@@ -77,19 +80,85 @@ static int	crt_fp(const gnutls_datum_t *, gnutls_digest_algorithm_t,
 		    char *, size_t);
 static int	get_dn(gnutls_x509_crt_t, int, char *, size_t);
 
+/*
+ * Resume a cached session when the account has a cache; t->trust_loaded
+ * says whether the trust anchors still have to be loaded (-1).
+ */
+static void
+resume_setup(struct tls *t, const char *host, const struct tls_opts *op)
+{
+	unsigned char	 buf[TLSCACHE_MAX];
+	long		 n;
+
+	t->trust_loaded = -1;
+	/* --serverinfo wants to see the certificate: never resumed. */
+	if (op->cache_dir == NULL || op->cache_account == NULL ||
+	    t->report_only)
+		return;
+	t->cache_dir = op->cache_dir;
+	if (tlscache_name(host, op, t->cache, sizeof(t->cache)) == -1)
+		t->cache_dir = NULL;
+	n = t->cache_dir == NULL ? -1 : tlscache_get(t->cache_dir,
+	    t->cache, buf, sizeof(buf));
+	/* A resumption needs no trust anchors: load them later. */
+	t->trust_loaded = n > 0 && gnutls_session_set_data(t->sess,
+	    buf, (size_t)n) == 0 ? 0 : -1;
+	explicit_bzero(buf, sizeof(buf));
+	t->cache_state = t->cache_dir != NULL ? CACHE_STORE : CACHE_OFF;
+}
+
+/*
+ * The priority string: tls_priorities or GnuTLS's default, with PSK_DHE.
+ * A resumed TLS 1.3 session still gets a fresh (EC)DHE exchange:
+ * offering only psk_dhe_ke keeps forward secrecy (RFC 8446 4.2.9), so a
+ * stolen ticket cannot decrypt a session, password included. 0, or -1
+ * with why (and *config set when tls_priorities is at fault).
+ */
+static int
+set_priorities(struct tls *t, const struct tls_opts *op, int *config,
+    char *why, size_t whylen)
+{
+	const char	*err = NULL;
+	char		 prio[1024], w[WHYMAX];
+	int		 rc;
+
+	if (op->priorities == NULL) {
+		rc = gnutls_set_default_priority_append(t->sess, PSK_DHE + 1,
+		    &err, 0);
+		if (rc < 0) {
+			whyf(why, whylen, "cannot set up TLS: %s",
+			    gnutls_strerror(rc));
+			return -1;
+		}
+		return 0;
+	}
+	if (xsnprintf(prio, sizeof(prio), "%s%s", op->priorities,
+	    PSK_DHE) == -1) {
+		*config = 1;
+		whyf(why, whylen, "tls_priorities is too long");
+		return -1;
+	}
+	if ((rc = gnutls_priority_set_direct(t->sess, prio, &err)) < 0) {
+		*config = 1;
+		prio_why(rc, err, prio, w, sizeof(w));
+		whyf(why, whylen, "tls_priorities: %s", w);
+		return -1;
+	}
+	return 0;
+}
+
 struct tls *
 tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
     char *why, size_t whylen)
 {
 	struct tls	*t;
 	const char	*name;
-	const char	*err = NULL;
 	char		 w[WHYMAX];
 	int		 rc;
 
 	*config = 0;
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
-		(void)xsnprintf(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		return NULL;
 	}
 	t->fd = fd;
@@ -98,13 +167,13 @@ tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
 	t->report_only = op->report_only;
 	name = op->host_override != NULL ? op->host_override : host;
 	if (xstrlcpy(t->host, host, sizeof(t->host)) == -1) {
-		(void)xsnprintf(why, whylen, "host name too long for TLS");
+		whyf(why, whylen, "host name too long for TLS");
 		goto fail;
 	}
 	/* Certificates carry A-labels (RFC 9525 6.1). */
 	if (idn_to_alabel(name, t->ref, sizeof(t->ref), w, sizeof(w)) == -1) {
 		*config = 1;
-		(void)xsnprintf(why, whylen, "%s: %s", op->host_override ?
+		whyf(why, whylen, "%s: %s", op->host_override ?
 		    "tls_host_override" : "host", w);
 		goto fail;
 	}
@@ -113,14 +182,14 @@ tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
 		    sizeof(t->pin), &t->pinlen);
 		if (rc != TLS_FP_SHA256 && rc != TLS_FP_SHA1) {
 			*config = 1;
-			(void)xsnprintf(why, whylen, "tls_fingerprint is not a "
+			whyf(why, whylen, "tls_fingerprint is not a "
 			    "SHA-256 fingerprint; run bote --serverinfo to "
 			    "get the SHA-256 fingerprint");
 			goto fail;
 		}
 	}
 	if ((rc = gnutls_certificate_allocate_credentials(&t->cred)) < 0) {
-		(void)xsnprintf(why, whylen, "%s", gnutls_strerror(rc));
+		whyf(why, whylen, "%s", gnutls_strerror(rc));
 		goto fail;
 	}
 	if (load_files(t->cred, op, &rc, why, whylen) == -1) {
@@ -129,58 +198,17 @@ tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
 	}
 	if (op->trust_file != NULL && (t->trust_file =
 	    strdup(op->trust_file)) == NULL) {
-		(void)xsnprintf(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		goto fail;
 	}
 	if ((rc = gnutls_init(&t->sess, GNUTLS_CLIENT | GNUTLS_NONBLOCK)) < 0)
 		goto gfail;
 	gnutls_session_set_ptr(t->sess, t);
-	/* --serverinfo wants to see the certificate: never resumed. */
-	if (op->cache_dir != NULL && op->cache_account != NULL &&
-	    !t->report_only) {
-		unsigned char	 buf[TLSCACHE_MAX];
-		long		 n;
-
-		t->cache_dir = op->cache_dir;
-		if (tlscache_name(host, op, t->cache, sizeof(t->cache)) == -1)
-			t->cache_dir = NULL;
-		n = t->cache_dir == NULL ? -1 : tlscache_get(t->cache_dir,
-		    t->cache, buf, sizeof(buf));
-		/* A resumption needs no trust anchors: load them later. */
-		t->trust_loaded = n > 0 && gnutls_session_set_data(t->sess,
-		    buf, (size_t)n) == 0 ? 0 : -1;
-		explicit_bzero(buf, sizeof(buf));
-		t->cache_state = t->cache_dir != NULL ? CACHE_STORE :
-		    CACHE_OFF;
-	} else
-		t->trust_loaded = -1;
+	resume_setup(t, host, op);
 	if (t->trust_loaded == -1 && load_trust(t, config, why, whylen) == -1)
 		goto fail;
-	/*
-	 * A resumed TLS 1.3 session still gets a fresh (EC)DHE exchange:
-	 * offering only psk_dhe_ke keeps forward secrecy (RFC 8446 4.2.9),
-	 * so a stolen ticket cannot decrypt a session, password included.
-	 */
-	if (op->priorities != NULL) {
-		char	prio[1024];
-
-		if (xsnprintf(prio, sizeof(prio), "%s%s", op->priorities,
-		    PSK_DHE) == -1) {
-			*config = 1;
-			(void)xsnprintf(why, whylen, "tls_priorities is too "
-			    "long");
-			goto fail;
-		}
-		rc = gnutls_priority_set_direct(t->sess, prio, &err);
-		if (rc < 0) {
-			*config = 1;
-			prio_why(rc, err, prio, w, sizeof(w));
-			(void)xsnprintf(why, whylen, "tls_priorities: %s", w);
-			goto fail;
-		}
-	} else if ((rc = gnutls_set_default_priority_append(t->sess,
-	    PSK_DHE + 1, &err, 0)) < 0)
-		goto gfail;
+	if (set_priorities(t, op, config, why, whylen) == -1)
+		goto fail;
 	rc = gnutls_credentials_set(t->sess, GNUTLS_CRD_CERTIFICATE, t->cred);
 	if (rc < 0)
 		goto gfail;
@@ -196,7 +224,7 @@ tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
 	gnutls_transport_set_int(t->sess, fd);
 	return t;
 gfail:
-	(void)xsnprintf(why, whylen, "cannot set up TLS: %s",
+	whyf(why, whylen, "cannot set up TLS: %s",
 	    gnutls_strerror(rc));
 fail:
 	tls_free(t);
@@ -221,7 +249,7 @@ load_trust(struct tls *t, int *config, char *why, size_t whylen)
 		rc = gnutls_certificate_set_x509_system_trust(t->cred);
 		if (rc <= 0) {
 			*config = 1;
-			(void)xsnprintf(why, whylen, "no system CA "
+			whyf(why, whylen, "no system CA "
 			    "certificates could be loaded; install "
 			    "ca-certificates or set tls_trust_file");
 			return -1;
@@ -229,7 +257,7 @@ load_trust(struct tls *t, int *config, char *why, size_t whylen)
 	} else if ((rc = gnutls_certificate_set_x509_trust_file(t->cred, tf,
 	    GNUTLS_X509_FMT_PEM)) <= 0) {
 		*config = 1;
-		(void)xsnprintf(why, whylen, "cannot load CA certificates from "
+		whyf(why, whylen, "cannot load CA certificates from "
 		    "tls_trust_file %s: %s", tf, rc < 0 ? gnutls_strerror(rc) :
 		    "no certificate in the file");
 		return -1;
@@ -299,7 +327,7 @@ tls_priorities_check(const char *s, char *why, size_t whylen)
 static void
 prio_why(int rc, const char *err, const char *s, char *why, size_t whylen)
 {
-	(void)xsnprintf(why, whylen, "GnuTLS rejects the priority string at "
+	whyf(why, whylen, "GnuTLS rejects the priority string at "
 	    "character %ld: %s", err != NULL ? (long)(err - s) + 1 : 0L,
 	    gnutls_strerror(rc));
 }
@@ -339,7 +367,7 @@ tls_handshake(struct tls *t, int64_t deadline, char *why, size_t whylen)
 		    gnutls_error_is_fatal(rc))
 			break;
 		if (bote_interrupted) {
-			(void)xsnprintf(why, whylen, "interrupted by a "
+			whyf(why, whylen, "interrupted by a "
 			    "signal during the TLS handshake");
 			return -1;
 		}
@@ -348,28 +376,27 @@ tls_handshake(struct tls *t, int64_t deadline, char *why, size_t whylen)
 		    POLLOUT : POLLIN;
 		n = poll(&pfd, 1, ms_left(deadline));
 		if (n == 0) {
-			(void)xsnprintf(why, whylen, "the TLS handshake "
+			whyf(why, whylen, "the TLS handshake "
 			    "timed out");
 			return -1;
 		}
 		if (n == -1 && errno != EINTR) {
-			(void)xsnprintf(why, whylen, "TLS handshake: %s",
+			whyf(why, whylen, "TLS handshake: %s",
 			    strerror(errno));
 			return -1;
 		}
 	}
-	t->last = rc;
 	if (t->verdict == TLS_VERIFY_FAILED)
-		(void)xstrlcpy(why, t->why, whylen);
+		whyf(why, whylen, "%s", t->why);
 	else if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
 	    rc == GNUTLS_E_PUSH_ERROR || rc == GNUTLS_E_PULL_ERROR)
-		(void)xsnprintf(why, whylen, "the server closed the "
+		whyf(why, whylen, "the server closed the "
 		    "connection during the TLS handshake");
 	else if (rc == GNUTLS_E_CERTIFICATE_REQUIRED)
-		(void)xsnprintf(why, whylen, "the server requires a client "
+		whyf(why, whylen, "the server requires a client "
 		    "certificate: set tls_cert_file and tls_key_file");
 	else
-		(void)xsnprintf(why, whylen, "TLS handshake failed: %s",
+		whyf(why, whylen, "TLS handshake failed: %s",
 		    gnutls_strerror(rc));
 	return -1;
 }
@@ -378,7 +405,7 @@ int
 tls_verdict(struct tls *t, char *why, size_t whylen)
 {
 	if (t->verdict == TLS_VERIFY_FAILED)
-		(void)xstrlcpy(why, t->why, whylen);
+		whyf(why, whylen, "%s", t->why);
 	return t->verdict;
 }
 
@@ -424,7 +451,7 @@ check_peer(struct tls *t)
 
 	peers = gnutls_certificate_get_peers(t->sess, &n);
 	if (peers == NULL || n == 0) {
-		(void)xsnprintf(t->why, sizeof(t->why), "the server sent no "
+		whyf(t->why, sizeof(t->why), "the server sent no "
 		    "certificate");
 		return v;
 	}
@@ -433,12 +460,12 @@ check_peer(struct tls *t)
 		tlsname_hex(t->pin, t->pinlen, want, sizeof(want));
 		if (crt_fp(&peers[0], t->pinlen == 32 ? GNUTLS_DIG_SHA256 :
 		    GNUTLS_DIG_SHA1, got, sizeof(got)) == -1)
-			(void)xsnprintf(t->why, sizeof(t->why), "cannot "
+			whyf(t->why, sizeof(t->why), "cannot "
 			    "hash the server certificate");
 		else if (strcmp(want, got) == 0)
 			return TLS_VERIFY_PINNED;
 		else
-			(void)xsnprintf(t->why, sizeof(t->why), "fingerprint "
+			whyf(t->why, sizeof(t->why), "fingerprint "
 			    "mismatch: the server certificate's %s "
 			    "fingerprint is %s, tls_fingerprint says %s; if "
 			    "the server has a new certificate, check it with "
@@ -450,21 +477,22 @@ check_peer(struct tls *t)
 		return v;
 	if (gnutls_x509_crt_init(&crt) < 0 ||
 	    gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) < 0) {
-		(void)xsnprintf(t->why, sizeof(t->why), "cannot parse the "
+		whyf(t->why, sizeof(t->why), "cannot parse the "
 		    "server certificate");
 		goto out;
 	}
 	if ((nm = cert_names(crt)) == NULL) {
-		(void)xsnprintf(t->why, sizeof(t->why), "out of memory");
+		whyf(t->why, sizeof(t->why), "out of memory");
 		goto out;
 	}
 	v = TLS_VERIFY_OK;
 	if (!tlsname_match(t->ref, &nm->ids)) {
 		v = TLS_VERIFY_FAILED;
 		if (!nm->ids.has_san && nm->ids.cn != NULL)
+			/* Only shown: a short buffer keeps a prefix. */
 			(void)xsnprintf(nm->shown, sizeof(nm->shown), "CN=%s",
 			    nm->cn);
-		(void)xsnprintf(t->why, sizeof(t->why), "name mismatch: the "
+		whyf(t->why, sizeof(t->why), "name mismatch: the "
 		    "server certificate is for %s, not for %s%s; set %s to "
 		    "one of its names", nm->shown[0] != '\0' ? nm->shown :
 		    "no name", t->ref, tlsname_ip(t->ref,
@@ -493,7 +521,7 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 	int			 rc, notafter = 0;
 
 	if ((rc = gnutls_certificate_verify_peers2(t->sess, &status)) < 0) {
-		(void)xsnprintf(t->why, sizeof(t->why), "cannot verify the "
+		whyf(t->why, sizeof(t->why), "cannot verify the "
 		    "server certificate: %s", gnutls_strerror(rc));
 		return -1;
 	}
@@ -520,11 +548,11 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 	}
 	tlsname_date(when, date, sizeof(date));
 	if (status & GNUTLS_CERT_REVOKED)
-		(void)xsnprintf(t->why, sizeof(t->why), "revoked: the "
+		whyf(t->why, sizeof(t->why), "revoked: the "
 		    "certificate of %s has been revoked by its CA; the "
 		    "server needs a new certificate", t->ref);
 	else if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
-		(void)xsnprintf(t->why, sizeof(t->why), "unknown issuer: "
+		whyf(t->why, sizeof(t->why), "unknown issuer: "
 		    "the certificate of %s was issued by \"%s\", which is "
 		    "not among the CAs in %s; add that CA to "
 		    "tls_trust_file, or pin the certificate with "
@@ -533,27 +561,27 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 		    NULL || strcmp(t->trust_file, "system") == 0 ? "the "
 		    "system's trust store" : t->trust_file);
 	else if (status & GNUTLS_CERT_EXPIRED && notafter)
-		(void)xsnprintf(t->why, sizeof(t->why), "expired: the "
+		whyf(t->why, sizeof(t->why), "expired: the "
 		    "certificate of %s expired on %s (notAfter); the server "
 		    "must renew it, unless this machine's clock is wrong",
 		    t->ref, date);
 	else if (status & GNUTLS_CERT_NOT_ACTIVATED && when != 0)
-		(void)xsnprintf(t->why, sizeof(t->why), "not yet valid: the "
+		whyf(t->why, sizeof(t->why), "not yet valid: the "
 		    "certificate of %s is valid from %s (notBefore); check "
 		    "this machine's clock", t->ref, date);
 	else if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-		(void)xsnprintf(t->why, sizeof(t->why), "the certificate of "
+		whyf(t->why, sizeof(t->why), "the certificate of "
 		    "%s is signed with an insecure algorithm; the server "
 		    "needs a new certificate", t->ref);
 	else {
 		if (gnutls_certificate_verification_status_print(status,
 		    GNUTLS_CRT_X509, &out, 0) == 0) {
-			(void)xsnprintf(t->why, sizeof(t->why), "the "
+			whyf(t->why, sizeof(t->why), "the "
 			    "certificate of %s is not trusted: %s", t->ref,
 			    (const char *)out.data);
 			gnutls_free(out.data);
 		} else
-			(void)xsnprintf(t->why, sizeof(t->why), "the "
+			whyf(t->why, sizeof(t->why), "the "
 			    "certificate of %s is not trusted", t->ref);
 	}
 	return -1;
@@ -586,8 +614,10 @@ cert_names(gnutls_x509_crt_t crt)
 		if (type == GNUTLS_SAN_DNSNAME && len < sizeof(buf) &&
 		    memchr(buf, '\0', len) == NULL) {
 			buf[len] = '\0';
+			/* item is larger than buf: it fits. */
 			(void)xsnprintf(item, sizeof(item), "DNS:%s", buf);
 			if (b->ids.ndns < TLSNAME_MAX) {
+				/* len < sizeof(buf), an entry's size. */
 				(void)xstrlcpy(b->dns[b->ids.ndns], buf,
 				    sizeof(b->dns[0]));
 				b->ids.dns[b->ids.ndns] = b->dns[b->ids.ndns];
@@ -597,6 +627,7 @@ cert_names(gnutls_x509_crt_t crt)
 		    len == 16)) {
 			if (inet_ntop(len == 4 ? AF_INET : AF_INET6, buf, ip,
 			    sizeof(ip)) != NULL)
+				/* An address literal always fits. */
 				(void)xsnprintf(item, sizeof(item), "IP:%s",
 				    ip);
 			if (b->ids.nip < TLSNAME_MAX) {
@@ -608,6 +639,7 @@ cert_names(gnutls_x509_crt_t crt)
 		} else if ((type == GNUTLS_SAN_RFC822NAME ||
 		    type == GNUTLS_SAN_URI) && len < sizeof(buf)) {
 			buf[len] = '\0';
+			/* item is larger than buf: it fits. */
 			(void)xsnprintf(item, sizeof(item), "%s:%s",
 			    type == GNUTLS_SAN_URI ? "URI" : "email", buf);
 		}
@@ -674,6 +706,7 @@ tls_sha256_hex(const void *buf, size_t len, char *out, size_t outsz)
 	    gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, len, md) < 0)
 		return -1;
 	for (i = 0; i < sizeof(md); i++)
+		/* outsz was checked above: every pair fits. */
 		(void)xsnprintf(out + 2 * i, outsz - 2 * i, "%02x", md[i]);
 	return 0;
 }
@@ -708,22 +741,27 @@ tls_info(struct tls *t, struct tls_info *info)
 
 	memset(info, 0, sizeof(*info));
 	s = gnutls_protocol_get_name(gnutls_protocol_get_version(t->sess));
+	/* Names for --serverinfo and -v, only shown: a prefix will do. */
 	(void)xstrlcpy(info->version, s ? s : "unknown",
 	    sizeof(info->version));
 	s = gnutls_ciphersuite_get(t->sess);
+	/* Only shown, as above. */
 	(void)xstrlcpy(info->suite, s ? s : "unknown", sizeof(info->suite));
 	/* TLS 1.3 names no key exchange; its group says it all. */
 	s = gnutls_group_get_name(gnutls_group_get(t->sess));
 	if (gnutls_protocol_get_version(t->sess) == GNUTLS_TLS1_3)
+		/* Only shown, as above. */
 		(void)xsnprintf(info->kx, sizeof(info->kx), "%s %s",
 		    s != NULL && strncmp(s, "FFDHE", 5) == 0 ? "DHE" :
 		    "ECDHE", s != NULL ? s : "");
 	else
+		/* Only shown, as above. */
 		(void)xsnprintf(info->kx, sizeof(info->kx), "%s%s%s",
 		    gnutls_kx_get_name(gnutls_kx_get(t->sess)) ?
 		    gnutls_kx_get_name(gnutls_kx_get(t->sess)) : "",
 		    s ? " " : "", s ? s : "");
 	if ((d = gnutls_session_get_desc(t->sess)) != NULL) {
+		/* Only shown, as above. */
 		(void)xstrlcpy(info->desc, d, sizeof(info->desc));
 		gnutls_free(d);
 	}
@@ -741,6 +779,7 @@ tls_info(struct tls *t, struct tls_info *info)
 			ci->not_after =
 			    gnutls_x509_crt_get_expiration_time(crt);
 			if ((nm = cert_names(crt)) != NULL)
+				/* Only shown: a prefix will do. */
 				(void)xstrlcpy(ci->names, nm->shown,
 				    sizeof(ci->names));
 			free(nm);
@@ -771,7 +810,6 @@ tls_recv(struct tls *t, void *buf, size_t len)
 	/* A peer that just closes the socket has still ended the stream. */
 	if (rc == GNUTLS_E_PREMATURE_TERMINATION)
 		return 0;
-	t->last = (int)rc;
 	return TLS_ERROR;
 }
 
@@ -786,7 +824,6 @@ tls_send(struct tls *t, const void *buf, size_t len)
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 		return gnutls_record_get_direction(t->sess) ?
 		    TLS_WANT_WRITE : TLS_WANT_READ;
-	t->last = (int)rc;
 	return TLS_ERROR;
 }
 
@@ -794,12 +831,6 @@ size_t
 tls_pending(struct tls *t)
 {
 	return gnutls_record_check_pending(t->sess);
-}
-
-const char *
-tls_error(struct tls *t)
-{
-	return gnutls_strerror(t->last);
 }
 
 int

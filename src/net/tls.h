@@ -107,8 +107,6 @@ ssize_t		 tls_recv(struct tls *, void *buf, size_t len);
 ssize_t		 tls_send(struct tls *, const void *buf, size_t len);
 /* Decrypted bytes GnuTLS holds that tls_recv() would return at once. */
 size_t		 tls_pending(struct tls *);
-/* The last error in words. */
-const char	*tls_error(struct tls *);
 /* "TLS1.3 / ECDHE-SECP256R1 / AES-256-GCM" for -v. */
 int		 tls_describe(struct tls *, char *buf, size_t len);
 /* Send close_notify without waiting for the peer's. */

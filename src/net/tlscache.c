@@ -28,31 +28,37 @@ tlscache_name(const char *host, const struct tls_opts *op, char *out,
 			    op->host_override, op->trust_file, op->fingerprint,
 			    op->cert_file, op->key_file, op->crl_file,
 			    op->priorities };
-	char		 buf[4096], num[96];
+	char		 buf[4096], num[160];
 	struct stat	 st;
 	size_t		 i, len = 0;
 
+	/*
+	 * Whatever does not fit means no cache at all: a name hashed from
+	 * a cut key could be shared by sessions checked differently.
+	 */
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (len + (f[i] ? strlen(f[i]) : 1) + 2 > sizeof(buf))
-			break;
+			return -1;
 		/* NUL-separated, with NULL and "" kept apart. */
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%c%s",
 		    f[i] ? '+' : '-', f[i] ? f[i] : "") + 1;
 	}
-	(void)xsnprintf(num, sizeof(num), "%d/%d", op->port,
-	    op->nocertcheck);
+	if (xsnprintf(num, sizeof(num), "%d/%d", op->port,
+	    op->nocertcheck) == -1)
+		return -1;
 	for (i = 0; i < 2; i++) {
 		const char *file = i == 0 ? op->trust_file : op->crl_file;
 
-		if (file != NULL && stat(file, &st) == 0)
-			(void)xsnprintf(num + strlen(num), sizeof(num) -
-			    strlen(num), "/%lld.%ld.%lld", (long long)st.st_ino,
-			    (long)st.st_mtime, (long long)st.st_size);
+		if (file != NULL && stat(file, &st) == 0 &&
+		    xsnprintf(num + strlen(num), sizeof(num) - strlen(num),
+		    "/%lld.%ld.%lld", (long long)st.st_ino,
+		    (long)st.st_mtime, (long long)st.st_size) == -1)
+			return -1;
 	}
-	if (len + strlen(num) < sizeof(buf)) {
-		memcpy(buf + len, num, strlen(num));
-		len += strlen(num);
-	}
+	if (len + strlen(num) >= sizeof(buf))
+		return -1;
+	memcpy(buf + len, num, strlen(num));
+	len += strlen(num);
 	return tls_sha256_hex(buf, len, out, outsz);
 }
 

@@ -170,5 +170,6 @@ tlsname_date(long long t, char *out, size_t outsz)
 
 	if (gmtime_r(&when, &tm) == NULL ||
 	    strftime(out, outsz, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		/* A display string: a short buffer keeps a readable prefix. */
 		(void)xstrlcpy(out, "an unknown date", outsz);
 }

@@ -83,6 +83,9 @@ probe_run(const struct smtp_opts *op, struct probe_info *info,
 	}
 	for (;;) {
 		r = &info->ehlo[p.tls_active];
+		/* op->helo is a checked host name (at most 255 octets): it
+		 * fits.
+		 */
 		(void)xsnprintf(line, sizeof(line), "EHLO %s",
 		    op->helo != NULL ? op->helo : "localhost");
 		if (command(&p, PH_EHLO, line) == -1 ||
@@ -155,7 +158,7 @@ handshake(struct probe *p)
 	p->tls_active = 1;
 	p->info->tls = 1;
 	(void)tls_info(t, &p->info->tlsinfo);
-	(void)xsnprintf(why, sizeof(why), "TLS established: %s",
+	whyf(why, sizeof(why), "TLS established: %s",
 	    p->info->tlsinfo.desc);
 	trace(p, TRACE_INFO, why, strlen(why));
 	p->info->verdict = tls_verdict(t, p->info->verify_why,
@@ -205,6 +208,9 @@ get_reply(struct probe *p, struct reply *r, enum smtp_phase ph, int secs)
 		if (e == REPLY_OK)
 			return 0;
 		if (e != REPLY_MORE) {
+			/* The reply, only shown: a cut text is still the
+			 * evidence.
+			 */
 			(void)xstrlcpy(p->o->text, line, sizeof(p->o->text));
 			return outcome_set(p->o, OUT_PROTO, ph, "malformed "
 			    "reply");
@@ -217,7 +223,9 @@ refused(struct probe *p, const struct reply *r, enum smtp_phase ph,
     enum outcome_kind kind, const char *what)
 {
 	p->o->code = r->code;
+	/* Same sizes as struct reply's, and only shown: no truncation. */
 	(void)xstrlcpy(p->o->enh, r->enh, sizeof(p->o->enh));
+	/* The reply, only shown: a cut text is still the evidence. */
 	(void)xstrlcpy(p->o->text, r->text, sizeof(p->o->text));
 	return outcome_set(p->o, kind, ph, "the server answered %s with",
 	    what);

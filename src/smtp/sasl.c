@@ -111,16 +111,16 @@ sasl_new(enum sasl_mech m, const struct sasl_cred *cred,
 	cb_avail = cb->tls && cb->type != NULL && cb->data != NULL &&
 	    cb->len > 0;
 	if ((int)m <= SASL_NONE || m >= SASL__COUNT) {
-		(void)xsnprintf(why, whylen, "no such SASL mechanism");
+		whyf(why, whylen, "no such SASL mechanism");
 		return NULL;
 	}
 	if (needs_user(m) && (cred->user == NULL || cred->user[0] == '\0')) {
-		(void)xsnprintf(why, whylen, "%s needs a user name",
+		whyf(why, whylen, "%s needs a user name",
 		    mech_names[m]);
 		return NULL;
 	}
 	if (m != SASL_EXTERNAL && cred->secret == NULL) {
-		(void)xsnprintf(why, whylen, "%s needs a %s", mech_names[m],
+		whyf(why, whylen, "%s needs a %s", mech_names[m],
 		    m == SASL_XOAUTH2 || m == SASL_OAUTHBEARER ?
 		    "bearer token" : "password");
 		return NULL;
@@ -129,17 +129,17 @@ sasl_new(enum sasl_mech m, const struct sasl_cred *cred,
 	if ((m == SASL_XOAUTH2 || m == SASL_OAUTHBEARER) &&
 	    (has_ctl(cred->user) || has_ctl(cred->secret) ||
 	    has_ctl(cred->host))) {
-		(void)xsnprintf(why, whylen, "%s: a control character in the "
+		whyf(why, whylen, "%s: a control character in the "
 		    "user name, token or host", mech_names[m]);
 		return NULL;
 	}
 	if (is_plus(m) && !cb_avail) {
-		(void)xsnprintf(why, whylen, "%s needs TLS channel binding "
+		whyf(why, whylen, "%s needs TLS channel binding "
 		    "data, which this session does not have", mech_names[m]);
 		return NULL;
 	}
 	if (is_plus(m) && cb->len > CBMAX) {
-		(void)xsnprintf(why, whylen, "channel binding data too long");
+		whyf(why, whylen, "channel binding data too long");
 		return NULL;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -157,7 +157,7 @@ sasl_new(enum sasl_mech m, const struct sasl_cred *cred,
 			    -1 || strspn(cb->type, "abcdefghijklmnopqrstuvwxyz"
 			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
 			    strlen(cb->type)) {
-				(void)xsnprintf(why, whylen, "bad channel "
+				whyf(why, whylen, "bad channel "
 				    "binding type");
 				goto fail;
 			}
@@ -173,7 +173,7 @@ sasl_new(enum sasl_mech m, const struct sasl_cred *cred,
 	}
 	return s;
 nomem:
-	(void)xsnprintf(why, whylen, "out of memory");
+	whyf(why, whylen, "out of memory");
 fail:
 	sasl_free(s);
 	return NULL;
@@ -203,7 +203,7 @@ sasl_start(struct sasl *s, char *out, size_t outsz, int *has_ir,
 	if (s->scram != NULL)
 		n = scram_first(s->scram, raw, sizeof(raw), why, whylen);
 	else if ((n = initial(s, raw, sizeof(raw))) == -1)
-		(void)xsnprintf(why, whylen, "%s: the user name or secret "
+		whyf(why, whylen, "%s: the user name or secret "
 		    "is too long", mech_names[s->mech]);
 	if (n == -1) {
 		explicit_bzero(raw, sizeof(raw));
@@ -213,7 +213,7 @@ sasl_start(struct sasl *s, char *out, size_t outsz, int *has_ir,
 	/* RFC 4954 4: "=" is an empty initial response. */
 	if (n == 0) {
 		if ((rc = xstrlcpy(out, "=", outsz)) == -1)
-			(void)xsnprintf(why, whylen, "SASL response too long");
+			whyf(why, whylen, "SASL response too long");
 	} else
 		rc = encode(raw, n, out, outsz, why, whylen);
 	explicit_bzero(raw, sizeof(raw));
@@ -237,12 +237,12 @@ sasl_step(struct sasl *s, const char *chal, size_t len, char *out,
 	if (len == 1 && chal[0] == '=')
 		len = 0;
 	if (len / 4 * 3 > sizeof(dec)) {
-		(void)xsnprintf(why, whylen, "%s: the server's challenge is "
+		whyf(why, whylen, "%s: the server's challenge is "
 		    "too long", mech_names[s->mech]);
 		goto out;
 	}
 	if ((n = b64_decode(chal, len, dec, sizeof(dec))) == -1) {
-		(void)xsnprintf(why, whylen, "%s: the server's challenge is "
+		whyf(why, whylen, "%s: the server's challenge is "
 		    "not valid base64", mech_names[s->mech]);
 		goto out;
 	}
@@ -250,7 +250,7 @@ sasl_step(struct sasl *s, const char *chal, size_t len, char *out,
 	case SASL_LOGIN:
 		/* The prompts vary between servers; the order does not. */
 		if (s->nchal > 2) {
-			(void)xsnprintf(why, whylen, "LOGIN: the server asked "
+			whyf(why, whylen, "LOGIN: the server asked "
 			    "for more than a user name and a password");
 			goto out;
 		}
@@ -260,7 +260,7 @@ sasl_step(struct sasl *s, const char *chal, size_t len, char *out,
 		goto out;
 	case SASL_CRAM_MD5:
 		if (!first || n == 0) {
-			(void)xsnprintf(why, whylen, "CRAM-MD5: unexpected "
+			whyf(why, whylen, "CRAM-MD5: unexpected "
 			    "challenge");
 			goto out;
 		}
@@ -275,7 +275,7 @@ sasl_step(struct sasl *s, const char *chal, size_t len, char *out,
 			r = scram_first(s->scram, raw, sizeof(raw), why,
 			    whylen);
 		else if ((r = initial(s, raw, sizeof(raw))) == -1)
-			(void)xsnprintf(why, whylen, "%s: the user name or "
+			whyf(why, whylen, "%s: the user name or "
 			    "secret is too long", mech_names[s->mech]);
 		if (r >= 0)
 			rc = encode(raw, r, out, outsz, why, whylen);
@@ -291,7 +291,7 @@ sasl_step(struct sasl *s, const char *chal, size_t len, char *out,
 		rc = oauth_error(s, dec, n, out, outsz, why, whylen);
 		goto out;
 	}
-	(void)xsnprintf(why, whylen, "%s: unexpected challenge",
+	whyf(why, whylen, "%s: unexpected challenge",
 	    mech_names[s->mech]);
 out:
 	explicit_bzero(dec, sizeof(dec));
@@ -306,13 +306,13 @@ sasl_finish(struct sasl *s, char *why, size_t whylen)
 {
 	if (s->scram != NULL && !scram_verified(s->scram)) {
 		/* RFC 5802 9: only v= proves the server knows the password. */
-		(void)xsnprintf(why, whylen, "%s: the server accepted the "
+		whyf(why, whylen, "%s: the server accepted the "
 		    "authentication without proving it knows the password",
 		    mech_names[s->mech]);
 		return -1;
 	}
 	if (s->errored) {
-		(void)xsnprintf(why, whylen, "%s: the server accepted the "
+		whyf(why, whylen, "%s: the server accepted the "
 		    "authentication after reporting an error",
 		    mech_names[s->mech]);
 		return -1;
@@ -330,37 +330,6 @@ sasl_free(struct sasl *s)
 	secret_free(s->secret);
 	free(s->host);
 	freezero(s, sizeof(*s));
-}
-
-int
-sasl_plain(const char *user, const char *pass, char *out, size_t outsz)
-{
-	struct sasl_cred	 cred = { user, pass, NULL, 0 };
-	struct sasl		*s;
-	char			 why[128];
-	int			 has_ir, rc;
-
-	if ((s = sasl_new(SASL_PLAIN, &cred, NULL, why, sizeof(why))) ==
-	    NULL)
-		return -1;
-	rc = sasl_start(s, out, outsz, &has_ir, why, sizeof(why));
-	sasl_free(s);
-	return rc;
-}
-
-int
-sasl_login(int step, const char *user, const char *pass, char *out,
-    size_t outsz)
-{
-	const char	*s;
-
-	if (step == 0)
-		s = user;
-	else if (step == 1)
-		s = pass;
-	else
-		return -1;
-	return b64_encode(s, strlen(s), out, outsz);
 }
 
 static int
@@ -408,7 +377,7 @@ encode(const void *in, size_t len, char *out, size_t outsz, char *why,
     size_t whylen)
 {
 	if (b64_encode(in, len, out, outsz) == -1) {
-		(void)xsnprintf(why, whylen, "SASL response too long");
+		whyf(why, whylen, "SASL response too long");
 		return -1;
 	}
 	return 0;
@@ -493,13 +462,13 @@ cram_md5(struct sasl *s, const char *chal, size_t len, char *out,
 
 	if (crypto_hmac(CRYPTO_MD5, s->secret, strlen(s->secret), chal, len,
 	    mac) == -1) {
-		(void)xsnprintf(why, whylen, "CRAM-MD5: HMAC-MD5 failed");
+		whyf(why, whylen, "CRAM-MD5: HMAC-MD5 failed");
 		goto out;
 	}
 	if (scram_put(raw, sizeof(raw), &off, s->user, strlen(s->user)) == -1 ||
 	    scram_put(raw, sizeof(raw), &off, " ", 1) == -1 ||
 	    2 * ml > sizeof(raw) - off) {
-		(void)xsnprintf(why, whylen, "CRAM-MD5: the user name is too "
+		whyf(why, whylen, "CRAM-MD5: the user name is too "
 		    "long");
 		goto out;
 	}
@@ -527,13 +496,13 @@ oauth_error(struct sasl *s, const char *chal, size_t len, char *out,
 	char	status[NOTEMAX];
 
 	if (s->errored) {
-		(void)xsnprintf(why, whylen, "%s: unexpected challenge after "
+		whyf(why, whylen, "%s: unexpected challenge after "
 		    "the error", mech_names[s->mech]);
 		return -1;
 	}
 	s->errored = 1;
 	json_status(chal, len, status, sizeof(status));
-	(void)xsnprintf(why, whylen, "%s: the server rejected the token%s%s",
+	whyf(why, whylen, "%s: the server rejected the token%s%s",
 	    mech_names[s->mech], status[0] != '\0' ? ", status " : "",
 	    status);
 	if (s->mech == SASL_OAUTHBEARER)

@@ -105,18 +105,4 @@ void		 sasl_free(struct sasl *);
  */
 void		 sasl_set_nonce(struct sasl *, const char *nonce);
 
-/*
- * PLAIN (RFC 4616): base64 of [authzid] NUL authcid NUL passwd, with an
- * empty authzid. Returns 0, or -1 when out is too small.
- */
-int	sasl_plain(const char *user, const char *pass, char *out,
-	    size_t outsz);
-
-/*
- * LOGIN (draft-murchison-sasl-login): step 0 answers the first 334
- * (user name), step 1 the second (password). Returns 0 or -1.
- */
-int	sasl_login(int step, const char *user, const char *pass, char *out,
-	    size_t outsz);
-
 #endif

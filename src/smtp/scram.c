@@ -68,7 +68,7 @@ scram_new(enum crypto_hash h, const char *user, const char *pass,
 	ssize_t		 n;
 
 	if ((sc = calloc(1, sizeof(*sc))) == NULL) {
-		(void)xsnprintf(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		return NULL;
 	}
 	sc->h = h;
@@ -77,7 +77,7 @@ scram_new(enum crypto_hash h, const char *user, const char *pass,
 	if (xstrlcpy(sc->gs2, gs2, sizeof(sc->gs2)) == -1 ||
 	    cblen > sizeof(sc->cb) || sc->hlen == 0 ||
 	    sc->hlen > CRYPTO_HASHMAX) {
-		(void)xsnprintf(why, whylen, "SCRAM: bad parameters");
+		whyf(why, whylen, "SCRAM: bad parameters");
 		goto fail;
 	}
 	if (cblen > 0)
@@ -90,14 +90,14 @@ scram_new(enum crypto_hash h, const char *user, const char *pass,
 	 */
 	n = crypto_password_normalize(pass, strlen(pass), norm, sizeof(norm));
 	if (n == -1 && strlen(pass) >= sizeof(norm)) {
-		(void)xsnprintf(why, whylen, "SCRAM: the password is too "
+		whyf(why, whylen, "SCRAM: the password is too "
 		    "long");
 		goto fail;
 	}
 	sc->pass = strdup(n == -1 ? pass : norm);
 	explicit_bzero(norm, sizeof(norm));
 	if ((sc->user = strdup(user)) == NULL || sc->pass == NULL) {
-		(void)xsnprintf(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		goto fail;
 	}
 	return sc;
@@ -111,6 +111,7 @@ scram_set_nonce(struct scram *sc, const char *nonce)
 {
 	if (sc->state != SC_START || !nonce_ok(nonce, strlen(nonce)))
 		return;
+	/* nonce_ok() bounds it to NONCEMAX octets: it fits. */
 	(void)xstrlcpy(sc->nonce, nonce, sizeof(sc->nonce));
 }
 
@@ -132,7 +133,7 @@ scram_first(struct scram *sc, char *out, size_t outsz, char *why,
 				    sizeof(sc->nonce));
 			explicit_bzero(rnd, sizeof(rnd));
 			if (rc == -1) {
-				(void)xsnprintf(why, whylen, "SCRAM: no "
+				whyf(why, whylen, "SCRAM: no "
 				    "random bytes for the nonce");
 				return -1;
 			}
@@ -143,20 +144,20 @@ scram_first(struct scram *sc, char *out, size_t outsz, char *why,
 		    scram_put(b, bl, &off, ",r=", 3) == -1 ||
 		    scram_put(b, bl, &off, sc->nonce, strlen(sc->nonce)) ==
 		    -1) {
-			(void)xsnprintf(why, whylen, "SCRAM: the user name is "
+			whyf(why, whylen, "SCRAM: the user name is "
 			    "too long");
 			return -1;
 		}
 		sc->barelen = off;
 		sc->state = SC_FIRST;
 	} else if (sc->state != SC_FIRST) {
-		(void)xsnprintf(why, whylen, "SCRAM: unexpected challenge");
+		whyf(why, whylen, "SCRAM: unexpected challenge");
 		return -1;
 	}
 	off = 0;
 	if (scram_put(out, outsz, &off, sc->gs2, strlen(sc->gs2)) == -1 ||
 	    scram_put(out, outsz, &off, sc->bare, sc->barelen) == -1) {
-		(void)xsnprintf(why, whylen, "SCRAM: response too long");
+		whyf(why, whylen, "SCRAM: response too long");
 		return -1;
 	}
 	return off;
@@ -171,7 +172,7 @@ scram_step(struct scram *sc, const char *in, size_t inlen, char *out,
 
 	sc->state = SC_DEAD;
 	if (inlen >= SCRAM_MSGMAX || memchr(in, '\0', inlen) != NULL) {
-		(void)xsnprintf(why, whylen, "SCRAM: malformed server "
+		whyf(why, whylen, "SCRAM: malformed server "
 		    "message");
 		return -1;
 	}
@@ -191,7 +192,7 @@ scram_step(struct scram *sc, const char *in, size_t inlen, char *out,
 			sc->state = SC_DONE;
 		break;
 	default:
-		(void)xsnprintf(why, whylen, "SCRAM: unexpected challenge");
+		whyf(why, whylen, "SCRAM: unexpected challenge");
 		break;
 	}
 	return n;
@@ -233,25 +234,25 @@ client_final(struct scram *sc, const char *in, size_t inlen, char *out,
 	memcpy(msg, in, inlen);
 	msg[inlen] = '\0';
 	if (inlen >= 2 && memcmp(msg, "m=", 2) == 0) {
-		(void)xsnprintf(why, whylen, "SCRAM: the server requires an "
+		whyf(why, whylen, "SCRAM: the server requires an "
 		    "extension bote does not know");
 		goto out;
 	}
 	if ((r = attr(msg, NULL, 'r', &rl)) == NULL ||
 	    (s = attr(msg, r + rl, 's', &sl)) == NULL ||
 	    (i = attr(msg, s + sl, 'i', &il)) == NULL) {
-		(void)xsnprintf(why, whylen, "SCRAM: malformed server-first "
+		whyf(why, whylen, "SCRAM: malformed server-first "
 		    "message");
 		goto out;
 	}
 	/* RFC 5802 5.1 r=: our nonce followed by the server's part. */
 	if (rl <= nl || memcmp(r, sc->nonce, nl) != 0 || !nonce_ok(r, rl)) {
-		(void)xsnprintf(why, whylen, "SCRAM: the server's nonce does "
+		whyf(why, whylen, "SCRAM: the server's nonce does "
 		    "not extend ours");
 		goto out;
 	}
 	if ((saltlen = b64_decode(s, sl, salt, sizeof(salt))) <= 0) {
-		(void)xsnprintf(why, whylen, "SCRAM: the server's salt is "
+		whyf(why, whylen, "SCRAM: the server's salt is "
 		    "not valid base64");
 		goto out;
 	}
@@ -289,7 +290,7 @@ client_final(struct scram *sc, const char *in, size_t inlen, char *out,
 	    scram_put(auth, sizeof(auth), &off, out, wp) == -1)
 		goto toolong;
 	if (proof(sc, salt, saltlen, iter, auth, off, p) == -1) {
-		(void)xsnprintf(why, whylen, "SCRAM: the key derivation "
+		whyf(why, whylen, "SCRAM: the key derivation "
 		    "failed");
 		goto out;
 	}
@@ -301,11 +302,11 @@ client_final(struct scram *sc, const char *in, size_t inlen, char *out,
 	rc = off;
 	goto out;
 badit:
-	(void)xsnprintf(why, whylen, "SCRAM: the server's iteration count is "
+	whyf(why, whylen, "SCRAM: the server's iteration count is "
 	    "%s (bote accepts %d to %d)", errstr, ITER_MIN, ITER_MAX);
 	goto out;
 toolong:
-	(void)xsnprintf(why, whylen, "SCRAM: response too long");
+	whyf(why, whylen, "SCRAM: response too long");
 out:
 	explicit_bzero(p, sizeof(p));
 	explicit_bzero(salt, sizeof(salt));
@@ -328,14 +329,14 @@ server_final(struct scram *sc, const char *in, size_t inlen, char *why,
 	memcpy(msg, in, inlen);
 	msg[inlen] = '\0';
 	if ((v = attr(msg, NULL, 'v', &vl)) == NULL) {
-		(void)xsnprintf(why, whylen, "SCRAM: malformed server-final "
+		whyf(why, whylen, "SCRAM: malformed server-final "
 		    "message");
 		return -1;
 	}
 	n = b64_decode(v, vl, sig, sizeof(sig));
 	if (n != (ssize_t)sc->hlen ||
 	    !same(sig, sc->ssig, sc->hlen)) {
-		(void)xsnprintf(why, whylen, "SCRAM: the server's signature "
+		whyf(why, whylen, "SCRAM: the server's signature "
 		    "is wrong: it does not know the password, or someone is "
 		    "in the middle");
 		return -1;
@@ -464,6 +465,6 @@ server_error(const char *v, size_t len, char *why, size_t whylen)
 	for (i = 0; i < len && v[i] != ','; i++)
 		;
 	(void)sanitize(text, sizeof(text), v, i, 0);
-	(void)xsnprintf(why, whylen, "SCRAM: the server reports an error: %s",
+	whyf(why, whylen, "SCRAM: the server reports an error: %s",
 	    text);
 }

@@ -521,6 +521,7 @@ smtp_reply(struct smtp *s, enum smtp_phase ph, int secs)
 		if (e == REPLY_MORE)
 			continue;
 		s->broken = 1;
+		/* The reply, only shown: a cut text is still the evidence. */
 		(void)xstrlcpy(s->o->text, line, sizeof(s->o->text));
 		return outcome_set(s->o, OUT_PROTO, ph, "malformed reply: %s",
 		    e == REPLY_TOOLONG ? "too long" : e == REPLY_MISMATCH ?
@@ -534,7 +535,9 @@ smtp_refused(struct smtp *s, enum smtp_phase ph, enum outcome_kind kind,
     const char *what)
 {
 	s->o->code = s->r.code;
+	/* Same sizes as struct reply's, and only shown: no truncation. */
 	(void)xstrlcpy(s->o->enh, s->r.enh, sizeof(s->o->enh));
+	/* The reply, only shown: a cut text is still the evidence. */
 	(void)xstrlcpy(s->o->text, s->r.text, sizeof(s->o->text));
 	outcome_set(s->o, kind, ph, "the server answered %s with", what);
 	return S_FAIL;

@@ -50,6 +50,7 @@ offered_names(unsigned offered, char *buf, size_t sz)
 		(void)strlcat(buf, sasl_mech_name((enum sasl_mech)m), sz);
 	}
 	if (buf[0] == '\0')
+		/* A display string: a short buffer keeps a readable prefix. */
 		(void)xstrlcpy(buf, "no mechanism bote knows", sz);
 }
 
@@ -164,6 +165,7 @@ exchange(struct smtp *s, enum sasl_mech m, const char *ir, int has_ir,
 	int		 pending_ir = 0, rc = -1;
 
 	note[0] = '\0';
+	/* The trace line: a mechanism name always fits. */
 	(void)xsnprintf(shown, sizeof(shown), "AUTH %s <redacted>", name);
 	if (has_ir && sizeof("AUTH  \r\n") - 1 + strlen(name) + strlen(ir) <=
 	    AUTH_LINEMAX) {
@@ -176,6 +178,7 @@ exchange(struct smtp *s, enum sasl_mech m, const char *ir, int has_ir,
 				return outcome_set(s->o, OUT_OSERR, PH_AUTH,
 				    "out of memory");
 			}
+			/* The same trace line, into a buffer as large. */
 			(void)xstrlcpy(s->lazy_shown, shown,
 			    sizeof(s->lazy_shown));
 			s->auth_pending = 1;
@@ -204,7 +207,7 @@ exchange(struct smtp *s, enum sasl_mech m, const char *ir, int has_ir,
 		} else if (why[0] != '\0') {
 			/* XOAUTH2/OAUTHBEARER: the error the server gave. */
 			smtp_trace(s, TRACE_INFO, "%s", why);
-			(void)xstrlcpy(note, why, notesz);
+			whyf(note, notesz, "%s", why);
 		}
 		if (smtp_cmd(s, "<redacted>", "%s", resp) == -1 ||
 		    smtp_flush(s, PH_AUTH, T_OTHER) == -1 ||
@@ -214,7 +217,7 @@ exchange(struct smtp *s, enum sasl_mech m, const char *ir, int has_ir,
 	if (s->r.code != 235) {
 		smtp_refused(s, PH_AUTH, OUT_REPLY, "AUTH");
 		if (note[0] != '\0')
-			(void)xsnprintf(s->o->why, sizeof(s->o->why), "the "
+			whyf(s->o->why, sizeof(s->o->why), "the "
 			    "server answered AUTH (%s) with", note);
 		goto out;
 	}
@@ -246,7 +249,7 @@ cancel(struct smtp *s, enum sasl_mech m, const char *why)
 {
 	char	w[OUTCOME_WHYMAX];
 
-	(void)xstrlcpy(w, why, sizeof(w));
+	whyf(w, sizeof(w), "%s", why);
 	if (smtp_cmd(s, NULL, "*") == 0 &&
 	    smtp_flush(s, PH_AUTH, T_OTHER) == 0)
 		(void)smtp_reply(s, PH_AUTH, T_OTHER);

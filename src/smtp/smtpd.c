@@ -153,7 +153,7 @@ smtpd_run(const struct smtpd_opts *op, struct smtpd_result *res)
 	memset(res, 0, sizeof(*res));
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		res->end = SMTPD_NOMEM;
-		(void)xsnprintf(res->why, sizeof(res->why), "out of memory");
+		whyf(res->why, sizeof(res->why), "out of memory");
 		return -1;
 	}
 	s->op = op;
@@ -168,7 +168,7 @@ smtpd_run(const struct smtpd_opts *op, struct smtpd_result *res)
 	flush_out(s);
 	if (s->wfail && res->end == SMTPD_QUIT) {
 		res->end = SMTPD_IOERR;
-		(void)xsnprintf(res->why, sizeof(res->why), "cannot write "
+		whyf(res->why, sizeof(res->why), "cannot write "
 		    "the replies: %s", strerror(errno));
 	}
 	res->in_txn = last == S_MAIL || last == S_RCPT || last == S_DATA ||
@@ -186,11 +186,12 @@ step(struct server *s, enum state st)
 
 	if (s->wfail) {
 		s->res->end = SMTPD_IOERR;
-		(void)xsnprintf(s->res->why, sizeof(s->res->why), "cannot "
+		whyf(s->res->why, sizeof(s->res->why), "cannot "
 		    "write the replies in state %s", state_names[st]);
 		return S_CLOSE;
 	}
 	if (bote_interrupted) {
+		/* A trace line: a state name always fits. */
 		(void)xsnprintf(buf, sizeof(buf), "interrupted in state %s",
 		    state_names[st]);
 		trace(s, TRACE_INFO, buf, strlen(buf));
@@ -215,7 +216,7 @@ step(struct server *s, enum state st)
 		break;
 	}
 	s->res->end = SMTPD_NOMEM;
-	(void)xsnprintf(s->res->why, sizeof(s->res->why), "bad state %d",
+	whyf(s->res->why, sizeof(s->res->why), "bad state %d",
 	    (int)st);
 	return S_CLOSE;
 }
@@ -226,6 +227,7 @@ st_greeting(struct server *s)
 {
 	char	text[300];
 
+	/* A host name (at most 255 octets) fits. */
 	(void)xsnprintf(text, sizeof(text), "%s ESMTP bote", s->op->hostname);
 	put_line(s, 220, 0, NULL, text);
 	return S_READY;
@@ -270,7 +272,7 @@ read_failed(struct server *s, enum state st)
 		return st;		/* step() says goodbye */
 	else {
 		s->res->end = SMTPD_IOERR;
-		(void)xsnprintf(s->res->why, sizeof(s->res->why), "cannot "
+		whyf(s->res->why, sizeof(s->res->why), "cannot "
 		    "read the commands: %s", strerror(errno));
 	}
 	return S_CLOSE;
@@ -298,9 +300,11 @@ c_ehlo(struct server *s, enum state st, const char *args)
 	if (*args == '\0')
 		return bad(s, st, 501, "5.5.4", "Syntax: EHLO hostname");
 	reset(s);
+	/* A host name (at most 255 octets) fits. */
 	(void)xsnprintf(text, sizeof(text), "%s", s->op->hostname);
 	put_line(s, 250, 1, NULL, text);
 	put_line(s, 250, 1, NULL, "PIPELINING");
+	/* A number fits. */
 	(void)xsnprintf(text, sizeof(text), "SIZE %lld",
 	    (long long)s->size_max);
 	put_line(s, 250, 1, NULL, text);
@@ -562,11 +566,14 @@ st_relay(struct server *s)
 	r.text[sizeof(r.text) - 1] = '\0';
 	if (r.code < 200 || r.code > 599 || (r.code >= 300 && r.code < 400)) {
 		r.code = 451;
+		/* Constants that fit struct reply's buffers. */
 		(void)xstrlcpy(r.enh, "4.3.0", sizeof(r.enh));
+		/* As above. */
 		(void)xstrlcpy(r.text, "Error: internal error in the relay",
 		    sizeof(r.text));
 	}
 	if (!valid_enh(r.enh, r.code))
+		/* A code from 200 to 599 makes "5.0.0": it fits. */
 		(void)xsnprintf(r.enh, sizeof(r.enh), "%d.0.0", r.code / 100);
 	reply(s, r.code, r.enh, "%s", r.text);
 	if (r.code < 300)
@@ -710,7 +717,7 @@ parse_path(const char *p, const char *what, int allow_empty, char *out,
 	while (*p == ' ')
 		p++;
 	if (*p != '<') {
-		(void)xsnprintf(why, whylen, "Error: the %s address must be "
+		whyf(why, whylen, "Error: the %s address must be "
 		    "in <>", what);
 		return -1;
 	}
@@ -723,7 +730,7 @@ parse_path(const char *p, const char *what, int allow_empty, char *out,
 			break;
 	}
 	if (*q != '>') {
-		(void)xsnprintf(why, whylen, "Error: unbalanced <> in the %s "
+		whyf(why, whylen, "Error: unbalanced <> in the %s "
 		    "address", what);
 		return -1;
 	}
@@ -731,14 +738,14 @@ parse_path(const char *p, const char *what, int allow_empty, char *out,
 	if (*p == '@' && (q = memchr(p, ':', (size_t)(end - p))) != NULL)
 		p = q + 1;
 	if ((size_t)(end - p) >= outsz) {
-		(void)xsnprintf(why, whylen, "Error: the %s address is too "
+		whyf(why, whylen, "Error: the %s address is too "
 		    "long", what);
 		return -2;
 	}
 	memcpy(out, p, (size_t)(end - p));
 	out[end - p] = '\0';
 	if (end[1] != '\0' && end[1] != ' ') {
-		(void)xsnprintf(why, whylen, "Error: junk after the %s "
+		whyf(why, whylen, "Error: junk after the %s "
 		    "address", what);
 		return -1;
 	}
@@ -746,7 +753,7 @@ parse_path(const char *p, const char *what, int allow_empty, char *out,
 		;
 	*rest = q;
 	if (addr_check(out, allow_empty, w, sizeof(w)) == -1) {
-		(void)xsnprintf(why, whylen, "Error: bad %s address: %s",
+		whyf(why, whylen, "Error: bad %s address: %s",
 		    what, w);
 		return -2;
 	}
@@ -787,6 +794,7 @@ put_line(struct server *s, int code, int more, const char *enh,
 	size_t	n;
 
 	(void)sanitize(clean, sizeof(clean), text, strlen(text), 0);
+	/* clean is shorter than line by more than code and enh: it fits. */
 	(void)xsnprintf(line, sizeof(line), "%03d%c%s%s%s", code,
 	    more ? '-' : ' ', enh ? enh : "", enh ? " " : "", clean);
 	n = strlen(line);

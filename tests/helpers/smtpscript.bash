@@ -29,14 +29,23 @@
 #       Print the server's log (its transcript and any mismatch).
 #   script_certs
 #       Make sure the test certificates exist; prints their directory.
+#   start_with_script [script_start options]
+#       script_start $S, then script_conf $CONF with the directives in
+#       CONF_EXTRA (an array the file sets, empty by default).
+#   s LINE...
+#       Print each argument as one script line (to build $S).
+#   sent_lines
+#       Wait for the server to finish, then print the record without the
+#       TLS markers and without CRs: one line per line bote sent.
+#   show_record
+#       Print the record (cat -A) and the server's log, for a failure's
+#       diagnostics.
+#
+# Loading it also gives the file a teardown that stops the server; a file
+# that needs more defines its own after the load and calls script_stop.
 
-load '/usr/lib/bats/bats-support/load.bash'
-load '/usr/lib/bats/bats-assert/load.bash'
-
-: "${TOP_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
-: "${TOP_BUILDDIR:=$TOP_SRCDIR}"
-: "${BOTE:=$TOP_BUILDDIR/cli/bote}"
-export TOP_SRCDIR TOP_BUILDDIR BOTE
+# The suite's environment, bats-support and bats-assert.
+bats_load_library bote.bash
 
 SMTPSCRIPT="$TOP_SRCDIR/tests/fixtures/smtpscript"
 SCRIPT_CERTS="$TOP_BUILDDIR/tests/certs"
@@ -174,4 +183,30 @@ script_conf() {
 		} >"$file"
 	)
 	chmod 0600 "$file"
+}
+
+start_with_script() {
+	script_start "$S" "$@"
+	script_conf "$CONF" "${CONF_EXTRA[@]}"
+}
+
+s() {
+	printf '%s\n' "$@"
+}
+
+sent_lines() {
+	script_wait || true
+	grep -a -v -E '^<<TLS(-FAILED)?>>$' "$SCRIPT_RECORD" | tr -d '\r'
+}
+
+show_record() {
+	echo "--- record (cat -A) ---"
+	cat -A "$SCRIPT_RECORD"
+	echo "--- server log ---"
+	script_log
+}
+
+# The default test hook: no server outlives its test.
+teardown() {
+	script_stop
 }

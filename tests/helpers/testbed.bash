@@ -1,6 +1,6 @@
 # bats helper: a private Postfix + Dovecot testbed per test file.
 #
-#   load helpers/testbed
+#   bats_load_library testbed.bash
 #
 # Loading it gives the file one testbed: setup_file and teardown_file below
 # start and stop it. A file that needs more in setup_file defines its own
@@ -21,12 +21,15 @@
 #   bote_conf FILE [LINE...]     write a config (msmtprc syntax) with the
 #                                accounts starttls (default), tls and plain;
 #                                LINEs are added to its defaults section
+#   delivered_equals FILE [N]    wait for N messages (default 1), then
+#                                assert that the newest, as maildir_last
+#                                prints it (into $GOT), equals FILE
 #
 # From the suite's environment: BOTE (the binary), TOP_SRCDIR, TOP_BUILDDIR.
 # Postfix delivers one file per recipient, with LF line endings.
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+# The suite's environment, bats-support and bats-assert.
+bats_load_library bote.bash
 
 # Located from this file, so the helper works under "make check" and under
 # a bare "bats tests/x.bats" alike.
@@ -161,6 +164,13 @@ bote_conf() {
 	)
 	# umask only applies to a new file; an existing one keeps its mode.
 	chmod 0600 "$file"
+}
+
+delivered_equals() {
+	maildir_wait "${2:-1}"
+	maildir_last >"$GOT"
+	run diff "$1" "$GOT"
+	assert_success
 }
 
 # The default file hooks: one testbed for the whole test file.

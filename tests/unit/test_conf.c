@@ -1008,7 +1008,10 @@ main(void)
 	return done_testing();
 }
 
-/* Values of the directives issue 5 and 6 added, as they are stored. */
+/*
+ * Values of durations, service-name ports, the queue directives,
+ * ip_version, auth methods and the certificate checks, as they are stored.
+ */
 static void
 test_new_values(void)
 {
@@ -1043,8 +1046,8 @@ test_new_values(void)
 		    "scram-sha-256-plus");
 		is_int(a->tls_certcheck, 0, "tls_nocertcheck is certcheck off");
 		is_str(a->tls_fingerprint, "AB:CD", "tls_fingerprint");
-		is_int(conf_check(c, a), -1, "settings not honoured yet are "
-		    "refused before use");
+		is_int(conf_check(c, a), -1, "malformed or contradicting "
+		    "settings are refused before use");
 		joinerrs(c, got, sizeof(got));
 		ok(strstr(got, F ":9: tls_fingerprint needs a SHA-256 "
 		    "fingerprint") != NULL &&

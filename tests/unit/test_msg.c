@@ -1008,15 +1008,6 @@ test_hdr(void)
 		free(b.p);
 	}
 	ok(bad == 0, "CRLF, fold and empty line at a block boundary");
-
-	{
-		struct hdr_field f = { "Message-ID", 10, NULL, 0, 0, 0 };
-
-		ok(hdr_is(&f, "message-id"), "hdr_is: case-insensitive");
-		ok(hdr_is(&f, "MESSAGE-ID"), "hdr_is: upper case");
-		ok(!hdr_is(&f, "Message-I"), "hdr_is: a prefix is not it");
-		ok(!hdr_is(&f, "Message-IDs"), "hdr_is: longer is not it");
-	}
 }
 
 /* A one-line field of exactly r octets, CRLF included. */
