@@ -6,14 +6,8 @@
  * and queues it through the normal submission path with the system
  * account. The dropping side reads no configuration and no secret.
  *
- * A maildrop file, written as t.NAME, fsync'd and renamed to d.NAME:
- *
- *	BOTE-MAILDROP 1
- *	opt -t				(each flag kept, values escaped)
- *	opt -f user@example.org
- *	rcpt a@example.org		(the operands, as given)
- *	<empty line>
- *	the message, as read (normalised, spool form)
+ * A maildrop file is written as t.NAME, fsync'd and renamed to d.NAME;
+ * its format is src/queue/dropfile.h's.
  */
 #include <sys/types.h>
 #include <sys/file.h>
@@ -37,6 +31,7 @@
 
 #include "conffiles.h"
 #include "msg/msg.h"
+#include "queue/dropfile.h"
 #include "queue/queue.h"
 #include "report.h"
 #include "send.h"
@@ -48,25 +43,23 @@
 #include "queuecli.h"
 
 #define MAILDROP_DEFAULT	"/var/spool/bote/maildrop"
-#define MAILDROP_MAGIC		"BOTE-MAILDROP 1\n"
 #define MAILDROP_MAX		(64LL * 1024 * 1024)	/* octets per file */
-#define MAILDROP_HEADMAX	(256 * 1024)	/* the envelope part */
-#define MAILDROP_ARGMAX		1000		/* options + recipients */
 #define MAILDROP_DEBRIS_AGE	86400		/* t.* files left behind */
 #define MAILDROP_ACCOUNT	"default"	/* the account it sends with */
 
-/* The flags a maildrop file may carry; all but -t take a value. */
-static const char *const kept[] = { "-t", "-f", "-F", "-N", "-R", "-V" };
 
 static const char *user_dir(void);
 static int	 put_line(int, const char *, const char *);
 static int	 write_all(int, const char *, size_t);
 static int	 copy_spool(int, int, off_t);
 static void	 pickup_one(int, int, const char *, struct conf *);
+static void	 pickup_parsed(int, int, const char *, struct conf *, int,
+		    const struct stat *, char *, size_t);
 static int	 queue_dropped(struct conf *, int, char **, size_t,
 		    long long);
 static int	 private_copy(int, int, off_t, off_t);
 static void	 remove_odd(int, const char *, const struct stat *);
+static const char *shown(const char *);
 static int	 maildrop_ok(int, const char *);
 static int	 fix_dir(const char *, mode_t);
 static void	 set_aside(int, int, const char *, const char *, uid_t);
@@ -175,9 +168,9 @@ maildrop_submit(const struct args *a)
 		    "them from the message");
 		return EX_USAGE;
 	}
-	if (a->nrcpts + 4 > MAILDROP_ARGMAX) {
+	if (a->nrcpts + 4 > DROP_ARGMAX) {
 		say("too many recipients for the maildrop (at most %d)",
-		    MAILDROP_ARGMAX - 4);
+		    DROP_ARGMAX - 4);
 		return EX_USAGE;
 	}
 	if ((m = msg_spool(STDIN_FILENO, spool_dir(), a->ignore_dots ? 0 :
@@ -187,9 +180,9 @@ maildrop_submit(const struct args *a)
 		    OUT_IOERR ? EX_IOERR : o.kind == OUT_OSERR ? EX_OSERR :
 		    EX_TEMPFAIL;
 	}
-	if (msg_size(m) > MAILDROP_MAX - MAILDROP_HEADMAX) {
+	if (msg_size(m) > MAILDROP_MAX - DROP_HEADMAX) {
 		say("the message is larger than the maildrop takes (%lld "
-		    "octets)", MAILDROP_MAX - MAILDROP_HEADMAX);
+		    "octets)", MAILDROP_MAX - DROP_HEADMAX);
 		msg_free(m);
 		return EX_DATAERR;
 	}
@@ -197,8 +190,10 @@ maildrop_submit(const struct args *a)
 		say("cannot get random bytes for a maildrop file name");
 		goto out;
 	}
+	/* At most 34 octets in 64: neither name can be cut. */
 	(void)snprintf(tname, sizeof(tname), "t.%ld.%02x%02x%02x%02x%02x%02x",
 	    (long)getpid(), r[0], r[1], r[2], r[3], r[4], r[5]);
+	/* As long as tname. */
 	(void)snprintf(dname, sizeof(dname), "d%s", tname + 1);
 	/* Search and write only: the directory cannot be read or synced. */
 	if ((dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
@@ -208,7 +203,7 @@ maildrop_submit(const struct args *a)
 		    strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, MAILDROP_MAGIC, sizeof(MAILDROP_MAGIC) - 1) == -1 ||
+	if (write_all(fd, DROP_MAGIC, sizeof(DROP_MAGIC) - 1) == -1 ||
 	    (a->read_rcpts && put_line(fd, "opt", "-t") == -1) ||
 	    (a->sender != NULL && (put_line(fd, "opt", "-f") == -1 ||
 	    put_line(fd, "val", a->sender) == -1)) ||
@@ -261,14 +256,26 @@ out:
 static void
 remove_odd(int mdfd, const char *name, const struct stat *st)
 {
-	char	shown[NAME_MAX + 1];
 	int	rc;
 
 	rc = unlinkat(mdfd, name, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0);
-	/* The name is the user's: shown, not echoed (util.h sanitize). */
-	(void)sanitize(shown, sizeof(shown), name, strlen(name), 0);
 	say_log(LOG_ERR, "maildrop: %s (uid %ld) %s: not a regular file",
-	    shown, (long)st->st_uid, rc == 0 ? "removed" : "ignored");
+	    shown(name), (long)st->st_uid, rc == 0 ? "removed" : "ignored");
+}
+
+/*
+ * A file name a user chose, fit for root's terminal, log and cron mail:
+ * control bytes (C1 included) shown as '?' (util.h sanitize). The
+ * result lasts until the next call.
+ */
+static const char *
+shown(const char *name)
+{
+	static char	buf[NAME_MAX + 1];
+
+	/* A name longer than NAME_MAX cannot be: the cut is moot. */
+	(void)sanitize(buf, sizeof(buf), name, strlen(name), 0);
+	return buf;
 }
 
 /* A file that will never do: out of the way, into the failed area. */
@@ -277,11 +284,12 @@ set_aside(int mdfd, int qfd, const char *name, const char *why, uid_t uid)
 {
 	char	aside[PATH_MAX];
 
-	(void)snprintf(aside, sizeof(aside), "failed/maildrop.%s", name);
-	if (renameat(mdfd, name, qfd, aside) == -1)
+	/* A name too long for failed/ is removed instead of cut. */
+	if (xsnprintf(aside, sizeof(aside), "failed/maildrop.%s",
+	    name) == -1 || renameat(mdfd, name, qfd, aside) == -1)
 		(void)unlinkat(mdfd, name, 0);
-	say_log(LOG_ERR, "maildrop: %s (uid %ld) refused: %s", name, (long)uid,
-	    why);
+	say_log(LOG_ERR, "maildrop: %s (uid %ld) refused: %s", shown(name),
+	    (long)uid, why);
 }
 
 /*
@@ -295,12 +303,10 @@ static void
 pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 {
 	struct stat	 st;
-	char		*head = NULL, *nl, *p, *v, *x;
-	char		*argv[MAILDROP_ARGMAX + 8], *rcv[MAILDROP_ARGMAX];
-	char		*tofree[MAILDROP_ARGMAX];
-	size_t		 len, n, vlen, argc = 0, i, k, nrc, nfree = 0;
+	char		*head = NULL;
+	size_t		 len, n;
 	ssize_t		 r;
-	int		 fd, tfd, status, nopts = 0, want_val = 0, bad;
+	int		 fd;
 
 	/* Not even opened unless it is a regular file (a FIFO could block). */
 	if (fstatat(mdfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
@@ -325,108 +331,78 @@ pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 		    st.st_uid);
 		goto out;
 	}
-	len = (size_t)(st.st_size < MAILDROP_HEADMAX ? st.st_size :
-	    MAILDROP_HEADMAX);
+	len = (size_t)(st.st_size < DROP_HEADMAX ? st.st_size : DROP_HEADMAX);
 	if ((head = malloc(len + 1)) == NULL)
 		goto out;
 	for (n = 0; n < len; n += (size_t)r)
 		if ((r = pread(fd, head + n, len - n, (off_t)n)) <= 0)
 			break;
 	head[n] = '\0';
-	if (n < sizeof(MAILDROP_MAGIC) - 1 || memcmp(head, MAILDROP_MAGIC,
-	    sizeof(MAILDROP_MAGIC) - 1) != 0) {
-		set_aside(mdfd, qfd, name, "not a maildrop file", st.st_uid);
-		goto out;
+	pickup_parsed(mdfd, qfd, name, conf, fd, &st, head, n);
+out:
+	free(head);
+	close(fd);
+}
+
+/*
+ * The dropped file fd (checked as st says; its first n octets in head)
+ * with its envelope read: queued as "bote -odq -i FLAGS -- RCPTS" would
+ * queue it, then removed, left for the next run or set aside.
+ */
+static void
+pickup_parsed(int mdfd, int qfd, const char *name, struct conf *conf,
+    int fd, const struct stat *st, char *head, size_t n)
+{
+	struct dropenv	 env;
+	char		*argv[DROP_ARGMAX + 8], why[64];
+	size_t		 argc = 0, i;
+	int		 tfd, status;
+
+	if (dropenv_parse(&env, head, n) == -1) {
+		set_aside(mdfd, qfd, name, n >= sizeof(DROP_MAGIC) - 1 &&
+		    memcmp(head, DROP_MAGIC, sizeof(DROP_MAGIC) - 1) == 0 ?
+		    "a malformed envelope" : "not a maildrop file", st->st_uid);
+		return;
 	}
 	/* Options first, then "--" and the recipients. */
 	argv[argc++] = (char *)"bote";
 	argv[argc++] = (char *)"-odq";
 	argv[argc++] = (char *)"-i";
-	nrc = 0;
-	bad = 1;
-	p = head + sizeof(MAILDROP_MAGIC) - 1;
-	while ((nl = memchr(p, '\n', n - (size_t)(p - head))) != NULL) {
-		if (nl == p) {
-			p = nl + 1;
-			bad = 0;
-			break;
-		}
-		*nl = '\0';
-		if ((v = strchr(p, ' ')) == NULL)
-			break;
-		*v++ = '\0';
-		if (strcmp(p, "opt") == 0) {
-			/* Only the flags the dropping side writes. */
-			for (k = 0; k < sizeof(kept) / sizeof(kept[0]); k++)
-				if (strcmp(v, kept[k]) == 0)
-					break;
-			if (want_val || nopts >= 8 ||
-			    k == sizeof(kept) / sizeof(kept[0]))
-				break;
-			want_val = strcmp(v, "-t") != 0;
-			argv[argc++] = (char *)kept[k];
-			nopts++;
-		} else if (strcmp(p, "val") == 0 || strcmp(p, "rcpt") == 0) {
-			if ((strcmp(p, "val") == 0) != want_val ||
-			    nrc + argc + 2 >= MAILDROP_ARGMAX)
-				break;
-			if ((x = queue_unescape(v, strlen(v), &vlen)) == NULL)
-				break;
-			if (strlen(x) != vlen || nfree >= MAILDROP_ARGMAX) {
-				free(x);
-				break;
-			}
-			tofree[nfree++] = x;
-			if (want_val) {
-				argv[argc++] = x;
-				want_val = 0;
-			} else
-				rcv[nrc++] = x;
-		} else
-			break;
-		p = nl + 1;
-	}
-	if (bad || want_val) {
-		set_aside(mdfd, qfd, name, "a malformed envelope", st.st_uid);
-		goto out;
-	}
+	for (i = 0; i < env.nflags; i++)
+		argv[argc++] = env.flags[i];
 	argv[argc++] = (char *)"--";
-	for (i = 0; i < nrc; i++)
-		argv[argc++] = rcv[i];
+	for (i = 0; i < env.nrcpts; i++)
+		argv[argc++] = env.rcpts[i];
 	argv[argc] = NULL;
 	/* The user may still write to fd: read what was checked, once. */
-	if ((tfd = private_copy(qfd, fd, p - head, st.st_size)) == -1) {
+	if ((tfd = private_copy(qfd, fd, (off_t)env.body_off,
+	    st->st_size)) == -1) {
 		if (errno == EIO)
 			set_aside(mdfd, qfd, name, "it changed while it was "
-			    "read", st.st_uid);
+			    "read", st->st_uid);
 		else
 			say_log(LOG_WARNING, "maildrop: %s (uid %ld) left for "
-			    "the next run: %s", name, (long)st.st_uid,
+			    "the next run: %s", shown(name), (long)st->st_uid,
 			    strerror(errno));
-		goto out;
+		dropenv_free(&env);
+		return;
 	}
-	status = queue_dropped(conf, tfd, argv, argc, (long long)st.st_uid);
+	status = queue_dropped(conf, tfd, argv, argc, (long long)st->st_uid);
 	close(tfd);
+	dropenv_free(&env);
 	if (status == EX_OK) {
 		(void)unlinkat(mdfd, name, 0);
-		say_log(LOG_INFO, "maildrop: %s (uid %ld) queued", name,
-		    (long)st.st_uid);
+		say_log(LOG_INFO, "maildrop: %s (uid %ld) queued", shown(name),
+		    (long)st->st_uid);
 	} else if (status == EX_TEMPFAIL || status == EX_OSERR)
 		say_log(LOG_WARNING, "maildrop: %s (uid %ld) left for the next "
-		    "run", name, (long)st.st_uid);
+		    "run", shown(name), (long)st->st_uid);
 	else {
-		char	why[64];
-
 		/* Short and fixed: it cannot be cut. */
 		(void)snprintf(why, sizeof(why), "not queued (exit status "
 		    "%d)", status);
-		set_aside(mdfd, qfd, name, why, st.st_uid);
+		set_aside(mdfd, qfd, name, why, st->st_uid);
 	}
-out:
-	for (i = 0; i < nfree; i++)
-		free(tofree[i]);
-	free(head);
-	close(fd);
 }
 
 /*

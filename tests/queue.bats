@@ -756,6 +756,18 @@ maildrop_teardown() {
 	assert_output ""
 }
 
+@test "maildrop: a file name with control bytes reaches root's output sanitised" {
+	maildrop_setup
+	local d=$MD/queue/maildrop
+	printf 'hello\n' >"$d/d.$(printf '\033]0;pwned\007\302\233x')"
+	chown nobody "$d"/d.*
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "maildrop: d.?]0;pwned???x (uid $(id -u nobody)) refused: not a maildrop file"
+	run grep -c "$(printf '\033')" <<<"$output"
+	assert_output 0
+}
+
 @test "maildrop: a maildrop that is not root's 1733 is not read" {
 	maildrop_setup
 	run as_nobody -i rcpt@example.org < <(mail_with wrong-mode)

@@ -220,3 +220,29 @@ ehlo_script() {
 	assert_line 'bote: --> STARTTLS'
 	assert_line --regexp '^bote: TLS established: '
 }
+
+@test "certificate fields with control bytes are shown with ? (subject, issuer, name mismatch)" {
+	# A self-signed certificate whose CN holds ESC, BEL and a UTF-8
+	# encoded C1 control (U+009B, CSI): a server controls these bytes.
+	local c=$BATS_TEST_TMPDIR/evil
+	certtool --generate-privkey --key-type=ecdsa \
+	    --outfile "$c-key.pem" 2>/dev/null
+	printf 'cn = "evil\033]0;pwned\007\302\233x"\nexpiration_days = 10\n' \
+	    >"$c.tmpl"
+	printf 'signing_key\nencryption_key\ntls_www_server\n' >>"$c.tmpl"
+	certtool --generate-self-signed --load-privkey "$c-key.pem" \
+	    --template "$c.tmpl" --outfile "$c.pem" 2>/dev/null
+	ehlo_script
+	script_start "$S" --tls-cert "$c"
+	script_conf "$CONF" "tls_trust_file $c.pem"
+	si -S
+	assert_failure 75
+	assert_line --partial '  1. subject:     CN=evil?]0\;pwned??x'
+	assert_line --partial '     issuer:      CN=evil?]0\;pwned??x'
+	assert_output --partial 'not for 127.0.0.1'
+	assert_output --partial 'the server certificate is for CN=evil?]0\;pwned??x, not for'
+	run grep -c "$(printf '[\033\007]')" <<<"$output"
+	assert_output 0
+	run grep -c "$(printf '\302\233')" <<<"$output"
+	assert_output 0
+}

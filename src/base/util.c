@@ -38,20 +38,72 @@ ms_left(int64_t deadline)
 	return (int)left;
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at s (n octets left), or
+ * 0 when there is none (RFC 3629 4: no overlong forms, no surrogates,
+ * nothing past U+10FFFF).
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t	len, k;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (k = 2; k < len; k++)
+		if (s[k] < 0x80 || s[k] > 0xbf)
+			return 0;
+	return len;
+}
+
 int
 sanitize(char *dst, size_t dstsz, const char *src, size_t len, int allow8)
 {
-	size_t	i, j;
-	unsigned char c;
+	const unsigned char *s = (const unsigned char *)src;
+	size_t	i = 0, j = 0, n;
 
 	if (dstsz == 0)
 		return -1;
-	for (i = 0, j = 0; i < len && j + 1 < dstsz; i++, j++) {
-		c = (unsigned char)src[i];
-		if (c < 0x20 || c == 0x7f || (c >= 0x80 && !allow8))
-			dst[j] = '?';
-		else
-			dst[j] = (char)c;
+	while (i < len && j + 1 < dstsz) {
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			dst[j++] = (char)s[i++];
+			continue;
+		}
+		/*
+		 * Well-formed UTF-8 stays, but for the C1 controls U+0080 to
+		 * U+009F (C2 80 to C2 9F), which terminals obey as the raw
+		 * bytes 0x80 to 0x9F are obeyed: CSI is 0x9B.
+		 */
+		n = allow8 && s[i] >= 0x80 ? utf8_len(s + i, len - i) : 0;
+		if (n > 0 && !(n == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f)) {
+			/* Never a sequence cut in two. */
+			if (j + n >= dstsz)
+				break;
+			memcpy(dst + j, s + i, n);
+			i += n;
+			j += n;
+			continue;
+		}
+		/* A control, or an octet that is not UTF-8: one '?' each. */
+		dst[j++] = '?';
+		i += n > 0 ? n : 1;
 	}
 	dst[j] = '\0';
 	return i < len ? -1 : 0;

@@ -13,8 +13,11 @@ int	ms_left(int64_t deadline);
 
 /*
  * Copy len bytes of src into dst (size dstsz, always terminated) for
- * display: bytes below 0x20, 0x7f and, unless allow8 is set, bytes >= 0x80
- * become '?'. Returns 0, or -1 when it had to truncate.
+ * display: control characters (below 0x20, 0x7f, and the C1 controls,
+ * raw or UTF-8 encoded) become '?'. With allow8, well-formed UTF-8 is
+ * kept and every other octet >= 0x80 becomes '?'; without it, every
+ * octet >= 0x80 does. Returns 0, or -1 when it had to truncate (never
+ * inside a UTF-8 sequence).
  */
 int	sanitize(char *dst, size_t dstsz, const char *src, size_t len,
 	    int allow8);

@@ -488,10 +488,13 @@ check_peer(struct tls *t)
 	v = TLS_VERIFY_OK;
 	if (!tlsname_match(t->ref, &nm->ids)) {
 		v = TLS_VERIFY_FAILED;
-		if (!nm->ids.has_san && nm->ids.cn != NULL)
+		if (!nm->ids.has_san && nm->ids.cn != NULL) {
 			/* Only shown: a short buffer keeps a prefix. */
-			(void)xsnprintf(nm->shown, sizeof(nm->shown), "CN=%s",
-			    nm->cn);
+			nm->shown[0] = '\0';
+			(void)strlcat(nm->shown, "CN=", sizeof(nm->shown));
+			(void)sanitize(nm->shown + 3, sizeof(nm->shown) - 3,
+			    nm->cn, strlen(nm->cn), 1);
+		}
 		whyf(t->why, sizeof(t->why), "name mismatch: the "
 		    "server certificate is for %s, not for %s%s; set %s to "
 		    "one of its names", nm->shown[0] != '\0' ? nm->shown :
@@ -595,7 +598,7 @@ static struct names *
 cert_names(gnutls_x509_crt_t crt)
 {
 	struct names	*b;
-	char		 buf[256], item[300], ip[INET6_ADDRSTRLEN];
+	char		 buf[256], item[300], ip[INET6_ADDRSTRLEN], show[256];
 	size_t		 len;
 	unsigned int	 seq;
 	int		 type;
@@ -614,8 +617,10 @@ cert_names(gnutls_x509_crt_t crt)
 		if (type == GNUTLS_SAN_DNSNAME && len < sizeof(buf) &&
 		    memchr(buf, '\0', len) == NULL) {
 			buf[len] = '\0';
-			/* item is larger than buf: it fits. */
-			(void)xsnprintf(item, sizeof(item), "DNS:%s", buf);
+			/* Shown but for control bytes (util.h sanitize). */
+			(void)sanitize(show, sizeof(show), buf, len, 1);
+			/* item is larger than show: it fits. */
+			(void)xsnprintf(item, sizeof(item), "DNS:%s", show);
 			if (b->ids.ndns < TLSNAME_MAX) {
 				/* len < sizeof(buf), an entry's size. */
 				(void)xstrlcpy(b->dns[b->ids.ndns], buf,
@@ -638,10 +643,10 @@ cert_names(gnutls_x509_crt_t crt)
 			}
 		} else if ((type == GNUTLS_SAN_RFC822NAME ||
 		    type == GNUTLS_SAN_URI) && len < sizeof(buf)) {
-			buf[len] = '\0';
-			/* item is larger than buf: it fits. */
+			(void)sanitize(show, sizeof(show), buf, len, 1);
+			/* As for DNS above: it fits. */
 			(void)xsnprintf(item, sizeof(item), "%s:%s",
-			    type == GNUTLS_SAN_URI ? "URI" : "email", buf);
+			    type == GNUTLS_SAN_URI ? "URI" : "email", show);
 		}
 		if (item[0] == '\0')
 			continue;
@@ -691,7 +696,8 @@ get_dn(gnutls_x509_crt_t crt, int issuer, char *out, size_t outsz)
 	    gnutls_x509_crt_get_dn3(crt, &d, 0);
 	if (rc < 0)
 		return -1;
-	rc = xsnprintf(out, outsz, "%s", (const char *)d.data);
+	/* The peer's bytes: control bytes shown as '?' (util.h). */
+	rc = sanitize(out, outsz, (const char *)d.data, d.size, 1);
 	gnutls_free(d.data);
 	return rc;
 }

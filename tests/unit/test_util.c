@@ -1,0 +1,44 @@
+/*
+ * sanitize() (src/base/util.h): what a peer or a user controls is shown
+ * with every control character replaced, C1 included, raw or UTF-8.
+ */
+#include <string.h>
+
+#include "base/util.h"
+#include "tap.h"
+
+static const char *
+san(const char *s, size_t len, int allow8, size_t dstsz)
+{
+	static char	buf[256];
+
+	(void)sanitize(buf, dstsz, s, len, allow8);
+	return buf;
+}
+
+int
+main(void)
+{
+	char	tiny[4];
+
+	ok(strcmp(san("a\r\nb\tc\x7f", 7, 1, 256), "a??b?c?") == 0,
+	    "C0 controls and DEL become ?");
+	ok(strcmp(san("caf\xc3\xa9 \xe2\x82\xac", 9, 1, 256),
+	    "caf\xc3\xa9 \xe2\x82\xac") == 0, "UTF-8 text stays with allow8");
+	ok(strcmp(san("caf\xc3\xa9", 5, 0, 256), "caf??") == 0,
+	    "without allow8 every octet >= 0x80 is ?");
+	ok(strcmp(san("x\x9b" "31m", 5, 1, 256), "x?31m") == 0,
+	    "a raw C1 byte (CSI 0x9b) becomes ?");
+	ok(strcmp(san("x\xc2\x9b" "31m", 6, 1, 256), "x?31m") == 0,
+	    "a UTF-8 encoded C1 control (U+009B) becomes one ?");
+	ok(strcmp(san("\xc2\xa0", 2, 1, 256), "\xc2\xa0") == 0,
+	    "U+00A0 is not a control");
+	ok(strcmp(san("\xc0\xaf\xed\xa0\x80", 5, 1, 256), "?????") == 0,
+	    "overlong forms and surrogates are not UTF-8");
+	ok(strcmp(san("\xe2\x82", 2, 1, 256), "??") == 0,
+	    "a sequence cut short is not UTF-8");
+	is_int(sanitize(tiny, sizeof(tiny), "ab\xe2\x82\xac", 5, 1), -1,
+	    "truncation is reported");
+	ok(strcmp(tiny, "ab") == 0, "never a sequence cut in two");
+	done_testing();
+}
