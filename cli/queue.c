@@ -132,6 +132,9 @@ queue_message(struct conf *c, const struct account *a,
 	if ((q = queue_open(dir, 1, &o)) == NULL ||
 	    queue_enqueue(q, &s, (uid_t)uid, why, &e, &o) == -1) {
 		say("cannot queue the message: %s", o.why);
+		/* Retrying cannot help a message over the queue's caps. */
+		if (o.kind == OUT_DATAERR)
+			st = EX_DATAERR;
 		goto out;
 	}
 	st = EX_OK;

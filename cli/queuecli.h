@@ -35,7 +35,8 @@ const char *queue_spool_dir(const struct account *, const struct args *);
  * return. Prints "queued as ID: ...".
  * The queue id goes in id (idsz >= QUEUE_IDLEN + 1; "" when not
  * queued). Returns the exit status: 0, or 75 (EX_TEMPFAIL) when it could
- * not be queued (after saying why). With -odb, a child process then
+ * not be queued (after saying why), or 65 (EX_DATAERR) when it never can
+ * be (over the queue's caps). With -odb, a child process then
  * tries to deliver it and the parent returns at once.
  */
 int	 queue_message(struct conf *, const struct account *,

@@ -768,6 +768,29 @@ maildrop_teardown() {
 	assert_output 0
 }
 
+@test "maildrop: a message the queue can never hold goes to failed/ after one try" {
+	maildrop_setup
+	# 10500 recipients with -t: over the queue's 10000 per entry.
+	local i j
+	{
+		for i in $(seq 500); do
+			printf 'To: '
+			for j in $(seq 20); do printf 'r%d.%d@example.org, ' "$i" "$j"; done
+			printf 'r%d.21@example.org\n' "$i"
+		done
+		printf 'Subject: poison\n\nbody\n'
+	} >"$BATS_TEST_TMPDIR/poison"
+	run as_nobody -t -i <"$BATS_TEST_TMPDIR/poison"
+	assert_success
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	assert_output --partial "(uid $(id -u nobody)) refused: not queued (exit status 65)"
+	run find "$MD/queue/maildrop" -name 'd.*'
+	assert_output ""
+	run find "$MD/queue/failed" -name 'maildrop.d.*'
+	assert_equal "${#lines[@]}" 1
+}
+
 @test "maildrop: a maildrop that is not root's 1733 is not read" {
 	maildrop_setup
 	run as_nobody -i rcpt@example.org < <(mail_with wrong-mode)

@@ -77,3 +77,53 @@ php_mail() {
 	run "$T/bin/mailq" -C "$CONF" -q
 	assert_equal "$status" 64
 }
+
+# A world-searchable place for files another user must reach.
+shared_dir() {
+	S=$(mktemp -d /tmp/bote-sec.XXXXXX)
+	chmod 0755 "$S"
+}
+
+@test "as root, a user's configuration file is refused whatever HOME says (sudo -E)" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	shared_dir
+	mkdir -p "$S/home/.config/bote"
+	printf 'account default\nhost 127.0.0.1\nport 1\ntls off\nfrom a@example.org\n' \
+	    >"$S/home/.config/bote/config"
+	printf 'auth plain\nuser u\npasswordeval touch %s/ran\nqueue off\n' "$S" \
+	    >>"$S/home/.config/bote/config"
+	chown -R nobody "$S/home"
+	chmod 0600 "$S/home/.config/bote/config"
+	HOME=$S/home run "$BOTE" -i a@example.org < <(printf 'Subject: x\n\nhi\n')
+	assert_equal "$status" 78
+	assert_output --partial "config: owned by uid $(id -u nobody) with mode 600: as root, bote reads only files owned by root"
+	[ ! -e "$S/ran" ]
+	rm -rf "$S"
+}
+
+@test "a passwordeval in a file another user owns never runs" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	command -v runuser >/dev/null || skip "runuser is not installed"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	id daemon >/dev/null 2>&1 || skip "no user daemon"
+	shared_dir
+	printf 'account default\nhost 127.0.0.1\nport 1\nfrom a@example.org\n' \
+	    >"$S/conf"
+	printf 'auth plain\nuser u\npasswordeval touch %s/ran\nqueue off\n' "$S" \
+	    >>"$S/conf"
+	chown daemon "$S/conf"
+	chmod 0644 "$S/conf"
+	chmod 0777 "$S"
+	run runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME=/nonexistent \
+	    "$BOTE" -C "$S/conf" -i a@example.org < <(printf 'Subject: x\n\nhi\n')
+	assert_equal "$status" 78
+	assert_output --partial "names a passwordeval command (line 7) but is owned by uid $(id -u daemon), not by you"
+	[ ! -e "$S/ran" ]
+	# Its owner's own file, writable only by them: the command runs.
+	chown nobody "$S/conf"
+	run runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME=/nonexistent \
+	    "$BOTE" -C "$S/conf" -i a@example.org < <(printf 'Subject: x\n\nhi\n')
+	[ -e "$S/ran" ]
+	rm -rf "$S"
+}

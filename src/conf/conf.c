@@ -48,6 +48,8 @@ static void	 apply(struct parse *, const struct keyword *, char *, size_t);
 static void	 note_obsolete(struct parse *, const char *);
 static const char *intern(struct parse *, const char *);
 static int	 check_secret_file(struct parse *, int, int);
+static int	 check_root_file(struct parse *, int);
+static int	 check_eval_file(struct parse *, int);
 static void	 end_line(struct parse *);
 static int	 parse_begin(struct parse *, struct conf *, const char *);
 static void	 parse_feed(struct parse *, const char *, size_t);
@@ -408,6 +410,8 @@ apply(struct parse *p, const struct keyword *kw, char *arg, size_t al)
 	note_obsolete(p, kw->name);
 	if (kw->key == K_PASSWORD && v.s != NULL && p->password == 0)
 		p->password = p->line > 0 ? p->line : -1;
+	if (kw->key == K_PASSWORDEVAL && v.s != NULL && p->eval == 0)
+		p->eval = p->line > 0 ? p->line : -1;
 	switch (kw->key) {
 	case KW_DEFAULTS:
 	case KW_IGNORED:
@@ -623,6 +627,11 @@ conf_read(struct conf *c, const char *path)
 		errno = saved;
 		return -1;
 	}
+	/* Root reads nothing another user could have written. */
+	if (geteuid() == 0 && check_root_file(&p, fd) == -1) {
+		close(fd);
+		return parse_end(&p);
+	}
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n == -1 && errno == EINTR)
@@ -648,6 +657,8 @@ conf_read(struct conf *c, const char *path)
 	explicit_bzero(chunk, sizeof(chunk));
 	if (p.password != 0)
 		(void)check_secret_file(&p, fd, link);
+	else if (p.eval != 0)
+		(void)check_eval_file(&p, fd);
 	close(fd);
 	return parse_end(&p);
 }
@@ -700,6 +711,68 @@ check_secret_file(struct parse *p, int fd, int link)
 		conf_perr(p, "holds a password (line %d) but others may read "
 		    "it (mode %03o): run chmod 600 %s", line,
 		    (unsigned)(st.st_mode & 0777), p->file);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * As root, a configuration file must be root's and writable by nobody
+ * else, whatever HOME, XDG_CONFIG_HOME or sudo -E made its path: what
+ * it says (passwordeval, logfile) runs and writes as root. Checked on
+ * the descriptor that is then read.
+ */
+static int
+check_root_file(struct parse *p, int fd)
+{
+	struct stat	 st;
+
+	p->line = 0;
+	if (fstat(fd, &st) == -1) {
+		conf_perr(p, "cannot check its owner: %s", strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022))
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		conf_perr(p, "not a regular file: as root, bote reads only "
+		    "root's own regular files");
+	else
+		conf_perr(p, "owned by uid %lu with mode %03o: as root, bote "
+		    "reads only files owned by root that nobody else may "
+		    "write (chown root and chmod go-w it, or run bote as its "
+		    "owner)", (unsigned long)st.st_uid,
+		    (unsigned)(st.st_mode & 0777));
+	return -1;
+}
+
+/*
+ * A file naming a passwordeval command: the command runs as whoever
+ * reads the file, so the file must be theirs (or root's) and writable
+ * by nobody else, the rule of check_secret_file() but for reading.
+ */
+static int
+check_eval_file(struct parse *p, int fd)
+{
+	struct stat	 st;
+	int		 line = p->eval;
+
+	p->line = 0;
+	if (fstat(fd, &st) == -1) {
+		conf_perr(p, "cannot check permissions: %s", strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		conf_perr(p, "names a passwordeval command (line %d) but is "
+		    "owned by uid %lu, not by you (uid %lu) or root: the "
+		    "command would run as you; chown it", line,
+		    (unsigned long)st.st_uid, (unsigned long)geteuid());
+		return -1;
+	}
+	if (st.st_mode & 022) {
+		conf_perr(p, "names a passwordeval command (line %d) but "
+		    "others may change it (mode %03o): run chmod go-w %s",
+		    line, (unsigned)(st.st_mode & 0777), p->file);
 		return -1;
 	}
 	return 0;

@@ -20,6 +20,7 @@ struct parse {
 	int		 nerrs;		/* errors in this file */
 	int		 nomem;
 	int		 password;	/* line of a literal password, or 0 */
+	int		 eval;		/* line of a passwordeval, or 0 */
 	char		*buf;		/* the current line */
 	size_t		 len;
 	int		 toolong;

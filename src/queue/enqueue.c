@@ -136,9 +136,12 @@ queue_enqueue(struct queue *q, const struct qsubmit *s, uid_t uid,
 
 	memset(o, 0, sizeof(*o));
 	qent_init(e);
+	/* Over a cap (E2BIG): this message can never be queued. */
 	if (fill_entry(e, s, uid) == -1)
 		return outcome_set(o, errno == ENOMEM ? OUT_OSERR :
-		    OUT_SOFTWARE, PH_NONE, "%s", strerror(errno));
+		    errno == E2BIG ? OUT_DATAERR : OUT_SOFTWARE, PH_NONE,
+		    "%s", errno == E2BIG ? "more recipients or header "
+		    "changes than the queue holds" : strerror(errno));
 	if (why != NULL) {
 		queue_describe(why, w, sizeof(w));
 		e->attempts = 1;

@@ -19,6 +19,11 @@
 #include "base/util.h"
 #include "tap.h"
 
+#include <limits.h>
+#include <stdio.h>
+
+static void	test_owners(const char *);
+
 #define F	"t.conf"
 
 static struct conf *parse(const char *);
@@ -728,19 +733,96 @@ test_files(void)
 	rv = conf_read(c, dir);
 	ok(rv == -1 && c->nerrs == 1, "a directory: -1 with a message");
 	if (c->nerrs == 1) {
-		snprintf(sys, sizeof(sys), "%s: cannot read: %s", dir,
-		    strerror(EISDIR));
+		/* Root refuses it before reading (check_root_file). */
+		if (geteuid() == 0)
+			snprintf(sys, sizeof(sys), "%s: not a regular file: as "
+			    "root, bote reads only root's own regular files",
+			    dir);
+		else
+			snprintf(sys, sizeof(sys), "%s: cannot read: %s", dir,
+			    strerror(EISDIR));
 		is_str(c->errs[0], sys, "directory message");
 	}
 	conf_free(c);
 	conf_free(NULL);
 	ok(1, "conf_free(NULL) is a no-op");
+	test_owners(dir);
 
 	snprintf(sys, sizeof(sys), "%s/msmtprc", dir);
 	snprintf(usr, sizeof(usr), "%s/user", dir);
 	unlink(sys);
 	unlink(usr);
 	rmdir(dir);
+}
+
+/* Write text into dir/name with that owner and mode; the path in out. */
+static void
+owned_file(char *out, size_t sz, const char *dir, const char *name,
+    const char *text, uid_t uid, mode_t mode)
+{
+	FILE	*f;
+
+	snprintf(out, sz, "%s/%s", dir, name);
+	if ((f = fopen(out, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+	if (chown(out, uid, (gid_t)-1) == -1 || chmod(out, mode) == -1)
+		ok(0, "chown/chmod %s", out);
+}
+
+/*
+ * Who may have written a file bote reads: as root only root's files not
+ * writable by others; for anyone, a passwordeval only in their own (or
+ * root's) file that nobody else may change.
+ */
+static void
+test_owners(const char *dir)
+{
+	struct conf	*c;
+	char		 path[PATH_MAX], want[PATH_MAX + 200];
+	const char	*eval = "account a\nhost h\npasswordeval echo x\n";
+
+	if (geteuid() != 0) {
+		ok(1, "# SKIP ownership checks need root");
+		return;
+	}
+	owned_file(path, sizeof(path), dir, "users", "account a\nhost h\n",
+	    65534, 0600);
+	c = conf_new();
+	ok(conf_read(c, path) == -1 && c->nerrs == 1, "as root, a file "
+	    "another user owns is refused");
+	snprintf(want, sizeof(want), "%s: owned by uid 65534 with mode 600: "
+	    "as root, bote reads only files owned by root that nobody else "
+	    "may write (chown root and chmod go-w it, or run bote as its "
+	    "owner)", path);
+	if (c->nerrs == 1)
+		is_str(c->errs[0], want, "and says whose it is");
+	ok(conf_account(c, "a") == NULL, "and nothing of it is read");
+	conf_free(c);
+	unlink(path);
+
+	owned_file(path, sizeof(path), dir, "groupw", "account a\nhost h\n",
+	    0, 0620);
+	c = conf_new();
+	ok(conf_read(c, path) == -1 && c->nerrs == 1, "as root, a root file "
+	    "that the group may write is refused");
+	conf_free(c);
+	unlink(path);
+
+	owned_file(path, sizeof(path), dir, "rootok", eval, 0, 0644);
+	c = conf_new();
+	ok(conf_read(c, path) == 0 && c->nerrs == 0, "root's own file, "
+	    "readable by all, with passwordeval: read");
+	conf_free(c);
+
+	if (chmod(path, 0646) == -1)
+		ok(0, "chmod");
+	c = conf_new();
+	ok(conf_read(c, path) == -1 && c->nerrs == 1, "world-writable: "
+	    "refused");
+	conf_free(c);
+	unlink(path);
 }
 
 static void

@@ -113,6 +113,25 @@ test_run(void)
 	s.sender = "a@example.org";
 	s.rcpts = rcpts;
 	s.nrcpts = 1;
+	/* Over a cap: never queueable, said as a data error (not 75). */
+	{
+		char	**many;
+		size_t	  i;
+
+		if ((many = calloc(QUEUE_RCPTMAX + 1, sizeof(*many))) != NULL) {
+			for (i = 0; i <= QUEUE_RCPTMAX; i++)
+				many[i] = rcpts[0];
+			s.rcpts = many;
+			s.nrcpts = QUEUE_RCPTMAX + 1;
+			ok(queue_enqueue(q, &s, 4242, NULL, &g, &o) == -1 &&
+			    o.kind == OUT_DATAERR, "more recipients than an "
+			    "entry holds: OUT_DATAERR (%s)", o.why);
+			qent_free(&g);
+			free(many);
+		}
+		s.rcpts = rcpts;
+		s.nrcpts = 1;
+	}
 	ok(queue_enqueue(q, &s, 4242, NULL, &e, &o) == 0, "enqueued: %s",
 	    o.why);
 	is_int(e.uid, 4242, "the uid given, not the caller's");
