@@ -37,7 +37,7 @@ static void	 to_file(const struct account *, const struct sbuf *);
 void
 log_attempt(const struct account *a, const char *from, char *const *rcpts,
     size_t nrcpts, off_t size, const struct outcome *o, const char *queued,
-    int status)
+    int status, long long uid)
 {
 	struct sbuf	 l;
 	size_t		 i;
@@ -69,6 +69,9 @@ log_attempt(const struct account *a, const char *from, char *const *rcpts,
 	}
 	if (queued != NULL)
 		sbuf_addf(&l, " queued=%s", queued);
+	/* Submitted by another user (the maildrop): who. */
+	if (uid >= 0 && uid != (long long)getuid())
+		sbuf_addf(&l, " uid=%lld", uid);
 	sbuf_addf(&l, " exitcode=%s", exit_name(status));
 	if (l.err) {
 		say("warning: cannot log the attempt: %s",

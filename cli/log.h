@@ -15,11 +15,13 @@
  * Log one attempt of account a: envelope sender from, its recipients,
  * the message size, the engine's outcome o, the queue id when the
  * message is (or was) in the queue, else NULL, and the exit status bote
- * gives (status). A log file that cannot be opened or written is one
- * warning on standard error and changes nothing else.
+ * gives (status), and the uid of the user who submitted the message
+ * (another user's is logged as uid=N). A log file that cannot be opened
+ * or written is one warning on standard error and changes nothing else.
  */
 void	log_attempt(const struct account *a, const char *from,
 	    char *const *rcpts, size_t nrcpts, off_t size,
-	    const struct outcome *o, const char *queued, int status);
+	    const struct outcome *o, const char *queued, int status,
+	    long long uid);
 
 #endif

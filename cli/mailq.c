@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sysexits.h>
 #include <time.h>
 
@@ -98,6 +99,9 @@ show_text(struct lister *l, const struct qent *e, int failed,
 	(void)printf("  account:      %s\n", s);
 	(void)sanitize(s, sizeof(s), e->sender, strlen(e->sender), 1);
 	(void)printf("  sender:       <%s>\n", s);
+	/* Another user's message (the maildrop): who submitted it. */
+	if (e->uid >= 0 && e->uid != (long long)getuid())
+		(void)printf("  submitted by: uid %lld\n", e->uid);
 	for (i = 0; i < e->nrcpts; i++) {
 		(void)sanitize(s, sizeof(s), e->rcpts[i],
 		    strlen(e->rcpts[i]), 1);
@@ -155,8 +159,12 @@ show_json(struct lister *l, const struct qent *e, int failed,
 		json_str(e->error);
 	else
 		(void)fputs("null", stdout);
-	(void)printf(", \"maybe_delivered\": %s}", e->maybe_sent ? "true" :
-	    "false");
+	(void)printf(", \"maybe_delivered\": %s, \"uid\": ", e->maybe_sent ?
+	    "true" : "false");
+	if (e->uid >= 0)
+		(void)printf("%lld}", e->uid);
+	else
+		(void)fputs("null}", stdout);
 }
 
 static int

@@ -190,7 +190,7 @@ hook_attempt(void *arg, const struct account *a, const struct qent *e,
 {
 	(void)arg;
 	log_attempt(a, e->sender, e->rcpts, e->nrcpts, e->out.size, o,
-	    e->id, exit_status(o));
+	    e->id, exit_status(o), e->uid);
 }
 
 static void

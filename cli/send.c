@@ -46,22 +46,26 @@ struct send {
 };
 
 static int	request(const struct args *, const struct account *,
-		    struct submit_req *, struct aliases **, struct outcome *);
+		    long long, struct submit_req *, struct aliases **,
+		    struct outcome *);
 static void	deliver(struct send *);
 static void	accepted(struct send *);
 
 /*
- * The caller's request in the pipeline's terms, with the account's
- * aliases file read (*al, NULL when it has none). -1 after saying why,
- * with o->kind set.
+ * The caller's request in the pipeline's terms, for the user with that
+ * uid (another user's message gets a Received field naming them), with
+ * the account's aliases file read (*al, NULL when it has none). -1 after
+ * saying why, with o->kind set.
  */
 static int
-request(const struct args *a, const struct account *acct,
+request(const struct args *a, const struct account *acct, long long uid,
     struct submit_req *req, struct aliases **al, struct outcome *o)
 {
 	int	st;
 
 	memset(req, 0, sizeof(*req));
+	req->trace = uid != (long long)getuid();
+	req->trace_uid = uid;
 	req->sender = a->sender;
 	req->rcpts = a->rcpts;
 	req->nrcpts = a->nrcpts;
@@ -119,7 +123,7 @@ send_from(const struct args *a, struct conf *conf,
 		say("out of memory");
 		goto done;
 	}
-	if (request(a, acct, &req, &al, &s.o) == -1)
+	if (request(a, acct, uid, &req, &al, &s.o) == -1)
 		goto done;
 	if (submit_prepare(&req, acct, msg, s.sub, &s.o) == -1) {
 		say("%s", s.o.why);
@@ -141,8 +145,8 @@ done:
 	if (s.logit)
 		log_attempt(acct, s.sub->sender, s.sub->rcpts.v,
 		    s.sub->rcpts.n, s.sub->out.size, &s.o, s.qid[0] != '\0' ?
-		    s.qid : NULL,
-		    s.st != -1 ? s.st : exit_status(&s.o));
+		    s.qid : NULL, s.st != -1 ? s.st : exit_status(&s.o),
+		    s.uid);
 	smtp_close(s.sess);
 	secret_free(s.pass);
 	submission_free(s.sub);
@@ -219,7 +223,7 @@ accepted(struct send *s)
 	}
 	/* Logged before the queued messages that follow it. */
 	log_attempt(s->acct, sub->sender, sub->rcpts.v, sub->rcpts.n,
-	    s->sub->out.size, &s->o, NULL, EX_OK);
+	    s->sub->out.size, &s->o, NULL, EX_OK, s->uid);
 	s->logit = 0;
 	/* The server is back: what waits for it goes too. */
 	queue_after_send(s->conf, s->acct, s->args, s->sess, &s->op);
@@ -247,7 +251,7 @@ mode_verify_envelope(const struct args *a, struct conf *conf,
 		say("out of memory");
 		return EX_OSERR;
 	}
-	if (request(a, acct, &req, &al, &o) == -1)
+	if (request(a, acct, (long long)getuid(), &req, &al, &o) == -1)
 		st = exit_status(&o);
 	else if (submit_envelope(&req, acct, sub, &o) == -1) {
 		say("%s", o.why);

@@ -611,6 +611,35 @@ maildrop_teardown() {
 	assert_equal "$(delivered dropped)" 1
 	run find "$MD/queue/maildrop" -type f
 	assert_output ""
+	# The message says who submitted it, below Postfix's own trace.
+	f=$(grep -l -x "X-Queue-Test: dropped" "$TESTBED_MAILDIR"/new/*)
+	run grep -A1 "^Received: by .* (bote, from userid $(id -u nobody), nobody);\$" "$f"
+	assert_success
+	assert_line --index 1 --regexp $'^\t[A-Z][a-z]{2}, [0-9]+ [A-Z][a-z]{2} [0-9]{4} '
+}
+
+@test "maildrop: mailq and the log name the user who submitted a queued message" {
+	maildrop_setup
+	printf 'logfile %s/log\n' "$MD" >>"$MD/conf"
+	run as_nobody -i rcpt@example.org < <(mail_with who)
+	assert_success
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$MD/conf"
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	run "$MD/bote" -C "$MD/conf" -bp
+	assert_success
+	assert_line "  submitted by: uid $(id -u nobody)"
+	run "$MD/bote" -C "$MD/conf" -bp --json
+	assert_output --partial "\"uid\": $(id -u nobody)}"
+	# Queued by the pickup, then deferred by the run: two lines.
+	run grep -c " uid=$(id -u nobody) " "$MD/log"
+	assert_output 2
+	# A message root submits itself is not marked.
+	run "$MD/bote" -C "$MD/conf" -i rcpt@example.org < <(mail_with root-own)
+	run grep -c "uid=" "$MD/log"
+	assert_output 2
+	run wc -l <"$MD/log"
+	assert_output 3
 }
 
 # LeakSanitizer cannot run under ptrace: no leak checks under strace.

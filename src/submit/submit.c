@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@ static int	is_bcc(const struct addrlist *, const char *);
 static int	msgid_token(char *, size_t, struct outcome *);
 static int	add_headers(const struct submit_req *,
 		    const struct account *, struct scan *, struct outcome *);
+static int	add_trace(const struct submit_req *, struct submission *,
+		    int, struct outcome *);
 
 struct submission *
 submission_new(void)
@@ -124,7 +127,8 @@ submit_prepare(const struct submit_req *req, const struct account *acct,
 		goto out;
 	}
 	if (envelope(req, acct, sc, o) == -1 ||
-	    add_headers(req, acct, sc, o) == -1)
+	    add_headers(req, acct, sc, o) == -1 ||
+	    (req->trace && add_trace(req, sub, sc->body_off == 0, o) == -1))
 		goto out;
 	rc = 0;
 out:
@@ -488,4 +492,57 @@ add_headers(const struct submit_req *req, const struct account *acct,
 out:
 	addrlist_free(&shown);
 	return rc;
+}
+
+/*
+ * The trace of a message another local user submitted, first in the
+ * header (RFC 5322 3.6.7), as Postfix's pickup writes it:
+ *
+ *	Received: by HOST (bote, from userid 1001, alice);
+ *		Sun, 6 Dec 2026 19:46:22 +0000
+ *
+ * The host and user names are shown only when they are plain tokens.
+ * blank: the message has no header section, so when nothing else was
+ * added the empty line that ends the header must follow.
+ */
+static int
+add_trace(const struct submit_req *req, struct submission *sub, int blank,
+    struct outcome *o)
+{
+	static const char tok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_";
+	struct passwd	*pw;
+	struct sbuf	 b;
+	char		 host[256], date[HDR_DATEMAX];
+	const char	*user = NULL;
+
+	if (gethostname(host, sizeof(host)) == -1)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	if (host[0] == '\0' || strspn(host, tok) != strlen(host))
+		/* 10 octets into 256. */
+		(void)xstrlcpy(host, "localhost", sizeof(host));
+	if ((pw = getpwuid((uid_t)req->trace_uid)) != NULL &&
+	    pw->pw_name[0] != '\0' && strlen(pw->pw_name) < 64 &&
+	    strspn(pw->pw_name, tok) == strlen(pw->pw_name))
+		user = pw->pw_name;
+	if (hdr_date(date, sizeof(date), clock_now()) == -1)
+		return fail(o, OUT_SOFTWARE, "cannot format the date");
+	sbuf_init(&b, HDR_PREFIXMAX);
+	sbuf_addf(&b, "Received: by %s (bote, from userid %lld%s%s);\r\n"
+	    "\t%s\r\n", host, req->trace_uid, user != NULL ? ", " : "",
+	    user != NULL ? user : "", date);
+	if (sub->out.prefix != NULL)
+		sbuf_add(&b, sub->out.prefix, sub->out.prefixlen);
+	else if (blank)
+		sbuf_add(&b, "\r\n", 2);
+	if (b.err) {
+		free(b.p);
+		return fail(o, b.err == ENOMEM ? OUT_OSERR : OUT_DATAERR,
+		    "cannot add the Received field: %s", strerror(b.err));
+	}
+	free(sub->out.prefix);
+	sub->out.prefix = b.p;
+	sub->out.prefixlen = b.len;
+	return 0;
 }

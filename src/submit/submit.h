@@ -29,6 +29,13 @@ struct submit_req {
 	int		  read_rcpts;	/* -t: To, Cc, Bcc (or Resent-*) */
 	const char	 *fullname;	/* -F, or NULL */
 	const struct aliases *aliases;	/* the account's, or NULL */
+	/*
+	 * Another local user submitted it (the maildrop): trace set adds
+	 * a Received field naming trace_uid and its user, as Postfix's
+	 * pickup does.
+	 */
+	int		  trace;
+	long long	  trace_uid;
 };
 
 /* The envelope and the message as it goes out. */
