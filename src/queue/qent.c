@@ -243,7 +243,6 @@ int
 qent_format(const struct qent *e, char **buf, size_t *len)
 {
 	struct sbuf	 b;
-	char		 num[80];
 	char		*x;
 	size_t		 i;
 
@@ -268,17 +267,13 @@ qent_format(const struct qent *e, char **buf, size_t *len)
 		put_num(&b, "sending", e->sending);
 	put_num(&b, "size", (long long)e->out.size);
 	put_num(&b, "eightbit", e->out.eightbit != 0);
-	for (i = 0; i < e->out.nskip; i++) {
-		(void)snprintf(num, sizeof(num), "skip %lld %lld\n",
+	for (i = 0; i < e->out.nskip; i++)
+		(void)sbuf_addf(&b, "skip %lld %lld\n",
 		    (long long)e->out.skip[i][0],
 		    (long long)e->out.skip[i][1]);
-		put_str(&b, num);
-	}
 	if (e->out.prefix != NULL && e->out.prefixlen > 0)
 		put_kv(&b, "prefix", e->out.prefix, e->out.prefixlen);
-	(void)snprintf(num, sizeof(num), "dsn %d %d ", e->dsn_notify,
-	    e->dsn_return);
-	put_str(&b, num);
+	(void)sbuf_addf(&b, "dsn %d %d ", e->dsn_notify, e->dsn_return);
 	if (e->envid != NULL && (x = queue_escape(e->envid,
 	    strlen(e->envid))) != NULL) {
 		put_str(&b, x);
@@ -449,10 +444,10 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 		/* Names only: the line itself is not echoed. */
 		if (klen <= 20 && strspn(k, "abcdefghijklmnopqrstuvwxyz_") >=
 		    klen)
-			(void)xsnprintf(why, whylen, "unknown field %.*s",
+			whyf(why, whylen, "unknown field %.*s",
 			    (int)klen, k);
 		else
-			(void)xsnprintf(why, whylen, "unknown field");
+			whyf(why, whylen, "unknown field");
 		return -1;
 	}
 	free(x);
@@ -460,12 +455,12 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 #undef KEY
 bad:
 	free(x);
-	(void)xsnprintf(why, whylen, "bad value for %.*s", (int)(klen < 20 ?
+	whyf(why, whylen, "bad value for %.*s", (int)(klen < 20 ?
 	    klen : 20), k);
 	return -1;
 nomem:
 	free(x);
-	(void)xsnprintf(why, whylen, "out of memory");
+	whyf(why, whylen, "out of memory");
 	return -1;
 }
 
@@ -478,19 +473,19 @@ qent_parse(struct qent *e, const char *buf, size_t len, char *why,
 	int		 lineno = 0;
 
 	if (len > QUEUE_CTLMAX) {
-		(void)xsnprintf(why, whylen, "control file too large");
+		whyf(why, whylen, "control file too large");
 		return -1;
 	}
 	while (p < end) {
 		lineno++;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			(void)xsnprintf(why, whylen, "line %d: not ended "
+			whyf(why, whylen, "line %d: not ended "
 			    "(the file was cut short)", lineno);
 			return -1;
 		}
 		if ((sp = memchr(p, ' ', (size_t)(nl - p))) == NULL ||
 		    sp == p || sp + 1 == nl) {
-			(void)xsnprintf(why, whylen, "line %d: not \"key "
+			whyf(why, whylen, "line %d: not \"key "
 			    "value\"", lineno);
 			return -1;
 		}
@@ -500,12 +495,12 @@ qent_parse(struct qent *e, const char *buf, size_t len, char *why,
 		p = nl + 1;
 	}
 	if ((seen & SEEN_REQUIRED) != SEEN_REQUIRED || e->nrcpts == 0) {
-		(void)xsnprintf(why, whylen, "a required field is missing");
+		whyf(why, whylen, "a required field is missing");
 		return -1;
 	}
 	/* Sorted and disjoint as parsed; inside the spool too. */
 	if (!outmsg_skips_inside(&e->out)) {
-		(void)xsnprintf(why, whylen, "bad skip range");
+		whyf(why, whylen, "bad skip range");
 		return -1;
 	}
 	return 0;

@@ -328,6 +328,7 @@ collect(struct smtp *s)
 		}
 		if (!s->failed) {
 			refusal(s, PH_RCPT, "RCPT");
+			/* Only shown, and at most ADDR_MAX octets: it fits. */
 			(void)xstrlcpy(s->o->arg, s->rcpts_in[i],
 			    sizeof(s->o->arg));
 			/* "552 after some accepted" is a 75 (DESIGN.md). */
@@ -371,7 +372,9 @@ collect(struct smtp *s)
 			memset(s->o, 0, sizeof(*s->o));
 			s->o->kind = OUT_OK;
 			s->o->code = s->r.code;
+			/* The same size as struct reply's: no truncation. */
 			(void)xstrlcpy(s->o->enh, s->r.enh, sizeof(s->o->enh));
+			/* Only shown: a cut reply is still the evidence. */
 			(void)xstrlcpy(s->o->text, s->r.text,
 			    sizeof(s->o->text));
 		}
@@ -540,13 +543,16 @@ st_verify(struct smtp *s)
 		v.phase = PH_RCPT;
 		v.code = s->r.code;
 		v.accepted = accepted;
+		/* The same size as struct reply's: no truncation. */
 		(void)xstrlcpy(v.enh, s->r.enh, sizeof(v.enh));
+		/* Only shown: a cut reply is still the evidence. */
 		(void)xstrlcpy(v.text, s->r.text, sizeof(v.text));
+		/* Only shown, and at most ADDR_MAX octets: it fits. */
 		(void)xstrlcpy(v.arg, s->rcpts_in[i], sizeof(v.arg));
 		if (v.kind == OUT_OK)
 			accepted++;
 		else
-			(void)xsnprintf(v.why, sizeof(v.why), "the server "
+			whyf(v.why, sizeof(v.why), "the server "
 			    "answered RCPT with");
 		s->verdict(s->verdict_arg, i, &v);
 		if (s->r.code == 421) {
