@@ -161,7 +161,7 @@ args_parse(int argc, char **argv, struct args *a)
 			else if (i + 1 < argc)
 				val = argv[++i];
 			else {
-				(void)xsnprintf(a->why, sizeof(a->why),
+				whyf(a->why, sizeof(a->why),
 				    "option -%c needs a value", arg[j]);
 				return -1;
 			}
@@ -204,7 +204,7 @@ trusted_only(struct args *a)
 				opt = a->ovr[i].opt;
 	if (opt == NULL)
 		return 0;
-	(void)xsnprintf(a->why, sizeof(a->why), "%s%.40s is refused when "
+	whyf(a->why, sizeof(a->why), "%s%.40s is refused when "
 	    "bote runs as sendmail, since callers pass untrusted text there "
 	    "(see SECURITY in bote.1): run bote by its own name to use it",
 	    opt[0] == '-' ? "" : "--", opt);
@@ -257,7 +257,7 @@ one_flag(struct args *a, char c, const char *val)
 		else if (strcmp(val, "s") == 0)
 			a->mode = MODE_SMTP;
 		else {
-			(void)xsnprintf(a->why, sizeof(a->why), "-b%.16s is "
+			whyf(a->why, sizeof(a->why), "-b%.16s is "
 			    "not supported: bote submits mail (-bm), lists "
 			    "(-bp) or runs the queue (-q), checks aliases "
 			    "(-bi) or recipients (-bv), and speaks SMTP on "
@@ -276,7 +276,7 @@ one_flag(struct args *a, char c, const char *val)
 	}
 	if (strchr(ignored, c) != NULL)
 		return 0;
-	(void)xsnprintf(a->why, sizeof(a->why), "unknown option -%c", c);
+	whyf(a->why, sizeof(a->why), "unknown option -%c", c);
 	return -1;
 }
 
@@ -296,7 +296,7 @@ dsn_flag(struct args *a, char c, const char *val)
 	case 'N':
 		if ((a->dsn_notify = conf_dsn_notify(val,
 		    strlen(val))) == -1) {
-			(void)xsnprintf(a->why, sizeof(a->why), "-N needs "
+			whyf(a->why, sizeof(a->why), "-N needs "
 			    "never, or a comma-separated list of success, "
 			    "failure and delay");
 			return -1;
@@ -305,7 +305,7 @@ dsn_flag(struct args *a, char c, const char *val)
 	case 'R':
 		if ((a->dsn_return = conf_dsn_return(val,
 		    strlen(val))) == -1) {
-			(void)xsnprintf(a->why, sizeof(a->why), "-R needs "
+			whyf(a->why, sizeof(a->why), "-R needs "
 			    "hdrs or full");
 			return -1;
 		}
@@ -315,13 +315,13 @@ dsn_flag(struct args *a, char c, const char *val)
 		if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
 			break;
 	if (*val == '\0' || *p != '\0') {
-		(void)xsnprintf(a->why, sizeof(a->why), "-V needs an "
+		whyf(a->why, sizeof(a->why), "-V needs an "
 		    "envelope ID of printable ASCII characters without "
 		    "spaces");
 		return -1;
 	}
 	if (addr_xtext(x, sizeof(x), val) == -1) {
-		(void)xsnprintf(a->why, sizeof(a->why), "-V: the envelope "
+		whyf(a->why, sizeof(a->why), "-V: the envelope "
 		    "ID is longer than %d octets once encoded (RFC 3461 "
 		    "4.4)", ENVID_XTEXTMAX);
 		return -1;
@@ -367,20 +367,20 @@ long_opt(struct args *a, int argc, char **argv, int *i)
 		    strncmp(longopts[k].name, arg, n) == 0)
 			lo = &longopts[k];
 	if (lo == NULL) {
-		(void)xsnprintf(a->why, sizeof(a->why), "unknown option "
+		whyf(a->why, sizeof(a->why), "unknown option "
 		    "--%.*s", (int)(n > 40 ? 40 : n), arg);
 		return -1;
 	}
 	if (eq != NULL)
 		val = eq + 1;
 	if (lo->arg == LA_NONE && val != NULL) {
-		(void)xsnprintf(a->why, sizeof(a->why), "option --%s takes "
+		whyf(a->why, sizeof(a->why), "option --%s takes "
 		    "no value", lo->name);
 		return -1;
 	}
 	if (lo->arg == LA_NEED && val == NULL) {
 		if (*i + 1 >= argc) {
-			(void)xsnprintf(a->why, sizeof(a->why), "option --%s "
+			whyf(a->why, sizeof(a->why), "option --%s "
 			    "needs a value", lo->name);
 			return -1;
 		}
@@ -389,7 +389,7 @@ long_opt(struct args *a, int argc, char **argv, int *i)
 	if (lo->flag != 0)
 		return one_flag(a, lo->flag, val);
 	if (a->novr == ARGS_OVRMAX) {
-		(void)xsnprintf(a->why, sizeof(a->why), "too many options "
+		whyf(a->why, sizeof(a->why), "too many options "
 		    "(limit %d)", ARGS_OVRMAX);
 		return -1;
 	}

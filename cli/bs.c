@@ -155,12 +155,14 @@ to_reply(struct bs *b, const struct outcome *o, size_t n,
 	char		 text[200], up[300] = "";
 	int		 st, temp;
 
+	/* Only shown, and only its first line: a cut text still says why. */
 	(void)xsnprintf(text, sizeof(text), "%s", o->text);
 	text[strcspn(text, "\n")] = '\0';
 	if (o->kind == OUT_OK) {
 		r->code = 250;
+		/* A 5-octet code in 16: no truncation. */
 		(void)xstrlcpy(r->enh, "2.0.0", sizeof(r->enh));
-		(void)xsnprintf(r->text, sizeof(r->text), "Ok: relayed to %zu "
+		whyf(r->text, sizeof(r->text), "Ok: relayed to %zu "
 		    "recipient%s via %s: %d %s", n, n == 1 ? "" : "s",
 		    b->acct->host, o->code, text);
 		if (b->verbose)
@@ -174,32 +176,36 @@ to_reply(struct bs *b, const struct outcome *o, size_t n,
 	    o->kind == OUT_OSERR || o->kind == OUT_SOFTWARE ||
 	    o->kind == OUT_IOERR || o->kind == OUT_TEMPLOCAL;
 	if (o->arg[0] != '\0')
+		/* A recipient is at most ADDR_MAX (256) octets: it fits. */
 		(void)xsnprintf(up, sizeof(up), " <%s>", o->arg);
 	if (temp) {
 		b->temp = 1;
 		r->code = o->kind == OUT_REPLY && o->code >= 450 &&
 		    o->code <= 459 ? o->code : 451;
+		/* Same size as struct outcome's enh: no truncation. */
 		(void)xstrlcpy(r->enh, o->enh[0] == '4' ? o->enh :
 		    o->kind == OUT_TEMP ? "4.4.1" : "4.3.0", sizeof(r->enh));
 	} else if (o->kind == OUT_TOOBIG) {
 		if (b->perm == 0)
 			b->perm = st;
 		r->code = 552;
+		/* A 5-octet code in 16: no truncation. */
 		(void)xstrlcpy(r->enh, "5.3.4", sizeof(r->enh));
 	} else {
 		if (b->perm == 0)
 			b->perm = st;
 		r->code = o->kind == OUT_REPLY && o->code >= 550 &&
 		    o->code <= 559 ? o->code : 554;
+		/* Same size as struct outcome's enh: no truncation. */
 		(void)xstrlcpy(r->enh, o->enh[0] == '5' ? o->enh : "5.0.0",
 		    sizeof(r->enh));
 	}
 	/* The server's own words when it answered, else what bote saw. */
 	if (o->code != 0)
-		(void)xsnprintf(r->text, sizeof(r->text), "Error: relay via "
+		whyf(r->text, sizeof(r->text), "Error: relay via "
 		    "%s refused%s: %d %s", b->acct->host, up, o->code, text);
 	else
-		(void)xsnprintf(r->text, sizeof(r->text), "Error: relay via "
+		whyf(r->text, sizeof(r->text), "Error: relay via "
 		    "%s failed: %s", b->acct->host, o->why);
 	if (b->verbose)
 		report_outcome(o);

@@ -44,13 +44,17 @@ duration(char *buf, size_t sz, long long s)
 	if (s < 0)
 		s = 0;
 	if (s < 60)
+		/* Two digits and a unit: the callers' 64 octets hold them. */
 		(void)xsnprintf(buf, sz, "%llds", s);
 	else if (s < 3600)
+		/* Two numbers under 60: no truncation in 64 octets. */
 		(void)xsnprintf(buf, sz, "%lldm %llds", s / 60, s % 60);
 	else if (s < 86400)
+		/* Two numbers under 60: no truncation in 64 octets. */
 		(void)xsnprintf(buf, sz, "%lldh %lldm", s / 3600,
 		    s % 3600 / 60);
 	else
+		/* At most 20 digits and 2: no truncation in 64 octets. */
 		(void)xsnprintf(buf, sz, "%lldd %lldh", s / 86400,
 		    s % 86400 / 3600);
 }

@@ -107,6 +107,7 @@ value(const struct account *a, int key, char *buf, size_t sz)
 	switch (settings[key].show) {
 	case SH_STR:
 		if (s == NULL)
+			/* A fixed word in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "(not set)");
 		else
 			(void)sanitize(buf, sz, s, strlen(s), 1);
@@ -121,39 +122,50 @@ value(const struct account *a, int key, char *buf, size_t sz)
 		    "(not set)");
 		return;
 	case SH_BOOL:
+		/* A fixed word in the caller's 512 octets: no cut. */
 		(void)xsnprintf(buf, sz, "%s", n ? "on" : "off");
 		return;
 	case SH_PORT:
 		if (n != 0)
+			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%d", n);
 		else
+			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%d (from tls and "
 			    "tls_starttls)", account_port(a));
 		return;
 	case SH_TIMEOUT:
 		if (n == 0)
+			/* A fixed word in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "off (RFC 5321 limits)");
 		else
+			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%d", n);
 		return;
 	case SH_AUTH:
+		/* A fixed word in the caller's 512 octets: no cut. */
 		(void)xsnprintf(buf, sz, "%s", conf_auth_name(n));
 		return;
 	case SH_CHOICE:
 		word(settings[key].words, n, buf, sz);
 		return;
 	case SH_NOTIFY:
+		/* At most 63 octets (words) in the caller's 512: no cut. */
 		(void)xsnprintf(buf, sz, "%s", conf_dsn_notify_str(n, words,
 		    sizeof(words)));
 		return;
 	case SH_DURATION:
 		if (n % 86400 == 0)
+			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%dd", n / 86400);
 		else if (n % 3600 == 0)
+			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%dh", n / 3600);
 		else if (n % 60 == 0)
+			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%dm", n / 60);
 		else
+			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%ds", n);
 		return;
 	}
@@ -169,10 +181,12 @@ word(const char *words, int n, char *buf, size_t sz)
 	for (i = 0; i < n && w != NULL; i++)
 		w = (bar = strchr(w, '|')) != NULL ? bar + 1 : NULL;
 	if (w == NULL) {
+		/* A fixed word in the caller's 512 octets: no cut. */
 		(void)xsnprintf(buf, sz, "?");
 		return;
 	}
 	bar = strchr(w, '|');
+	/* The table's own short words in 512 octets: no cut. */
 	(void)xsnprintf(buf, sz, "%.*s", bar != NULL ? (int)(bar - w) :
 	    (int)strlen(w), w);
 }
@@ -181,10 +195,13 @@ static void
 origin(const struct conf_origin *o, char *buf, size_t sz)
 {
 	if (o->file == NULL)
+		/* A fixed word in the caller's 512 octets: no cut. */
 		(void)xsnprintf(buf, sz, "built-in default");
 	else if (o->file == CONF_CMDLINE)
+		/* A fixed word in the caller's 512 octets: no cut. */
 		(void)xsnprintf(buf, sz, "command line");
 	else
+		/* Only shown: a very long file name keeps its start. */
 		(void)xsnprintf(buf, sz, "%s:%d%s%s%s", o->file, o->line,
 		    o->defaults ? " (defaults)" : "", o->via != NULL ?
 		    ", inherited from account " : "", o->via != NULL ?

@@ -138,7 +138,9 @@ queue_message(struct conf *c, const struct account *a,
 		goto out;
 	}
 	st = EX_OK;
-	(void)xstrlcpy(id, e.id, idsz);
+	/* Callers pass QUEUE_IDLEN + 1: no id rather than a cut one. */
+	if (xstrlcpy(id, e.id, idsz) == -1 && idsz > 0)
+		id[0] = '\0';
 	if (why != NULL)
 		say("queued as %s: %s; will retry (bote -q)%s", e.id, e.error,
 		    e.maybe_sent ? "; it may have been delivered already" :

@@ -125,6 +125,7 @@ report_outcome(const struct outcome *o)
 		if (o->text[i] == '\n')
 			text[i] = ' ';
 	if (o->arg[0] != '\0')
+		/* o->arg holds at most 511 octets: they fit in 600. */
 		(void)xsnprintf(arg, sizeof(arg), " for <%s>", o->arg);
 	/* The reply text starts with the enhanced code when there is one. */
 	if (o->code != 0 && (o->kind == OUT_REPLY || o->kind == OUT_TLS))

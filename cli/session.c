@@ -95,22 +95,22 @@ netrc_one(const char *path, const struct account *acct, char **pass,
 	case NETRC_NONE:
 		return 0;
 	case NETRC_SYNTAX:
-		(void)xsnprintf(why, whylen, "netrc file %s: %s", path, w);
+		whyf(why, whylen, "netrc file %s: %s", path, w);
 		return -1;
 	case NETRC_INSECURE_MODE:
-		(void)xsnprintf(why, whylen, "netrc file %s holds a password "
+		whyf(why, whylen, "netrc file %s holds a password "
 		    "but its group or others can access it: chmod 600 %s",
 		    path, path);
 		return -1;
 	case NETRC_INSECURE_OWNER:
-		(void)xsnprintf(why, whylen, "netrc file %s holds a password "
+		whyf(why, whylen, "netrc file %s holds a password "
 		    "but belongs to uid %lu, not to uid %lu: chown %lu %s",
 		    path, (unsigned long)owner, (unsigned long)geteuid(),
 		    (unsigned long)geteuid(), path);
 		return -1;
 	case NETRC_ERROR:
 	default:
-		(void)xsnprintf(why, whylen, "cannot use netrc file %s: %s",
+		whyf(why, whylen, "cannot use netrc file %s: %s",
 		    path, w);
 		return -1;
 	}
@@ -137,7 +137,7 @@ from_netrc(const struct account *acct, char **pass, char *why,
 	}
 	if (home != NULL) {
 		if (xsnprintf(path, sizeof(path), "%s/.netrc", home) == -1) {
-			(void)xsnprintf(why, whylen, "the home directory's "
+			whyf(why, whylen, "the home directory's "
 			    "name is too long for its netrc file");
 			return -1;
 		}
@@ -237,12 +237,13 @@ from_tty(const struct account *acct, char **pass, char *why, size_t whylen)
 		return 0;
 	}
 	if ((line = malloc(PROMPT_MAX + 1)) == NULL) {
-		(void)xsnprintf(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		goto out;
 	}
 	/* The names come from the configuration: no escapes to the tty. */
 	(void)sanitize(user, sizeof(user), acct->user, strlen(acct->user), 1);
 	(void)sanitize(host, sizeof(host), acct->host, strlen(acct->host), 1);
+	/* Two names of at most 255 octets and the words fit in 600. */
 	(void)xsnprintf(prompt, sizeof(prompt), "Password for %s at %s: ",
 	    user, host);
 
@@ -250,29 +251,29 @@ from_tty(const struct account *acct, char **pass, char *why, size_t whylen)
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
 	quiet.c_lflag |= ECHONL;
 	if (tcsetattr(fd, TCSAFLUSH, &quiet) == -1) {
-		(void)xsnprintf(why, whylen, "cannot turn off echo on the "
+		whyf(why, whylen, "cannot turn off echo on the "
 		    "terminal: %s", strerror(errno));
 		goto out;
 	}
 	restore = 1;
 	if (write(fd, prompt, strlen(prompt)) == -1) {
-		(void)xsnprintf(why, whylen, "cannot write to the terminal: "
+		whyf(why, whylen, "cannot write to the terminal: "
 		    "%s", strerror(errno));
 		goto out;
 	}
 	if (tty_line(fd, line, PROMPT_MAX + 1, &len) == -1) {
 		if (errno == EINTR)
-			(void)xsnprintf(why, whylen, "interrupted while "
+			whyf(why, whylen, "interrupted while "
 			    "asking for the password of account %s",
 			    acct->name);
 		else if (errno == E2BIG)
-			(void)xsnprintf(why, whylen, "the password typed is "
+			whyf(why, whylen, "the password typed is "
 			    "longer than %d octets", PROMPT_MAX);
 		else if (errno == ENODATA)
-			(void)xsnprintf(why, whylen, "no password typed for "
+			whyf(why, whylen, "no password typed for "
 			    "account %s", acct->name);
 		else
-			(void)xsnprintf(why, whylen, "cannot read the "
+			whyf(why, whylen, "cannot read the "
 			    "password from the terminal: %s",
 			    strerror(errno));
 		/* The user's Enter would have ended the prompt line. */
@@ -281,12 +282,12 @@ from_tty(const struct account *acct, char **pass, char *why, size_t whylen)
 		goto out;
 	}
 	if (len == 0) {
-		(void)xsnprintf(why, whylen, "no password typed for account "
+		whyf(why, whylen, "no password typed for account "
 		    "%s", acct->name);
 		goto out;
 	}
 	if ((*pass = xstrndup(line, len)) == NULL) {
-		(void)xsnprintf(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		goto out;
 	}
 	rc = 1;
@@ -318,7 +319,7 @@ session_password(const struct account *acct, char **pass, char *why,
 	if (acct->passwordeval != NULL) {
 		if ((*pass = secret_eval(acct->passwordeval, eval_timeout(), w,
 		    sizeof(w))) == NULL) {
-			(void)xsnprintf(why, whylen, "account %s: %s",
+			whyf(why, whylen, "account %s: %s",
 			    acct->name, w);
 			return -1;
 		}
@@ -326,7 +327,7 @@ session_password(const struct account *acct, char **pass, char *why,
 	}
 	/* As msmtp: the netrc and the prompt give a password, not a user. */
 	if (acct->user == NULL || acct->host == NULL) {
-		(void)xsnprintf(why, whylen, "account %s has auth set but no "
+		whyf(why, whylen, "account %s has auth set but no "
 		    "user: add a user line", acct->name);
 		return -1;
 	}
@@ -336,7 +337,7 @@ session_password(const struct account *acct, char **pass, char *why,
 		return rc == 1 ? 0 : -1;
 	(void)sanitize(user, sizeof(user), acct->user, strlen(acct->user), 1);
 	(void)sanitize(host, sizeof(host), acct->host, strlen(acct->host), 1);
-	(void)xsnprintf(why, whylen, "account %s has auth set but no "
+	whyf(why, whylen, "account %s has auth set but no "
 	    "password, and there is no terminal to ask on: add a password "
 	    "or passwordeval line, or a netrc entry (machine %s login %s)",
 	    acct->name, host, user);

@@ -122,8 +122,8 @@ queue_bounce_text(const struct account *a, const struct qent *e,
 	int	 rc = -1;
 
 	if (a->from == NULL || strchr(a->from, '@') == NULL) {
-		(void)xstrlcpy(why, "the account has no from address to "
-		    "send a bounce from", whylen);
+		whyf(why, whylen, "the account has no from address to "
+		    "send a bounce from");
 		return -1;
 	}
 	if (hdr_date(date, sizeof(date), now) == -1 ||
@@ -136,7 +136,7 @@ queue_bounce_text(const struct account *a, const struct qent *e,
 	rc = 0;
 	goto out;
 nomem:
-	(void)xstrlcpy(why, "out of memory", whylen);
+	whyf(why, whylen, "out of memory");
 out:
 	free(head);
 	return rc;
@@ -160,6 +160,7 @@ queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
 
 	memset(o, 0, sizeof(*o));
 	if (gethostname(host, sizeof(host)) == -1)
+		/* A fixed name in 256 octets: no truncation. */
 		(void)xstrlcpy(host, "localhost", sizeof(host));
 	host[sizeof(host) - 1] = '\0';
 	if (queue_bounce_text(a, e, clock_now(), host, &text, &len, o->why,
@@ -181,7 +182,7 @@ queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
 	rcpt[0] = e->sender;
 	if (smtp_send(&op, "", rcpt, 1, &b, o) == -1) {
 		queue_describe(o, w, sizeof(w));
-		(void)xstrlcpy(o->why, w, sizeof(o->why));
+		whyf(o->why, sizeof(o->why), "%s", w);
 		goto out;
 	}
 	rc = 0;

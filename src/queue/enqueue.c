@@ -91,9 +91,9 @@ queue_describe(const struct outcome *o, char *buf, size_t sz)
 		if (o->text[i] == '\n')
 			text[i] = ' ';
 	if (o->code != 0)
-		(void)xsnprintf(buf, sz, "%s: %d %s", o->why, o->code, text);
+		whyf(buf, sz, "%s: %d %s", o->why, o->code, text);
 	else
-		(void)xsnprintf(buf, sz, "%s", o->why);
+		whyf(buf, sz, "%s", o->why);
 }
 
 /* The control data of s; -1 with errno (ENOMEM, E2BIG, EINVAL). */

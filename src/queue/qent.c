@@ -44,8 +44,15 @@ static void	put_num(struct sbuf *, const char *, long long);
 static int	get_num(const char *, size_t, long long, long long,
 		    long long *);
 static int	need_escape(unsigned char);
+static int	parse_number(struct qent *, const char *, size_t,
+		    const char *, size_t, unsigned int *);
+static int	parse_skip(struct qent *, const char *, size_t);
+static int	parse_dsn(struct qent *, const char **, size_t *);
+static int	parse_text(struct qent *, const char *, size_t,
+		    const char *, size_t, unsigned int *, char *, size_t);
 static int	parse_line(struct qent *, const char *, size_t,
 		    const char *, size_t, unsigned int *, char *, size_t);
+static int	bad_value(const char *, size_t, char *, size_t);
 
 void
 qent_init(struct qent *e)
@@ -243,7 +250,6 @@ int
 qent_format(const struct qent *e, char **buf, size_t *len)
 {
 	struct sbuf	 b;
-	char		 num[80];
 	char		*x;
 	size_t		 i;
 
@@ -268,17 +274,13 @@ qent_format(const struct qent *e, char **buf, size_t *len)
 		put_num(&b, "sending", e->sending);
 	put_num(&b, "size", (long long)e->out.size);
 	put_num(&b, "eightbit", e->out.eightbit != 0);
-	for (i = 0; i < e->out.nskip; i++) {
-		(void)snprintf(num, sizeof(num), "skip %lld %lld\n",
+	for (i = 0; i < e->out.nskip; i++)
+		(void)sbuf_addf(&b, "skip %lld %lld\n",
 		    (long long)e->out.skip[i][0],
 		    (long long)e->out.skip[i][1]);
-		put_str(&b, num);
-	}
 	if (e->out.prefix != NULL && e->out.prefixlen > 0)
 		put_kv(&b, "prefix", e->out.prefix, e->out.prefixlen);
-	(void)snprintf(num, sizeof(num), "dsn %d %d ", e->dsn_notify,
-	    e->dsn_return);
-	put_str(&b, num);
+	(void)sbuf_addf(&b, "dsn %d %d ", e->dsn_notify, e->dsn_return);
 	if (e->envid != NULL && (x = queue_escape(e->envid,
 	    strlen(e->envid))) != NULL) {
 		put_str(&b, x);
@@ -323,76 +325,97 @@ get_num(const char *s, size_t len, long long lo, long long hi,
 #define SEEN_SIZE	0x20
 #define SEEN_REQUIRED	0x3f
 
-static int
-parse_line(struct qent *e, const char *k, size_t klen, const char *v,
-    size_t vlen, unsigned int *seen, char *why, size_t whylen)
-{
-	char		*x = NULL;
-	const char	*sp;
-	size_t		 xlen;
-	long long	 n, m;
-
 #define KEY(s)	(klen == sizeof(s) - 1 && memcmp(k, s, klen) == 0)
+
+/* The numeric fields; -1 for a bad value. */
+static int
+parse_number(struct qent *e, const char *k, size_t klen, const char *v,
+    size_t vlen, unsigned int *seen)
+{
+	long long	 n;
+
 	if (KEY("version")) {
 		if (get_num(v, vlen, QENT_VERSION, QENT_VERSION, &n) == -1)
-			goto bad;
+			return -1;
 		*seen |= SEEN_VERSION;
 		return 0;
 	}
-	if (KEY("created") || KEY("next") || KEY("attempts") ||
-	    KEY("maybe") || KEY("size") || KEY("eightbit") || KEY("uid") ||
-	    KEY("sending")) {
-		if (get_num(v, vlen, KEY("uid") ? -1 : 0, LLONG_MAX, &n) == -1)
-			goto bad;
-		if (KEY("created")) {
-			e->created = n;
-			*seen |= SEEN_CREATED;
-		} else if (KEY("next"))
-			e->next = n;
-		else if (KEY("attempts"))
-			e->attempts = n > 1000000 ? 1000000 : (unsigned int)n;
-		else if (KEY("maybe"))
-			e->maybe_sent = n != 0;
-		else if (KEY("sending"))
-			e->sending = n;
-		else if (KEY("size")) {
-			e->out.size = (off_t)n;
-			*seen |= SEEN_SIZE;
-		} else if (KEY("eightbit"))
-			e->out.eightbit = n != 0;
-		else
-			e->uid = n;
-		return 0;
-	}
-	if (KEY("skip")) {
-		/* In order, disjoint, at most OUTMSG_SKIPMAX of them. */
-		if ((sp = memchr(v, ' ', vlen)) == NULL ||
-		    get_num(v, (size_t)(sp - v), 0, LLONG_MAX, &n) == -1 ||
-		    get_num(sp + 1, vlen - (size_t)(sp - v) - 1, 0, LLONG_MAX,
-		    &m) == -1 || n > LLONG_MAX - m ||
-		    outmsg_add_skip(&e->out, (off_t)n, (off_t)m) == -1)
-			goto bad;
-		return 0;
-	}
-	if (KEY("dsn")) {
-		/* "NOTIFY RET ENVID" */
-		if ((sp = memchr(v, ' ', vlen)) == NULL ||
-		    get_num(v, (size_t)(sp - v), 0, 255, &n) == -1)
-			goto bad;
-		vlen -= (size_t)(sp - v) + 1;
-		v = sp + 1;
-		if ((sp = memchr(v, ' ', vlen)) == NULL ||
-		    get_num(v, (size_t)(sp - v), 0, 2, &m) == -1)
-			goto bad;
-		e->dsn_notify = (int)n;
-		e->dsn_return = (int)m;
-		vlen -= (size_t)(sp - v) + 1;
-		v = sp + 1;
-		if (vlen == 1 && v[0] == '-')
-			return 0;
-		k = "envid";
-		klen = 5;
-	}
+	if (get_num(v, vlen, KEY("uid") ? -1 : 0, LLONG_MAX, &n) == -1)
+		return -1;
+	if (KEY("created")) {
+		e->created = n;
+		*seen |= SEEN_CREATED;
+	} else if (KEY("next"))
+		e->next = n;
+	else if (KEY("attempts"))
+		e->attempts = n > 1000000 ? 1000000 : (unsigned int)n;
+	else if (KEY("maybe"))
+		e->maybe_sent = n != 0;
+	else if (KEY("sending"))
+		e->sending = n;
+	else if (KEY("size")) {
+		e->out.size = (off_t)n;
+		*seen |= SEEN_SIZE;
+	} else if (KEY("eightbit"))
+		e->out.eightbit = n != 0;
+	else
+		e->uid = n;
+	return 0;
+}
+
+/* "skip OFF LEN": in order, disjoint, at most OUTMSG_SKIPMAX of them. */
+static int
+parse_skip(struct qent *e, const char *v, size_t vlen)
+{
+	const char	*sp;
+	long long	 n, m;
+
+	if ((sp = memchr(v, ' ', vlen)) == NULL ||
+	    get_num(v, (size_t)(sp - v), 0, LLONG_MAX, &n) == -1 ||
+	    get_num(sp + 1, vlen - (size_t)(sp - v) - 1, 0, LLONG_MAX,
+	    &m) == -1 || n > LLONG_MAX - m ||
+	    outmsg_add_skip(&e->out, (off_t)n, (off_t)m) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * "dsn NOTIFY RET ENVID": the two numbers into e, *vp and *vlenp moved
+ * on to the ENVID ("-" for none); -1 for a bad value.
+ */
+static int
+parse_dsn(struct qent *e, const char **vp, size_t *vlenp)
+{
+	const char	*v = *vp, *sp;
+	size_t		 vlen = *vlenp;
+	long long	 n, m;
+
+	if ((sp = memchr(v, ' ', vlen)) == NULL ||
+	    get_num(v, (size_t)(sp - v), 0, 255, &n) == -1)
+		return -1;
+	vlen -= (size_t)(sp - v) + 1;
+	v = sp + 1;
+	if ((sp = memchr(v, ' ', vlen)) == NULL ||
+	    get_num(v, (size_t)(sp - v), 0, 2, &m) == -1)
+		return -1;
+	e->dsn_notify = (int)n;
+	e->dsn_return = (int)m;
+	*vlenp = vlen - ((size_t)(sp - v) + 1);
+	*vp = sp + 1;
+	return 0;
+}
+
+/*
+ * The fields whose value is an escaped string: unescaped into e, or -1
+ * with why set.
+ */
+static int
+parse_text(struct qent *e, const char *k, size_t klen, const char *v,
+    size_t vlen, unsigned int *seen, char *why, size_t whylen)
+{
+	char		*x = NULL;
+	size_t		 xlen;
+
 	if ((x = queue_unescape(v, vlen, &xlen)) == NULL) {
 		if (errno == ENOMEM)
 			goto nomem;
@@ -449,23 +472,54 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 		/* Names only: the line itself is not echoed. */
 		if (klen <= 20 && strspn(k, "abcdefghijklmnopqrstuvwxyz_") >=
 		    klen)
-			(void)xsnprintf(why, whylen, "unknown field %.*s",
+			whyf(why, whylen, "unknown field %.*s",
 			    (int)klen, k);
 		else
-			(void)xsnprintf(why, whylen, "unknown field");
+			whyf(why, whylen, "unknown field");
 		return -1;
 	}
 	free(x);
 	return 0;
-#undef KEY
 bad:
 	free(x);
-	(void)xsnprintf(why, whylen, "bad value for %.*s", (int)(klen < 20 ?
-	    klen : 20), k);
-	return -1;
+	return bad_value(k, klen, why, whylen);
 nomem:
 	free(x);
-	(void)xsnprintf(why, whylen, "out of memory");
+	whyf(why, whylen, "out of memory");
+	return -1;
+}
+
+/* One "key value" line into e; -1 with why set. */
+static int
+parse_line(struct qent *e, const char *k, size_t klen, const char *v,
+    size_t vlen, unsigned int *seen, char *why, size_t whylen)
+{
+	int	rc;
+
+	if (KEY("version") || KEY("created") || KEY("next") ||
+	    KEY("attempts") || KEY("maybe") || KEY("size") ||
+	    KEY("eightbit") || KEY("uid") || KEY("sending"))
+		rc = parse_number(e, k, klen, v, vlen, seen);
+	else if (KEY("skip"))
+		rc = parse_skip(e, v, vlen);
+	else if (KEY("dsn")) {
+		if (parse_dsn(e, &v, &vlen) == -1)
+			return bad_value(k, klen, why, whylen);
+		if (vlen == 1 && v[0] == '-')
+			return 0;
+		return parse_text(e, "envid", 5, v, vlen, seen, why, whylen);
+	} else
+		return parse_text(e, k, klen, v, vlen, seen, why, whylen);
+	return rc == -1 ? bad_value(k, klen, why, whylen) : 0;
+}
+#undef KEY
+
+/* Why a field's value does not parse: its name only, never the line. */
+static int
+bad_value(const char *k, size_t klen, char *why, size_t whylen)
+{
+	whyf(why, whylen, "bad value for %.*s", (int)(klen < 20 ?
+	    klen : 20), k);
 	return -1;
 }
 
@@ -478,19 +532,19 @@ qent_parse(struct qent *e, const char *buf, size_t len, char *why,
 	int		 lineno = 0;
 
 	if (len > QUEUE_CTLMAX) {
-		(void)xsnprintf(why, whylen, "control file too large");
+		whyf(why, whylen, "control file too large");
 		return -1;
 	}
 	while (p < end) {
 		lineno++;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			(void)xsnprintf(why, whylen, "line %d: not ended "
+			whyf(why, whylen, "line %d: not ended "
 			    "(the file was cut short)", lineno);
 			return -1;
 		}
 		if ((sp = memchr(p, ' ', (size_t)(nl - p))) == NULL ||
 		    sp == p || sp + 1 == nl) {
-			(void)xsnprintf(why, whylen, "line %d: not \"key "
+			whyf(why, whylen, "line %d: not \"key "
 			    "value\"", lineno);
 			return -1;
 		}
@@ -500,12 +554,12 @@ qent_parse(struct qent *e, const char *buf, size_t len, char *why,
 		p = nl + 1;
 	}
 	if ((seen & SEEN_REQUIRED) != SEEN_REQUIRED || e->nrcpts == 0) {
-		(void)xsnprintf(why, whylen, "a required field is missing");
+		whyf(why, whylen, "a required field is missing");
 		return -1;
 	}
 	/* Sorted and disjoint as parsed; inside the spool too. */
 	if (!outmsg_skips_inside(&e->out)) {
-		(void)xsnprintf(why, whylen, "bad skip range");
+		whyf(why, whylen, "bad skip range");
 		return -1;
 	}
 	return 0;

@@ -110,6 +110,7 @@ queue_open(const char *dir, int create, struct outcome *o)
 		local_err(o, "cannot open the queue", dir);
 		goto fail;
 	}
+	/* n counts every octet of it: the path is never cut. */
 	(void)snprintf(q->tmp, n, "%s/tmp", dir);
 	if (create && mkdir_p(dir) == -1) {
 		local_err(o, "cannot create the queue", dir);
@@ -180,9 +181,11 @@ new_id(char *id)
 
 	if (crypto_random(r, sizeof(r)) == -1)
 		return -1;
-	(void)snprintf(id, QUEUE_IDLEN + 1, "%08llX%02X%02X%02X%02X",
+	/* A cut id would not be a queue id. */
+	if (xsnprintf(id, QUEUE_IDLEN + 1, "%08llX%02X%02X%02X%02X",
 	    (unsigned long long)clock_now() & 0xffffffffULL, r[0], r[1],
-	    r[2], r[3]);
+	    r[2], r[3]) == -1)
+		return -1;
 	return 0;
 }
 
@@ -234,15 +237,21 @@ link_msg(struct queue *q, int msgfd, const char *name, off_t size,
 
 	if (fsync(msgfd) == -1)
 		return local_err(o, "cannot sync the message", q->dir);
-	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", msgfd);
-	if (linkat(AT_FDCWD, proc, q->qfd, name, AT_SYMLINK_FOLLOW) == 0)
+	/* A path cut short is no path: copy instead. */
+	if (xsnprintf(proc, sizeof(proc), "/proc/self/fd/%d", msgfd) == -1)
+		errno = ENAMETOOLONG;
+	else if (linkat(AT_FDCWD, proc, q->qfd, name, AT_SYMLINK_FOLLOW) ==
+	    0)
 		return 0;
 	if (errno == EEXIST)
 		return -1;
 	if (errno == ENOSPC || errno == EDQUOT || errno == EROFS)
 		return local_err(o, "cannot queue the message", q->dir);
 	/* EXDEV, ENOENT (an unlinked mkstemp file), no /proc: copy. */
-	(void)snprintf(tmpname, sizeof(tmpname), "%s.tmp", name);
+	if (xsnprintf(tmpname, sizeof(tmpname), "%s.tmp", name) == -1) {
+		errno = ENAMETOOLONG;
+		return local_err(o, "cannot queue the message", q->dir);
+	}
 	(void)unlinkat(q->tfd, tmpname, 0);
 	if ((fd = openat(q->tfd, tmpname, O_WRONLY | O_CREAT | O_EXCL |
 	    O_CLOEXEC, 0600)) == -1)
@@ -282,9 +291,14 @@ write_ctl(struct queue *q, int dfd, const struct qent *e,
 	if (qent_format(e, &buf, &len) == -1)
 		return outcome_set(o, OUT_OSERR, PH_NONE, "cannot write the "
 		    "control file of %s: %s", e->id, strerror(errno));
-	(void)snprintf(name, sizeof(name), "%s.ctl", e->id);
-	(void)snprintf(tmpname, sizeof(tmpname), "%s.ctl.%ld", e->id,
-	    (long)getpid());
+	/* Not through fail: a cut tmpname could unlink another file. */
+	if (xsnprintf(name, sizeof(name), "%s.ctl", e->id) == -1 ||
+	    xsnprintf(tmpname, sizeof(tmpname), "%s.ctl.%ld", e->id,
+	    (long)getpid()) == -1) {
+		free(buf);
+		errno = ENAMETOOLONG;
+		return local_err(o, "cannot write a control file", q->dir);
+	}
 	if ((fd = openat(q->tfd, tmpname, O_WRONLY | O_CREAT | O_TRUNC |
 	    O_CLOEXEC, 0600)) == -1)
 		goto fail;
@@ -334,7 +348,11 @@ queue_add(struct queue *q, int msgfd, struct qent *e, struct outcome *o)
 			    "random bytes for a queue id");
 			goto out;
 		}
-		(void)snprintf(name, sizeof(name), "%s.msg", e->id);
+		if (xsnprintf(name, sizeof(name), "%s.msg", e->id) == -1) {
+			errno = ENAMETOOLONG;
+			local_err(o, "cannot queue the message", q->dir);
+			goto out;
+		}
 		errno = 0;
 		if (link_msg(q, msgfd, name, e->out.size, o) == 0)
 			break;
@@ -435,15 +453,19 @@ read_ctl(int dfd, const char *id, struct qent *e, char *why,
 	ssize_t		 r;
 	int		 fd, rc = -1;
 
-	(void)snprintf(name, sizeof(name), "%s.ctl", id);
+	if (xsnprintf(name, sizeof(name), "%s.ctl", id) == -1) {
+		errno = ENAMETOOLONG;
+		whyf(why, whylen, "%s", strerror(errno));
+		return -1;
+	}
 	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) ==
 	    -1) {
-		(void)xsnprintf(why, whylen, "%s", strerror(errno));
+		whyf(why, whylen, "%s", strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > QUEUE_CTLMAX) {
-		(void)xsnprintf(why, whylen, "the control file is not a "
+		whyf(why, whylen, "the control file is not a "
 		    "regular file of at most %d octets", QUEUE_CTLMAX);
 		errno = EINVAL;
 		goto out;
@@ -468,7 +490,7 @@ read_ctl(int dfd, const char *id, struct qent *e, char *why,
 		goto out;
 	}
 	if (strcmp(e->id, id) != 0) {
-		(void)xsnprintf(why, whylen, "the control file names another "
+		whyf(why, whylen, "the control file names another "
 		    "id");
 		qent_free(e);
 		errno = EINVAL;
@@ -477,7 +499,7 @@ read_ctl(int dfd, const char *id, struct qent *e, char *why,
 	rc = 0;
 	goto out;
 err:
-	(void)xsnprintf(why, whylen, "%s", strerror(errno));
+	whyf(why, whylen, "%s", strerror(errno));
 out:
 	free(buf);
 	close(fd);
@@ -500,16 +522,20 @@ queue_lock(struct queue *q, const char *id, struct qent *e, int *busy,
 	int		 fd;
 
 	*busy = 0;
-	(void)snprintf(name, sizeof(name), "%s.msg", id);
+	if (xsnprintf(name, sizeof(name), "%s.msg", id) == -1) {
+		errno = ENAMETOOLONG;
+		whyf(why, whylen, "%s", strerror(errno));
+		return NULL;
+	}
 	if ((fd = openat(q->qfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) ==
 	    -1) {
-		(void)xsnprintf(why, whylen, "%s", strerror(errno));
+		whyf(why, whylen, "%s", strerror(errno));
 		return NULL;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno == EWOULDBLOCK)
 			*busy = 1;
-		(void)xsnprintf(why, whylen, "%s", strerror(errno));
+		whyf(why, whylen, "%s", strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -523,7 +549,7 @@ queue_lock(struct queue *q, const char *id, struct qent *e, int *busy,
 		return NULL;
 	}
 	if ((l = malloc(sizeof(*l))) == NULL) {
-		(void)xsnprintf(why, whylen, "out of memory");
+		whyf(why, whylen, "out of memory");
 		close(fd);
 		return NULL;
 	}
@@ -561,12 +587,17 @@ queue_remove(struct queue *q, const char *id, struct outcome *o)
 {
 	char	name[32];
 
-	(void)snprintf(name, sizeof(name), "%s.ctl", id);
+	/* A cut name could be another entry's: remove nothing then. */
+	if (xsnprintf(name, sizeof(name), "%s.ctl", id) == -1) {
+		errno = ENAMETOOLONG;
+		return local_err(o, "cannot remove a delivered message",
+		    q->dir);
+	}
 	if (unlinkat(q->qfd, name, 0) == -1 && errno != ENOENT)
 		return local_err(o, "cannot remove a delivered message",
 		    q->dir);
-	(void)snprintf(name, sizeof(name), "%s.msg", id);
-	(void)unlinkat(q->qfd, name, 0);
+	if (xsnprintf(name, sizeof(name), "%s.msg", id) == 0)
+		(void)unlinkat(q->qfd, name, 0);
 	if (sync_dir(q->qfd) == -1)
 		return local_err(o, "cannot sync the queue", q->dir);
 	return 0;
@@ -583,7 +614,11 @@ queue_fail(struct queue *q, const struct qent *e, struct outcome *o)
 {
 	char	name[32];
 
-	(void)snprintf(name, sizeof(name), "%s.msg", e->id);
+	if (xsnprintf(name, sizeof(name), "%s.msg", e->id) == -1) {
+		errno = ENAMETOOLONG;
+		return local_err(o, "cannot move a message to failed/",
+		    q->dir);
+	}
 	if (linkat(q->qfd, name, q->ffd, name, 0) == -1 && errno != EEXIST)
 		return local_err(o, "cannot move a message to failed/",
 		    q->dir);
@@ -625,6 +660,7 @@ queue_sweep(struct queue *q, time_t now)
 				    strcmp(de->d_name + QUEUE_IDLEN,
 				    ".msg") != 0)
 					continue;
+				/* QUEUE_IDLEN + 4 octets in 64: never cut. */
 				(void)snprintf(ctl, sizeof(ctl), "%.*s.ctl",
 				    QUEUE_IDLEN, de->d_name);
 				if (faccessat(q->qfd, ctl, F_OK, 0) == 0 ||

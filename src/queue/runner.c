@@ -258,14 +258,14 @@ check_account(struct qrun *r, const struct qent *e, struct account *a,
 
 	if (a == NULL) {
 		o->kind = OUT_CONFIG;
-		(void)xsnprintf(o->why, sizeof(o->why), "account %s is not in "
+		whyf(o->why, sizeof(o->why), "account %s is not in "
 		    "the configuration any more", e->account);
 		return -1;
 	}
 	nerrs = c->nerrs;
 	if (conf_check(c, a) == -1) {
 		o->kind = OUT_CONFIG;
-		(void)xsnprintf(o->why, sizeof(o->why), "%s", nerrs < c->nerrs ?
+		whyf(o->why, sizeof(o->why), "%s", nerrs < c->nerrs ?
 		    c->errs[nerrs] : "configuration error");
 		return -1;
 	}
@@ -477,7 +477,7 @@ give_up(struct qrun *r, const struct account *a, struct qent *e)
 
 	memset(&o, 0, sizeof(o));
 	if (r->ro.now - e->created > max_age(a)) {
-		(void)xsnprintf(why, sizeof(why), "not delivered within %lld "
+		whyf(why, sizeof(why), "not delivered within %lld "
 		    "seconds%s%s", max_age(a), e->error ? "; last error: " :
 		    "", e->error ? e->error : "");
 		(void)qent_set(&e->error, why, strlen(why));

@@ -34,6 +34,8 @@ static char		*wire_addr(struct smtp *, const char *,
 static int		mail_params(struct smtp *, char *, size_t);
 static int		rcpt(struct smtp *, size_t);
 static int		collect(struct smtp *);
+static int		rcpt_replies(struct smtp *, size_t, size_t);
+static int		eod_reply(struct smtp *);
 static void		refusal(struct smtp *, enum smtp_phase, const char *);
 static int		write_body(struct smtp *, int);
 
@@ -280,7 +282,6 @@ collect(struct smtp *s)
 	struct group	*g = &s->g;
 	struct group	 due = *g;
 	const char	*lastcmd = "MAIL";
-	size_t		 i;
 
 	memset(g, 0, sizeof(*g));
 	if (smtp_flush(s, due.last ? PH_EOD : PH_MAIL,
@@ -316,27 +317,10 @@ collect(struct smtp *s)
 		if (s->r.code / 100 != 2)
 			refusal(s, PH_MAIL, "MAIL");
 	}
-	for (i = due.rcpt0; i < due.rcpt1; i++) {
-		if (smtp_reply(s, PH_RCPT, T_RCPT) == -1) {
-			s->quit_ok = 0;
-			goto lost;
-		}
+	if (rcpt_replies(s, due.rcpt0, due.rcpt1) == -1)
+		goto lost;
+	if (due.rcpt1 > due.rcpt0)
 		lastcmd = "RCPT";
-		if (s->r.code / 100 == 2) {
-			s->accepted++;
-			continue;
-		}
-		if (!s->failed) {
-			refusal(s, PH_RCPT, "RCPT");
-			(void)xstrlcpy(s->o->arg, s->rcpts_in[i],
-			    sizeof(s->o->arg));
-			/* "552 after some accepted" is a 75 (DESIGN.md). */
-			s->o->accepted = s->accepted;
-			s->first = *s->o;
-		}
-		smtp_trace(s, TRACE_INFO, "recipient %s refused",
-		    s->rcpts_in[i]);
-	}
 	if (due.data) {
 		if (smtp_reply(s, PH_DATA, T_DATA) == -1) {
 			s->quit_ok = 0;
@@ -351,37 +335,7 @@ collect(struct smtp *s)
 	if (due.last) {
 		if (smtp_reply(s, PH_EOD, T_EOD) == -1)
 			goto lost;
-		if (s->r.code / 100 != 2)
-			refusal(s, PH_EOD, "end-of-data");
-		else {
-			/*
-			 * Taken in spite of an earlier refusal in the group
-			 * (a relay that needs no AUTH, after AUTH failed):
-			 * the message is the server's now, which is what
-			 * success means; the session ends all the same.
-			 */
-			if (s->failed) {
-				smtp_trace(s, TRACE_INFO, "the server accepted "
-				    "the message after refusing an earlier "
-				    "command (%s %d)", s->first.why,
-				    s->first.code);
-				s->failed = 0;
-				s->broken = 1;
-			}
-			memset(s->o, 0, sizeof(*s->o));
-			s->o->kind = OUT_OK;
-			s->o->code = s->r.code;
-			(void)xstrlcpy(s->o->enh, s->r.enh, sizeof(s->o->enh));
-			(void)xstrlcpy(s->o->text, s->r.text,
-			    sizeof(s->o->text));
-		}
-		/* The message is taken; only the session cannot go on. */
-		if (io_pending(s->io) > 0) {
-			s->broken = 1;
-			smtp_trace(s, TRACE_INFO, "the server sent more than "
-			    "its reply to end-of-data; ending the session");
-		}
-		return s->failed ? -1 : 0;
+		return eod_reply(s);
 	}
 	if (s->failed) {
 		*s->o = s->first;
@@ -400,6 +354,80 @@ lost:
 		s->o->kind = OUT_MAYBE_SENT;
 	s->broken = 1;
 	return -1;
+}
+
+/*
+ * The replies to the RCPTs of recipients [from, to): a refusal fails the
+ * message (all or nothing), the first one is the outcome. -1 when the
+ * connection failed.
+ */
+static int
+rcpt_replies(struct smtp *s, size_t from, size_t to)
+{
+	size_t	i;
+
+	for (i = from; i < to; i++) {
+		if (smtp_reply(s, PH_RCPT, T_RCPT) == -1) {
+			s->quit_ok = 0;
+			return -1;
+		}
+		if (s->r.code / 100 == 2) {
+			s->accepted++;
+			continue;
+		}
+		if (!s->failed) {
+			refusal(s, PH_RCPT, "RCPT");
+			/* Only shown, and at most ADDR_MAX octets: it fits. */
+			(void)xstrlcpy(s->o->arg, s->rcpts_in[i],
+			    sizeof(s->o->arg));
+			/* "552 after some accepted" is a 75 (DESIGN.md). */
+			s->o->accepted = s->accepted;
+			s->first = *s->o;
+		}
+		smtp_trace(s, TRACE_INFO, "recipient %s refused",
+		    s->rcpts_in[i]);
+	}
+	return 0;
+}
+
+/*
+ * The reply to end-of-data (or BDAT LAST), read into s->r: the outcome,
+ * 0 when the server took the message.
+ */
+static int
+eod_reply(struct smtp *s)
+{
+	if (s->r.code / 100 != 2)
+		refusal(s, PH_EOD, "end-of-data");
+	else {
+		/*
+		 * Taken in spite of an earlier refusal in the group (a
+		 * relay that needs no AUTH, after AUTH failed): the message
+		 * is the server's now, which is what success means; the
+		 * session ends all the same.
+		 */
+		if (s->failed) {
+			smtp_trace(s, TRACE_INFO, "the server accepted the "
+			    "message after refusing an earlier command "
+			    "(%s %d)", s->first.why, s->first.code);
+			s->failed = 0;
+			s->broken = 1;
+		}
+		memset(s->o, 0, sizeof(*s->o));
+		s->o->kind = OUT_OK;
+		s->o->code = s->r.code;
+		/* The same size as struct reply's: no truncation. */
+		(void)xstrlcpy(s->o->enh, s->r.enh, sizeof(s->o->enh));
+		/* Only shown: a cut reply is still the evidence. */
+		(void)xstrlcpy(s->o->text, s->r.text, sizeof(s->o->text));
+	}
+	/* The message is taken; only the session cannot go on. */
+	if (io_pending(s->io) > 0) {
+		s->broken = 1;
+		smtp_trace(s, TRACE_INFO, "the server sent more than its "
+		    "reply to end-of-data; ending the session");
+	}
+	return s->failed ? -1 : 0;
 }
 
 /* The server refused with s->r: the first refusal is the outcome. */
@@ -540,13 +568,16 @@ st_verify(struct smtp *s)
 		v.phase = PH_RCPT;
 		v.code = s->r.code;
 		v.accepted = accepted;
+		/* The same size as struct reply's: no truncation. */
 		(void)xstrlcpy(v.enh, s->r.enh, sizeof(v.enh));
+		/* Only shown: a cut reply is still the evidence. */
 		(void)xstrlcpy(v.text, s->r.text, sizeof(v.text));
+		/* Only shown, and at most ADDR_MAX octets: it fits. */
 		(void)xstrlcpy(v.arg, s->rcpts_in[i], sizeof(v.arg));
 		if (v.kind == OUT_OK)
 			accepted++;
 		else
-			(void)xsnprintf(v.why, sizeof(v.why), "the server "
+			whyf(v.why, sizeof(v.why), "the server "
 			    "answered RCPT with");
 		s->verdict(s->verdict_arg, i, &v);
 		if (s->r.code == 421) {
