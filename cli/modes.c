@@ -109,7 +109,6 @@ verdict(void *arg, size_t i, const struct outcome *v)
 {
 	struct verify_state	*vs = arg;
 	char			 addr[ADDR_MAX + 1], text[OUTCOME_TEXTMAX];
-	size_t			 k;
 
 	(void)i;
 	(void)sanitize(addr, sizeof(addr), v->arg, strlen(v->arg), 1);
@@ -118,11 +117,8 @@ verdict(void *arg, size_t i, const struct outcome *v)
 			vs->out_err = 1;
 		return;
 	}
-	(void)sanitize(text, sizeof(text), v->text, strlen(v->text), 1);
 	/* A multi-line reply's lines are joined by '\n': keep one line. */
-	for (k = 0; v->text[k] != '\0' && k < sizeof(text) - 1; k++)
-		if (v->text[k] == '\n')
-			text[k] = ' ';
+	(void)sanitize_line(text, sizeof(text), v->text, strlen(v->text));
 	if (printf("%s: refused: %d %s\n", addr, v->code, text) < 0)
 		vs->out_err = 1;
 	if (!vs->refused) {

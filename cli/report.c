@@ -115,15 +115,11 @@ report_outcome(const struct outcome *o)
 {
 	char		 text[OUTCOME_TEXTMAX], arg[600] = "";
 	const char	*adv = advice(o);
-	size_t		 i;
 
 	if (o->kind == OUT_OK)
 		return;
 	/* Multi-line replies read as one line. */
-	(void)sanitize(text, sizeof(text), o->text, strlen(o->text), 1);
-	for (i = 0; o->text[i] != '\0' && i < sizeof(text) - 1; i++)
-		if (o->text[i] == '\n')
-			text[i] = ' ';
+	(void)sanitize_line(text, sizeof(text), o->text, strlen(o->text));
 	if (o->arg[0] != '\0')
 		/* o->arg holds at most 511 octets: they fit in 600. */
 		(void)xsnprintf(arg, sizeof(arg), " for <%s>", o->arg);

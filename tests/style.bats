@@ -126,34 +126,12 @@ long_functions() {
 	END { print "#functions " n + 0 }' src/*/*.c cli/*.c
 }
 
-# The allowance: "file:function" lines, comments and blank lines aside.
-todo_entries() {
-	grep -v -E '^[[:space:]]*(#|$)' "$1" || :
-}
-
-@test "no C function in src/ or cli/ is over 100 lines (see long-functions.todo)" {
+@test "no C function in src/ or cli/ is over 100 lines" {
 	run long_functions
 	assert_success
 	# The checker sees the functions at all.
 	[ "${lines[-1]#\#functions }" -gt 300 ]
-	local todo=tests/fixtures/long-functions.todo fn bad=""
-	while IFS= read -r fn; do
-		[ "${fn:0:1}" = "#" ] && continue
-		todo_entries "$todo" | grep -qxF -- "${fn% *}" ||
-			bad+="$fn"$'\n'
-	done <<<"$output"
-	assert_equal "$bad" ""
-}
-
-@test "every entry of long-functions.todo is still a function over 100 lines" {
-	run long_functions
-	assert_success
-	local todo=tests/fixtures/long-functions.todo fn stale=""
-	while IFS= read -r fn; do
-		printf '%s\n' "${lines[@]}" | grep -q -F -- "$fn " ||
-			stale+="$fn (no longer too long, or gone)"$'\n'
-	done < <(todo_entries "$todo")
-	assert_equal "$stale" ""
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -v '^#')" ""
 }
 
 # Per file, the number of (void)snprintf, (void)xsnprintf, (void)strlcpy
@@ -168,9 +146,8 @@ unexplained_truncations() {
 	END { for (f in n) print f, n[f] }' src/*/*.[ch] cli/*.[ch] | sort
 }
 
-@test "(void)snprintf and (void)strlcpy say why truncation is fine (see void-snprintf.todo)" {
+@test "(void)snprintf and (void)strlcpy say why truncation is fine" {
 	run unexplained_truncations
 	assert_success
-	# Exactly the allowance, so that it shrinks as the files are fixed.
-	assert_output "$(todo_entries tests/fixtures/void-snprintf.todo | sort)"
+	assert_output ""
 }

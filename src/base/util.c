@@ -43,6 +43,8 @@ ms_left(int64_t deadline)
  * 0 when there is none (RFC 3629 4: no overlong forms, no surrogates,
  * nothing past U+10FFFF).
  */
+static int	show(char *, size_t, const char *, size_t, int, int);
+
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
@@ -76,14 +78,29 @@ utf8_len(const unsigned char *s, size_t n)
 int
 sanitize(char *dst, size_t dstsz, const char *src, size_t len, int allow8)
 {
+	return show(dst, dstsz, src, len, allow8, 0);
+}
+
+int
+sanitize_line(char *dst, size_t dstsz, const char *src, size_t len)
+{
+	return show(dst, dstsz, src, len, 1, 1);
+}
+
+/* sanitize(), and with lf each LF shown as a space. */
+static int
+show(char *dst, size_t dstsz, const char *src, size_t len, int allow8,
+    int lf)
+{
 	const unsigned char *s = (const unsigned char *)src;
 	size_t	i = 0, j = 0, n;
 
 	if (dstsz == 0)
 		return -1;
 	while (i < len && j + 1 < dstsz) {
-		if (s[i] >= 0x20 && s[i] < 0x7f) {
-			dst[j++] = (char)s[i++];
+		if ((s[i] >= 0x20 && s[i] < 0x7f) || (lf && s[i] == '\n')) {
+			dst[j++] = s[i] == '\n' ? ' ' : (char)s[i];
+			i++;
 			continue;
 		}
 		/*

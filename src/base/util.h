@@ -22,6 +22,12 @@ int	ms_left(int64_t deadline);
 int	sanitize(char *dst, size_t dstsz, const char *src, size_t len,
 	    int allow8);
 
+/*
+ * sanitize() with allow8 for a server reply whose lines are joined by
+ * LF (outcome.h): shown as one line, each LF a space.
+ */
+int	sanitize_line(char *dst, size_t dstsz, const char *src, size_t len);
+
 /* strlcpy/snprintf wrappers that return -1 on truncation, 0 otherwise. */
 int	xstrlcpy(char *dst, const char *src, size_t dstsz);
 int	xsnprintf(char *dst, size_t dstsz, const char *fmt, ...)

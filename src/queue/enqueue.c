@@ -84,12 +84,8 @@ void
 queue_describe(const struct outcome *o, char *buf, size_t sz)
 {
 	char	text[OUTCOME_TEXTMAX];
-	size_t	i;
 
-	(void)sanitize(text, sizeof(text), o->text, strlen(o->text), 1);
-	for (i = 0; o->text[i] != '\0' && i < sizeof(text) - 1; i++)
-		if (o->text[i] == '\n')
-			text[i] = ' ';
+	(void)sanitize_line(text, sizeof(text), o->text, strlen(o->text));
 	if (o->code != 0)
 		whyf(buf, sz, "%s: %d %s", o->why, o->code, text);
 	else

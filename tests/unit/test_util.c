@@ -40,5 +40,18 @@ main(void)
 	is_int(sanitize(tiny, sizeof(tiny), "ab\xe2\x82\xac", 5, 1), -1,
 	    "truncation is reported");
 	ok(strcmp(tiny, "ab") == 0, "never a sequence cut in two");
+	ok(strcmp(san("a\nb", 3, 1, 256), "a?b") == 0,
+	    "sanitize: LF is a control");
+	(void)sanitize_line(tiny, sizeof(tiny), "\xc2\x9b\nz", 4);
+	ok(strcmp(tiny, "? z") == 0, "sanitize_line: a reply's lines "
+	    "joined by spaces, after a C1 control shown as one ?");
+	{
+		char	line[64];
+
+		(void)sanitize_line(line, sizeof(line),
+		    "250-first\n\xc2\x9b[2J\n250 last", 24);
+		ok(strcmp(line, "250-first ?[2J 250 last") == 0,
+		    "sanitize_line: every LF a space, in place");
+	}
 	done_testing();
 }
