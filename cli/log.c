@@ -9,6 +9,8 @@
 
 #include <sys/types.h>
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -103,6 +105,7 @@ to_file(const struct account *a, const struct sbuf *l)
 			    a->logfile_time_format : "%b %d %H:%M:%S";
 	struct tm	 tm;
 	struct sbuf	 out;
+	struct stat	 st = { 0 };
 	time_t		 now = clock_now();
 	size_t		 n = 0;
 	ssize_t		 w;
@@ -125,9 +128,17 @@ to_file(const struct account *a, const struct sbuf *l)
 	if (strcmp(a->logfile, "-") == 0)
 		fd = STDOUT_FILENO;
 	else if ((fd = open(a->logfile, O_WRONLY | O_APPEND | O_CREAT |
-	    O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+	    O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600)) == -1) {
 		say("warning: cannot open log file %s: %s", a->logfile,
-		    strerror(errno));
+		    errno == ENXIO ? "a FIFO nobody reads" : strerror(errno));
+		goto done;
+	} else if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid()) {
+		/* Never a FIFO or device, never another user's file. */
+		say("warning: log file %s not written: it is %s", a->logfile,
+		    !S_ISREG(st.st_mode) ? "not a regular file" :
+		    "another user's file");
+		close(fd);
 		goto done;
 	}
 	do

@@ -127,3 +127,48 @@ shared_dir() {
 	[ -e "$S/ran" ]
 	rm -rf "$S"
 }
+
+@test "root's queue directory must be root's: another user's is not used" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	shared_dir
+	mkdir -m 0700 "$S/queue"
+	chown nobody "$S/queue"
+	printf 'account default\nhost 127.0.0.1\nport 1\ntls off\n' >"$S/conf"
+	printf 'from a@example.org\nqueue on\nqueue_dir %s/queue\n' "$S" >>"$S/conf"
+	chmod 0600 "$S/conf"
+	run "$BOTE" -C "$S/conf" -i a@example.org < <(printf 'Subject: x\n\nhi\n')
+	assert_equal "$status" 75
+	assert_output --partial "cannot queue the message: the queue directory $S/queue is owned by uid $(id -u nobody) with mode 700"
+	run find "$S/queue" -mindepth 1
+	assert_output ""
+	rm -rf "$S"
+}
+
+@test "a log file that is a FIFO or another user's file is not written, and nothing blocks" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	shared_dir
+	mkfifo "$S/fifo"
+	run timeout 20 "$BOTE" -C "$CONF" "--logfile=$S/fifo" -i a@example.org \
+	    < <(printf 'Subject: x\n\nhi\n')
+	assert_equal "$status" 75
+	assert_output --partial "warning: cannot open log file $S/fifo: a FIFO nobody reads"
+	# With a reader waiting, still not written: not a regular file.
+	(timeout 10 cat "$S/fifo" >"$S/fifo.out") &
+	sleep 0.3
+	run timeout 20 "$BOTE" -C "$CONF" "--logfile=$S/fifo" -i a@example.org \
+	    < <(printf 'Subject: x\n\nhi\n')
+	assert_equal "$status" 75
+	assert_output --partial "log file $S/fifo not written: it is not a regular file"
+	wait
+	[ ! -s "$S/fifo.out" ]
+	: >"$S/users.log"
+	chown nobody "$S/users.log"
+	run "$BOTE" -C "$CONF" "--logfile=$S/users.log" -i a@example.org \
+	    < <(printf 'Subject: x\n\nhi\n')
+	assert_equal "$status" 75
+	assert_output --partial "log file $S/users.log not written: it is another user's file"
+	[ ! -s "$S/users.log" ]
+	rm -rf "$S"
+}

@@ -57,7 +57,8 @@ io_free(struct io *io)
 	tls_free(io->tls);
 	if (io->fd != -1)
 		close(io->fd);
-	free(io);
+	/* The write buffer may still hold an AUTH line (DESIGN rule 9). */
+	freezero(io, sizeof(*io));
 }
 
 int

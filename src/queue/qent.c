@@ -36,6 +36,10 @@
 #include "queue/queue.h"
 #include "base/util.h"
 
+/* Bounds of the control file's numbers (parse_number). */
+#define QENT_TIMEMAX	900000000000LL	/* seconds: about the year 30000 */
+#define QENT_SIZEMAX	(1LL << 50)	/* octets: a pebibyte */
+
 #define QENT_VERSION	1
 
 static void	put_str(struct sbuf *, const char *);
@@ -340,7 +344,14 @@ parse_number(struct qent *e, const char *k, size_t klen, const char *v,
 		*seen |= SEEN_VERSION;
 		return 0;
 	}
-	if (get_num(v, vlen, KEY("uid") ? -1 : 0, LLONG_MAX, &n) == -1)
+	/*
+	 * Each number within what it can mean, so that no arithmetic on
+	 * it (ages, backoff, wire sizes) can overflow: times before the
+	 * year 30000, sizes under a pebibyte, uids of 32 bits.
+	 */
+	if (get_num(v, vlen, KEY("uid") ? -1 : 0, KEY("uid") ? UINT32_MAX :
+	    KEY("size") ? QENT_SIZEMAX : KEY("created") || KEY("next") ||
+	    KEY("sending") ? QENT_TIMEMAX : LLONG_MAX, &n) == -1)
 		return -1;
 	if (KEY("created")) {
 		e->created = n;
@@ -371,9 +382,9 @@ parse_skip(struct qent *e, const char *v, size_t vlen)
 	long long	 n, m;
 
 	if ((sp = memchr(v, ' ', vlen)) == NULL ||
-	    get_num(v, (size_t)(sp - v), 0, LLONG_MAX, &n) == -1 ||
-	    get_num(sp + 1, vlen - (size_t)(sp - v) - 1, 0, LLONG_MAX,
-	    &m) == -1 || n > LLONG_MAX - m ||
+	    get_num(v, (size_t)(sp - v), 0, QENT_SIZEMAX, &n) == -1 ||
+	    get_num(sp + 1, vlen - (size_t)(sp - v) - 1, 0, QENT_SIZEMAX,
+	    &m) == -1 ||
 	    outmsg_add_skip(&e->out, (off_t)n, (off_t)m) == -1)
 		return -1;
 	return 0;

@@ -36,6 +36,7 @@ struct qlock {
 	int	fd;		/* DIR/q/ID.msg, flock'd */
 };
 
+static int	owned(int, const char *, const char *, struct outcome *);
 static int	mkdir_sub(int, const char *, int);
 static int	sync_dir(int);
 static int	write_ctl(struct queue *, int, const struct qent *,
@@ -56,6 +57,27 @@ local_err(struct outcome *o, const char *what, const char *dir)
 
 	return outcome_set(o, k, PH_NONE, "%s in %s: %s", what, dir,
 	    strerror(errno));
+}
+
+/*
+ * A queue directory is its user's alone: owned by them (root's for
+ * root) and writable by nobody else, or whoever could write there could
+ * make bote send, move or remove what they chose.
+ */
+static int
+owned(int fd, const char *dir, const char *sub, struct outcome *o)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) == -1)
+		return local_err(o, "cannot check the queue", dir);
+	if (st.st_uid == geteuid() && !(st.st_mode & 022))
+		return 0;
+	return outcome_set(o, OUT_CONFIG, PH_NONE, "the queue directory "
+	    "%s%s is owned by uid %lu with mode %03o: bote uses only a "
+	    "queue of its own user that nobody else may write (chown and "
+	    "chmod go-w it)", dir, sub, (unsigned long)st.st_uid,
+	    (unsigned)(st.st_mode & 0777));
 }
 
 static int
@@ -116,13 +138,23 @@ queue_open(const char *dir, int create, struct outcome *o)
 		local_err(o, "cannot create the queue", dir);
 		goto fail;
 	}
-	if ((q->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (q->qfd = mkdir_sub(q->dfd, "q", create)) == -1 ||
+	if ((q->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		local_err(o, "cannot open the queue", dir);
+		goto fail;
+	}
+	/* Nothing is made in a directory that is not ours. */
+	if (owned(q->dfd, dir, "", o) == -1)
+		goto fail;
+	if ((q->qfd = mkdir_sub(q->dfd, "q", create)) == -1 ||
 	    (q->ffd = mkdir_sub(q->dfd, "failed", create)) == -1 ||
 	    (q->tfd = mkdir_sub(q->dfd, "tmp", create)) == -1) {
 		local_err(o, "cannot open the queue", dir);
 		goto fail;
 	}
+	if (owned(q->qfd, dir, "/q", o) == -1 ||
+	    owned(q->ffd, dir, "/failed", o) == -1 ||
+	    owned(q->tfd, dir, "/tmp", o) == -1)
+		goto fail;
 	/* The subdirectories themselves must survive a crash. */
 	if (create && sync_dir(q->dfd) == -1) {
 		local_err(o, "cannot sync the queue", dir);

@@ -136,6 +136,18 @@ test_parse_errors(void)
 		    "rcpt x\ncreated -1\nsize 1\n",
 		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
 		    "rcpt x\ncreated 1\nsize 1",	/* no final LF */
+		/* Numbers past what they can mean: no overflow later. */
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nsize 9223372036854775807\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 9223372036854775807\nsize 1\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nnext 9223372036854775807\nsize 1\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nsize 1\nuid 4294967296\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
+		    "rcpt x\ncreated 1\nsize 10\n"
+		    "skip 1 9223372036854775000\n",
 	};
 	struct qent	e;
 	char		why[256];
