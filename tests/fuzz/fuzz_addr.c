@@ -146,14 +146,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "a parsed address is at most ADDR_MAX octets");
 		if (addrlist_add(&orig, l.v[i], strlen(l.v[i])) == -1)
 			abort();
-		if (addr_check(l.v[i], 0, why, sizeof(why)) == 0)
-			check_valid(l.v[i]);
 		check_xtext(l.v[i]);
+		if (addr_check(l.v[i], 0, why, sizeof(why)) == -1)
+			continue;
+		check_valid(l.v[i]);
 		/* Qualification adds a domain only where there is none. */
-		if (addr_qualify(q, sizeof(q), l.v[i], "example.org") == 0 &&
-		    l.v[i][0] != '\0')
-			FUZZ_CHECK(addr_domain(q) != NULL,
-			    "a qualified address has a domain");
+		if (addr_qualify(q, sizeof(q), l.v[i], "example.org") == 0)
+			FUZZ_CHECK(addr_domain(q) != NULL && (addr_domain(
+			    l.v[i]) != NULL || strcmp(addr_domain(q),
+			    "example.org") == 0),
+			    "a valid address qualified has a domain");
 	}
 	/* The input itself, as an envelope address (-f, RCPT TO). */
 	if (memchr(s, '\0', size) == NULL) {
