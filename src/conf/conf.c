@@ -655,6 +655,12 @@ conf_read(struct conf *c, const char *path)
 	}
 	/* The chunk may have held a password line. */
 	explicit_bzero(chunk, sizeof(chunk));
+	/*
+	 * A last line without LF is a line too, and may be the password:
+	 * parsed before the checks below, not after them in parse_end().
+	 */
+	if (p.len > 0 || p.toolong)
+		end_line(&p);
 	if (p.password != 0)
 		(void)check_secret_file(&p, fd, link);
 	else if (p.eval != 0)

@@ -352,6 +352,8 @@ hdr_prefix(int adds, const struct hdr_gen *g, char **out, size_t *outlen,
 			whyf(why, whylen, "the full name for the "
 			    "From field is longer than %d octets",
 			    HDR_NAMEMAX);
+			/* The Date field may be in b already. */
+			free(b.s.p);
 			return -1;
 		}
 		hb_str(&b, "From: ");

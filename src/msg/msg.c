@@ -51,6 +51,7 @@ struct msg {
 static const char mbox_from[] = "From ";
 
 static void	norm_setmode(struct norm *, int);
+static int	must_break(size_t, int);
 static size_t	emit_char(struct norm *, int, char *);
 static size_t	emit_eol(struct norm *, char *);
 static size_t	text_char(struct norm *, int, char *);
@@ -76,6 +77,27 @@ norm_setmode(struct norm *n, int mode)
 }
 
 /*
+ * Whether a line holding linelen octets must be broken before octet c:
+ * at MSG_LINEMAX, or earlier before the lead octet of a UTF-8 sequence
+ * that would not fit whole, so that no break falls inside a character
+ * (a continuation octet is only ever broken before when the line is
+ * full: the input was not UTF-8 there).
+ */
+static int
+must_break(size_t linelen, int c)
+{
+	size_t	need = 1;
+
+	if (c >= 0xf0 && c <= 0xf7)
+		need = 4;
+	else if (c >= 0xe0 && c <= 0xef)
+		need = 3;
+	else if (c >= 0xc0 && c <= 0xdf)
+		need = 2;
+	return linelen + need > MSG_LINEMAX;
+}
+
+/*
  * Write one octet of a line. RFC 5322 2.1.1 caps a line at 998 octets;
  * a longer one is broken with CRLF SP, which turns the rest into a folded
  * continuation in the header and costs one extra space in the body (what
@@ -86,7 +108,7 @@ emit_char(struct norm *n, int c, char *out)
 {
 	size_t	o = 0;
 
-	if (n->linelen >= MSG_LINEMAX) {
+	if (must_break(n->linelen, c)) {
 		out[o++] = '\r';
 		out[o++] = '\n';
 		out[o++] = ' ';

@@ -285,7 +285,10 @@ qent_format(const struct qent *e, char **buf, size_t *len)
 	if (e->out.prefix != NULL && e->out.prefixlen > 0)
 		put_kv(&b, "prefix", e->out.prefix, e->out.prefixlen);
 	(void)sbuf_addf(&b, "dsn %d %d ", e->dsn_notify, e->dsn_return);
-	if (e->envid != NULL && (x = queue_escape(e->envid,
+	/* "-" stands for no ENVID: an ENVID "-" itself is written %2D. */
+	if (e->envid != NULL && strcmp(e->envid, "-") == 0)
+		put_str(&b, "%2D");
+	else if (e->envid != NULL && (x = queue_escape(e->envid,
 	    strlen(e->envid))) != NULL) {
 		put_str(&b, x);
 		free(x);
@@ -529,8 +532,11 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 static int
 bad_value(const char *k, size_t klen, char *why, size_t whylen)
 {
-	whyf(why, whylen, "bad value for %.*s", (int)(klen < 20 ?
-	    klen : 20), k);
+	char	shown[21];
+
+	/* The key is the file's: control bytes shown as '?' (util.h). */
+	(void)sanitize(shown, sizeof(shown), k, klen, 0);
+	whyf(why, whylen, "bad value for %s", shown);
 	return -1;
 }
 

@@ -213,7 +213,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct outcome		 o;
 	struct msg		*m;
 	char			*sender = NULL, *name = NULL, *rcpt = NULL;
-	char			*spool, *rcpts[1], phrase[8 * HDR_NAMEMAX];
+	char			*spool, *rcpts[1];
 	const char		*f;
 	size_t			 off = 1, flen, slen, i;
 	int			 sw, fd;
@@ -233,13 +233,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((name = strndup(f, flen)) == NULL)
 			abort();
 		req.fullname = name;
-		/*
-		 * Known: hdr_prefix() leaks the fields it has made when
-		 * the -F name cannot be written; leave such names out.
-		 */
-		if (fuzz_known("prefix-leak") && hdr_phrase(phrase,
-		    sizeof(phrase), name) == -1)
-			req.fullname = NULL;
 	}
 	if (sw & SW_RCPT) {
 		f = fuzz_field(data, size, &off, &flen);

@@ -783,6 +783,16 @@ test_owners(const char *dir)
 	char		 path[PATH_MAX], want[PATH_MAX + 200];
 	const char	*eval = "account a\nhost h\npasswordeval echo x\n";
 
+	/* A password on a last line without LF is checked like any. */
+	owned_file(path, sizeof(path), dir, "lastline",
+	    "account a\nhost h\npassword s3cret", geteuid(), 0644);
+	c = conf_new();
+	ok(conf_read(c, path) == -1 && c->nerrs == 1 && strstr(c->errs[0],
+	    "holds a password (line 3) but others may read it") != NULL,
+	    "a password on a last line without LF: the mode is checked");
+	conf_free(c);
+	unlink(path);
+
 	if (geteuid() != 0) {
 		ok(1, "# SKIP ownership checks need root");
 		return;

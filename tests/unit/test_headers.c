@@ -279,6 +279,22 @@ test_prefix(void)
 	is_int(len, strlen(out), "prefix: length");
 	free(out);
 
+	/*
+	 * A name too long for From after Date was added: refused, and the
+	 * Date already formatted is freed (LeakSanitizer in --sanitize).
+	 */
+	{
+		char	long_name[HDR_NAMEMAX + 50];
+
+		memset(long_name, 'n', sizeof(long_name) - 1);
+		long_name[sizeof(long_name) - 1] = '\0';
+		g.from_name = long_name;
+		out = NULL;
+		ok(hdr_prefix(HDR_ADD_DATE | HDR_ADD_FROM, &g, &out, &len,
+		    why, sizeof(why)) == -1 && out == NULL,
+		    "prefix: a full name over HDR_NAMEMAX is refused");
+	}
+
 	g.from_name = NULL;
 	g.msgid_domain = "bad domain";
 	g.blank = 1;

@@ -153,9 +153,9 @@ static int
 ref_norm(int flags, const char *in, size_t len, struct buf *out,
     unsigned long *broken, int *done, int *eightbit)
 {
-	size_t	 i = 0, j, k, l, end, w;
+	size_t	 i = 0, j, k, l, end, w, need;
 	char	*line;
-	int	 haslf;
+	int	 haslf, brk, c;
 
 	*broken = 0;
 	*done = 0;
@@ -193,14 +193,22 @@ ref_norm(int flags, const char *in, size_t len, struct buf *out,
 			*done = 1;
 			return 0;
 		}
-		w = l < MSG_LINEMAX ? l : MSG_LINEMAX;
-		buf_add(out, line, w);
-		if (l > MSG_LINEMAX)
-			(*broken)++;
-		for (k = w; k < l; k += w) {
-			w = l - k < MSG_LINEMAX - 1 ? l - k : MSG_LINEMAX - 1;
-			buf_add(out, "\r\n ", 3);
-			buf_add(out, line + k, w);
+		/*
+		 * Broken with CRLF SP at MSG_LINEMAX octets, or before a
+		 * UTF-8 lead octet whose sequence would not fit whole.
+		 */
+		for (k = 0, w = 0, brk = 0; k < l; k++) {
+			c = (unsigned char)line[k];
+			need = c >= 0xf0 && c <= 0xf7 ? 4 : c >= 0xe0 &&
+			    c <= 0xef ? 3 : c >= 0xc0 && c <= 0xdf ? 2 : 1;
+			if (w + need > MSG_LINEMAX) {
+				if (!brk++)
+					(*broken)++;
+				buf_add(out, "\r\n ", 3);
+				w = 1;
+			}
+			buf_add(out, line + k, 1);
+			w++;
 		}
 		buf_add(out, "\r\n", 2);
 		free(line);
@@ -370,6 +378,24 @@ test_norm_long(void)
 		is_mem(out.p, out.len, want.p, want.len,
 		    "998-octet line kept (chunk %zu)", chunks[c]);
 		is_int(n.broken, 0, "998-octet line: broken 0");
+		free(out.p);
+	}
+	free(in.p);
+	free(want.p);
+
+	/* 997 octets and an e-acute: broken before the C3, not inside. */
+	memset(&in, 0, sizeof(in));
+	memset(&want, 0, sizeof(want));
+	buf_addc(&in, 'a', 997);
+	buf_add(&in, "\xc3\xa9\r\n", 4);
+	buf_addc(&want, 'a', 997);
+	buf_add(&want, "\r\n \xc3\xa9\r\n", 7);
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		memset(&out, 0, sizeof(out));
+		normalise(0, in.p, in.len, chunks[c], &out, &n);
+		is_mem(out.p, out.len, want.p, want.len,
+		    "a break never falls inside a UTF-8 sequence (chunk %zu)",
+		    chunks[c]);
 		free(out.p);
 	}
 	free(in.p);

@@ -87,6 +87,16 @@ test_format(void)
 	is_int(outmsg_wire_size(&g.out), 100 + (long long)e.out.prefixlen - 12,
 	    "wire size: prefix + spool - skips");
 	qent_free(&g);
+	free(buf);
+
+	/* An ENVID of "-" is not the "-" that stands for none. */
+	(void)qent_set(&e.envid, "-", 1);
+	ok(qent_format(&e, &buf, &len) == 0, "format with ENVID -");
+	qent_init(&g);
+	ok(qent_parse(&g, buf, len, why, sizeof(why)) == 0 &&
+	    g.envid != NULL && strcmp(g.envid, "-") == 0,
+	    "an ENVID of - survives format and parse");
+	qent_free(&g);
 
 	/* Cut short anywhere: never accepted as a whole entry. */
 	for (i = 0; i < len; i++) {
@@ -159,6 +169,16 @@ test_parse_errors(void)
 		ok(qent_parse(&e, bad[i], strlen(bad[i]), why,
 		    sizeof(why)) == -1 && why[0] != '\0',
 		    "bad control file %zu refused (%s)", i, why);
+		qent_free(&e);
+	}
+	/* The reason names the field without its control bytes. */
+	{
+		static const char ctl[] = "\x1b[2J %ZZ\n";
+
+		qent_init(&e);
+		ok(qent_parse(&e, ctl, sizeof(ctl) - 1, why,
+		    sizeof(why)) == -1 && strchr(why, '\x1b') == NULL,
+		    "a refusal shows no control byte of the file (%s)", why);
 		qent_free(&e);
 	}
 }
