@@ -24,7 +24,7 @@ struct args {
 	const char	 *conf_file;	/* -C */
 	const char	 *account;	/* -a */
 	const char	 *sender;	/* -f, -r */
-	const char	 *fullname;	/* -F (accepted; used by issue 3) */
+	const char	 *fullname;	/* -F: the From field's name */
 	int		  read_rcpts;	/* -t */
 	int		  ignore_dots;	/* -i, -oi */
 	int		  verbose;	/* -v */

@@ -29,18 +29,18 @@
 
 #include "config.h"
 
-#include "conffiles.h"
+#include "base/crypto.h"
+#include "base/util.h"
 #include "msg/msg.h"
 #include "queue/dropfile.h"
 #include "queue/queue.h"
+#include "queue/runner.h"
+
+#include "conffiles.h"
+#include "maildrop.h"
 #include "report.h"
 #include "send.h"
 #include "session.h"
-#include "base/crypto.h"
-#include "net/tls.h"
-#include "base/util.h"
-
-#include "queuecli.h"
 
 #define MAILDROP_DEFAULT	"/var/spool/bote/maildrop"
 #define MAILDROP_MAX		(64LL * 1024 * 1024)	/* octets per file */
@@ -62,6 +62,7 @@ static void	 remove_odd(int, const char *, const struct stat *);
 static const char *shown(const char *);
 static int	 maildrop_ok(int, const char *);
 static int	 fix_dir(const char *, mode_t);
+static void	 maildrop_pickup(struct queue *, struct conf *);
 static void	 set_aside(int, int, const char *, const char *, uid_t);
 
 /* BOTE_MAILDROP, else the system queue's maildrop. */
@@ -475,6 +476,29 @@ queue_dropped(struct conf *conf, int fd, char **argv, size_t argc,
 }
 
 void
+maildrop_pickup_all(struct conf *conf)
+{
+	struct queue	 *q;
+	struct outcome	  o;
+	char		**dirs = NULL;
+	size_t		  n = 0, i;
+
+	if (geteuid() != 0 || conf == NULL || queue_dirnames(conf, &dirs,
+	    &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		/* A queue that does not exist has no maildrop either. */
+		if (!bote_interrupted && (q = queue_open(dirs[i], 0,
+		    &o)) != NULL) {
+			maildrop_pickup(q, conf);
+			queue_close(q);
+		}
+		free(dirs[i]);
+	}
+	free(dirs);
+}
+
+static void
 maildrop_pickup(struct queue *q, struct conf *conf)
 {
 	DIR		*d;

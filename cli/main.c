@@ -29,6 +29,7 @@
 #include "args.h"
 #include "conffiles.h"
 #include "exitmap.h"
+#include "maildrop.h"
 #include "modes.h"
 #include "pretend.h"
 #include "queuecli.h"
@@ -91,6 +92,9 @@ main(int argc, char **argv)
 			conf_free(conf);
 			return EX_CONFIG;
 		}
+		/* Dropped messages join the queue first (maildrop.c). */
+		if (args.mode == MODE_QUEUE_RUN)
+			maildrop_pickup_all(conf);
 		st = args.mode == MODE_QUEUE_LIST ?
 		    mode_queue_list(&args, conf) : args.mode == MODE_QUEUE_RUN ?
 		    mode_queue_run(&args, conf) : maildrop_setup(conf);

@@ -391,9 +391,6 @@ mode_queue_run(const struct args *args, struct conf *c)
 			}
 			continue;
 		}
-		/* Dropped messages join the queue first (maildrop.c). */
-		if (c != NULL)
-			maildrop_pickup(q, c);
 		ro.now = clock_now();
 		if ((r = qrun_new(q, &ro)) == NULL) {
 			say("out of memory");

@@ -58,16 +58,4 @@ void	 queue_after_send(struct conf *, const struct account *,
 int	 mode_queue_list(const struct args *, struct conf *);
 int	 mode_queue_run(const struct args *, struct conf *);
 
-/*
- * The maildrop (maildrop.c). maildrop_wanted: not root, no -C, no user
- * configuration, the system one unreadable and a maildrop set up; then
- * maildrop_submit drops the message there (returns the exit status).
- * maildrop_pickup (root, from -q): queue every dropped message of q's
- * maildrop. maildrop_setup: --setup-maildrop.
- */
-int	 maildrop_wanted(const struct args *);
-int	 maildrop_submit(const struct args *);
-void	 maildrop_pickup(struct queue *, struct conf *);
-int	 maildrop_setup(struct conf *);
-
 #endif

@@ -360,9 +360,10 @@ session_opts(struct smtp_opts *op, const struct account *acct,
 }
 
 /*
- * The spool file has no name (O_TMPFILE), so it vanishes with bote
- * whatever happens. The queue (a later version) will want it on the
- * queue's file system so it can be linked there without copying.
+ * Where the spool file goes when the account's queue does not exist yet
+ * (queue_spool_dir() prefers the queue's tmp/, so that queueing links
+ * the spool without copying). It has no name (O_TMPFILE), so it
+ * vanishes with bote whatever happens.
  */
 const char *
 spool_dir(void)

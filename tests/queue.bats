@@ -684,6 +684,21 @@ maildrop_teardown() {
 }
 
 # LeakSanitizer cannot run under ptrace: no leak checks under strace.
+@test "maildrop: with allow_from_override off, the user's -f is not the sender nor anywhere in the message" {
+	maildrop_setup
+	printf 'allow_from_override off\n' >>"$MD/conf"
+	run as_nobody -i -f boss@example.org rcpt@example.org \
+	    < <(printf 'To: rcpt@example.org\nSubject: forged?\n\nbody\n')
+	assert_success
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$MD/conf"
+	run "$MD/bote" -C "$MD/conf" -q
+	assert_success
+	run grep -h '^sender ' "$MD"/queue/q/*.ctl
+	assert_output "sender $TESTBED_USER"
+	run grep -c 'boss@example.org' "$MD"/queue/q/*.ctl "$MD"/queue/q/*.msg
+	refute_output --regexp ':[1-9]'
+}
+
 @test "maildrop: what the user writes after root checked the file is not read" {
 	command -v strace >/dev/null || skip "no strace"
 	maildrop_setup

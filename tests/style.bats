@@ -151,3 +151,21 @@ unexplained_truncations() {
 	assert_success
 	assert_output ""
 }
+
+# cli/ modules: X.c using Y.h (queuecli.h is queue.c's) is an edge X -> Y;
+# tsort fails on a cycle, so no two cli/ files import each other in a
+# circle (as queue.c, bounce.c, log.c and maildrop.c once did).
+@test "cli/ files do not import each other in a circle" {
+	run bash -c '
+		for f in cli/*.c; do
+			m=$(basename "$f" .c)
+			for h in $(grep -o "^#include \"[a-z_]*\.h\"" "$f" |
+			    sed "s/#include \"//; s/\.h\"//"); do
+				[ -e "cli/$h.h" ] || continue
+				[ "$h" = queuecli ] && h=queue
+				[ "$h" = "$m" ] || echo "$m $h"
+			done
+		done | tsort >/dev/null'
+	assert_success
+	refute_output --partial "loop"
+}
