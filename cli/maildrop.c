@@ -395,7 +395,8 @@ pickup_parsed(int mdfd, int qfd, const char *name, struct conf *conf,
 		(void)unlinkat(mdfd, name, 0);
 		say_log(LOG_INFO, "maildrop: %s (uid %ld) queued", shown(name),
 		    (long)st->st_uid);
-	} else if (status == EX_TEMPFAIL || status == EX_OSERR)
+	} else if (status == EX_TEMPFAIL || status == EX_OSERR ||
+	    status == SEND_CANCELLED)
 		say_log(LOG_WARNING, "maildrop: %s (uid %ld) left for the next "
 		    "run", shown(name), (long)st->st_uid);
 	else {

@@ -42,6 +42,7 @@
 static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
+static void	catch(int, const struct sigaction *);
 static int	fail(struct outcome *, enum outcome_kind, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
@@ -126,7 +127,13 @@ main(int argc, char **argv)
 		return st;
 	}
 
-	st = mode_send(&args, conf, acct);
+	if ((st = mode_send(&args, conf, acct)) == SEND_CANCELLED) {
+		conf_free(conf);
+		/* Die of SIGINT, as a cancelled program should. */
+		(void)signal(SIGINT, SIG_DFL);
+		(void)raise(SIGINT);
+		return SEND_CANCELLED;
+	}
 done:
 	conf_free(conf);
 	return st != -1 ? st : exit_status(&o);
@@ -153,8 +160,7 @@ std_fds(void)
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	bote_interrupted = 1;
+	bote_interrupted = sig;
 }
 
 static void
@@ -168,9 +174,24 @@ signals(void)
 	/* No SA_RESTART: a signal must end the wait it interrupts. */
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGINT, &sa, NULL);
-	(void)sigaction(SIGHUP, &sa, NULL);
+	catch(SIGTERM, &sa);
+	catch(SIGINT, &sa);
+	catch(SIGHUP, &sa);
+}
+
+/*
+ * Catch sig, unless the caller ignores it: nohup ignores SIGHUP, and a
+ * shell starts background commands with SIGINT ignored so that Ctrl-C
+ * at the terminal is not meant for them.
+ */
+static void
+catch(int sig, const struct sigaction *sa)
+{
+	struct sigaction old;
+
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	(void)sigaction(sig, sa, NULL);
 }
 
 static int

@@ -7,6 +7,7 @@
  */
 #include <sys/types.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,12 @@ send_from(const struct args *a, struct conf *conf,
 	/* The whole message is on disk before any connection is made. */
 	msg = msg_spool(infd, queue_spool_dir(acct, a),
 	    a->ignore_dots ? 0 : NORM_DOTEND, &s.o);
+	if (msg == NULL && bote_interrupted == SIGINT) {
+		/* Ctrl-C while the message was being typed or read. */
+		say("interrupted: nothing was sent");
+		s.st = SEND_CANCELLED;
+		goto done;
+	}
 	if (msg == NULL) {
 		report_outcome(&s.o);
 		goto done;
@@ -188,6 +195,17 @@ deliver(struct send *s)
 	if (s->o.kind != OUT_OK) {
 		smtp_close(s->sess);
 		s->sess = NULL;
+	}
+	/*
+	 * Ctrl-C is a person cancelling: nothing is queued, nothing goes
+	 * later (SIGTERM and SIGHUP, a shutdown or a closed session, are
+	 * not: those messages are queued below).
+	 */
+	if (s->o.kind != OUT_OK && bote_interrupted == SIGINT) {
+		say("interrupted: the message was not sent, and it is not "
+		    "queued");
+		s->st = SEND_CANCELLED;
+		return;
 	}
 	/*
 	 * Every temporary failure is queued, and bote exits 0: it owns the

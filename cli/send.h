@@ -5,6 +5,13 @@
 #include "args.h"
 #include "conf/conf.h"
 
+/*
+ * What mode_send() returns when a person cancelled with Ctrl-C (SIGINT)
+ * before the server took the message: nothing sent, nothing queued. The
+ * caller ends by SIGINT itself, so its own caller (a shell) sees it.
+ */
+#define SEND_CANCELLED	130
+
 /* Read standard input and submit it; returns the exit status. */
 int	mode_send(const struct args *, struct conf *,
 	    const struct account *);

@@ -368,6 +368,66 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 	assert_equal "$(queued_ids | wc -l)" 1
 }
 
+@test "Ctrl-C (SIGINT) before the final reply cancels: nothing queued, nothing sent, killed by SIGINT" {
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
+	  'expect DATA' 'sleep 15' 'send 354 go' 'read-all' \
+	  >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR" "timeout 60"
+	# A shell starts background commands with SIGINT ignored (and
+	# bote keeps what it inherits): as from a terminal, it is not.
+	env --default-signal=INT "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -i \
+	    rcpt@example.org < <(mail_with int) 2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$! i st=0
+	for i in $(seq 1 100); do
+		grep -q '^DATA' "$SCRIPT_RECORD" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill -INT "$pid"
+	wait "$pid" || st=$?
+	# 128 + SIGINT: the shell sees a program a person interrupted.
+	assert_equal "$st" 130
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output --partial "interrupted: the message was not sent, and it is not queued"
+	refute_output --partial "queued as"
+	script_stop
+	run grep -c 'body of int' "$SCRIPT_RECORD"
+	assert_output 0
+	assert_equal "$(queued_ids | wc -l)" 0
+	# Nothing is sent later either.
+	run "$BOTE" -C "$CONF" -q
+	assert_equal "$(delivered int)" 0
+}
+
+@test "an ignored SIGINT or SIGHUP stays ignored (a background job, nohup)" {
+	s() { printf '%s\n' "$@"; }
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
+	  'expect DATA' 'sleep 2' 'send 354 go' 'expect-data' \
+	  'send 250 2.0.0 Ok: queued' 'expect QUIT' >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR" "timeout 60"
+	env --ignore-signal=INT --ignore-signal=HUP "$BOTE" \
+	    -C "$BATS_TEST_TMPDIR/sc" -i rcpt@example.org \
+	    < <(mail_with nohup) 2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$! i st=0
+	for i in $(seq 1 100); do
+		grep -q '^DATA' "$SCRIPT_RECORD" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill -INT "$pid"
+	kill -HUP "$pid"
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	run grep -c 'body of nohup' "$SCRIPT_RECORD"
+	assert_output 1
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
 @test "two flushes at once send no message twice" {
 	local n=15 i
 	for i in $(seq 1 $n); do

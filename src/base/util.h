@@ -41,9 +41,9 @@ void	secret_free(char *s);
 
 
 /*
- * Set by the driver's signal handler (SIGTERM, SIGINT, SIGHUP): every wait
- * in the engine gives up when it sees it, so no end-of-data goes out
- * after a signal.
+ * Set by the driver's signal handler to the signal's number (SIGTERM,
+ * SIGINT, SIGHUP): every wait in the engine gives up when it sees it
+ * non-zero, so no end-of-data goes out after a signal.
  */
 #include <signal.h>
 extern volatile sig_atomic_t bote_interrupted;
