@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +42,6 @@ static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
 static void	catch(int, const struct sigaction *);
-static int	fail(struct outcome *, enum outcome_kind, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 
 int
 main(int argc, char **argv)
@@ -109,8 +106,11 @@ main(int argc, char **argv)
 	/* -P without recipients: the account alone, stdin untouched. */
 	if (args.pretend && args.mode == MODE_SEND && args.nrcpts == 0 &&
 	    !args.read_rcpts) {
-		if (pretend_account(stdout, acct) == -1 || fflush(stdout) != 0)
-			fail(&o, OUT_IOERR, "cannot write to standard output");
+		if (pretend_account(stdout, acct) == -1 ||
+		    fflush(stdout) != 0) {
+			o.kind = OUT_IOERR;
+			say("cannot write to standard output");
+		}
 		goto done;
 	}
 	session_warnings(acct);
@@ -192,17 +192,4 @@ catch(int sig, const struct sigaction *sa)
 	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
 		return;
 	(void)sigaction(sig, sa, NULL);
-}
-
-static int
-fail(struct outcome *o, enum outcome_kind kind, const char *fmt, ...)
-{
-	va_list	ap;
-
-	o->kind = kind;
-	va_start(ap, fmt);
-	(void)vsnprintf(o->why, sizeof(o->why), fmt, ap);
-	va_end(ap);
-	say("%s", o->why);
-	return -1;
 }

@@ -55,6 +55,26 @@ later() {
 	echo $(( $(date +%s) + $1 ))
 }
 
+# The scripted server stalls before its 354 (extra script lines follow);
+# conf sc queues in QDIR.
+stall_at_data() {
+	printf '%s\n' 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	    'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
+	    'expect DATA' "$@" >"$BATS_TEST_TMPDIR/script"
+	script_start "$BATS_TEST_TMPDIR/script"
+	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
+	    "queue_dir $QDIR" "timeout 60"
+}
+
+# Until bote has sent DATA (at most 10 s).
+wait_for_data() {
+	local i
+	for i in $(seq 1 100); do
+		grep -q '^DATA' "$SCRIPT_RECORD" 2>/dev/null && return 0
+		sleep 0.1
+	done
+}
+
 @test "server down: exit 0, one line saying why; bote -q delivers it once" {
 	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with down-1)
 	assert_success
@@ -341,21 +361,11 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 }
 
 @test "SIGTERM before the final reply: no end-of-data, queued, exit 0" {
-	s() { printf '%s\n' "$@"; }
-	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
-	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
-	  'expect DATA' 'sleep 15' 'send 354 go' 'read-all' \
-	  >"$BATS_TEST_TMPDIR/script"
-	script_start "$BATS_TEST_TMPDIR/script"
-	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
-	    "queue_dir $QDIR" "timeout 60"
+	stall_at_data 'sleep 15' 'send 354 go' 'read-all'
 	"$BOTE" -C "$BATS_TEST_TMPDIR/sc" -i rcpt@example.org \
 	    < <(mail_with term) 2>"$BATS_TEST_TMPDIR/err" &
-	local pid=$! i st=0
-	for i in $(seq 1 100); do
-		grep -q '^DATA' "$SCRIPT_RECORD" 2>/dev/null && break
-		sleep 0.1
-	done
+	local pid=$! st=0
+	wait_for_data
 	kill -TERM "$pid"
 	wait "$pid" || st=$?
 	assert_equal "$st" 0
@@ -369,23 +379,13 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 }
 
 @test "Ctrl-C (SIGINT) before the final reply cancels: nothing queued, nothing sent, killed by SIGINT" {
-	s() { printf '%s\n' "$@"; }
-	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
-	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
-	  'expect DATA' 'sleep 15' 'send 354 go' 'read-all' \
-	  >"$BATS_TEST_TMPDIR/script"
-	script_start "$BATS_TEST_TMPDIR/script"
-	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
-	    "queue_dir $QDIR" "timeout 60"
+	stall_at_data 'sleep 15' 'send 354 go' 'read-all'
 	# A shell starts background commands with SIGINT ignored (and
 	# bote keeps what it inherits): as from a terminal, it is not.
 	env --default-signal=INT "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -i \
 	    rcpt@example.org < <(mail_with int) 2>"$BATS_TEST_TMPDIR/err" &
-	local pid=$! i st=0
-	for i in $(seq 1 100); do
-		grep -q '^DATA' "$SCRIPT_RECORD" 2>/dev/null && break
-		sleep 0.1
-	done
+	local pid=$! st=0
+	wait_for_data
 	kill -INT "$pid"
 	wait "$pid" || st=$?
 	# 128 + SIGINT: the shell sees a program a person interrupted.
@@ -403,22 +403,13 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 }
 
 @test "an ignored SIGINT or SIGHUP stays ignored (a background job, nohup)" {
-	s() { printf '%s\n' "$@"; }
-	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
-	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
-	  'expect DATA' 'sleep 2' 'send 354 go' 'expect-data' \
-	  'send 250 2.0.0 Ok: queued' 'expect QUIT' >"$BATS_TEST_TMPDIR/script"
-	script_start "$BATS_TEST_TMPDIR/script"
-	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
-	    "queue_dir $QDIR" "timeout 60"
+	stall_at_data 'sleep 2' 'send 354 go' 'expect-data' \
+	    'send 250 2.0.0 Ok: queued' 'expect QUIT'
 	env --ignore-signal=INT --ignore-signal=HUP "$BOTE" \
 	    -C "$BATS_TEST_TMPDIR/sc" -i rcpt@example.org \
 	    < <(mail_with nohup) 2>"$BATS_TEST_TMPDIR/err" &
-	local pid=$! i st=0
-	for i in $(seq 1 100); do
-		grep -q '^DATA' "$SCRIPT_RECORD" 2>/dev/null && break
-		sleep 0.1
-	done
+	local pid=$! st=0
+	wait_for_data
 	kill -INT "$pid"
 	kill -HUP "$pid"
 	wait "$pid" || st=$?

@@ -33,6 +33,9 @@ struct scan {
 	char			 why[256];
 };
 
+static struct scan *scan_new(const struct submit_req *, struct submission *,
+		    struct outcome *);
+static void	scan_free(struct scan *);
 static int	note_cb(void *, const struct hdr_field *);
 static int	rcpt_cb(void *, const struct hdr_field *);
 static int	has_ctl(const char *);
@@ -82,17 +85,37 @@ submit_envelope(const struct submit_req *req, const struct account *acct,
 	struct scan	*sc;
 	int		 rc;
 
+	if ((sc = scan_new(req, sub, o)) == NULL)
+		return -1;
+	rc = envelope(req, acct, sc, o);
+	scan_free(sc);
+	return rc;
+}
+
+/* The scans' state for req into sub; NULL with *o when out of memory. */
+static struct scan *
+scan_new(const struct submit_req *req, struct submission *sub,
+    struct outcome *o)
+{
+	struct scan	*sc;
+
 	memset(o, 0, sizeof(*o));
-	if ((sc = calloc(1, sizeof(*sc))) == NULL)
-		return fail(o, OUT_OSERR, "out of memory");
+	if ((sc = calloc(1, sizeof(*sc))) == NULL) {
+		fail(o, OUT_OSERR, "out of memory");
+		return NULL;
+	}
 	sc->req = req;
 	sc->sub = sub;
 	addrlist_init(&sc->bccs);
 	hdr_state_init(&sc->hs);
-	rc = envelope(req, acct, sc, o);
+	return sc;
+}
+
+static void
+scan_free(struct scan *sc)
+{
 	addrlist_free(&sc->bccs);
 	free(sc);
-	return rc;
 }
 
 int
@@ -102,13 +125,8 @@ submit_prepare(const struct submit_req *req, const struct account *acct,
 	struct scan	*sc;
 	int		 rc = -1;
 
-	memset(o, 0, sizeof(*o));
-	if ((sc = calloc(1, sizeof(*sc))) == NULL)
-		return fail(o, OUT_OSERR, "out of memory");
-	sc->req = req;
-	sc->sub = sub;
-	addrlist_init(&sc->bccs);
-	hdr_state_init(&sc->hs);
+	if ((sc = scan_new(req, sub, o)) == NULL)
+		return -1;
 	sub->out.fd = msg_fd(m);
 	sub->out.size = msg_size(m);
 	sub->out.eightbit = msg_eightbit(m);
@@ -132,8 +150,7 @@ submit_prepare(const struct submit_req *req, const struct account *acct,
 		goto out;
 	rc = 0;
 out:
-	addrlist_free(&sc->bccs);
-	free(sc);
+	scan_free(sc);
 	return rc;
 }
 
