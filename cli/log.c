@@ -2,6 +2,9 @@
  * msmtp's logfile, logfile_time_format and syslog directives: one line
  * per submission attempt, in msmtp's key=value form (so tools that read
  * msmtp's log read bote's), plus queued=ID when bote queued the message.
+ * With log_format postfix, the lines Postfix's qmgr and smtp write for a
+ * delivery attempt (from=, size=, nrcpt=; to=, relay=, delay=, dsn=,
+ * status=), so that pflogsumm and logwatch count bote's mail.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "queue/runner.h"
 #include "log.h"
 #include "report.h"
 #include "base/util.h"
@@ -35,17 +39,40 @@ static void	 addq(struct sbuf *, const char *, const char *);
 static const char *exit_name(int);
 static int	 facility(int);
 static void	 to_file(const struct account *, const struct sbuf *);
+static void	 start_clock(void) __attribute__((constructor));
+static double	 delay_since(long long);
+static void	 pf_attempt(const struct account *, const char *,
+		    char *const *, size_t, off_t, const struct outcome *,
+		    const char *, long long);
+static void	 pf_emit(const struct account *, const char *, int,
+		    const struct sbuf *);
+
+/* When the process began: a direct send's delay= counts from there. */
+static struct timespec	start;
 
 void
 log_attempt(const struct account *a, const char *from, char *const *rcpts,
     size_t nrcpts, off_t size, const struct outcome *o, const char *queued,
     int status, long long uid)
 {
+	log_attempt_queued(a, from, rcpts, nrcpts, size, o, queued, status,
+	    uid, -1);
+}
+
+void
+log_attempt_queued(const struct account *a, const char *from,
+    char *const *rcpts, size_t nrcpts, off_t size, const struct outcome *o,
+    const char *queued, int status, long long uid, long long created)
+{
 	struct sbuf	 l;
 	size_t		 i;
 
 	if (a->logfile == NULL && a->syslog == SYSLOG_OFF)
 		return;
+	if (a->log_format == LOGF_POSTFIX) {
+		pf_attempt(a, from, rcpts, nrcpts, size, o, queued, created);
+		return;
+	}
 	sbuf_init(&l, LOG_LINEMAX);
 	/* The fields after the time, as msmtp writes them. */
 	sbuf_addf(&l, "host=%s tls=%s auth=%s", a->host != NULL ? a->host :
@@ -201,9 +228,132 @@ facility(int choice)
 		LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7
 	};
 
-	if (choice == SYSLOG_MAIL)
+	/* on: where mail programs log (msmtp's on means LOG_USER). */
+	if (choice == SYSLOG_MAIL || choice == SYSLOG_ON)
 		return LOG_MAIL;
 	if (choice >= SYSLOG_LOCAL0 && choice < SYSLOG_LOCAL0 + 8)
 		return locals[choice - SYSLOG_LOCAL0];
 	return LOG_USER;
+}
+
+static void
+start_clock(void)
+{
+	(void)clock_gettime(CLOCK_MONOTONIC, &start);
+}
+
+/* Seconds since created (the test clock), else since the process began. */
+static double
+delay_since(long long created)
+{
+	struct timespec	 now;
+
+	if (created >= 0)
+		return created > (long long)clock_now() ? 0.0 :
+		    (double)((long long)clock_now() - created);
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		return 0.0;
+	return (double)(now.tv_sec - start.tv_sec) +
+	    (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+}
+
+/*
+ * Postfix's lines for one attempt: qmgr's "ID: from=<S>, size=N,
+ * nrcpt=M (queue active)", then smtp's "ID: to=<R>, relay=HOST[HOST]:PORT,
+ * delay=D, dsn=X.Y.Z, status=sent|deferred|bounced (REPLY)" for each
+ * recipient. A direct send has no queue id: the time and process id
+ * make one, as unique as Postfix's.
+ */
+static void
+pf_attempt(const struct account *a, const char *from, char *const *rcpts,
+    size_t nrcpts, off_t size, const struct outcome *o, const char *queued,
+    long long created)
+{
+	struct sbuf	 l;
+	char		 id[32], why[OUTCOME_TEXTMAX + OUTCOME_WHYMAX + 16];
+	char		 dsn[16];
+	const char	*st, *host = a->host != NULL ? a->host : "none";
+	char		*p;
+	size_t		 i;
+
+	if (queued == NULL)
+		/* 8 + 8 hex digits and a NUL fit in 32. */
+		(void)xsnprintf(id, sizeof(id), "%08llX%08X",
+		    (long long)clock_now() & 0xffffffffLL,
+		    (unsigned int)getpid());
+	else if (xstrlcpy(id, queued, sizeof(id)) == -1)
+		return;
+	st = o->kind == OUT_OK ? "sent" : outcome_temporary(o) ||
+	    queued != NULL ? "deferred" : "bounced";
+	if (o->enh[0] != '\0') {
+		if (xstrlcpy(dsn, o->enh, sizeof(dsn)) == -1)
+			dsn[0] = '\0';
+	} else
+		/* A digit and ".0.0" fit in 16. */
+		(void)xsnprintf(dsn, sizeof(dsn), "%c.0.0",
+		    o->kind == OUT_OK ? '2' : st[0] == 'd' ? '4' : '5');
+	if (o->kind == OUT_OK)
+		/* A reply code and the reply's text fit: both are capped. */
+		(void)xsnprintf(why, sizeof(why), "%d %s", o->code, o->text);
+	else
+		queue_describe(o, why, sizeof(why));
+	sbuf_init(&l, LOG_LINEMAX);
+	sbuf_addf(&l, "%s: from=<%s>, size=%lld, nrcpt=%zu (queue active)",
+	    id, from, (long long)size, nrcpts);
+	pf_emit(a, "bote/qmgr", LOG_INFO, &l);
+	for (i = 0; i < nrcpts; i++) {
+		l.len = 0;
+		sbuf_addf(&l, "%s: to=<%s>, relay=", id, rcpts[i]);
+		if (o->kind == OUT_OK || o->code != 0)
+			sbuf_addf(&l, "%s[%s]:%d", host, host, account_port(a));
+		else
+			sbuf_add(&l, "none", 4);
+		sbuf_addf(&l, ", delay=%.2f, dsn=%s, status=%s", delay_since(
+		    created), dsn, st);
+		/* No parenthesis of the reply's may end the reason early. */
+		for (p = why; (p = strchr(p, ')')) != NULL; p++)
+			*p = ']';
+		addq(&l, " (", why);
+		sbuf_add(&l, ")", 1);
+		pf_emit(a, "bote/smtp", o->kind == OUT_OK ? LOG_INFO :
+		    LOG_WARNING, &l);
+	}
+	free(l.p);
+}
+
+/*
+ * One Postfix line to syslog (ident[pid]: line) and the log file, where
+ * it is written as syslog would: "TIME HOST ident[pid]: line".
+ */
+static void
+pf_emit(const struct account *a, const char *ident, int prio,
+    const struct sbuf *l)
+{
+	struct sbuf	 f;
+	char		 host[256];
+
+	if (l->err) {
+		say("warning: cannot log the attempt: %s",
+		    l->err == E2BIG ? "the log line is too long" :
+		    "out of memory");
+		return;
+	}
+	if (a->syslog != SYSLOG_OFF) {
+		openlog(ident, LOG_PID, facility(a->syslog));
+		syslog(prio, "%s", l->p);
+		closelog();
+	}
+	if (a->logfile == NULL)
+		return;
+	if (gethostname(host, sizeof(host)) == -1)
+		/* Ten octets always fit in 256. */
+		(void)xstrlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	sbuf_init(&f, LOG_LINEMAX + 512);
+	sbuf_addf(&f, "%s %s[%ld]: %s", host, ident, (long)getpid(), l->p);
+	if (f.err)
+		say("warning: cannot log the attempt: out of memory");
+	else
+		to_file(a, &f);
+	free(f.p);
 }

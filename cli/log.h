@@ -1,7 +1,8 @@
 /*
  * msmtp's logging directives (bote.conf.5, LOGGING): one line per
  * submission attempt appended to the account's logfile and/or sent to
- * syslog. Never a password, never the message.
+ * syslog, in msmtp's form or (log_format postfix) as Postfix's qmgr and
+ * smtp lines. Never a password, never the message.
  */
 #ifndef BOTE_LOG_H
 #define BOTE_LOG_H
@@ -23,5 +24,14 @@ void	log_attempt(const struct account *a, const char *from,
 	    char *const *rcpts, size_t nrcpts, off_t size,
 	    const struct outcome *o, const char *queued, int status,
 	    long long uid);
+
+/*
+ * log_attempt for a queued message created then (seconds since the
+ * epoch): Postfix's delay= counts from its arrival, not from this run.
+ */
+void	log_attempt_queued(const struct account *a, const char *from,
+	    char *const *rcpts, size_t nrcpts, off_t size,
+	    const struct outcome *o, const char *queued, int status,
+	    long long uid, long long created);
 
 #endif

@@ -70,6 +70,7 @@ static const struct {
 	[K_LOGFILE] = { "logfile", SH_STR, NULL },
 	[K_LOGFILE_TIME_FORMAT] = { "logfile_time_format", SH_STR, NULL },
 	[K_SYSLOG] = { "syslog", SH_CHOICE, SYSLOG_CHOICES },
+	[K_LOG_FORMAT] = { "log_format", SH_CHOICE, LOG_FORMAT_CHOICES },
 };
 
 static void	value(const struct account *, int, char *, size_t);

@@ -27,16 +27,25 @@
 #include "report.h"
 #include "session.h"
 
-/* What the hooks need to choose their words. */
+/*
+ * What the hooks need to choose their words. The periodic run is quiet
+ * when all is well (bote.1, QUEUE): a deferral the next run may fix goes
+ * to syslog, and to stderr only for a person at a terminal; what needs
+ * a person (a message given up, a configuration error, a queue bote
+ * cannot read or write) goes to stderr too, so cron mails it.
+ */
 struct words {
 	const struct args	*args;
 	int			 quiet;		/* after a send, -odb */
+	int			 tty;		/* stderr is a terminal */
+	enum outcome_kind	 last;		/* the last attempt's outcome */
 };
 
 static void	run_opts(struct qrun_opts *, struct conf *, const struct args *,
 		    struct words *);
 static int	hook_password(void *, const struct account *, char **, char *,
-		    size_t);
+		    size_t, const char *, size_t);
+static void	summary(const struct words *, const struct qrun_stats *);
 static void	hook_attempt(void *, const struct account *,
 		    const struct qent *, const struct outcome *);
 static void	hook_delivered(void *, const struct qent *, const char *);
@@ -167,6 +176,7 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 	if (args->verbose)
 		ro->trace = report_trace;
 	w->args = args;
+	w->tty = isatty(STDERR_FILENO) || args->verbose;
 	ro->hooks.arg = w;
 	ro->hooks.password = hook_password;
 	ro->hooks.attempt = hook_attempt;
@@ -179,10 +189,24 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 
 static int
 hook_password(void *arg, const struct account *a, char **pass, char *why,
-    size_t whylen)
+    size_t whylen, const char *id, size_t n)
 {
+	char	 note[128];
+	int	 rc;
+
 	(void)arg;
-	return session_password(a, pass, why, whylen);
+	/* A prompt during -q says which messages it is for. */
+	if (n == 1)
+		/* 16 hex digits and the words fit in 128. */
+		(void)xsnprintf(note, sizeof(note), "queued message %s", id);
+	else
+		/* 16 hex digits, a count and the words fit in 128. */
+		(void)xsnprintf(note, sizeof(note), "%zu queued messages, "
+		    "%s first", n, id);
+	session_prompt_for(note);
+	rc = session_password(a, pass, why, whylen);
+	session_prompt_for(NULL);
+	return rc;
 }
 
 /* msmtp's logfile and syslog: one line per attempt. */
@@ -190,9 +214,9 @@ static void
 hook_attempt(void *arg, const struct account *a, const struct qent *e,
     const struct outcome *o)
 {
-	(void)arg;
-	log_attempt(a, e->sender, e->rcpts, e->nrcpts, e->out.size, o,
-	    e->id, exit_status(o), e->uid);
+	((struct words *)arg)->last = o->kind;
+	log_attempt_queued(a, e->sender, e->rcpts, e->nrcpts, e->out.size, o,
+	    e->id, exit_status(o), e->uid, e->created);
 }
 
 static void
@@ -214,8 +238,17 @@ hook_deferred(void *arg, const struct qent *e, const char *why)
 {
 	struct words	*w = arg;
 
-	if (!w->quiet)
-		say("%s: deferred: %s", e->id, why);
+	/*
+	 * Only what a retry cannot fix needs a person: a configuration
+	 * error (the password cannot be had, the account is gone).
+	 */
+	if (w->last == OUT_CONFIG && !w->quiet)
+		say_log(LOG_ERR, "%s: deferred: %s", e->id, why);
+	else if (w->tty && !w->quiet)
+		say_log(LOG_NOTICE, "%s: deferred: %s", e->id, why);
+	else
+		syslog_only(LOG_NOTICE, "%s: deferred: %s", e->id, why);
+	w->last = OUT_OK;
 }
 
 static void
@@ -250,7 +283,8 @@ hook_unreadable(void *arg, const char *id, const char *why)
 	struct words	*w = arg;
 
 	if (!w->quiet)
-		say("%s: cannot read the queue entry: %s", id, why);
+		say_log(LOG_ERR, "%s: cannot read the queue entry: %s", id,
+		    why);
 }
 
 static void
@@ -258,9 +292,9 @@ hook_local_error(void *arg, const char *id, const char *why)
 {
 	(void)arg;
 	if (id != NULL)
-		say("%s: %s", id, why);
+		say_log(LOG_ERR, "%s: %s", id, why);
 	else
-		say("%s", why);
+		say_log(LOG_ERR, "%s", why);
 }
 
 /*
@@ -362,6 +396,23 @@ queue_arg(const struct args *args, struct qrun_opts *ro)
 	return 0;
 }
 
+/* Cron mails whatever is said: a summary only for a person (-v, a tty). */
+static void
+summary(const struct words *w, const struct qrun_stats *t)
+{
+	if (!w->tty)
+		return;
+	if (t->queued == 0)
+		say("the queue is empty: nothing to deliver");
+	else if (t->due == 0)
+		say("nothing to deliver now: %zu message%s queued, none due "
+		    "yet (bote -bp shows when; bote -qI<id> forces one)",
+		    t->queued, t->queued == 1 ? "" : "s");
+	else
+		say("%zu delivered, %zu deferred, %zu given up", t->sent,
+		    t->deferred, t->failed);
+}
+
 int
 mode_queue_run(const struct args *args, struct conf *c)
 {
@@ -386,7 +437,7 @@ mode_queue_run(const struct args *args, struct conf *c)
 	for (i = 0; i < n && !bote_interrupted; i++) {
 		if ((q = queue_open(dirs[i], 0, &o)) == NULL) {
 			if (errno != ENOENT) {
-				say("%s", o.why);
+				say_log(LOG_ERR, "%s", o.why);
 				t.local_err = 1;
 			}
 			continue;
@@ -410,15 +461,7 @@ mode_queue_run(const struct args *args, struct conf *c)
 	for (i = 0; i < n; i++)
 		free(dirs[i]);
 	free(dirs);
-	if (t.queued == 0)
-		say("the queue is empty: nothing to deliver");
-	else if (t.due == 0)
-		say("nothing to deliver now: %zu message%s queued, none due "
-		    "yet (bote -bp shows when; bote -qI<id> forces one)",
-		    t.queued, t.queued == 1 ? "" : "s");
-	else if (args->verbose)
-		say("%zu delivered, %zu deferred, %zu given up", t.sent,
-		    t.deferred, t.failed);
+	summary(&w, &t);
 	if (bote_interrupted)
 		return EX_TEMPFAIL;
 	return t.local_err ? EX_TEMPFAIL : EX_OK;

@@ -172,3 +172,18 @@ say_log(int prio, const char *fmt, ...)
 	syslog(prio, "%s", buf);
 	closelog();
 }
+
+void
+syslog_only(int prio, const char *fmt, ...)
+{
+	char	buf[2048];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	/* A longer line is cut: syslog(3) cuts lines far shorter anyway. */
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	openlog("bote", LOG_PID, LOG_MAIL);
+	syslog(prio, "%s", buf);
+	closelog();
+}

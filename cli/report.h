@@ -16,6 +16,10 @@ void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	say_log(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* The same line to syslog (LOG_MAIL) alone: for no person to read. */
+void	syslog_only(int prio, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /* One line for a failed outcome: what failed, why, what to do. */
 void	report_outcome(const struct outcome *o);
 

@@ -38,6 +38,9 @@ static int	from_netrc(const struct account *, char **, char *, size_t);
 static int	netrc_one(const char *, const struct account *, char **,
 		    char *, size_t);
 static int	from_tty(const struct account *, char **, char *, size_t);
+
+/* What the next prompt is for (session_prompt_for). */
+static char	prompt_for[128];
 static int	tty_line(int, char *, size_t, size_t *);
 
 /*
@@ -223,7 +226,7 @@ static int
 from_tty(const struct account *acct, char **pass, char *why, size_t whylen)
 {
 	struct termios	 old, quiet;
-	char		 user[256], host[256], prompt[600];
+	char		 user[256], host[256], prompt[800];
 	char		*line = NULL;
 	size_t		 len = 0;
 	ssize_t		 n;
@@ -243,9 +246,10 @@ from_tty(const struct account *acct, char **pass, char *why, size_t whylen)
 	/* The names come from the configuration: no escapes to the tty. */
 	(void)sanitize(user, sizeof(user), acct->user, strlen(acct->user), 1);
 	(void)sanitize(host, sizeof(host), acct->host, strlen(acct->host), 1);
-	/* Two names of at most 255 octets and the words fit in 600. */
-	(void)xsnprintf(prompt, sizeof(prompt), "Password for %s at %s: ",
-	    user, host);
+	/* Two names of at most 255 octets, a note of 128 and words: 800. */
+	(void)xsnprintf(prompt, sizeof(prompt), "Password for %s at %s%s%s%s: ",
+	    user, host, prompt_for[0] != '\0' ? " (" : "", prompt_for,
+	    prompt_for[0] != '\0' ? ")" : "");
 
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
@@ -298,6 +302,15 @@ out:
 		freezero(line, PROMPT_MAX + 1);
 	(void)close(fd);
 	return rc;
+}
+
+void
+session_prompt_for(const char *what)
+{
+	/* A longer note is cut, not refused: it only informs. */
+	if (what == NULL || xstrlcpy(prompt_for, what,
+	    sizeof(prompt_for)) == -1)
+		prompt_for[0] = '\0';
 }
 
 int

@@ -18,6 +18,12 @@
  * serves (or no auth), else the output of passwordeval, to be freed with
  * secret_free(). Returns 0, or -1 with why set (a configuration error).
  */
+/*
+ * What a password prompt is for, said in it ("(queued message ID)"),
+ * until set again; NULL: the message being sent now.
+ */
+void	session_prompt_for(const char *what);
+
 int	session_password(const struct account *, char **pass, char *why,
 	    size_t whylen);
 

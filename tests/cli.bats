@@ -74,9 +74,13 @@ setup() {
 	assert_output "Mail queue is empty"
 }
 
-@test "-q with an empty queue says so and exits 0; -q1h runs it once" {
+@test "-q with an empty queue: silent for cron, a word on a terminal; -q1h runs it once" {
 	echo "queue_dir $BATS_TEST_TMPDIR/queue" >>"$CONF"
-	run "$BOTE" -C "$CONF" -q
+	# stderr is not a terminal (cron, a timer): nothing at all.
+	"$BOTE" -C "$CONF" -q >"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null
+	[ ! -s "$BATS_TEST_TMPDIR/out" ] || fail "-q said: $(cat "$BATS_TEST_TMPDIR/out")"
+	# A person asked (-v): the summary.
+	run "$BOTE" -C "$CONF" -q -v
 	assert_success
 	assert_output --partial "the queue is empty"
 	run "$BOTE" -C "$CONF" -q1h

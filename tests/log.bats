@@ -216,17 +216,29 @@ socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"quit", sys.argv[1])' \
 	refute_output --partial "$PW"
 }
 
-@test "syslog on: LOG_USER; a refusal is LOG_ERR" {
-	{
-		prelude
-		s 'expect RCPT' 'send 550 5.1.1 <rcpt@example.net>: no such user' \
-		  'expect DATA' 'send 554 5.5.1 Error: no valid recipients'
-	} >"$S"
+refused() {
+	prelude
+	s 'expect RCPT' 'send 550 5.1.1 <rcpt@example.net>: no such user' \
+	  'expect DATA' 'send 554 5.5.1 Error: no valid recipients'
+}
+
+@test "syslog on: LOG_MAIL (msmtp's is LOG_USER); a refusal is LOG_ERR" {
+	refused >"$S"
 	start "syslog on"
 	fake_syslog timeout 20 "$BOTE" -C "$CONF" -i rcpt@example.net
 	assert_failure 67
 	run cat "$SYSLOG_OUT"
 	[ "${#lines[@]}" -eq 1 ]
+	# LOG_MAIL (2 << 3) | LOG_ERR (3) = 19.
+	assert_output --regexp "^<19>.* bote\[[0-9]+\]: host=.* smtpstatus=550 .* exitcode=EX_NOUSER\$"
+}
+
+@test "syslog LOG_USER: msmtp's facility, when asked for by name" {
+	refused >"$S"
+	start "syslog LOG_USER"
+	fake_syslog timeout 20 "$BOTE" -C "$CONF" -i rcpt@example.net
+	assert_failure 67
+	run cat "$SYSLOG_OUT"
 	# LOG_USER (1 << 3) | LOG_ERR (3) = 11.
 	assert_output --regexp "^<11>.* bote\[[0-9]+\]: host=.* smtpstatus=550 .* exitcode=EX_NOUSER\$"
 }
@@ -310,4 +322,44 @@ socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"quit", sys.argv[1])' \
 	[ "${#lines[@]}" -eq 2 ]
 	assert_line --index 1 --regexp "^T host=127\.0\.0\.1 tls=on auth=on user=u from=sender@example\.org recipients=rcpt@example\.net mailsize=[0-9]+ smtpstatus=250 smtpmsg='250 2\.0\.0 Ok: queued as 4Xy1Zq' queued=$id exitcode=EX_OK\$"
 	refute_output --partial "$PW"
+}
+
+@test "log_format postfix: Postfix's lines, which pflogsumm counts" {
+	local pf=("log_format postfix" "logfile $L" "queue on"
+	    "queue_dir $BATS_TEST_TMPDIR/q")
+	# Delivered at once.
+	accepted >"$S"
+	start "${pf[@]}"
+	run_bote
+	assert_success
+	delivered
+	script_stop
+	# Deferred (queued), then delivered by bote -q a day later.
+	{
+		prelude
+		s 'expect RCPT' 'send 451 4.3.0 try later' \
+		  'expect DATA' 'send 554 5.5.1 Error: no valid recipients'
+	} >"$S"
+	start "${pf[@]}"
+	run_bote
+	assert_success
+	script_wait || true
+	script_stop
+	accepted >"$S"
+	start "${pf[@]}"
+	BOTE_TEST_TIME=1700086400 run timeout 20 "$BOTE" -C "$CONF" -q
+	assert_success
+	delivered
+	run cat "$L"
+	[ "${#lines[@]}" -eq 6 ]
+	local id='[0-9A-F]{16}' at='Nov 14 22:13:20 [^ ]+'
+	assert_line --index 0 --regexp "^$at bote/qmgr\[[0-9]+\]: $id: from=<sender@example\.org>, size=[0-9]+, nrcpt=1 \(queue active\)\$"
+	assert_line --index 1 --regexp "^$at bote/smtp\[[0-9]+\]: $id: to=<rcpt@example\.net>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:[0-9]+, delay=[0-9.]+, dsn=2\.0\.0, status=sent \(250 2\.0\.0 Ok: queued as 4Xy1Zq\)\$"
+	assert_line --index 3 --regexp "^$at bote/smtp\[[0-9]+\]: $id: to=<rcpt@example\.net>, relay=.*, dsn=4\.3\.0, status=deferred \(.*451 4\.3\.0 try later\)\$"
+	assert_line --index 5 --regexp "^Nov 15 22:13:20 .* to=<rcpt@example\.net>, .*, delay=86400\.00, dsn=2\.0\.0, status=sent "
+	refute_output --partial "$PW"
+	run pflogsumm --syslog-name=bote "$L"
+	assert_success
+	assert_line --regexp '^ +2 +delivered$'
+	assert_line --regexp '^ +1 +deferred +\(1 +deferrals?\)$'
 }

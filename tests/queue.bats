@@ -85,8 +85,11 @@ wait_for_data() {
 	run stat -c %a "$QDIR/q/$id.msg"
 	assert_output 600
 
-	# Backoff: not due yet, and -q says so.
+	# Backoff: not due yet: -q from cron is silent, -v says so.
 	run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output ""
+	run "$BOTE" -C "$CONF" -q -v
 	assert_success
 	assert_output --partial "nothing to deliver now: 1 message queued"
 	assert_equal "$(maildir_count)" 0
@@ -103,7 +106,7 @@ wait_for_data() {
 	# Nothing is sent twice.
 	run "$BOTE" -C "$CONF" -q
 	assert_success
-	assert_output --partial "the queue is empty"
+	assert_output ""
 	sleep 0.5
 	assert_equal "$(delivered down-1)" 1
 }
@@ -935,4 +938,23 @@ import json, sys
 q = json.load(sys.stdin)
 assert q[0]["state"] == "failed" and "550 5.1.1" in q[0]["last_error"], q
 '
+}
+
+@test "bote -q is quiet when all is well: a deferral goes to syslog, a given-up message to stderr" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with quiet-1)
+	assert_success
+	# Due, the server still down: deferred, which a retry may fix.
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$DOWN" -q
+	assert_success
+	assert_output ""
+	assert_equal "$(queued_ids | wc -l)" 1
+	# Delivered: nothing either.
+	BOTE_TEST_TIME=$(later 1000) run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output ""
+	maildir_wait 1
+	# Too old: given up, which needs a person.
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with quiet-2)
+	BOTE_TEST_TIME=$(later $((6 * 86400))) run "$BOTE" -C "$DOWN" -q
+	assert_output --partial "given up"
 }

@@ -100,6 +100,8 @@ static const struct field {
 	[K_LOGFILE_TIME_FORMAT] = { offsetof(struct account,
 				  logfile_time_format), F_STR },
 	[K_SYSLOG] =		{ offsetof(struct account, syslog), F_INT },
+	[K_LOG_FORMAT] =	{ offsetof(struct account, log_format),
+				  F_INT },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */

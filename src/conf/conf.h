@@ -55,6 +55,7 @@ enum conf_key {
 	K_LOGFILE,
 	K_LOGFILE_TIME_FORMAT,
 	K_SYSLOG,		/* enum syslog_choice */
+	K_LOG_FORMAT,		/* bote's: enum log_format */
 	K__COUNT
 };
 
@@ -76,7 +77,8 @@ enum auth_mode {
 
 /*
  * syslog off|on|LOG_USER|LOG_MAIL|LOG_LOCAL0..LOG_LOCAL7, in this order
- * (the index of the word is stored; on means LOG_USER, as in msmtp).
+ * (the index of the word is stored; on means LOG_MAIL, where mail
+ * programs log; msmtp's on means LOG_USER).
  */
 enum syslog_choice {
 	SYSLOG_OFF = 0,
@@ -87,6 +89,17 @@ enum syslog_choice {
 };
 #define SYSLOG_CHOICES	"off|on|LOG_USER|LOG_MAIL|LOG_LOCAL0|LOG_LOCAL1|" \
 	"LOG_LOCAL2|LOG_LOCAL3|LOG_LOCAL4|LOG_LOCAL5|LOG_LOCAL6|LOG_LOCAL7"
+
+/*
+ * log_format msmtp|postfix: the fields of a log line, msmtp's key=value
+ * form or Postfix's smtp(8) delivery line (what pflogsumm and logwatch
+ * read).
+ */
+enum log_format {
+	LOGF_MSMTP = 0,
+	LOGF_POSTFIX
+};
+#define LOG_FORMAT_CHOICES	"msmtp|postfix"
 
 #define QUEUE_MAX_AGE_DEFAULT	(5 * 24 * 3600)	/* seconds: 5 days */
 
@@ -179,6 +192,7 @@ struct account {
 	char		*logfile;		/* path, "-" (stdout) or NULL */
 	char		*logfile_time_format;	/* strftime(3); NULL: msmtp's */
 	int		 syslog;		/* enum syslog_choice */
+	int		 log_format;		/* enum log_format */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows

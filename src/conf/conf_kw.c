@@ -36,6 +36,7 @@ static const struct keyword keywords[] = {
 	{ "host", K_HOST, V_WORD, RF_NO, NULL },
 	{ "ip_version", K_IP_VERSION, V_CHOICE, RF_NO, "any|4|6" },
 	{ "keepbcc", KW_KEEPBCC, V_BOOL, RF_NO, NULL },
+	{ "log_format", K_LOG_FORMAT, V_CHOICE, RF_NO, LOG_FORMAT_CHOICES },
 	{ "logfile", K_LOGFILE, V_PATH, RF_NO, NULL },
 	{ "logfile_time_format", K_LOGFILE_TIME_FORMAT, V_STR, RF_NO, NULL },
 	{ "maildomain", KW_IGNORED, V_ANY, RF_NO, NULL },

@@ -170,7 +170,7 @@ queue_bounce(const struct account *a, const char *tmpdir, const struct qent *e,
 	    msg_feed(m, text, len, o) == -1 || msg_end(m, o) == -1)
 		goto out;
 	if (ro->hooks.password != NULL && ro->hooks.password(ro->hooks.arg,
-	    a, &pass, o->why, sizeof(o->why)) == -1)
+	    a, &pass, o->why, sizeof(o->why), e->id, 1) == -1)
 		goto out;
 	qrun_smtp_opts(&op, a, pass, ro->cache_dir);
 	op.dsn_notify = 0;

@@ -32,6 +32,7 @@ struct qrun {
 	int			 own_sess;	/* close it when done */
 	int			 sess_failed;	/* could not open: sess_o */
 	struct outcome		 sess_o;
+	size_t			 group_n;	/* the account's selected */
 };
 
 static long long max_age(const struct account *);
@@ -47,7 +48,7 @@ static void	 delivered(struct qrun *, const struct account *,
 static void	 failed(struct qrun *, const struct account *, struct qent *,
 		    struct outcome *);
 static int	 session(struct qrun *, const struct account *,
-		    struct outcome *);
+		    const struct qent *, struct outcome *);
 static int	 deliver(struct qrun *, const struct account *, struct qent *,
 		    struct outcome *);
 static void	 session_end(struct qrun *);
@@ -208,6 +209,10 @@ qrun_flush(struct qrun *r)
 	for (i = 0; i < n && !bote_interrupted; i++) {
 		if (acc[i] == NULL)
 			continue;
+		r->group_n = 1;
+		for (j = i + 1; j < n; j++)
+			if (acc[j] != NULL && strcmp(acc[i], acc[j]) == 0)
+				r->group_n++;
 		flush_one(r, ids[i]);
 		for (j = i + 1; j < n && !bote_interrupted; j++)
 			if (acc[j] != NULL && strcmp(acc[i], acc[j]) == 0) {
@@ -228,6 +233,7 @@ out:
 void
 qrun_one(struct qrun *r, const char *id)
 {
+	r->group_n = 1;
 	flush_one(r, id);
 }
 
@@ -401,11 +407,13 @@ session_end(struct qrun *r)
 
 /* Open the account's session: 0, or -1 with *o (kept for its others). */
 static int
-session(struct qrun *r, const struct account *a, struct outcome *o)
+session(struct qrun *r, const struct account *a, const struct qent *e,
+    struct outcome *o)
 {
 	r->sess_acct = a;
 	if (r->ro.hooks.password != NULL && r->ro.hooks.password(
-	    r->ro.hooks.arg, a, &r->pass, o->why, sizeof(o->why)) == -1) {
+	    r->ro.hooks.arg, a, &r->pass, o->why, sizeof(o->why), e->id,
+	    r->group_n > 0 ? r->group_n : 1) == -1) {
 		o->kind = OUT_CONFIG;
 		goto fail;
 	}
@@ -438,7 +446,7 @@ deliver(struct qrun *r, const struct account *a, struct qent *e,
 		*o = r->sess_o;
 		return -1;
 	}
-	if (r->sess == NULL && session(r, a, o) == -1)
+	if (r->sess == NULL && session(r, a, e, o) == -1)
 		return -1;
 	/* The message's own DSN requests, as they were when it was queued. */
 	r->op->dsn_notify = e->dsn_notify;

@@ -76,10 +76,12 @@ struct qrun_hooks {
 	 * The password for account a, which may be asked for on a
 	 * terminal: 0 with *pass NULL (none needed, or the configuration
 	 * holds it) or a secret the runner frees with secret_free();
-	 * -1 with why (the entries of a are deferred with it).
+	 * -1 with why (the entries of a are deferred with it). id is the
+	 * message the session opens for and n how many of a's messages
+	 * this run sends over it (a prompt says which they are).
 	 */
 	int	(*password)(void *arg, const struct account *a, char **pass,
-		    char *why, size_t whylen);
+		    char *why, size_t whylen, const char *id, size_t n);
 	/* An attempt for e through a ended with o (the log's line). */
 	void	(*attempt)(void *arg, const struct account *a,
 		    const struct qent *e, const struct outcome *o);
