@@ -47,23 +47,35 @@
 #define MAILDROP_DEBRIS_AGE	86400		/* t.* files left behind */
 #define MAILDROP_ACCOUNT	"default"	/* the account it sends with */
 
+/* One pickup: the maildrop, its queue, the configuration. */
+struct pickup {
+	int		 mdfd;		/* the maildrop directory */
+	int		 qfd;		/* the queue directory */
+	struct conf	*conf;
+	int		 loud;		/* routine notes on stderr too */
+};
+
 
 static const char *user_dir(void);
 static int	 put_line(int, const char *, const char *);
 static int	 write_all(int, const char *, size_t);
 static int	 copy_spool(int, int, off_t);
-static void	 pickup_one(int, int, const char *, struct conf *);
-static void	 pickup_parsed(int, int, const char *, struct conf *, int,
+static void	 pickup_one(const struct pickup *, const char *);
+static void	 pickup_parsed(const struct pickup *, const char *, int,
 		    const struct stat *, char *, size_t);
+static void	 note(const struct pickup *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 static int	 queue_dropped(struct conf *, int, char **, size_t,
 		    long long);
 static int	 private_copy(int, int, off_t, off_t);
-static void	 remove_odd(int, const char *, const struct stat *);
+static void	 remove_odd(const struct pickup *, const char *,
+		    const struct stat *);
 static const char *shown(const char *);
 static int	 maildrop_ok(int, const char *);
 static int	 fix_dir(const char *, mode_t);
-static void	 maildrop_pickup(struct queue *, struct conf *);
-static void	 set_aside(int, int, const char *, const char *, uid_t);
+static void	 maildrop_pickup(struct queue *, struct conf *, int);
+static void	 set_aside(const struct pickup *, const char *, const char *,
+		    uid_t);
 
 /* BOTE_MAILDROP, else the system queue's maildrop. */
 static const char *
@@ -250,16 +262,37 @@ out:
 
 
 /*
+ * A routine note of the pickup (queued, left for the next run): the
+ * log always, standard error only for a person (-v, a terminal), so
+ * that the periodic run says nothing when all is well.
+ */
+static void
+note(const struct pickup *pk, int prio, const char *fmt, ...)
+{
+	char	buf[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	/* A note for a person: a long one keeps its start. */
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (pk->loud)
+		say_log(prio, "%s", buf);
+	else
+		syslog_only(prio, "%s", buf);
+}
+
+/*
  * Not a regular file (a directory, FIFO, socket, device or symbolic
  * link a user made): removed, never moved into root's failed/ area, and
  * never opened.
  */
 static void
-remove_odd(int mdfd, const char *name, const struct stat *st)
+remove_odd(const struct pickup *pk, const char *name, const struct stat *st)
 {
 	int	rc;
 
-	rc = unlinkat(mdfd, name, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0);
+	rc = unlinkat(pk->mdfd, name, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0);
 	say_log(LOG_ERR, "maildrop: %s (uid %ld) %s: not a regular file",
 	    shown(name), (long)st->st_uid, rc == 0 ? "removed" : "ignored");
 }
@@ -281,14 +314,15 @@ shown(const char *name)
 
 /* A file that will never do: out of the way, into the failed area. */
 static void
-set_aside(int mdfd, int qfd, const char *name, const char *why, uid_t uid)
+set_aside(const struct pickup *pk, const char *name, const char *why,
+    uid_t uid)
 {
 	char	aside[PATH_MAX];
 
 	/* A name too long for failed/ is removed instead of cut. */
 	if (xsnprintf(aside, sizeof(aside), "failed/maildrop.%s",
-	    name) == -1 || renameat(mdfd, name, qfd, aside) == -1)
-		(void)unlinkat(mdfd, name, 0);
+	    name) == -1 || renameat(pk->mdfd, name, pk->qfd, aside) == -1)
+		(void)unlinkat(pk->mdfd, name, 0);
 	say_log(LOG_ERR, "maildrop: %s (uid %ld) refused: %s", shown(name),
 	    (long)uid, why);
 }
@@ -301,7 +335,7 @@ set_aside(int mdfd, int qfd, const char *name, const char *why, uid_t uid)
  * as any other, with the system account.
  */
 static void
-pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
+pickup_one(const struct pickup *pk, const char *name)
 {
 	struct stat	 st;
 	char		*head = NULL;
@@ -310,13 +344,13 @@ pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 	int		 fd;
 
 	/* Not even opened unless it is a regular file (a FIFO could block). */
-	if (fstatat(mdfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+	if (fstatat(pk->mdfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return;
 	if (!S_ISREG(st.st_mode)) {
-		remove_odd(mdfd, name, &st);
+		remove_odd(pk, name, &st);
 		return;
 	}
-	if ((fd = openat(mdfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	if ((fd = openat(pk->mdfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) == -1)
 		return;
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1 || fstat(fd, &st) == -1) {
@@ -327,7 +361,7 @@ pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 	if (!S_ISREG(st.st_mode))
 		goto out;
 	if (st.st_nlink != 1 || st.st_uid == 0 || st.st_size > MAILDROP_MAX) {
-		set_aside(mdfd, qfd, name, st.st_nlink != 1 ? "more than one "
+		set_aside(pk, name, st.st_nlink != 1 ? "more than one "
 		    "link" : st.st_uid == 0 ? "owned by root" : "too large",
 		    st.st_uid);
 		goto out;
@@ -339,7 +373,7 @@ pickup_one(int mdfd, int qfd, const char *name, struct conf *conf)
 		if ((r = pread(fd, head + n, len - n, (off_t)n)) <= 0)
 			break;
 	head[n] = '\0';
-	pickup_parsed(mdfd, qfd, name, conf, fd, &st, head, n);
+	pickup_parsed(pk, name, fd, &st, head, n);
 out:
 	free(head);
 	close(fd);
@@ -351,8 +385,8 @@ out:
  * queue it, then removed, left for the next run or set aside.
  */
 static void
-pickup_parsed(int mdfd, int qfd, const char *name, struct conf *conf,
-    int fd, const struct stat *st, char *head, size_t n)
+pickup_parsed(const struct pickup *pk, const char *name, int fd,
+    const struct stat *st, char *head, size_t n)
 {
 	struct dropenv	 env;
 	char		*argv[DROP_ARGMAX + 8], why[64];
@@ -360,7 +394,7 @@ pickup_parsed(int mdfd, int qfd, const char *name, struct conf *conf,
 	int		 tfd, status;
 
 	if (dropenv_parse(&env, head, n) == -1) {
-		set_aside(mdfd, qfd, name, n >= sizeof(DROP_MAGIC) - 1 &&
+		set_aside(pk, name, n >= sizeof(DROP_MAGIC) - 1 &&
 		    memcmp(head, DROP_MAGIC, sizeof(DROP_MAGIC) - 1) == 0 ?
 		    "a malformed envelope" : "not a maildrop file", st->st_uid);
 		return;
@@ -376,34 +410,35 @@ pickup_parsed(int mdfd, int qfd, const char *name, struct conf *conf,
 		argv[argc++] = env.rcpts[i];
 	argv[argc] = NULL;
 	/* The user may still write to fd: read what was checked, once. */
-	if ((tfd = private_copy(qfd, fd, (off_t)env.body_off,
+	if ((tfd = private_copy(pk->qfd, fd, (off_t)env.body_off,
 	    st->st_size)) == -1) {
 		if (errno == EIO)
-			set_aside(mdfd, qfd, name, "it changed while it was "
+			set_aside(pk, name, "it changed while it was "
 			    "read", st->st_uid);
 		else
-			say_log(LOG_WARNING, "maildrop: %s (uid %ld) left for "
-			    "the next run: %s", shown(name), (long)st->st_uid,
+			note(pk, LOG_WARNING, "maildrop: %s (uid %ld) left "
+			    "for the next run: %s", shown(name), (long)st->st_uid,
 			    strerror(errno));
 		dropenv_free(&env);
 		return;
 	}
-	status = queue_dropped(conf, tfd, argv, argc, (long long)st->st_uid);
+	status = queue_dropped(pk->conf, tfd, argv, argc,
+	    (long long)st->st_uid);
 	close(tfd);
 	dropenv_free(&env);
 	if (status == EX_OK) {
-		(void)unlinkat(mdfd, name, 0);
-		say_log(LOG_INFO, "maildrop: %s (uid %ld) queued", shown(name),
+		(void)unlinkat(pk->mdfd, name, 0);
+		note(pk, LOG_INFO, "maildrop: %s (uid %ld) queued", shown(name),
 		    (long)st->st_uid);
 	} else if (status == EX_TEMPFAIL || status == EX_OSERR ||
 	    status == SEND_CANCELLED)
-		say_log(LOG_WARNING, "maildrop: %s (uid %ld) left for the next "
-		    "run", shown(name), (long)st->st_uid);
+		note(pk, LOG_WARNING, "maildrop: %s (uid %ld) left for the "
+		    "next run", shown(name), (long)st->st_uid);
 	else {
 		/* Short and fixed: it cannot be cut. */
 		(void)snprintf(why, sizeof(why), "not queued (exit status "
 		    "%d)", status);
-		set_aside(mdfd, qfd, name, why, st->st_uid);
+		set_aside(pk, name, why, st->st_uid);
 	}
 }
 
@@ -477,7 +512,7 @@ queue_dropped(struct conf *conf, int fd, char **argv, size_t argc,
 }
 
 void
-maildrop_pickup_all(struct conf *conf)
+maildrop_pickup_all(struct conf *conf, int loud)
 {
 	struct queue	 *q;
 	struct outcome	  o;
@@ -491,7 +526,7 @@ maildrop_pickup_all(struct conf *conf)
 		/* A queue that does not exist has no maildrop either. */
 		if (!bote_interrupted && (q = queue_open(dirs[i], 0,
 		    &o)) != NULL) {
-			maildrop_pickup(q, conf);
+			maildrop_pickup(q, conf, loud);
 			queue_close(q);
 		}
 		free(dirs[i]);
@@ -500,8 +535,9 @@ maildrop_pickup_all(struct conf *conf)
 }
 
 static void
-maildrop_pickup(struct queue *q, struct conf *conf)
+maildrop_pickup(struct queue *q, struct conf *conf, int loud)
 {
+	struct pickup	 pk = { .conf = conf, .loud = loud };
 	DIR		*d;
 	struct dirent	*de;
 	struct stat	 st;
@@ -529,11 +565,13 @@ maildrop_pickup(struct queue *q, struct conf *conf)
 		close(mdfd);
 		return;
 	}
+	pk.mdfd = mdfd;
+	pk.qfd = qfd;
 	if ((d = fdopendir(dup(mdfd))) == NULL)
 		goto out;
 	while ((de = readdir(d)) != NULL && !bote_interrupted) {
 		if (strncmp(de->d_name, "d.", 2) == 0)
-			pickup_one(mdfd, qfd, de->d_name, conf);
+			pickup_one(&pk, de->d_name);
 		else if (strncmp(de->d_name, "t.", 2) == 0 &&
 		    fstatat(mdfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    now - st.st_mtime > MAILDROP_DEBRIS_AGE)

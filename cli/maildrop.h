@@ -19,9 +19,10 @@ int	 maildrop_submit(const struct args *);
 
 /*
  * As root, before a queue run: every dropped message of the maildrops
- * of c's queues is checked and queued (or set aside, or removed).
+ * of c's queues is checked and queued (or set aside, or removed). What
+ * needs a person goes to standard error; routine notes only when loud.
  */
-void	 maildrop_pickup_all(struct conf *c);
+void	 maildrop_pickup_all(struct conf *c, int loud);
 
 /* --setup-maildrop. */
 int	 maildrop_setup(struct conf *);
