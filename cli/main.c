@@ -24,6 +24,7 @@
 #include "base/clock.h"
 #include "base/util.h"
 #include "conf/conf.h"
+#include "queue/runner.h"
 
 #include "args.h"
 #include "conffiles.h"
@@ -38,6 +39,7 @@
 #include "session.h"
 
 
+static int	version(const struct args *);
 static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
@@ -69,14 +71,8 @@ main(int argc, char **argv)
 		(void)fputs(args_usage, stdout);
 		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 	}
-	if (args.mode == MODE_VERSION) {
-		(void)printf("%s\n", PACKAGE_STRING);
-		/* Never in a package: say so where it could matter. */
-		if (test_hooks_built())
-			(void)printf("test hooks: on (BOTE_TEST_* variables "
-			    "are read; a build for the test suite only)\n");
-		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
-	}
+	if (args.mode == MODE_VERSION)
+		return version(&args);
 	/* A user who may not read the system's secrets: the maildrop. */
 	if (args.mode == MODE_SEND && maildrop_wanted(&args))
 		return maildrop_submit(&args);
@@ -138,6 +134,39 @@ main(int argc, char **argv)
 done:
 	conf_free(conf);
 	return st != -1 ? st : exit_status(&o);
+}
+
+/*
+ * --version (bote.1, OPTIONS): the version on the first line (scripts
+ * match it), then how this build is set up: its features, the files it
+ * reads for this user and where it queues.
+ */
+static int
+version(const struct args *a)
+{
+	char	buf[PATH_MAX];
+
+	(void)printf("%s\n", PACKAGE_STRING);
+	/* Never in a package: say so where it could matter. */
+	if (test_hooks_built())
+		(void)printf("test hooks: on (BOTE_TEST_* variables are read; "
+		    "a build for the test suite only)\n");
+	else
+		(void)printf("test hooks: off\n");
+	(void)printf("system configuration: %s\n", conffiles_system());
+	if (a->conf_file != NULL)
+		(void)printf("user configuration: %s (-C)\n", a->conf_file);
+	else if (conffiles_user(buf, sizeof(buf)) == 0)
+		(void)printf("user configuration: %s\n", buf);
+	else
+		(void)printf("user configuration: none (neither "
+		    "XDG_CONFIG_HOME nor HOME is set)\n");
+	if (queue_dirname(NULL, buf, sizeof(buf)) == 0)
+		(void)printf("queue: %s\n", buf);
+	else
+		(void)printf("queue: none (neither XDG_STATE_HOME nor HOME "
+		    "is set)\n");
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
 
 /*

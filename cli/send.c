@@ -25,6 +25,7 @@
 #include "log.h"
 #include "modes.h"
 #include "pretend.h"
+#include "progress.h"
 #include "queuecli.h"
 #include "report.h"
 #include "send.h"
@@ -40,6 +41,7 @@ struct send {
 	struct smtp		*sess;
 	char			*pass;
 	struct outcome		 o;
+	struct progress		 prog;		/* the line on a terminal */
 	long long		 uid;		/* who submits it */
 	char			 qid[QUEUE_IDLEN + 1];	/* when queued */
 	int			 st;		/* -1: exit_status(&o) */
@@ -186,12 +188,18 @@ deliver(struct send *s)
 		return;
 	}
 	session_opts(&s->op, s->acct, s->pass, a);
+	progress_init(&s->prog);
+	s->op.progress = progress_show;
+	s->op.progress_arg = &s->prog;
 
 	/* One session: the queue may use it after this message. */
 	s->logit = 1;
 	if ((s->sess = smtp_open_for(&s->op, &s->sub->out, &s->o)) != NULL)
 		(void)smtp_tx(s->sess, sub->sender, sub->rcpts.v,
 		    sub->rcpts.n, &s->sub->out, &s->o);
+	progress_end(&s->prog);
+	/* The queued messages that may follow draw no line of their own. */
+	s->op.progress = NULL;
 	if (s->o.kind != OUT_OK) {
 		smtp_close(s->sess);
 		s->sess = NULL;

@@ -310,6 +310,8 @@ someone@example.org: deliverable"
 	assert_failure
 	assert_output --partial "is not a symbolic link: not replacing it"
 	[ "$(cat "$l/sendmail")" = real ]
+	# Checked before the binary is installed: nothing stops half-way.
+	[ ! -e "$b" ] || fail "$b was installed"
 }
 
 @test "make install without sendmail_links makes no links" {

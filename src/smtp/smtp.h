@@ -41,7 +41,19 @@ struct smtp_opts {
 	void		(*trace)(void *arg, int dir, const char *line,
 			    size_t len);
 	void		*trace_arg;
+	/*
+	 * Called as the message is written: octets of it written so far
+	 * and its size (outmsg_wire_size, before dot-stuffing), once with 0
+	 * before the first write, at most every SMTP_PROGRESS_MS while it is
+	 * written, and once with the whole size after the last write. NULL:
+	 * not called.
+	 */
+	void		(*progress)(void *arg, off_t done, off_t total);
+	void		*progress_arg;
 };
+
+/* The least interval between two progress calls, in milliseconds. */
+#define SMTP_PROGRESS_MS	250
 
 /*
  * Deliver the message m from sender ("" for the null sender) to every

@@ -38,6 +38,7 @@ static int		rcpt_replies(struct smtp *, size_t, size_t);
 static int		eod_reply(struct smtp *);
 static void		refusal(struct smtp *, enum smtp_phase, const char *);
 static int		write_body(struct smtp *, int);
+static void		progress(struct smtp *, off_t, off_t, int64_t *);
 
 static int
 is_ascii(const char *p, size_t n)
@@ -488,11 +489,14 @@ write_body(struct smtp *s, int stuff)
 	const char		*p;
 	size_t			 n;
 	ssize_t			 got;
+	off_t			 done = 0, total = outmsg_wire_size(m);
+	int64_t			 last = now_ms();
 
 	smtp_trace(s, TRACE_INFO, "sending the message (%lld octets)",
 	    (long long)m->size + (long long)m->prefixlen);
 	dot_init(&ds);
 	outmsg_reader_init(&r, m);
+	progress(s, 0, total, NULL);
 	while ((got = outmsg_read(&r, s->in, sizeof(s->in))) != 0) {
 		if (got == -1) {
 			outcome_set(s->o, OUT_TEMPLOCAL, PH_DATA, "cannot "
@@ -510,12 +514,37 @@ write_body(struct smtp *s, int stuff)
 			goto werr;
 		if (bote_interrupted)
 			return 0;
+		done += got;
+		progress(s, done, total, &last);
 	}
+	progress(s, done, total, NULL);
 	return 0;
 werr:
 	outcome_set(s->o, OUT_TEMP, PH_DATA, "sending the message failed: "
 	    "%s", errno == ETIMEDOUT ? "timed out" : strerror(errno));
 	return -1;
+}
+
+/*
+ * Tell the caller how far the message is (smtp_opts.progress): always
+ * when last is NULL (the first and the last call), else only when
+ * SMTP_PROGRESS_MS have passed since *last, so a fast link does not
+ * spend its time redrawing a terminal line.
+ */
+static void
+progress(struct smtp *s, off_t done, off_t total, int64_t *last)
+{
+	int64_t	t;
+
+	if (s->opts->progress == NULL)
+		return;
+	if (last != NULL) {
+		t = now_ms();
+		if (t - *last < SMTP_PROGRESS_MS)
+			return;
+		*last = t;
+	}
+	s->opts->progress(s->opts->progress_arg, done, total);
 }
 
 /* The replies still due: end-of-data's (and the group's with BDAT). */
