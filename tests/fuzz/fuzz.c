@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -159,4 +160,17 @@ fuzz_known(const char *tag)
 		if ((p == k || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
 			return 1;
 	return 0;
+}
+
+int
+fuzz_same_addr(const char *a, const char *b)
+{
+	const char	*aa = strrchr(a, '@'), *ba = strrchr(b, '@');
+
+	if ((aa == NULL) != (ba == NULL))
+		return 0;
+	if (aa == NULL)
+		return strcmp(a, b) == 0;
+	return aa - a == ba - b && memcmp(a, b, (size_t)(aa - a)) == 0 &&
+	    strcasecmp(aa, ba) == 0;
 }

@@ -58,4 +58,10 @@ int	fuzz_crlf_only(const char *s, size_t len);
  */
 int	fuzz_known(const char *tag);
 
+/*
+ * Whether two addresses are the same mailbox: the local part exactly,
+ * the domain in any case (as addrlist_dedup() sees them).
+ */
+int	fuzz_same_addr(const char *a, const char *b);
+
 #endif

@@ -20,19 +20,6 @@
 #include "msg/addr.h"
 #include "fuzz.h"
 
-static int
-same_addr(const char *a, const char *b)
-{
-	const char	*aa = strrchr(a, '@'), *ba = strrchr(b, '@');
-
-	if ((aa == NULL) != (ba == NULL))
-		return 0;
-	if (aa == NULL)
-		return strcmp(a, b) == 0;
-	return aa - a == ba - b && memcmp(a, b, (size_t)(aa - a)) == 0 &&
-	    strcasecmp(aa, ba) == 0;
-}
-
 /* What addr_check() promises of an address it accepts. */
 static void
 check_valid(const char *a)
@@ -169,7 +156,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	addrlist_dedup(&l);
 	for (i = 0; i < l.n; i++)
 		for (j = i + 1; j < l.n; j++)
-			FUZZ_CHECK(!same_addr(l.v[i], l.v[j]),
+			FUZZ_CHECK(!fuzz_same_addr(l.v[i], l.v[j]),
 			    "no duplicates after addrlist_dedup()");
 	for (i = 0, j = 0; i < orig.n; i++) {
 		/* Order kept: each original is the next kept or a repeat. */
@@ -178,7 +165,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		for (k = 0; k < j; k++)
-			if (same_addr(orig.v[i], l.v[k]))
+			if (fuzz_same_addr(orig.v[i], l.v[k]))
 				break;
 		FUZZ_CHECK(k < j, "dedup drops only repeats, keeps the first "
 		    "of each, in order");

@@ -80,19 +80,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static int
-same_addr(const char *a, const char *b)
-{
-	const char	*aa = strrchr(a, '@'), *ba = strrchr(b, '@');
-
-	if ((aa == NULL) != (ba == NULL))
-		return 0;
-	if (aa == NULL)
-		return strcmp(a, b) == 0;
-	return aa - a == ba - b && memcmp(a, b, (size_t)(aa - a)) == 0 &&
-	    strcasecmp(aa, ba) == 0;
-}
-
 struct names {
 	int	bcc;		/* Bcc or Resent-Bcc fields */
 	int	date, msgid, from;
@@ -159,7 +146,7 @@ check_ok(const struct submission *sub, const char *spool, size_t slen,
 		FUZZ_CHECK(addr_domain(sub->rcpts.v[i]) != NULL,
 		    "every recipient is qualified");
 		for (j = i + 1; j < sub->rcpts.n; j++)
-			FUZZ_CHECK(!same_addr(sub->rcpts.v[i],
+			FUZZ_CHECK(!fuzz_same_addr(sub->rcpts.v[i],
 			    sub->rcpts.v[j]), "no recipient twice");
 	}
 	FUZZ_CHECK(sub->out.size == (off_t)slen, "the size is the spool's");
