@@ -16,8 +16,10 @@
 const char args_usage[] =
 "usage: bote [-tivP] [-C file] [-a account] [-f sender] [-F name]\n"
 "            [-N dsn] [-R ret] [-V envid] [-B type] [-o option]\n"
-"            [-b mode] [-q[R|I]string] [-od{i|b|q}] [--no-queue]\n"
+"            [-b mode] [-q[R|I|S]string] [-od{i|b|q}] [--no-queue]\n"
 "            [--json] [--setting[=value] ...] [--] [recipient ...]\n"
+"       bote -q [--due] [-v] [-C file]\n"
+"       bote --delete | --hold | --release id|ALL [-C file]\n"
 "       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
 "       bote --help | --version\n";
 
@@ -96,6 +98,7 @@ static int	o_option(struct args *, const char *);
 static int	dsn_flag(struct args *, char, const char *);
 static int	long_opt(struct args *, int, char **, int *);
 static int	trusted_only(struct args *);
+static int	admin_opt(struct args *, int, char **, int *);
 
 int
 args_parse(int argc, char **argv, struct args *a)
@@ -137,6 +140,14 @@ args_parse(int argc, char **argv, struct args *a)
 				a->no_queue = 1;
 			else if (strcmp(arg, "--json") == 0)
 				a->json = 1;
+			else if (strcmp(arg, "--due") == 0)
+				a->due = 1;
+			else if (strncmp(arg, "--delete", 8) == 0 ||
+			    strncmp(arg, "--hold", 6) == 0 ||
+			    strncmp(arg, "--release", 9) == 0) {
+				if (admin_opt(a, argc, argv, &i) == -1)
+					return -1;
+			}
 			else if (strcmp(arg, "--setup-maildrop") == 0)
 				a->mode = MODE_SETUP_MAILDROP;
 			else if (long_opt(a, argc, argv, &i) == -1)
@@ -171,6 +182,11 @@ args_parse(int argc, char **argv, struct args *a)
 		}
 	}
 	a->nrcpts = (size_t)nops;
+	if (a->due && (a->mode != MODE_QUEUE_RUN || a->admin != 0)) {
+		whyf(a->why, sizeof(a->why), "--due goes with -q: "
+		    "bote -q --due");
+		return -1;
+	}
 	/* mailq and newaliases only list and check: they run nothing. */
 	if (strcmp(name, "bote") == 0 || ((strcmp(name, "mailq") == 0 ||
 	    strcmp(name, "newaliases") == 0) && (a->mode == MODE_QUEUE_LIST ||
@@ -209,6 +225,47 @@ trusted_only(struct args *a)
 	    "(see SECURITY in bote.1): run bote by its own name to use it",
 	    opt[0] == '-' ? "" : "--", opt);
 	return -1;
+}
+
+/*
+ * --delete ID, --hold ID, --release ID (or --name=ID): queue
+ * administration, one of them per run, as postsuper -d, -h and -H.
+ */
+static int
+admin_opt(struct args *a, int argc, char **argv, int *i)
+{
+	static const char *const names[] = { "delete", "hold", "release" };
+	const char	*arg = argv[*i] + 2, *val;
+	size_t		 k, n;
+
+	for (k = 0; k < 3; k++) {
+		n = strlen(names[k]);
+		if (strncmp(arg, names[k], n) == 0 && (arg[n] == '\0' ||
+		    arg[n] == '='))
+			break;
+	}
+	if (k == 3) {
+		whyf(a->why, sizeof(a->why), "unknown option --%.40s", arg);
+		return -1;
+	}
+	if (arg[n] == '=')
+		val = arg + n + 1;
+	else if (*i + 1 < argc)
+		val = argv[++*i];
+	else {
+		whyf(a->why, sizeof(a->why), "option --%s needs a queue "
+		    "id (or ALL)", names[k]);
+		return -1;
+	}
+	if (a->admin != 0) {
+		whyf(a->why, sizeof(a->why), "one of --delete, --hold and "
+		    "--release at a time");
+		return -1;
+	}
+	a->mode = MODE_QUEUE_RUN;
+	a->admin = names[k][0] == 'd' ? 'd' : names[k][0] == 'h' ? 'h' : 'r';
+	a->admin_id = val;
+	return 0;
 }
 
 static int

@@ -29,6 +29,10 @@ struct args {
 	int		  ignore_dots;	/* -i, -oi */
 	int		  verbose;	/* -v */
 	const char	 *queue_arg;	/* what followed -q ("" for -q) */
+	int		  due;		/* --due: -q honours the backoff */
+	int		  admin;	/* --delete 'd', --hold 'h', */
+					/* --release 'r'; 0: none */
+	const char	 *admin_id;	/* its queue id, or "ALL" */
 	int		  deliver;	/* -od: 'i' (default), 'b', 'q' */
 	int		  no_queue;	/* --no-queue */
 	int		  json;		/* --json (-bp) */

@@ -163,6 +163,7 @@ show_json(struct lister *l, const struct qent *e, int failed,
 		json_str(e->error);
 	else
 		(void)fputs("null", stdout);
+	(void)printf(", \"held\": %s", e->held ? "true" : "false");
 	(void)printf(", \"maybe_delivered\": %s, \"uid\": ", e->maybe_sent ?
 	    "true" : "false");
 	if (e->uid >= 0)

@@ -8,6 +8,7 @@
  */
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -57,6 +58,11 @@ static void	hook_local_error(void *, const char *, const char *);
 static void	background(struct queue *, struct conf *,
 		    const struct account *, const struct args *, const char *);
 static int	queue_arg(const struct args *, struct qrun_opts *);
+static int	admin_said(const char *, int, enum qadmin_result,
+		    const char *);
+static int	admin_queue(struct queue *, const struct args *,
+		    const char *, size_t *);
+static int	queue_admin_run(const struct args *, struct conf *);
 
 /*
  * No -C, no user configuration, no system configuration: mailq then
@@ -368,32 +374,145 @@ queue_after_send(struct conf *c, const struct account *a,
 	queue_close(q);
 }
 
-/* -q, -qR<rcpt>, -qI<id>: 0, or -1 after saying why (a usage error). */
+/*
+ * -q, -qR<rcpt>, -qI<id>, -qS<sender>: every selected message now, as
+ * postqueue -f does; --due (the timer's and cron's run) and sendmail's
+ * -q<interval> only those whose backoff has expired. 0, or -1 after
+ * saying why (a usage error).
+ */
 static int
 queue_arg(const struct args *args, struct qrun_opts *ro)
 {
 	const char	*qa = args->queue_arg ? args->queue_arg : "";
 
-	if (qa[0] == 'R' || qa[0] == 'I') {
+	ro->force = !args->due;
+	if (qa[0] == 'R' || qa[0] == 'I' || qa[0] == 'S') {
 		if (qa[1] == '\0') {
 			say("-q%c needs a string to match", qa[0]);
 			return -1;
 		}
-		ro->force = 1;
 		if (qa[0] == 'R')
 			ro->sel_rcpt = qa + 1;
+		else if (qa[0] == 'S')
+			ro->sel_sender = qa + 1;
 		else
 			ro->sel_id = qa + 1;
 	} else if (qa[0] != '\0' && strspn(qa, "0123456789smhdw") ==
 	    strlen(qa)) {
-		say("bote runs no daemon: -q%s runs the queue once; run "
-		    "bote -q from cron or a timer (see bote.1, QUEUE)", qa);
+		say("bote runs no daemon: -q%s runs the queue once, honouring "
+		    "the backoff (as --due); run bote -q --due from cron or a "
+		    "timer (see bote.1, QUEUE)", qa);
+		ro->force = 0;
 	} else if (qa[0] != '\0' && strcmp(qa, "f") != 0) {
-		say("-q%.32s is not supported: use -q, -qR<recipient> or "
-		    "-qI<queue id>", qa);
+		say("-q%.32s is not supported: use -q, -qR<recipient>, "
+		    "-qS<sender> or -qI<queue id>", qa);
 		return -1;
 	}
 	return 0;
+}
+
+/* What --delete, --hold and --release did to one entry, in words. */
+static int
+admin_said(const char *id, int op, enum qadmin_result rc, const char *why)
+{
+	switch (rc) {
+	case QAR_DONE:
+		say_log(LOG_INFO, "%s: %s", id, op == 'd' ? "deleted" :
+		    op == 'h' ? "held" : "released");
+		return EX_OK;
+	case QAR_ALREADY:
+		say("%s: %s", id, op == 'h' ? "already held" : "not held");
+		return EX_OK;
+	case QAR_GONE:
+		return EX_NOINPUT;
+	case QAR_BUSY:
+		say("%s: being delivered now; try again", id);
+		return EX_TEMPFAIL;
+	case QAR_ERROR:
+		say_log(LOG_ERR, "%s: %s", id, why);
+		return EX_TEMPFAIL;
+	}
+	return EX_SOFTWARE;
+}
+
+/*
+ * --delete, --hold, --release ID|ALL in one queue: the entries' exit
+ * status (the worst), EX_NOINPUT when ID is not there; *n counts them.
+ */
+static int
+admin_queue(struct queue *q, const struct args *args, const char *id,
+    size_t *n)
+{
+	enum qadmin	  op = args->admin == 'd' ? QA_DELETE :
+			    args->admin == 'h' ? QA_HOLD : QA_RELEASE;
+	struct outcome	  o;
+	char		**ids = NULL, why[512];
+	size_t		  nids = 0, i;
+	int		  st = EX_OK, r;
+
+	if (id != NULL)
+		return admin_said(id, args->admin, queue_admin(q, op, id,
+		    clock_now(), why, sizeof(why)), why);
+	if (queue_ids(q, 0, &ids, &nids, &o) == -1) {
+		say_log(LOG_ERR, "%s", o.why);
+		return EX_TEMPFAIL;
+	}
+	for (i = 0; i < nids; i++) {
+		r = admin_said(ids[i], args->admin, queue_admin(q, op, ids[i],
+		    clock_now(), why, sizeof(why)), why);
+		if (r == EX_NOINPUT)
+			continue;
+		(*n)++;
+		if (r != EX_OK)
+			st = r;
+	}
+	queue_ids_free(ids, nids);
+	return st;
+}
+
+/* --delete, --hold, --release ID|ALL, in every queue of c (postsuper). */
+static int
+queue_admin_run(const struct args *args, struct conf *c)
+{
+	struct queue	 *q;
+	struct outcome	  o;
+	char		**dirs = NULL, id[QUEUE_IDLEN + 1];
+	size_t		  ndirs = 0, i, n = 0;
+	int		  all, st = EX_NOINPUT, r;
+
+	all = strcmp(args->admin_id, "ALL") == 0;
+	/* Ids are upper-case hex; mailq's may have been typed in lower. */
+	for (i = 0; !all && i < QUEUE_IDLEN && args->admin_id[i] != '\0'; i++)
+		id[i] = (char)toupper((unsigned char)args->admin_id[i]);
+	id[i] = '\0';
+	if (!all && (args->admin_id[i] != '\0' || !queue_valid_id(id))) {
+		say("not a queue id (16 hexadecimal digits, as bote -bp shows "
+		    "them) nor ALL");
+		return EX_USAGE;
+	}
+	if (queue_dirnames(c, &dirs, &ndirs) == -1) {
+		say("out of memory");
+		return EX_OSERR;
+	}
+	for (i = 0; i < ndirs && (all || st == EX_NOINPUT); i++) {
+		if ((q = queue_open(dirs[i], 0, &o)) == NULL)
+			continue;
+		r = admin_queue(q, args, all ? NULL : id, &n);
+		if (st == EX_NOINPUT || r != EX_OK)
+			st = r;
+		queue_close(q);
+	}
+	for (i = 0; i < ndirs; i++)
+		free(dirs[i]);
+	free(dirs);
+	if (all && st == EX_NOINPUT)
+		st = EX_OK;
+	if (!all && st == EX_NOINPUT)
+		say("%s: no such message in the queue", id);
+	else if (all && n == 0)
+		say("the queue is empty: no message %s", args->admin == 'd' ?
+		    "deleted" : args->admin == 'h' ? "held" : "released");
+	return st;
 }
 
 /* Cron mails whatever is said: a summary only for a person (-v, a tty). */
@@ -404,10 +523,17 @@ summary(const struct words *w, const struct qrun_stats *t)
 		return;
 	if (t->queued == 0)
 		say("the queue is empty: nothing to deliver");
+	else if (t->due == 0 && t->held > 0)
+		say("nothing to deliver: %zu message%s queued, %zu held "
+		    "(bote --release ID sends one again)", t->queued,
+		    t->queued == 1 ? "" : "s", t->held);
 	else if (t->due == 0)
 		say("nothing to deliver now: %zu message%s queued, none due "
-		    "yet (bote -bp shows when; bote -qI<id> forces one)",
+		    "yet (bote -bp shows when; bote -q sends them now)",
 		    t->queued, t->queued == 1 ? "" : "s");
+	else if (t->held > 0)
+		say("%zu delivered, %zu deferred, %zu given up, %zu held",
+		    t->sent, t->deferred, t->failed, t->held);
 	else
 		say("%zu delivered, %zu deferred, %zu given up", t->sent,
 		    t->deferred, t->failed);
@@ -425,6 +551,8 @@ mode_queue_run(const struct args *args, struct conf *c)
 	char			**dirs = NULL;
 	size_t			  n = 0, i;
 
+	if (args->admin != 0)
+		return queue_admin_run(args, c);
 	memset(&w, 0, sizeof(w));
 	memset(&t, 0, sizeof(t));
 	run_opts(&ro, c, args, &w);
@@ -453,6 +581,7 @@ mode_queue_run(const struct args *args, struct conf *c)
 			t.sent += qrun_stats(r)->sent;
 			t.deferred += qrun_stats(r)->deferred;
 			t.failed += qrun_stats(r)->failed;
+			t.held += qrun_stats(r)->held;
 			t.local_err |= qrun_stats(r)->local_err;
 		}
 		qrun_free(r);

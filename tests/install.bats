@@ -39,7 +39,7 @@ mkvar() {
 		assert_output ""
 	done
 	run grep '^ExecStart=' "$DEST$unitdir/bote-flush.service"
-	assert_output "ExecStart=$bindir/bote -q"
+	assert_output "ExecStart=$bindir/bote -q --due"
 	run grep '^ReadWritePaths=' "$DEST$unitdir/bote-flush.service"
 	assert_output "ReadWritePaths=/var/spool/bote"
 	run grep '^DirectoryNotEmpty=' "$DEST$unitdir/bote-maildrop.path"
@@ -48,7 +48,7 @@ mkvar() {
 	f=$(find "$DEST" -path '*/examples/bote.cron')
 	[ -f "$f" ] || fail "no examples/bote.cron"
 	run grep -v '^#' "$f"
-	assert_output "$(printf '*/15 * * * *\troot\t%s/bote -q >/dev/null 2>&1 || true' "$bindir")"
+	assert_output "$(printf '*/15 * * * *\troot\t%s/bote -q --due >/dev/null 2>&1 || true' "$bindir")"
 	run find "$DEST" -path '*cron.d*'
 	assert_output ""
 	inst uninstall
@@ -71,7 +71,7 @@ mkvar() {
 	for f in bote-flush.service bote-flush.timer bote-maildrop.path; do
 		sed "s|^ExecStart=|ExecStart=$DEST|" "$DEST$unitdir/$f" >"$v/$f"
 	done
-	grep -q "^ExecStart=$b -q\$" "$v/bote-flush.service"
+	grep -q "^ExecStart=$b -q --due\$" "$v/bote-flush.service"
 	run systemd-analyze verify --man=no "$v/bote-flush.service" \
 	    "$v/bote-flush.timer" "$v/bote-maildrop.path"
 	assert_success

@@ -85,17 +85,18 @@ wait_for_data() {
 	run stat -c %a "$QDIR/q/$id.msg"
 	assert_output 600
 
-	# Backoff: not due yet: -q from cron is silent, -v says so.
-	run "$BOTE" -C "$CONF" -q
+	# Backoff: not due yet: the periodic run (-q --due) from cron is
+	# silent, -v says so.
+	run "$BOTE" -C "$CONF" -q --due
 	assert_success
 	assert_output ""
-	run "$BOTE" -C "$CONF" -q -v
+	run "$BOTE" -C "$CONF" -q --due -v
 	assert_success
 	assert_output --partial "nothing to deliver now: 1 message queued"
 	assert_equal "$(maildir_count)" 0
 
 	# Five minutes later (the test clock), with the server back.
-	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -q
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -q --due
 	assert_success
 	assert_output ""
 	maildir_wait 1
@@ -958,4 +959,134 @@ assert q[0]["state"] == "failed" and "550 5.1.1" in q[0]["last_error"], q
 	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with quiet-2)
 	BOTE_TEST_TIME=$(later $((6 * 86400))) run "$BOTE" -C "$DOWN" -q
 	assert_output --partial "given up"
+}
+
+@test "-q sends a message whose backoff has not expired; -q --due does not" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with force-1)
+	assert_success
+	assert_equal "$(queued_ids | wc -l)" 1
+	run "$BOTE" -C "$CONF" -q --due
+	assert_success
+	assert_output ""
+	sleep 0.5
+	assert_equal "$(delivered force-1)" 0
+	assert_equal "$(queued_ids | wc -l)" 1
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output ""
+	maildir_wait 1
+	assert_equal "$(delivered force-1)" 1
+	assert_equal "$(queued_ids | wc -l)" 0
+	# --due belongs to -q.
+	run "$BOTE" -C "$CONF" --due rcpt@example.org </dev/null
+	assert_equal "$status" 64
+	assert_output --partial "--due goes with -q"
+}
+
+@test "-qS selects by sender" {
+	run "$BOTE" -C "$DOWN" -i -f one@example.org rcpt@example.org \
+	    < <(mail_with sender-1)
+	run "$BOTE" -C "$DOWN" -i -f two@example.org rcpt@example.org \
+	    < <(mail_with sender-2)
+	assert_equal "$(queued_ids | wc -l)" 2
+	run "$BOTE" -C "$CONF" -qSTWO@
+	assert_success
+	maildir_wait 1
+	assert_equal "$(delivered sender-2)" 1
+	assert_equal "$(delivered sender-1)" 0
+	assert_equal "$(queued_ids | wc -l)" 1
+	run "$BOTE" -C "$CONF" -qS
+	assert_equal "$status" 64
+	assert_output --partial "-qS needs a string to match"
+}
+
+@test "--hold: a held message survives -q, -qI and a successful send; --release sends it" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with held-1)
+	id=$(queued_ids)
+	run "$BOTE" -C "$CONF" --hold "$id"
+	assert_success
+	assert_output "bote: $id: held"
+	grep -qx 'hold 1' "$QDIR/q/$id.ctl"
+	run "$BOTE" -C "$CONF" --hold "$id"
+	assert_success
+	assert_output "bote: $id: already held"
+	run "$BOTE" -C "$CONF" -bp --json
+	assert_success
+	echo "$output" | python3 -c '
+import json, sys
+q = json.load(sys.stdin)
+assert q[0]["held"] is True, q
+'
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output ""
+	run "$BOTE" -C "$CONF" -q -v
+	assert_output --partial "1 held"
+	run "$BOTE" -C "$CONF" -qI"$id"
+	assert_success
+	# A successful send drains the due queue, but not a held message,
+	# even long after its backoff and queue_max_age.
+	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -i \
+	    rcpt@example.org < <(mail_with held-2)
+	assert_success
+	BOTE_TEST_TIME=$(later $((6 * 86400))) run "$BOTE" -C "$CONF" -q
+	assert_success
+	maildir_wait 1
+	sleep 0.5
+	assert_equal "$(delivered held-2)" 1
+	assert_equal "$(delivered held-1)" 0
+	assert_equal "$(queued_ids)" "$id"
+
+	run "$BOTE" -C "$CONF" --release "$(echo "$id" | tr A-F a-f)"
+	assert_success
+	assert_output "bote: $id: released"
+	! grep -q '^hold' "$QDIR/q/$id.ctl"
+	run "$BOTE" -C "$CONF" --release "$id"
+	assert_success
+	assert_output "bote: $id: not held"
+	run "$BOTE" -C "$CONF" -q --due
+	assert_success
+	maildir_wait 2
+	assert_equal "$(delivered held-1)" 1
+	assert_equal "$(queued_ids | wc -l)" 0
+}
+
+@test "--delete removes a message: nothing in failed/, no bounce; unknown ids and bad ones" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with del-1)
+	id=$(queued_ids)
+	run "$BOTE" -C "$CONF" --delete "$id"
+	assert_success
+	assert_output "bote: $id: deleted"
+	assert_equal "$(queued_ids | wc -l)" 0
+	[ ! -e "$QDIR/q/$id.msg" ]
+	assert_equal "$(find "$QDIR/failed" -type f 2>/dev/null | wc -l)" 0
+	run "$BOTE" -C "$CONF" --delete "$id"
+	assert_equal "$status" 66
+	assert_output "bote: $id: no such message in the queue"
+	run "$BOTE" -C "$CONF" --hold 12345
+	assert_equal "$status" 64
+	assert_output --partial "not a queue id"
+	run "$BOTE" -C "$CONF" --delete
+	assert_equal "$status" 64
+	sleep 0.5
+	assert_equal "$(maildir_count)" 0
+}
+
+@test "--hold ALL, --release ALL and --delete ALL" {
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with all-1)
+	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with all-2)
+	assert_equal "$(queued_ids | wc -l)" 2
+	run "$BOTE" -C "$CONF" --hold ALL
+	assert_success
+	assert_equal "$(echo "$output" | grep -c ': held$')" 2
+	run "$BOTE" -C "$CONF" --release=ALL
+	assert_success
+	assert_equal "$(echo "$output" | grep -c ': released$')" 2
+	run "$BOTE" -C "$CONF" --delete ALL
+	assert_success
+	assert_equal "$(echo "$output" | grep -c ': deleted$')" 2
+	assert_equal "$(queued_ids | wc -l)" 0
+	run "$BOTE" -C "$CONF" --delete ALL
+	assert_success
+	assert_output "bote: the queue is empty: no message deleted"
 }

@@ -17,6 +17,7 @@
  *	error 421%204.3.2%20...		(optional)
  *	maybe 1				(optional: lost after end-of-data)
  *	sending 1795000300		(optional: an attempt under way)
+ *	hold 1				(optional: held, never sent)
  *	size 1234
  *	eightbit 0
  *	skip 120 35			(optional, one per range, in order)
@@ -276,6 +277,8 @@ qent_format(const struct qent *e, char **buf, size_t *len)
 		put_num(&b, "maybe", 1);
 	if (e->sending != 0)
 		put_num(&b, "sending", e->sending);
+	if (e->held)
+		put_num(&b, "hold", 1);
 	put_num(&b, "size", (long long)e->out.size);
 	put_num(&b, "eightbit", e->out.eightbit != 0);
 	for (i = 0; i < e->out.nskip; i++)
@@ -367,6 +370,8 @@ parse_number(struct qent *e, const char *k, size_t klen, const char *v,
 		e->maybe_sent = n != 0;
 	else if (KEY("sending"))
 		e->sending = n;
+	else if (KEY("hold"))
+		e->held = n != 0;
 	else if (KEY("size")) {
 		e->out.size = (off_t)n;
 		*seen |= SEEN_SIZE;
@@ -512,7 +517,7 @@ parse_line(struct qent *e, const char *k, size_t klen, const char *v,
 
 	if (KEY("version") || KEY("created") || KEY("next") ||
 	    KEY("attempts") || KEY("maybe") || KEY("size") ||
-	    KEY("eightbit") || KEY("uid") || KEY("sending"))
+	    KEY("eightbit") || KEY("uid") || KEY("sending") || KEY("hold"))
 		rc = parse_number(e, k, klen, v, vlen, seen);
 	else if (KEY("skip"))
 		rc = parse_skip(e, v, vlen);

@@ -48,6 +48,7 @@ struct qent {
 	char		 *error;	/* last error, or NULL */
 	int		  maybe_sent;	/* lost after end-of-data once */
 	long long	  sending;	/* an attempt began then; 0: none */
+	int		  held;		/* held (--hold): never sent */
 	/*
 	 * What goes out: size, eightbit, the prefix and the ranges left
 	 * out (up to OUTMSG_SKIPMAX, as many as a send may have); fd is

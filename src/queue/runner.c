@@ -158,6 +158,9 @@ selected(const struct qrun *r, const struct qent *e)
 
 	if (r->ro.sel_id != NULL && strstr(e->id, r->ro.sel_id) == NULL)
 		return 0;
+	if (r->ro.sel_sender != NULL && strcasestr(e->sender,
+	    r->ro.sel_sender) == NULL)
+		return 0;
 	if (r->ro.sel_rcpt != NULL) {
 		for (i = 0; i < e->nrcpts; i++)
 			if (strcasestr(e->rcpts[i], r->ro.sel_rcpt) != NULL)
@@ -299,6 +302,11 @@ flush_one(struct qrun *r, const char *id)
 	}
 	if (!selected(r, &e))
 		goto out;
+	/* Held (--hold): neither sent nor given up until released. */
+	if (e.held) {
+		r->st.held++;
+		goto out;
+	}
 	e.out.fd = qlock_fd(l);
 	/*
 	 * An attempt began and never finished: the process died, perhaps
@@ -506,4 +514,45 @@ give_up(struct qrun *r, const struct account *a, struct qent *e)
 	if (r->ro.hooks.given_up != NULL)
 		r->ro.hooks.given_up(r->ro.hooks.arg, e, queue_dir(r->q), b,
 		    b == QB_FAILED ? o.why : NULL);
+}
+
+enum qadmin_result
+queue_admin(struct queue *q, enum qadmin op, const char *id, time_t now,
+    char *why, size_t whylen)
+{
+	struct qlock		*l;
+	struct qent		 e;
+	struct outcome		 o;
+	enum qadmin_result	 rc = QAR_DONE;
+	int			 busy;
+
+	qent_init(&e);
+	memset(&o, 0, sizeof(o));
+	if ((l = queue_lock(q, id, &e, &busy, why, whylen)) == NULL)
+		return busy ? QAR_BUSY : errno == ENOENT ? QAR_GONE :
+		    QAR_ERROR;
+	switch (op) {
+	case QA_DELETE:
+		if (queue_remove(q, id, &o) == -1)
+			rc = QAR_ERROR;
+		break;
+	case QA_HOLD:
+	case QA_RELEASE:
+		if (e.held == (op == QA_HOLD)) {
+			rc = QAR_ALREADY;
+			break;
+		}
+		e.held = op == QA_HOLD;
+		/* Released: due at once, as postsuper -H makes it. */
+		if (op == QA_RELEASE)
+			e.next = (long long)now;
+		if (queue_update(q, &e, &o) == -1)
+			rc = QAR_ERROR;
+		break;
+	}
+	if (rc == QAR_ERROR)
+		whyf(why, whylen, "%s", o.why);
+	qent_free(&e);
+	queue_unlock(l);
+	return rc;
 }

@@ -109,6 +109,7 @@ struct qrun_opts {
 	int			 force;		/* ignore the backoff */
 	const char		*sel_rcpt;	/* -qR: a recipient with it */
 	const char		*sel_id;	/* -qI: an id with it */
+	const char		*sel_sender;	/* -qS: a sender with it */
 	const char		*only_account;	/* after a send, -odb */
 	const char		*cache_dir;	/* TLS session cache, or NULL */
 	/* -v: the dialogue (smtp_opts.trace), or NULL. */
@@ -124,6 +125,7 @@ struct qrun_stats {
 	size_t	sent;
 	size_t	deferred;
 	size_t	failed;		/* given up */
+	size_t	held;		/* selected but held (--hold) */
 	int	local_err;	/* the queue could not be read or written */
 };
 
@@ -143,7 +145,8 @@ void		 qrun_lend(struct qrun *, const struct account *a,
 
 /*
  * Every selected entry that is due (or every selected one with force),
- * account by account, one session each; debris is swept first.
+ * account by account, one session each; debris is swept first. A held
+ * entry is never sent nor given up, whatever selects it.
  */
 void		 qrun_flush(struct qrun *);
 
@@ -151,6 +154,29 @@ void		 qrun_flush(struct qrun *);
 void		 qrun_one(struct qrun *, const char *id);
 
 const struct qrun_stats *qrun_stats(const struct qrun *);
+
+/* Queue administration by id, as postsuper(1) does it. */
+enum qadmin {
+	QA_DELETE,		/* removed: no failed/, no bounce */
+	QA_HOLD,		/* kept, never sent until released */
+	QA_RELEASE		/* due at once again */
+};
+
+/* What queue_admin() did. */
+enum qadmin_result {
+	QAR_DONE,
+	QAR_ALREADY,		/* already held, or not held */
+	QAR_GONE,		/* no such entry in this queue */
+	QAR_BUSY,		/* being delivered now: try again */
+	QAR_ERROR		/* unreadable or unwritable: why */
+};
+
+/*
+ * Apply op to the entry id of q, under the entry's lock; now is when a
+ * released entry becomes due.
+ */
+enum qadmin_result queue_admin(struct queue *q, enum qadmin op,
+	    const char *id, time_t now, char *why, size_t whylen);
 
 /* Close the runner's own session (not a lent one); NULL is a no-op. */
 void		 qrun_free(struct qrun *);

@@ -37,6 +37,7 @@ sample(struct qent *e)
 	e->attempts = 2;
 	(void)qent_set(&e->error, "421 4.3.2 try\r\nlater\x1b[0m", 24);
 	e->maybe_sent = 1;
+	e->held = 1;
 	e->out.size = 100;
 	e->out.eightbit = 1;
 	(void)outmsg_add_skip(&e->out, 10, 5);
@@ -73,6 +74,8 @@ test_format(void)
 	is_int(g.attempts, 2, "attempts");
 	is_str(g.error, e.error, "error with CR LF and ESC");
 	is_int(g.maybe_sent, 1, "maybe");
+	is_int(g.held, 1, "hold");
+	ok(memmem(buf, len, "\nhold 1\n", 8) != NULL, "hold written");
 	is_int(g.out.size, 100, "size");
 	is_int(g.out.eightbit, 1, "eightbit");
 	is_int(g.out.nskip, 2, "skips");
@@ -86,6 +89,16 @@ test_format(void)
 	is_int(g.uid, 1000, "uid");
 	is_int(outmsg_wire_size(&g.out), 100 + (long long)e.out.prefixlen - 12,
 	    "wire size: prefix + spool - skips");
+	qent_free(&g);
+	free(buf);
+	/* Not held: no hold line, and none parses back as not held. */
+	e.held = 0;
+	ok(qent_format(&e, &buf, &len) == 0, "format, not held");
+	ok(memmem(buf, len, "hold", 4) == NULL, "no hold line");
+	qent_init(&g);
+	ok(qent_parse(&g, buf, len, why, sizeof(why)) == 0, "parse back: %s",
+	    why);
+	is_int(g.held, 0, "not held");
 	qent_free(&g);
 	free(buf);
 

@@ -159,6 +159,33 @@ test_run(void)
 	qent_free(&g);
 
 	ro.now = (time_t)e.created + QUEUE_MAX_AGE_DEFAULT + 1;
+	/* Held: neither sent nor given up, even forced and too old. */
+	is_int(queue_admin(q, QA_HOLD, e.id, ro.now, path, sizeof(path)),
+	    QAR_DONE, "held");
+	is_int(queue_admin(q, QA_HOLD, e.id, ro.now, path, sizeof(path)),
+	    QAR_ALREADY, "already held");
+	memset(&seen, 0, sizeof(seen));
+	ro.force = 1;
+	r = qrun_new(q, &ro);
+	qrun_flush(r);
+	is_int(qrun_stats(r)->held, 1, "held: counted");
+	is_int(qrun_stats(r)->due + seen.given_up + seen.deferred, 0,
+	    "held: not tried, not given up");
+	qrun_free(r);
+	/* -qS: another sender selects nothing. */
+	is_int(queue_admin(q, QA_RELEASE, e.id, ro.now, path, sizeof(path)),
+	    QAR_DONE, "released");
+	qent_init(&g);
+	ok(queue_read(q, 0, e.id, &g, path, sizeof(path)) == 0 && !g.held &&
+	    g.next == (long long)ro.now, "released: due now");
+	qent_free(&g);
+	ro.sel_sender = "B@EXAMPLE";
+	r = qrun_new(q, &ro);
+	qrun_flush(r);
+	is_int(qrun_stats(r)->due, 0, "-qS: another sender is not selected");
+	qrun_free(r);
+	ro.sel_sender = "A@EXAMPLE";
+	ro.force = 0;
 	memset(&seen, 0, sizeof(seen));
 	r = qrun_new(q, &ro);
 	qrun_flush(r);
@@ -167,6 +194,9 @@ test_run(void)
 	is_int(qrun_stats(r)->failed, 1, "counted");
 	is_int(seen.local, 0, "no local error");
 	qrun_free(r);
+	/* Delete touches only the queue, never failed/. */
+	is_int(queue_admin(q, QA_DELETE, e.id, ro.now, path, sizeof(path)),
+	    QAR_GONE, "given up: not in the queue to delete");
 
 	qent_free(&e);
 	close(fd);
