@@ -1,10 +1,16 @@
 /*
- * -bp, mailq: what is in the queue, one block per message, or a JSON
- * array with --json (bote.1, QUEUE). Every string from an entry is shown
- * sanitised (text) or escaped (JSON): an envelope or a server reply
- * cannot write to the terminal or break the JSON.
+ * -bp, mailq: what is in the queue (bote.1, QUEUE). By default in the
+ * layout of Postfix's postqueue -p with long queue IDs, so that what
+ * parses Postfix's mailq (check_mailq, munin) reads it; one block per
+ * message with -v; a JSON array with --json. Every string from an entry
+ * is shown sanitised (text) or escaped (JSON): an envelope or a server
+ * reply cannot write to the terminal or break the JSON.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -23,8 +29,18 @@
 
 #include "queuecli.h"
 
+/*
+ * Postfix's formats for long queue IDs (postqueue -p with
+ * enable_long_queue_ids): bote's IDs are 16 hex digits, too wide for the
+ * short ones. A recipient is indented by the three empty columns.
+ */
+#define PF_STRING	"%-17s %8s %-19s %s\n"
+#define PF_SENDER	"%-17s %8lld %19.19s %s\n"
+#define PF_REASONCOL	76	/* a reason ends at column 78 */
+
 struct lister {
 	int	json;
+	int	verbose;	/* -v: the detailed blocks */
 	int	count;		/* entries printed */
 	off_t	octets;
 	time_t	now;
@@ -36,6 +52,10 @@ static void	show_text(struct lister *, const struct qent *, int,
 		    const char *);
 static void	show_json(struct lister *, const struct qent *, int,
 		    const char *);
+static void	show_pf(struct lister *, const struct qent *, int);
+static void	pf_head(struct lister *);
+static void	pf_when(char *, size_t, long long);
+static void	list_maildrop(struct lister *, const char *);
 static int	list_dir(struct lister *, const char *);
 
 static void
@@ -172,6 +192,123 @@ show_json(struct lister *l, const struct qent *e, int failed,
 		(void)fputs("null}", stdout);
 }
 
+/* The heading before the first entry, a blank line before the others. */
+static void
+pf_head(struct lister *l)
+{
+	if (l->count > 0)
+		(void)putchar('\n');
+	else
+		(void)printf(PF_STRING, "----Queue ID-----", "--Size--",
+		    "---Arrival Time----", "--Sender/Recipient------");
+}
+
+/* asctime()'s layout without the year, as Postfix's %19.19s leaves it. */
+static void
+pf_when(char *buf, size_t sz, long long t)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	*tm;
+
+	if ((tm = localtime(&tt)) == NULL ||
+	    strftime(buf, sz, "%a %b %e %H:%M:%S", tm) == 0)
+		buf[0] = '\0';
+}
+
+/*
+ * One message as postqueue -p shows it: the ID ('!' when held, '*' while
+ * an attempt is under way, '#' when given up and kept in failed/), size,
+ * arrival time and sender; the reason right-aligned in parentheses; the
+ * recipients.
+ */
+static void
+show_pf(struct lister *l, const struct qent *e, int failed)
+{
+	char	s[OUTCOME_TEXTMAX + 600], id[QUEUE_IDLEN + 2], when[64];
+	char	why[OUTCOME_TEXTMAX + 640];
+	size_t	i;
+	int	pad;
+
+	pf_head(l);
+	/* QUEUE_IDLEN octets and a marker: never cut. */
+	(void)xsnprintf(id, sizeof(id), "%s%s", e->id, failed ? "#" :
+	    e->held ? "!" : e->sending != 0 ? "*" : "");
+	pf_when(when, sizeof(when), e->created);
+	(void)sanitize(s, sizeof(s), e->sender, strlen(e->sender), 1);
+	(void)printf(PF_SENDER, id, (long long)outmsg_wire_size(&e->out),
+	    when, s[0] != '\0' ? s : "MAILER-DAEMON");
+	if (e->error != NULL || failed) {
+		(void)sanitize(s, sizeof(s), e->error != NULL ? e->error :
+		    "reason unavailable", strlen(e->error != NULL ?
+		    e->error : "reason unavailable"), 1);
+		/* The buffer holds the prefix and a whole sanitised s. */
+		(void)xsnprintf(why, sizeof(why), "%s%s", failed ?
+		    "given up: " : "", s);
+		if ((pad = PF_REASONCOL - (int)strlen(why)) < 0)
+			pad = 0;
+		(void)printf("%*s(%s)\n", pad, "", why);
+	}
+	for (i = 0; i < e->nrcpts; i++) {
+		(void)sanitize(s, sizeof(s), e->rcpts[i],
+		    strlen(e->rcpts[i]), 1);
+		(void)printf(PF_STRING, "", "", "", s);
+	}
+}
+
+/*
+ * As root: the maildrop's files not yet picked up (d.*), with the size
+ * and time of the file and the user who dropped it; the sender is in
+ * the file, which is not parsed here.
+ */
+static void
+list_maildrop(struct lister *l, const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		 path[PATH_MAX], name[64], when[64], who[64];
+	int		 fd;
+
+	if (geteuid() != 0 || l->json || xsnprintf(path, sizeof(path),
+	    "%s/maildrop", dir) == -1)
+		return;
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "d.", 2) != 0 ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		(void)sanitize(name, sizeof(name), de->d_name + 2,
+		    strlen(de->d_name + 2), 1);
+		pf_when(when, sizeof(when), (long long)st.st_mtime);
+		/* A number and fixed words: no truncation in 64 octets. */
+		(void)xsnprintf(who, sizeof(who), "(maildrop, sender UID %lu)",
+		    (unsigned long)st.st_uid);
+		if (l->verbose) {
+			if (l->count > 0)
+				(void)putchar('\n');
+			(void)printf("%s  (maildrop: not yet picked up)\n"
+			    "  size:         %lld octets\n  queued:       %s\n"
+			    "  submitted by: uid %lu\n", name,
+			    (long long)st.st_size, when,
+			    (unsigned long)st.st_uid);
+		} else {
+			pf_head(l);
+			(void)printf(PF_SENDER, name, (long long)st.st_size,
+			    when, who);
+		}
+		l->count++;
+		l->octets += st.st_size;
+	}
+	closedir(d);
+}
+
 static int
 list_dir(struct lister *l, const char *dir)
 {
@@ -206,8 +343,10 @@ list_dir(struct lister *l, const char *dir)
 			}
 			if (l->json)
 				show_json(l, &e, failed, dir);
-			else
+			else if (l->verbose)
 				show_text(l, &e, failed, dir);
+			else
+				show_pf(l, &e, failed);
 			l->count++;
 			l->octets += outmsg_wire_size(&e.out);
 			qent_free(&e);
@@ -215,6 +354,7 @@ list_dir(struct lister *l, const char *dir)
 		queue_ids_free(ids, n);
 	}
 	queue_close(q);
+	list_maildrop(l, dir);
 	return rc;
 }
 
@@ -228,6 +368,7 @@ mode_queue_list(const struct args *args, struct conf *c)
 
 	memset(&l, 0, sizeof(l));
 	l.json = args->json;
+	l.verbose = args->verbose;
 	l.now = clock_now();
 	if (queue_dirnames(c, &dirs, &n) == -1) {
 		say("out of memory");
@@ -246,9 +387,14 @@ mode_queue_list(const struct args *args, struct conf *c)
 	else if (l.count == 0)
 		/* What sendmail and Postfix print; scripts look for it. */
 		(void)printf("Mail queue is empty\n");
-	else
+	else if (l.verbose)
 		(void)printf("\n-- %d message%s, %lld octets\n", l.count,
 		    l.count == 1 ? "" : "s", (long long)l.octets);
+	else
+		/* Postfix's last line, which check_mailq reads. */
+		(void)printf("\n-- %lld Kbytes in %d Request%s.\n",
+		    (long long)l.octets / 1024, l.count,
+		    l.count == 1 ? "" : "s");
 	if (fflush(stdout) != 0)
 		return EX_IOERR;
 	return rc == -1 ? EX_TEMPFAIL : EX_OK;

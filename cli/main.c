@@ -40,6 +40,7 @@
 
 
 static int	version(const struct args *);
+static int	no_config(const struct args *);
 static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
@@ -77,9 +78,14 @@ main(int argc, char **argv)
 	if (args.mode == MODE_SEND && maildrop_wanted(&args))
 		return maildrop_submit(&args);
 
-	/* mailq with no configuration at all: the default queue. */
-	if (args.mode == MODE_QUEUE_LIST && queue_no_config(&args))
-		return mode_queue_list(&args, NULL);
+	/*
+	 * mailq, -q and newaliases with no configuration at all, as on a
+	 * system where nothing was set up yet: the default queue (empty or
+	 * missing is not an error), and no aliases file to check.
+	 */
+	if ((args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN ||
+	    args.mode == MODE_ALIASES) && queue_no_config(&args))
+		return no_config(&args);
 	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN ||
 	    args.mode == MODE_SETUP_MAILDROP) {
 		if (conffiles_load(&args, &conf, NULL) == -1) {
@@ -134,6 +140,19 @@ main(int argc, char **argv)
 done:
 	conf_free(conf);
 	return st != -1 ? st : exit_status(&o);
+}
+
+/* The modes that need no configuration file, when there is none. */
+static int
+no_config(const struct args *a)
+{
+	if (a->mode == MODE_QUEUE_LIST)
+		return mode_queue_list(a, NULL);
+	if (a->mode == MODE_QUEUE_RUN)
+		return mode_queue_run(a, NULL);
+	/* What mode_aliases says of an account without one. */
+	say("no configuration file, so no aliases file: nothing to check");
+	return EX_OK;
 }
 
 /*

@@ -74,6 +74,39 @@ setup() {
 	assert_output "Mail queue is empty"
 }
 
+@test "no configuration file at all: mailq, -bp, -q and newaliases exit 0" {
+	mkdir "$BATS_TEST_TMPDIR/home"
+	nocf() {
+		env -u XDG_CONFIG_HOME -u XDG_STATE_HOME \
+		    HOME="$BATS_TEST_TMPDIR/home" \
+		    BOTE_TEST_SYSCONF="$BATS_TEST_TMPDIR/missing.conf" "$@"
+	}
+	ln -s "$BOTE" "$BATS_TEST_TMPDIR/mailq"
+	ln -s "$BOTE" "$BATS_TEST_TMPDIR/newaliases"
+	run nocf "$BATS_TEST_TMPDIR/mailq"
+	assert_success
+	assert_output "Mail queue is empty"
+	run nocf "$BOTE" -bp
+	assert_success
+	assert_output "Mail queue is empty"
+	# No queue directory at all is not an error.
+	run nocf "$BOTE" -q
+	assert_success
+	assert_output ""
+	run nocf "$BOTE" -bp --json
+	assert_success
+	assert_output "[]"
+	run nocf "$BOTE" -q
+	assert_success
+	run nocf "$BATS_TEST_TMPDIR/newaliases"
+	assert_success
+	assert_output "newaliases: no configuration file, so no aliases file: nothing to check"
+	run nocf "$BOTE" -bi
+	assert_success
+	# Nothing was created in the empty home by any of them.
+	assert_equal "$(find "$BATS_TEST_TMPDIR/home" -mindepth 1 | wc -l)" 0
+}
+
 @test "-q with an empty queue: silent for cron, a word on a terminal; -q1h runs it once" {
 	echo "queue_dir $BATS_TEST_TMPDIR/queue" >>"$CONF"
 	# stderr is not a terminal (cron, a timer): nothing at all.

@@ -213,7 +213,7 @@ wait_for_data() {
 	assert_output ""
 	sleep 0.3
 	assert_equal "$(maildir_count)" 0
-	run "$BOTE" -C "$CONF" -bp
+	run "$BOTE" -C "$CONF" -bp -v
 	assert_output --partial "attempts:     0"
 	assert_output --partial "next attempt: due now"
 	run "$BOTE" -C "$CONF" -q
@@ -265,13 +265,76 @@ wait_for_data() {
 	assert_equal "$status" 64
 }
 
+@test "mailq: Postfix's postqueue -p layout, line by line; -v keeps the blocks" {
+	t0=1795000000	# Wed Nov 18 2026, 11:06:40 UTC
+	TZ=UTC BOTE_TEST_TIME=$t0 run "$BOTE" -C "$DOWN" -f "$TESTBED_USER" \
+	    -i a@example.org b@example.org < <(mail_with pf1)
+	assert_success
+	a=$(queued_ids)
+	TZ=UTC BOTE_TEST_TIME=$((t0 + 61)) run "$BOTE" -C "$CONF" -odq \
+	    -f '' -i c@example.org < <(mail_with pf2)
+	assert_success
+	b=$(queued_ids | grep -v "$a")
+	TZ=UTC run "$BOTE" -C "$CONF" -bp --json
+	sa=$(echo "$output" | python3 -c 'import json,sys
+print({e["id"]: e["size"] for e in json.load(sys.stdin)}[sys.argv[1]])' "$a")
+	sb=$(echo "$output" | python3 -c 'import json,sys
+print({e["id"]: e["size"] for e in json.load(sys.stdin)}[sys.argv[1]])' "$b")
+	TZ=UTC run "$BOTE" -C "$CONF" -bp
+	assert_success
+	# In the order of their IDs, as queue_ids() sorts them.
+	why="cannot connect to 127.0.0.1 port 1: 127.0.0.1: Connection refused (1 address tried)"
+	pad=$((76 - ${#why}))
+	[ $pad -ge 0 ] || pad=0
+	ind=$(printf '%47s' '')
+	ea=( "$(printf '%-17s %8s %19s %s' "$a" "$sa" \
+	    'Wed Nov 18 11:06:40' "$TESTBED_USER")"
+	    "$(printf '%*s(%s)' $pad '' "$why")"
+	    "${ind}a@example.org" "${ind}b@example.org" )
+	eb=( "$(printf '%-17s %8s %19s %s' "$b" "$sb" \
+	    'Wed Nov 18 11:07:41' MAILER-DAEMON)" "${ind}c@example.org" )
+	if [[ $a < $b ]]; then
+		exp=( "${ea[@]}" "" "${eb[@]}" )
+	else
+		exp=( "${eb[@]}" "" "${ea[@]}" )
+	fi
+	# The whole output, blank lines included (bats' lines drops them).
+	exp=( "----Queue ID----- --Size-- ---Arrival Time---- --Sender/Recipient------"
+	    "${exp[@]}" ""
+	    "-- $(((sa + sb) / 1024)) Kbytes in 2 Requests." )
+	assert_output "$(printf '%s\n' "${exp[@]}")"
+	# -v: today's detailed blocks and totals.
+	run "$BOTE" -C "$CONF" -bp -v
+	assert_success
+	assert_line "$a"
+	assert_line "$b"
+	assert_line "  sender:       <>"
+	assert_line --regexp "^-- 2 messages, $((sa + sb)) octets\$"
+}
+
+@test "mailq: the totals count whole Kbytes; one message is one Request" {
+	run "$BOTE" -C "$DOWN" -i a@example.org < <(mail_with big;
+	    head -c 5000 /dev/zero | tr '\0' 'x' | fold -w 70)
+	assert_success
+	run "$BOTE" -C "$CONF" -bp --json
+	size=$(echo "$output" | python3 -c 'import json,sys
+print(json.load(sys.stdin)[0]["size"])')
+	[ "$size" -ge 5000 ]
+	run "$BOTE" -C "$CONF" -bp
+	assert_success
+	assert_equal "$(tail -n 1 <<<"$output")" \
+	    "-- $((size / 1024)) Kbytes in 1 Request."
+	# The line before it is blank, as in Postfix.
+	assert_equal "$(tail -n 2 <<<"$output" | head -n 1)" ""
+}
+
 @test "mailq shows each message; --json is valid and complete" {
 	run "$BOTE" -C "$DOWN" -f "$TESTBED_USER" -i a@example.org \
 	    b@example.org < <(mail_with list)
 	assert_success
 	id=$(queued_ids)
 	ln -s "$BOTE" "$BATS_TEST_TMPDIR/mailq"
-	run "$BATS_TEST_TMPDIR/mailq" -C "$DOWN"
+	run "$BATS_TEST_TMPDIR/mailq" -C "$DOWN" -v
 	assert_success
 	assert_line "$id"
 	assert_line --regexp '^  size: +[0-9]+ octets$'
@@ -323,7 +386,7 @@ e = json.load(sys.stdin)[0]
 assert "451 4.3.0 \"quoted\" back\\slash ? ctl" in e["last_error"], e
 '
 	assert_output --partial '451 4.3.0 \"quoted\" back\\slash ? ctl'
-	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp -v
 	assert_line --partial 'last error:   the server answered MAIL with: 451 4.3.0 "quoted" back\slash ? ctl'
 }
 
@@ -360,7 +423,7 @@ import json, sys
 q = json.load(sys.stdin)
 assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 '
-	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -bp -v
 	assert_output --partial "it may have been delivered already"
 }
 
@@ -472,8 +535,12 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 	assert_output 1
 	run grep -c 'body of old' "$f"
 	assert_output 0
-	run "$BOTE" -C "$CONF" -bp
+	run "$BOTE" -C "$CONF" -bp -v
 	assert_output --partial "$id  (failed: given up)"
+	# Postfix's layout: marked '#', the reason says it was given up.
+	run "$BOTE" -C "$CONF" -bp
+	assert_line --regexp "^$id# +[0-9]+ "
+	assert_line --regexp '^ *\(given up: .*\)$'
 }
 
 @test "queue_max_age applies; a bounce that cannot go is logged, kept in failed/" {
@@ -674,6 +741,31 @@ maildrop_teardown() {
 	assert_line --index 1 --regexp $'^\t[A-Z][a-z]{2}, [0-9]+ [A-Z][a-z]{2} [0-9]{4} '
 }
 
+@test "maildrop: mailq lists the files not yet picked up (root only)" {
+	maildrop_setup
+	TZ=UTC BOTE_TEST_TIME=1795000000 run as_nobody -i rcpt@example.org \
+	    < <(mail_with notyet)
+	assert_success
+	f=$(ls "$MD/queue/maildrop" | grep '^d\.')
+	size=$(stat -c %s "$MD/queue/maildrop/$f")
+	when=$(TZ=UTC date -d "@$(stat -c %Y "$MD/queue/maildrop/$f")" \
+	    '+%a %b %e %H:%M:%S')
+	TZ=UTC run "$MD/bote" -C "$MD/conf" -bp
+	assert_success
+	assert_line --index 1 "$(printf '%-17s %8s %19s %s' "${f#d.}" "$size" \
+	    "$when" "(maildrop, sender UID $(id -u nobody))")"
+	assert_line --index 2 "-- $((size / 1024)) Kbytes in 1 Request."
+	# The user who dropped it cannot read the maildrop: nothing listed.
+	run as_nobody -bp
+	assert_output "Mail queue is empty"
+	# Picked up, it is a queued message like any other.
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$MD/conf"
+	run "$MD/bote" -C "$MD/conf" -q
+	run "$MD/bote" -C "$MD/conf" -bp
+	refute_output --partial "(maildrop"
+	assert_line --partial "-- 0 Kbytes in 1 Request."
+}
+
 @test "maildrop: mailq and the log name the user who submitted a queued message" {
 	maildrop_setup
 	printf 'logfile %s/log\n' "$MD" >>"$MD/conf"
@@ -682,7 +774,7 @@ maildrop_teardown() {
 	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$MD/conf"
 	run "$MD/bote" -C "$MD/conf" -q
 	assert_success
-	run "$MD/bote" -C "$MD/conf" -bp
+	run "$MD/bote" -C "$MD/conf" -bp -v
 	assert_success
 	assert_line "  submitted by: uid $(id -u nobody)"
 	run "$MD/bote" -C "$MD/conf" -bp --json
@@ -1017,6 +1109,9 @@ import json, sys
 q = json.load(sys.stdin)
 assert q[0]["held"] is True, q
 '
+	# Postfix's mark for a held message, after the ID.
+	run "$BOTE" -C "$CONF" -bp
+	assert_line --index 1 --regexp "^$id! "
 	run "$BOTE" -C "$CONF" -q
 	assert_success
 	assert_output ""
