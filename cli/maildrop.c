@@ -59,7 +59,7 @@ struct pickup {
 static const char *user_dir(void);
 static int	 put_line(int, const char *, const char *);
 static int	 write_all(int, const char *, size_t);
-static int	 copy_spool(int, int, off_t);
+static int	 copy_range(int, off_t, off_t, int);
 static void	 pickup_one(const struct pickup *, const char *);
 static void	 pickup_parsed(const struct pickup *, const char *, int,
 		    const struct stat *, char *, size_t);
@@ -141,15 +141,20 @@ put_line(int fd, const char *key, const char *val)
 	return rc;
 }
 
+/*
+ * Copy octets [off, end) of from to to, and not one more: a file the
+ * user can still append to is read only as far as it was checked. -1
+ * with errno (EIO: it ended early).
+ */
 static int
-copy_spool(int from, int to, off_t size)
+copy_range(int from, off_t off, off_t end, int to)
 {
 	char	buf[65536];
-	off_t	off = 0;
 	ssize_t	n;
 
-	while (off < size) {
-		n = pread(from, buf, sizeof(buf), off);
+	while (off < end) {
+		n = pread(from, buf, (size_t)(end - off < (off_t)sizeof(buf) ?
+		    end - off : (off_t)sizeof(buf)), off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -235,7 +240,7 @@ maildrop_submit(const struct args *a)
 		if (put_line(fd, "rcpt", a->rcpts[i]) == -1)
 			goto werr;
 	if (write_all(fd, "\n", 1) == -1 ||
-	    copy_spool(msg_fd(m), fd, msg_size(m)) == -1 || fsync(fd) == -1)
+	    copy_range(msg_fd(m), 0, msg_size(m), fd) == -1 || fsync(fd) == -1)
 		goto werr;
 	/*
 	 * Renamed only once whole and synced; syncfs(2) makes the name
@@ -451,36 +456,19 @@ pickup_parsed(const struct pickup *pk, const char *name, int fd,
 static int
 private_copy(int qfd, int fd, off_t off, off_t size)
 {
-	char	buf[65536];
-	ssize_t	n;
 	int	tfd, saved;
 
 	if ((tfd = openat(qfd, "tmp", O_TMPFILE | O_RDWR | O_CLOEXEC,
 	    0600)) == -1)
 		return -1;
-	for (; off < size; off += n) {
-		n = pread(fd, buf, (size_t)(size - off < (off_t)sizeof(buf) ?
-		    size - off : (off_t)sizeof(buf)), off);
-		if (n == -1 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			goto fail;
-		}
-		if (write_all(tfd, buf, (size_t)n) == -1)
-			goto fail;
+	if (copy_range(fd, off, size, tfd) == -1 ||
+	    lseek(tfd, 0, SEEK_SET) == -1) {
+		saved = errno;
+		close(tfd);
+		errno = saved;
+		return -1;
 	}
-	if (lseek(tfd, 0, SEEK_SET) == -1)
-		goto fail;
 	return tfd;
-fail:
-	saved = errno;
-	close(tfd);
-	errno = saved;
-	return -1;
 }
 
 /*

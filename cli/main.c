@@ -94,8 +94,7 @@ main(int argc, char **argv)
 		}
 		/* Dropped messages join the queue first (maildrop.c). */
 		if (args.mode == MODE_QUEUE_RUN)
-			maildrop_pickup_all(conf, args.verbose ||
-			    isatty(STDERR_FILENO));
+			maildrop_pickup_all(conf, queue_loud(&args));
 		st = args.mode == MODE_QUEUE_LIST ?
 		    mode_queue_list(&args, conf) : args.mode == MODE_QUEUE_RUN ?
 		    mode_queue_run(&args, conf) : maildrop_setup(conf);

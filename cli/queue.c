@@ -170,6 +170,13 @@ out:
 	return st;
 }
 
+/* Routine notes for a person: on a terminal, or with -v. */
+int
+queue_loud(const struct args *args)
+{
+	return args->verbose || isatty(STDERR_FILENO);
+}
+
 /* A run's settings from the command line, with this file's hooks. */
 static void
 run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
@@ -182,7 +189,7 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 	if (args->verbose)
 		ro->trace = report_trace;
 	w->args = args;
-	w->tty = isatty(STDERR_FILENO) || args->verbose;
+	w->tty = queue_loud(args);
 	ro->hooks.arg = w;
 	ro->hooks.password = hook_password;
 	ro->hooks.attempt = hook_attempt;

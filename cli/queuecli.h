@@ -54,6 +54,12 @@ int	 queue_message(struct conf *, const struct account *,
 void	 queue_after_send(struct conf *, const struct account *,
 	    const struct args *, struct smtp *sess, struct smtp_opts *op);
 
+/*
+ * Whether a queue run says what went well too (a terminal, or -v);
+ * otherwise only what needs a person reaches standard error.
+ */
+int	 queue_loud(const struct args *);
+
 /* -bp, mailq (conf may be NULL: the default queue) and -q. */
 int	 mode_queue_list(const struct args *, struct conf *);
 int	 mode_queue_run(const struct args *, struct conf *);

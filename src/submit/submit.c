@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,9 @@
 #include "msg/rfc5322.h"
 #include "submit/submit.h"
 
+/* Every failure here is before any SMTP phase (outcome.h). */
+#define fail(o, kind, ...)	outcome_set((o), (kind), PH_NONE, __VA_ARGS__)
+
 /* The state of the header scans. */
 struct scan {
 	const struct submit_req	*req;
@@ -29,7 +31,7 @@ struct scan {
 	struct addrlist		 bccs;		/* -t: from Bcc, Resent-Bcc */
 	size_t			 nth;		/* ordinal of the field seen */
 	off_t			 body_off;
-	int			 bad;		/* an address list did not parse */
+	int			 bad;		/* an address list is bad */
 	char			 why[256];
 };
 
@@ -39,8 +41,6 @@ static void	scan_free(struct scan *);
 static int	note_cb(void *, const struct hdr_field *);
 static int	rcpt_cb(void *, const struct hdr_field *);
 static int	has_ctl(const char *);
-static int	fail(struct outcome *, enum outcome_kind, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static int	env_sender(const struct submit_req *, const struct account *,
 		    struct submission *, const char **, struct outcome *);
 static int	env_rcpts(const struct submit_req *, struct scan *,
@@ -152,19 +152,6 @@ submit_prepare(const struct submit_req *req, const struct account *acct,
 out:
 	scan_free(sc);
 	return rc;
-}
-
-static int
-fail(struct outcome *o, enum outcome_kind kind, const char *fmt, ...)
-{
-	va_list	ap;
-
-	o->kind = kind;
-	va_start(ap, fmt);
-	/* A reason longer than o->why keeps its start. */
-	(void)vsnprintf(o->why, sizeof(o->why), fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 /* The first pass: what the header holds (hdr_note()). */
