@@ -123,7 +123,7 @@ set_priorities(struct tls *t, const struct tls_opts *op, int *config,
 	int		 rc;
 
 	if (op->priorities == NULL) {
-		rc = gnutls_set_default_priority_append(t->sess, PSK_DHE + 1,
+		rc = gnutls_set_default_priority_append(t->sess, &PSK_DHE[1],
 		    &err, 0);
 		if (rc < 0) {
 			whyf(why, whylen, "cannot set up TLS: %s",

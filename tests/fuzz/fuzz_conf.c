@@ -45,8 +45,29 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Whether v[0..n) occurs in a line of data that is not a password line. */
+static int
+elsewhere(const uint8_t *data, size_t size, const char *v, size_t n)
+{
+	const char	*p = (const char *)data, *end = p + size, *nl, *q;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		for (q = p; q < nl && (*q == ' ' || *q == '\t'); q++)
+			continue;
+		if ((size_t)(nl - q) >= 8 && memcmp(q, "password", 8) == 0)
+			continue;
+		if (memmem(p, (size_t)(nl - p), v, n) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /*
- * The password values of the input worth looking for in the messages:
+ * The password values of the input worth looking for in the messages
+ * (a value the input also writes outside a password line, say as an
+ * account name, may well be quoted by a message about that line):
  * eight octets or more with a character no message of bote's uses.
  */
 static int
@@ -71,7 +92,7 @@ leaks_secret(const uint8_t *data, size_t size, const char *msg)
 			continue;
 		for (i = 0; i < n && strchr("!#&*^|", v[i]) == NULL; i++)
 			continue;
-		if (i == n)
+		if (i == n || elsewhere(data, size, v, n))
 			continue;
 		if (memmem(msg, strlen(msg), v, n) != NULL)
 			return 1;
