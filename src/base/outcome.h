@@ -41,6 +41,21 @@ enum smtp_phase {
 	PH_QUIT
 };
 
+/*
+ * A failure that only a change of configuration can fix (bote.1, EXIT
+ * STATUS and QUEUE): while the account has never delivered through that
+ * server it fails at once, with a hint, and nothing is queued; after it
+ * has, the server changed, and the message waits in the queue.
+ */
+enum outcome_setup {
+	SETUP_NONE = 0,
+	SETUP_CERT,	/* certificate not trusted, or not for the host */
+	SETUP_TLSMODE,	/* TLS spoken to a STARTTLS port, or the reverse */
+	SETUP_AUTH,	/* AUTH refused: 534, 535, 538 (or 5.7.8) */
+	SETUP_NOMECH,	/* AUTH not offered, or no mechanism in common */
+	SETUP_TOOBIG	/* larger than the server takes */
+};
+
 #define OUTCOME_TEXTMAX	1024
 #define OUTCOME_WHYMAX	512
 
@@ -53,6 +68,8 @@ struct outcome {
 	char		 why[OUTCOME_WHYMAX];	/* what the engine saw */
 	char		 arg[512];	/* the recipient a RCPT reply is about */
 	int		 accepted;	/* recipients accepted so far */
+	/* Set by the engine where only it can tell (CERT, TLSMODE). */
+	enum outcome_setup setup;
 };
 
 /*
@@ -63,6 +80,13 @@ struct outcome {
  * The exit status is 75 exactly when this is 1 (cli/exitmap.c).
  */
 int	outcome_temporary(const struct outcome *o);
+
+/*
+ * Which failure only a configuration change can fix o is, if any:
+ * o->setup where the engine set it, else what kind, phase and reply
+ * say (AUTH refused, AUTH not offered, too large).
+ */
+enum outcome_setup outcome_setup_class(const struct outcome *o);
 
 /* Fill *o; why is a printf format. Returns -1 so callers can return it. */
 int	outcome_set(struct outcome *o, enum outcome_kind kind,

@@ -173,6 +173,8 @@ outcome_set(struct outcome *o, enum outcome_kind kind, enum smtp_phase phase,
 
 	o->kind = kind;
 	o->phase = phase;
+	/* The caller sets it after, where it knows one (outcome.h). */
+	o->setup = SETUP_NONE;
 	va_start(ap, why);
 	n = vsnprintf(o->why, sizeof(o->why), why, ap);
 	va_end(ap);
