@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -30,8 +31,10 @@ static struct account *choose(struct conf *, const struct args *);
 static int	settle(struct conf *, const struct args *, struct account *);
 static void	say_errs(const struct conf *, size_t);
 static void	say_notes(const struct conf *, const struct args *);
-static int	patterns(struct account *);
-static int	expand(struct account *, char **, int);
+static int	patterns(struct account *, char *, size_t);
+static int	expand(struct account *, char **, int, char *, size_t);
+static int	reload_files(struct conf *, const struct qconf *, char *,
+		    size_t);
 
 const char *
 conffiles_system(void)
@@ -124,12 +127,15 @@ static int
 settle(struct conf *c, const struct args *a, struct account *acct)
 {
 	size_t	i, before = c->nerrs;
+	char	why[512];
 
 	for (i = 0; i < a->novr; i++)
 		(void)conf_override(c, acct, a->ovr[i].key, a->ovr[i].val);
 	say_notes(c, a);
-	if (c->nerrs == before && patterns(acct) == -1)
+	if (c->nerrs == before && patterns(acct, why, sizeof(why)) == -1) {
+		say("%s", why);
 		return -1;
+	}
 	if (c->nerrs > before || conf_check(c, acct) == -1) {
 		say_errs(c, before);
 		return -1;
@@ -182,6 +188,117 @@ read_files(struct conf *c, const struct args *a)
 	return -1;
 }
 
+/*
+ * The configuration as a queue entry records it: the files c read, made
+ * absolute (a queue run may start in another directory; symbolic links
+ * are kept, as the user named them), and the command line's overrides.
+ */
+int
+conffiles_record(const struct conf *c, const struct args *a,
+    struct qconf *qc)
+{
+	char	 cwd[PATH_MAX], path[PATH_MAX];
+	size_t	 i;
+
+	memset(qc, 0, sizeof(*qc));
+	cwd[0] = '\0';
+	for (i = 0; i < c->nfiles; i++) {
+		if (c->files[i][0] == '/') {
+			if (qconf_add_file(qc, c->files[i]) == -1)
+				goto fail;
+			continue;
+		}
+		if ((cwd[0] == '\0' && getcwd(cwd, sizeof(cwd)) == NULL) ||
+		    xsnprintf(path, sizeof(path), "%s/%s", cwd,
+		    c->files[i]) == -1 || qconf_add_file(qc, path) == -1)
+			goto fail;
+	}
+	for (i = 0; i < a->novr; i++)
+		if (qconf_add_ovr(qc, a->ovr[i].key, a->ovr[i].val) == -1)
+			goto fail;
+	return 0;
+fail:
+	qconf_free(qc);
+	return -1;
+}
+
+/*
+ * A queued message's account, from the files its entry names, read
+ * again, with its overrides and patterns: what conffiles_load() gave
+ * when it was submitted, as the files say now. Quiet: -1 with why, the
+ * reason the entry keeps (mailq shows it).
+ */
+int
+conffiles_reload(const struct qconf *qc, const char *name, struct conf **cp, struct account **ap, char *why, size_t whylen)
+{
+	struct conf	*c;
+	struct account	*acct;
+	size_t		 i;
+	char		*eq;
+
+	*ap = NULL;
+	if ((*cp = c = conf_new()) == NULL) {
+		whyf(why, whylen, "out of memory");
+		return -1;
+	}
+	if (reload_files(c, qc, why, whylen) == -1)
+		return -1;
+	if (qc->nfiles == 0)
+		/* --host: the command line alone described the server. */
+		acct = conf_add_account(c, name);
+	else if ((acct = conf_account(c, name)) == NULL) {
+		whyf(why, whylen, "account %s is no longer in %s (the message "
+		    "was queued through it): add it again, or delete the "
+		    "message (bote --delete QUEUE-ID)", name, qc->nfiles > 1 ?
+		    "the configuration files it was queued under" :
+		    qc->files[0]);
+		return -1;
+	}
+	if (acct == NULL) {
+		whyf(why, whylen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < qc->novr; i++) {
+		if ((eq = strchr(qc->ovr[i], '=')) == NULL)
+			continue;
+		*eq = '\0';
+		(void)conf_override(c, acct, qc->ovr[i], eq + 1);
+		*eq = '=';
+	}
+	if (c->nerrs > 0) {
+		whyf(why, whylen, "%s", c->errs[0]);
+		return -1;
+	}
+	if (patterns(acct, why, whylen) == -1)
+		return -1;
+	*ap = acct;
+	return 0;
+}
+
+static int
+reload_files(struct conf *c, const struct qconf *qc, char *why,
+    size_t whylen)
+{
+	size_t	i;
+
+	for (i = 0; i < qc->nfiles; i++) {
+		if (conf_read(c, qc->files[i]) == 0)
+			continue;
+		if (c->nerrs > 0)
+			whyf(why, whylen, "%s", c->errs[0]);
+		else if (errno == ENOENT)
+			whyf(why, whylen, "configuration file %s is gone (the "
+			    "message was queued under it): restore the file, "
+			    "or delete the message (bote --delete QUEUE-ID)",
+			    qc->files[i]);
+		else
+			whyf(why, whylen, "cannot read configuration file %s: "
+			    "%s", qc->files[i], strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 conffiles_user(char *buf, size_t sz)
 {
@@ -226,19 +343,20 @@ say_notes(const struct conf *c, const struct args *a)
  * with "from %U@example.org" works as it does there.
  */
 static int
-patterns(struct account *acct)
+patterns(struct account *acct, char *why, size_t whylen)
 {
 	if (acct->from != NULL && strchr(acct->from, '%') != NULL &&
-	    expand(acct, &acct->from, K_FROM) == -1)
+	    expand(acct, &acct->from, K_FROM, why, whylen) == -1)
 		return -1;
 	if (acct->domain != NULL && strchr(acct->domain, '%') != NULL &&
-	    expand(acct, &acct->domain, K_DOMAIN) == -1)
+	    expand(acct, &acct->domain, K_DOMAIN, why, whylen) == -1)
 		return -1;
 	return 0;
 }
 
 static int
-expand(struct account *acct, char **field, int key)
+expand(struct account *acct, char **field, int key, char *why,
+    size_t whylen)
 {
 	const struct conf_origin *o = &acct->origin[key];
 	struct addrinfo	 hints, *res = NULL;
@@ -283,9 +401,10 @@ expand(struct account *acct, char **field, int key)
 		(void)fclose(f);
 	}
 	if (conf_patterns(*field, vals, &out) == -1) {
-		say("%s:%d: %s of account %s uses a %% pattern whose value is "
-		    "unknown here (%%U user, %%H host name, %%C canonical "
-		    "name, %%M /etc/mailname): write the value out",
+		whyf(why, whylen, "%s:%d: %s of account %s uses a %% pattern "
+		    "whose value is unknown here (%%U user, %%H host name, "
+		    "%%C canonical name, %%M /etc/mailname): write the value "
+		    "out",
 		    o->file != NULL ? o->file : CONF_CMDLINE, o->line,
 		    key == K_FROM ? "from" : "domain", acct->name);
 		return -1;

@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "conf/conf.h"
+#include "queue/queue.h"
 
 /*
  * Read the system file and the user file (-C replaces the user file;
@@ -35,6 +36,23 @@ int	conffiles_user(char *buf, size_t sz);
  */
 int	conffiles_pick(struct conf *, const struct args *a,
 	    struct account **acctp);
+
+/*
+ * What a queue entry records of the configuration (queue.h, struct
+ * qconf): c's files as absolute names and a's overrides. 0, or -1 with
+ * errno (ENOMEM, E2BIG, or getcwd's).
+ */
+int	conffiles_record(const struct conf *c, const struct args *a,
+	    struct qconf *qc);
+
+/*
+ * The account name of a queued message, read again from the files qc
+ * names, with qc's overrides and msmtp's patterns (not conf_check()'d:
+ * the runner does that). Quiet: 0 with *cp and *ap, or -1 with why
+ * (mailq shows it) and *cp, which the caller frees either way.
+ */
+int	conffiles_reload(const struct qconf *qc, const char *name,
+	    struct conf **cp, struct account **ap, char *why, size_t whylen);
 
 /* The system file's path (SYSCONFDIR/bote.conf). */
 const char *conffiles_system(void);

@@ -51,6 +51,19 @@ exit_status(const struct outcome *o)
 	return EX_SOFTWARE;
 }
 
+int
+exit_setup(const struct outcome *o)
+{
+	switch (outcome_setup_class(o)) {
+	case SETUP_CERT:
+		return EX_CONFIG;
+	case SETUP_TLSMODE:
+		return EX_PROTOCOL;
+	default:
+		return exit_status(o);
+	}
+}
+
 static int
 reply_status(const struct outcome *o)
 {

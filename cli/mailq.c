@@ -102,6 +102,22 @@ json_str(const char *s)
 	(void)putchar('"');
 }
 
+/*
+ * The first configuration file the entry was queued under that is gone:
+ * the message waits for it (bote.1, QUEUE), which mailq says at once,
+ * before a run has tried. NULL when all are there.
+ */
+static const char *
+conf_gone(const struct qent *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->conf.nfiles; i++)
+		if (access(e->conf.files[i], F_OK) == -1 && errno == ENOENT)
+			return e->conf.files[i];
+	return NULL;
+}
+
 static void
 show_text(struct lister *l, const struct qent *e, int failed,
     const char *dir)
@@ -121,6 +137,12 @@ show_text(struct lister *l, const struct qent *e, int failed,
 	(void)printf("  age:          %s (queued %s)\n", d, when);
 	(void)sanitize(s, sizeof(s), e->account, strlen(e->account), 1);
 	(void)printf("  account:      %s\n", s);
+	for (i = 0; i < e->conf.nfiles; i++) {
+		(void)sanitize(s, sizeof(s), e->conf.files[i],
+		    strlen(e->conf.files[i]), 1);
+		(void)printf("  config file:  %s%s\n", s,
+		    e->conf.files[i] == conf_gone(e) ? " (gone)" : "");
+	}
 	(void)sanitize(s, sizeof(s), e->sender, strlen(e->sender), 1);
 	(void)printf("  sender:       <%s>\n", s);
 	/* Another user's message (the maildrop): who submitted it. */
@@ -165,7 +187,13 @@ show_json(struct lister *l, const struct qent *e, int failed,
 	    "\"account\": ", (long long)outmsg_wire_size(&e->out), e->created,
 	    (long long)l->now - e->created);
 	json_str(e->account);
-	(void)fputs(", \"sender\": ", stdout);
+	(void)fputs(", \"config_files\": [", stdout);
+	for (i = 0; i < e->conf.nfiles; i++) {
+		if (i > 0)
+			(void)fputs(", ", stdout);
+		json_str(e->conf.files[i]);
+	}
+	(void)fputs("], \"sender\": ", stdout);
 	json_str(e->sender);
 	(void)fputs(", \"recipients\": [", stdout);
 	for (i = 0; i < e->nrcpts; i++) {
@@ -226,6 +254,7 @@ show_pf(struct lister *l, const struct qent *e, int failed)
 {
 	char	s[OUTCOME_TEXTMAX + 600], id[QUEUE_IDLEN + 2], when[64];
 	char	why[OUTCOME_TEXTMAX + 640];
+	const char *err = e->error, *gone = failed ? NULL : conf_gone(e);
 	size_t	i;
 	int	pad;
 
@@ -237,13 +266,21 @@ show_pf(struct lister *l, const struct qent *e, int failed)
 	(void)sanitize(s, sizeof(s), e->sender, strlen(e->sender), 1);
 	(void)printf(PF_SENDER, id, (long long)outmsg_wire_size(&e->out),
 	    when, s[0] != '\0' ? s : "MAILER-DAEMON");
-	if (e->error != NULL || failed) {
-		(void)sanitize(s, sizeof(s), e->error != NULL ? e->error :
-		    "reason unavailable", strlen(e->error != NULL ?
-		    e->error : "reason unavailable"), 1);
+	if (gone != NULL) {
+		/* What stops it now, rather than what stopped it last. */
+		(void)sanitize(s, sizeof(s), gone, strlen(gone), 1);
+		/* OUTCOME_TEXTMAX + 640 holds the words and a whole s. */
+		(void)xsnprintf(why, sizeof(why), "configuration file %s is "
+		    "gone", s);
+	} else if (err != NULL || failed) {
+		if (err == NULL)
+			err = "reason unavailable";
+		(void)sanitize(s, sizeof(s), err, strlen(err), 1);
 		/* The buffer holds the prefix and a whole sanitised s. */
 		(void)xsnprintf(why, sizeof(why), "%s%s", failed ?
 		    "given up: " : "", s);
+	}
+	if (gone != NULL || err != NULL || failed) {
 		if ((pad = PF_REASONCOL - (int)strlen(why)) < 0)
 			pad = 0;
 		(void)printf("%*s(%s)\n", pad, "", why);

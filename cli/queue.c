@@ -39,7 +39,22 @@ struct words {
 	const struct args	*args;
 	int			 quiet;		/* after a send, -odb */
 	int			 tty;		/* stderr is a terminal */
-	enum outcome_kind	 last;		/* the last attempt's outcome */
+	struct conf		*conf;		/* the run's own, or NULL */
+	/* After a send, -odb: the send's configuration, already loaded. */
+	const struct qconf	*own_qc;
+	struct conf		*own_c;
+	struct account		*own_a;
+	struct loaded		*loaded;	/* read again for entries */
+};
+
+/* One configuration read again for queued messages (hook_account). */
+struct loaded {
+	struct qconf	 qc;
+	char		*account;
+	struct conf	*c;
+	struct account	*a;		/* NULL: why */
+	char		 why[512];
+	struct loaded	*next;
 };
 
 static void	run_opts(struct qrun_opts *, struct conf *, const struct args *,
@@ -47,16 +62,22 @@ static void	run_opts(struct qrun_opts *, struct conf *, const struct args *,
 static int	hook_password(void *, const struct account *, char **, char *,
 		    size_t, const char *, size_t);
 static void	summary(const struct words *, const struct qrun_stats *);
+static void	own_config(struct qrun_opts *, struct words *,
+		    const struct qconf *, struct conf *, struct account *);
+static int	hook_account(void *, const struct qent *, struct account **,
+		    struct conf **, char *, size_t);
+static void	words_free(struct words *);
 static void	hook_attempt(void *, const struct account *,
 		    const struct qent *, const struct outcome *);
 static void	hook_delivered(void *, const struct qent *, const char *);
-static void	hook_deferred(void *, const struct qent *, const char *);
+static void	hook_deferred(void *, const struct qent *, const char *,
+		    const struct outcome *);
 static void	hook_given_up(void *, const struct qent *, const char *,
 		    enum qbounce, const char *);
 static void	hook_unreadable(void *, const char *, const char *);
 static void	hook_local_error(void *, const char *, const char *);
-static void	background(struct queue *, struct conf *,
-		    const struct account *, const struct args *, const char *);
+static void	background(struct queue *, struct conf *, struct account *,
+		    const struct args *, const struct qconf *, const char *);
 static int	queue_arg(const struct args *, struct qrun_opts *);
 static int	admin_said(const char *, int, enum qadmin_result,
 		    const char *);
@@ -114,7 +135,7 @@ queue_spool_dir(const struct account *a, const struct args *args)
 }
 
 int
-queue_message(struct conf *c, const struct account *a,
+queue_message(struct conf *c, struct account *a,
     const struct args *args, const struct smtp_opts *op,
     const struct outmsg *m, const char *sender,
     const struct addrlist *rcpts, const struct outcome *why, long long uid,
@@ -122,12 +143,14 @@ queue_message(struct conf *c, const struct account *a,
 {
 	struct queue	*q = NULL;
 	struct qsubmit	 s;
+	struct qconf	 qc;
 	struct qent	 e;
 	struct outcome	 o;
 	char		 dir[PATH_MAX];
 	int		 st = EX_TEMPFAIL;
 
 	qent_init(&e);
+	memset(&qc, 0, sizeof(qc));
 	if (idsz > 0)
 		id[0] = '\0';
 	if (queue_dirname(a, dir, sizeof(dir)) == -1) {
@@ -135,8 +158,17 @@ queue_message(struct conf *c, const struct account *a,
 		    "queue_dir, or HOME)");
 		goto out;
 	}
+	/* Which files: a queue run delivers it through the same account. */
+	if (conffiles_record(c, args, &qc) == -1) {
+		say("cannot queue the message: cannot record its "
+		    "configuration files: %s", strerror(errno));
+		if (errno == E2BIG)
+			st = EX_CONFIG;
+		goto out;
+	}
 	memset(&s, 0, sizeof(s));
 	s.account = a->name;
+	s.conf = &qc;
 	s.msg = m;
 	s.sender = sender;
 	s.rcpts = rcpts->v;
@@ -156,15 +188,21 @@ queue_message(struct conf *c, const struct account *a,
 	/* Callers pass QUEUE_IDLEN + 1: no id rather than a cut one. */
 	if (xstrlcpy(id, e.id, idsz) == -1 && idsz > 0)
 		id[0] = '\0';
-	if (why != NULL)
+	if (why != NULL && outcome_setup_class(why) != SETUP_NONE)
+		say("queued as %s: %s; account %s delivered through this "
+		    "server before, so the server changed: will retry (bote "
+		    "-q), and says so on each run until fixed", e.id, e.error,
+		    a->name);
+	else if (why != NULL)
 		say("queued as %s: %s; will retry (bote -q)%s", e.id, e.error,
 		    e.maybe_sent ? "; it may have been delivered already" :
 		    "");
 	else if (args->deliver == 'b')
-		background(q, c, a, args, e.id);
+		background(q, c, a, args, &qc, e.id);
 	else if (args->verbose)
 		say("queued as %s", e.id);
 out:
+	qconf_free(&qc);
 	qent_free(&e);
 	queue_close(q);
 	return st;
@@ -191,6 +229,8 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 	w->args = args;
 	w->tty = queue_loud(args);
 	ro->hooks.arg = w;
+	w->conf = c;
+	ro->hooks.account = hook_account;
 	ro->hooks.password = hook_password;
 	ro->hooks.attempt = hook_attempt;
 	ro->hooks.delivered = hook_delivered;
@@ -198,6 +238,78 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 	ro->hooks.given_up = hook_given_up;
 	ro->hooks.unreadable = hook_unreadable;
 	ro->hooks.local_error = hook_local_error;
+}
+
+/*
+ * A queued message's account (bote.1, QUEUE): from the files its entry
+ * names, read again once per run for all of their messages; an entry
+ * from before bote recorded them goes with the run's configuration.
+ */
+static int
+hook_account(void *arg, const struct qent *e, struct account **a,
+    struct conf **c, char *why, size_t whylen)
+{
+	struct words	*w = arg;
+	struct loaded	*l;
+
+	if (e->conf.nfiles == 0 && e->conf.novr == 0) {
+		if ((*c = w->conf) == NULL ||
+		    (*a = conf_account(*c, e->account)) == NULL) {
+			whyf(why, whylen, "account %s is not in the "
+			    "configuration any more", e->account);
+			return -1;
+		}
+		return 0;
+	}
+	if (w->own_qc != NULL && qconf_same(&e->conf, w->own_qc) &&
+	    strcmp(e->account, w->own_a->name) == 0) {
+		*a = w->own_a;
+		*c = w->own_c;
+		return 0;
+	}
+	for (l = w->loaded; l != NULL; l = l->next)
+		if (strcmp(l->account, e->account) == 0 &&
+		    qconf_same(&l->qc, &e->conf))
+			break;
+	if (l == NULL) {
+		if ((l = calloc(1, sizeof(*l))) == NULL ||
+		    (l->account = strdup(e->account)) == NULL ||
+		    qconf_copy(&l->qc, &e->conf) == -1) {
+			if (l != NULL) {
+				free(l->account);
+				qconf_free(&l->qc);
+			}
+			free(l);
+			whyf(why, whylen, "out of memory");
+			return -1;
+		}
+		l->next = w->loaded;
+		w->loaded = l;
+		if (conffiles_reload(&l->qc, l->account, &l->c, &l->a,
+		    l->why, sizeof(l->why)) == -1)
+			l->a = NULL;
+	}
+	if (l->a == NULL) {
+		whyf(why, whylen, "%s", l->why);
+		return -1;
+	}
+	*a = l->a;
+	*c = l->c;
+	return 0;
+}
+
+static void
+words_free(struct words *w)
+{
+	struct loaded	*l;
+
+	while ((l = w->loaded) != NULL) {
+		w->loaded = l->next;
+		free(l->account);
+		qconf_free(&l->qc);
+		conf_free(l->c);
+		free(l);
+	}
 }
 
 static int
@@ -227,7 +339,7 @@ static void
 hook_attempt(void *arg, const struct account *a, const struct qent *e,
     const struct outcome *o)
 {
-	((struct words *)arg)->last = o->kind;
+	(void)arg;
 	log_attempt_queued(a, e->sender, e->rcpts, e->nrcpts, e->out.size, o,
 	    e->id, exit_status(o), e->uid, e->created);
 }
@@ -247,21 +359,23 @@ hook_delivered(void *arg, const struct qent *e, const char *rmwhy)
 }
 
 static void
-hook_deferred(void *arg, const struct qent *e, const char *why)
+hook_deferred(void *arg, const struct qent *e, const char *why,
+    const struct outcome *o)
 {
 	struct words	*w = arg;
 
 	/*
 	 * Only what a retry cannot fix needs a person: a configuration
-	 * error (the password cannot be had, the account is gone).
+	 * error (the password cannot be had, the account is gone), or a
+	 * server that changed (its certificate, AUTH refused).
 	 */
-	if (w->last == OUT_CONFIG && !w->quiet)
+	if ((o->kind == OUT_CONFIG || outcome_setup_class(o) != SETUP_NONE) &&
+	    !w->quiet)
 		say_log(LOG_ERR, "%s: deferred: %s", e->id, why);
 	else if (w->tty && !w->quiet)
 		say_log(LOG_NOTICE, "%s: deferred: %s", e->id, why);
 	else
 		syslog_only(LOG_NOTICE, "%s: deferred: %s", e->id, why);
-	w->last = OUT_OK;
 }
 
 static void
@@ -315,8 +429,8 @@ hook_local_error(void *arg, const char *id, const char *why)
  * caller's session delivers it while the parent exits 0 at once.
  */
 static void
-background(struct queue *q, struct conf *c, const struct account *a,
-    const struct args *args, const char *id)
+background(struct queue *q, struct conf *c, struct account *a,
+    const struct args *args, const struct qconf *qc, const char *id)
 {
 	struct qrun_opts ro;
 	struct words	 w;
@@ -343,20 +457,38 @@ background(struct queue *q, struct conf *c, const struct account *a,
 	memset(&w, 0, sizeof(w));
 	run_opts(&ro, c, args, &w);
 	w.quiet = 1;
+	own_config(&ro, &w, qc, c, a);
 	ro.force = 1;
 	ro.sel_id = id;
-	ro.only_account = a->name;
 	if ((r = qrun_new(q, &ro)) != NULL)
 		qrun_one(r, id);
 	qrun_free(r);
+	words_free(&w);
 	_exit(0);
 }
 
+/*
+ * After a send and for -odb: only the messages of the account just used,
+ * in the files just read (no other file's account of that name), which
+ * the run takes from this process rather than reading them again.
+ */
+static void
+own_config(struct qrun_opts *ro, struct words *w, const struct qconf *qc,
+    struct conf *c, struct account *a)
+{
+	w->own_qc = qc;
+	w->own_c = c;
+	w->own_a = a;
+	ro->only_account = a->name;
+	ro->only_conf = qc;
+}
+
 void
-queue_after_send(struct conf *c, const struct account *a,
+queue_after_send(struct conf *c, struct account *a,
     const struct args *args, struct smtp *sess, struct smtp_opts *op)
 {
 	struct qrun_opts ro;
+	struct qconf	 qc;
 	struct words	 w;
 	struct queue	*q;
 	struct qrun	*r;
@@ -368,16 +500,22 @@ queue_after_send(struct conf *c, const struct account *a,
 		return;
 	if ((q = queue_open(dir, 0, &o)) == NULL)
 		return;
+	if (conffiles_record(c, args, &qc) == -1) {
+		queue_close(q);
+		return;
+	}
 	memset(&w, 0, sizeof(w));
 	run_opts(&ro, c, args, &w);
 	w.quiet = 1;
-	ro.only_account = a->name;
+	own_config(&ro, &w, &qc, c, a);
 	if ((r = qrun_new(q, &ro)) != NULL) {
 		/* The session that just sent, still open: no new connection. */
 		qrun_lend(r, a, sess, op);
 		qrun_flush(r);
 	}
 	qrun_free(r);
+	words_free(&w);
+	qconf_free(&qc);
 	queue_close(q);
 }
 
@@ -597,6 +735,7 @@ mode_queue_run(const struct args *args, struct conf *c)
 	for (i = 0; i < n; i++)
 		free(dirs[i]);
 	free(dirs);
+	words_free(&w);
 	summary(&w, &t);
 	if (bote_interrupted)
 		return EX_TEMPFAIL;

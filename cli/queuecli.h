@@ -39,7 +39,7 @@ const char *queue_spool_dir(const struct account *, const struct args *);
  * be (over the queue's caps). With -odb, a child process then
  * tries to deliver it and the parent returns at once.
  */
-int	 queue_message(struct conf *, const struct account *,
+int	 queue_message(struct conf *, struct account *,
 	    const struct args *, const struct smtp_opts *,
 	    const struct outmsg *, const char *sender,
 	    const struct addrlist *rcpts, const struct outcome *why,
@@ -51,7 +51,7 @@ int	 queue_message(struct conf *, const struct account *,
  * for the caller to close), so that a cron job's next mail drains the
  * queue.
  */
-void	 queue_after_send(struct conf *, const struct account *,
+void	 queue_after_send(struct conf *, struct account *,
 	    const struct args *, struct smtp *sess, struct smtp_opts *op);
 
 /*

@@ -18,6 +18,7 @@
 #include "conf/secret.h"
 #include "msg/msg.h"
 #include "queue/queue.h"
+#include "queue/runner.h"
 #include "smtp/smtp.h"
 #include "submit/submit.h"
 
@@ -35,7 +36,7 @@
 struct send {
 	const struct args	*args;
 	struct conf		*conf;
-	const struct account	*acct;
+	struct account		*acct;
 	struct submission	*sub;
 	struct smtp_opts	 op;
 	struct smtp		*sess;
@@ -89,14 +90,14 @@ request(const struct args *a, const struct account *acct, long long uid,
 
 int
 mode_send(const struct args *a, struct conf *conf,
-    const struct account *acct)
+    struct account *acct)
 {
 	return send_from(a, conf, acct, STDIN_FILENO, (long long)getuid());
 }
 
 int
 send_from(const struct args *a, struct conf *conf,
-    const struct account *acct, int infd, long long uid)
+    struct account *acct, int infd, long long uid)
 {
 	struct send	 s;
 	struct submit_req req;
@@ -170,6 +171,7 @@ deliver(struct send *s)
 {
 	const struct args	*a = s->args;
 	struct submission	*sub = s->sub;
+	enum qverdict		 v;
 
 	/* -odq, -odb: queued first, so no password is needed yet. */
 	if ((a->deliver == 'q' || a->deliver == 'b') &&
@@ -217,10 +219,23 @@ deliver(struct send *s)
 	}
 	/*
 	 * Every temporary failure is queued, and bote exits 0: it owns the
-	 * message now (bote.1, QUEUE). Permanent failures are not.
+	 * message now (bote.1, QUEUE). Permanent failures are not, nor is
+	 * what only a configuration change can fix while this account has
+	 * never delivered through the server: a person is setting up.
 	 */
-	if (s->o.kind != OUT_OK && outcome_temporary(&s->o) &&
-	    queue_enabled(s->acct, a)) {
+	v = queue_verdict(s->acct, &s->o);
+	if (v == QV_SETUP) {
+		report_outcome(&s->o);
+		if (queue_enabled(s->acct, a))
+			say("not queued: account %s has never delivered "
+			    "through %s port %d, so this needs a change of "
+			    "configuration, not a retry (bote.1, EXIT STATUS)",
+			    s->acct->name, s->acct->host,
+			    account_port(s->acct));
+		s->st = exit_setup(&s->o);
+		return;
+	}
+	if (v == QV_QUEUE && queue_enabled(s->acct, a)) {
 		if ((s->st = queue_message(s->conf, s->acct, a, &s->op,
 		    &sub->out, sub->sender, &sub->rcpts, &s->o, s->uid,
 		    s->qid, sizeof(s->qid))) != EX_OK)
@@ -247,6 +262,9 @@ accepted(struct send *s)
 		    sub->rcpts.n, sub->rcpts.n == 1 ? "" : "s", s->o.code,
 		    text);
 	}
+	/* Setup failures there from now on mean the server changed. */
+	if (queue_enabled(s->acct, s->args))
+		queue_mark_known(s->acct);
 	/* Logged before the queued messages that follow it. */
 	log_attempt(s->acct, sub->sender, sub->rcpts.v, sub->rcpts.n,
 	    s->sub->out.size, &s->o, NULL, EX_OK, s->uid);

@@ -14,14 +14,14 @@
 
 /* Read standard input and submit it; returns the exit status. */
 int	mode_send(const struct args *, struct conf *,
-	    const struct account *);
+	    struct account *);
 
 /*
  * The same from infd (read from its offset to its end) for the user
  * with that uid, for the maildrop pickup: what mode_send does.
  */
 int	send_from(const struct args *, struct conf *,
-	    const struct account *, int infd, long long uid);
+	    struct account *, int infd, long long uid);
 
 /* -bv: the envelope as for sending, then ask the server (modes.c). */
 int	mode_verify_envelope(const struct args *, struct conf *,

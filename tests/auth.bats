@@ -86,6 +86,8 @@ testbed_send() {
 }
 
 @test "Dovecot: a wrong password with SCRAM is 77, nothing delivered" {
+	# A new account: nothing queued (bote.1, EXIT STATUS).
+	fresh_queue
 	maildir_clear
 	bote_conf "$CONF"
 	sed -i 's/^password .*/password wrong-password/' "$CONF"

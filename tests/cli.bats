@@ -79,6 +79,7 @@ setup() {
 	nocf() {
 		env -u XDG_CONFIG_HOME -u XDG_STATE_HOME \
 		    HOME="$BATS_TEST_TMPDIR/home" \
+		    BOTE_TEST_SPOOL="$BATS_TEST_TMPDIR/spool" \
 		    BOTE_TEST_SYSCONF="$BATS_TEST_TMPDIR/missing.conf" "$@"
 	}
 	ln -s "$BOTE" "$BATS_TEST_TMPDIR/mailq"

@@ -269,7 +269,7 @@ someone@example.org: deliverable"
 @test "invoked as mailq or newaliases (argv[0])" {
 	ln -s "$BOTE" "$BATS_TEST_TMPDIR/mailq"
 	ln -s "$BOTE" "$BATS_TEST_TMPDIR/newaliases"
-	run "$BATS_TEST_TMPDIR/mailq"
+	BOTE_TEST_SPOOL=$BATS_TEST_TMPDIR/spool run "$BATS_TEST_TMPDIR/mailq"
 	assert_success
 	assert_output "Mail queue is empty"
 	run "$BATS_TEST_TMPDIR/newaliases" -C "$CONF" -v

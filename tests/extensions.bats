@@ -320,6 +320,8 @@ postfix_conf() {
 }
 
 @test "Postfix: larger than its SIZE limit: 69, nothing delivered" {
+	# A new account: nothing queued (bote.1, EXIT STATUS).
+	fresh_queue
 	postfix_conf
 	head -c $((11 * 1024 * 1024)) /dev/zero | tr '\0' 'x' | fold -w 76 \
 	    >"$BATS_TEST_TMPDIR/big"

@@ -110,7 +110,7 @@ mkvar() {
 }
 
 @test "--version says which files this build reads and where it queues" {
-	run env XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/xdg" \
+	run env -u BOTE_TEST_SPOOL XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/xdg" \
 	    XDG_STATE_HOME="$BATS_TEST_TMPDIR/state" "$BOTE" --version
 	assert_success
 	assert_line --index 0 --regexp '^bote [0-9]+\.[0-9]+\.[0-9]+$'

@@ -16,8 +16,9 @@ setup() {
 	CONF=$BATS_TEST_TMPDIR/conf
 	DOWN=$BATS_TEST_TMPDIR/conf.down
 	bote_conf "$CONF" "queue on" "queue_dir $QDIR"
-	# The same accounts with the server "down": nothing listens on
-	# port 1.
+	# Another file with the same accounts and the server "down":
+	# nothing listens on port 1. (A message queued under it is sent
+	# through it, never through $CONF: see while_down.)
 	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$DOWN"
 	chmod 0600 "$DOWN"
 	maildir_clear
@@ -29,6 +30,25 @@ teardown() {
 	if [ -n "${TMPFS:-}" ]; then
 		umount "$TMPFS" 2>/dev/null || true
 	fi
+}
+
+# down_in FILE CMD...: run CMD while FILE points at port 1, where nothing
+# listens: the server is down for that command, back after it. A queued
+# message is sent with the file it was queued under, so the server comes
+# back in that file, as it would for a person. while_down: in $CONF.
+down_in() {
+	local f=$1 rc=0
+	shift
+	cp -p "$f" "$f.up"
+	sed -i 's/^port .*/port 1/' "$f"
+	"$@" || rc=$?
+	cat "$f.up" >"$f"
+	rm -f "$f.up"
+	return $rc
+}
+
+while_down() {
+	down_in "$CONF" "$@"
 }
 
 # A message with a unique marker, so that deliveries can be counted.
@@ -76,7 +96,7 @@ wait_for_data() {
 }
 
 @test "server down: exit 0, one line saying why; bote -q delivers it once" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with down-1)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with down-1)
 	assert_success
 	assert_output --regexp '^bote: queued as [0-9A-F]{16}: cannot connect to 127\.0\.0\.1 port 1: .*; will retry \(bote -q\)$'
 	assert_equal "$(queued_ids | wc -l)" 1
@@ -117,7 +137,7 @@ wait_for_data() {
 	# and the flush: nothing here depends on today's date.
 	local t0=1795000000
 	BOTE_TEST_TIME=$t0 BOTE_TEST_MSGID_RANDOM=0123abcd \
-	    run "$BOTE" -C "$DOWN" -t -i < <(
+	    run while_down "$BOTE" -C "$CONF" -t -i < <(
 		printf 'To: rcpt@example.org\nBcc: hidden@example.org\n'
 		printf 'Subject: same bytes\n\n.leading dot\nend\n')
 	assert_success
@@ -168,11 +188,11 @@ wait_for_data() {
 }
 
 @test "--no-queue and queue off: exit 75, nothing queued" {
-	run "$BOTE" -C "$DOWN" --no-queue -i rcpt@example.org < <(mail_with nq)
+	run while_down "$BOTE" -C "$CONF" --no-queue -i rcpt@example.org < <(mail_with nq)
 	assert_equal "$status" 75
 	assert_output --partial "cannot connect"
-	sed -i 's/^queue on$/queue off/' "$DOWN"
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with off)
+	sed -i 's/^queue on$/queue off/' "$CONF"
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with off)
 	assert_equal "$status" 75
 	assert_equal "$(queued_ids | wc -l)" 0
 }
@@ -187,7 +207,7 @@ wait_for_data() {
 		done
 		printf 'Subject: many bcc\nX-Queue-Test: bcc70\n\nbody\n'
 	} >"$BATS_TEST_TMPDIR/bcc.eml"
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org <"$BATS_TEST_TMPDIR/bcc.eml"
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org <"$BATS_TEST_TMPDIR/bcc.eml"
 	assert_success
 	assert_output --regexp '^bote: queued as [0-9A-F]{16}: '
 	assert_equal "$(queued_ids | wc -l)" 1
@@ -236,7 +256,7 @@ wait_for_data() {
 }
 
 @test "a successful send also delivers the account's due queued mail" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with early)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with early)
 	assert_success
 	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$CONF" -i \
 	    rcpt@example.org < <(mail_with late)
@@ -248,8 +268,8 @@ wait_for_data() {
 }
 
 @test "-qR and -qI select, and force delivery regardless of backoff" {
-	run "$BOTE" -C "$DOWN" -i one@example.org < <(mail_with sel-1)
-	run "$BOTE" -C "$DOWN" -i two@example.org < <(mail_with sel-2)
+	run while_down "$BOTE" -C "$CONF" -i one@example.org < <(mail_with sel-1)
+	run while_down "$BOTE" -C "$CONF" -i two@example.org < <(mail_with sel-2)
 	assert_equal "$(queued_ids | wc -l)" 2
 	run "$BOTE" -C "$CONF" -qRtwo@
 	assert_success
@@ -267,7 +287,7 @@ wait_for_data() {
 
 @test "mailq: Postfix's postqueue -p layout, line by line; -v keeps the blocks" {
 	t0=1795000000	# Wed Nov 18 2026, 11:06:40 UTC
-	TZ=UTC BOTE_TEST_TIME=$t0 run "$BOTE" -C "$DOWN" -f "$TESTBED_USER" \
+	TZ=UTC BOTE_TEST_TIME=$t0 run while_down "$BOTE" -C "$CONF" -f "$TESTBED_USER" \
 	    -i a@example.org b@example.org < <(mail_with pf1)
 	assert_success
 	a=$(queued_ids)
@@ -313,7 +333,7 @@ print({e["id"]: e["size"] for e in json.load(sys.stdin)}[sys.argv[1]])' "$b")
 }
 
 @test "mailq: the totals count whole Kbytes; one message is one Request" {
-	run "$BOTE" -C "$DOWN" -i a@example.org < <(mail_with big;
+	run while_down "$BOTE" -C "$CONF" -i a@example.org < <(mail_with big;
 	    head -c 5000 /dev/zero | tr '\0' 'x' | fold -w 70)
 	assert_success
 	run "$BOTE" -C "$CONF" -bp --json
@@ -329,12 +349,12 @@ print(json.load(sys.stdin)[0]["size"])')
 }
 
 @test "mailq shows each message; --json is valid and complete" {
-	run "$BOTE" -C "$DOWN" -f "$TESTBED_USER" -i a@example.org \
+	run while_down "$BOTE" -C "$CONF" -f "$TESTBED_USER" -i a@example.org \
 	    b@example.org < <(mail_with list)
 	assert_success
 	id=$(queued_ids)
 	ln -s "$BOTE" "$BATS_TEST_TMPDIR/mailq"
-	run "$BATS_TEST_TMPDIR/mailq" -C "$DOWN" -v
+	run "$BATS_TEST_TMPDIR/mailq" -C "$CONF" -v
 	assert_success
 	assert_line "$id"
 	assert_line --regexp '^  size: +[0-9]+ octets$'
@@ -347,7 +367,7 @@ print(json.load(sys.stdin)[0]["size"])')
 	assert_line --partial "  last error:   cannot connect to 127.0.0.1 port 1"
 	assert_line --regexp '^-- 1 message, [0-9]+ octets$'
 
-	run "$BOTE" -C "$DOWN" -bp --json
+	run while_down "$BOTE" -C "$CONF" -bp --json
 	assert_success
 	echo "$output" | python3 -c '
 import json, sys
@@ -489,7 +509,8 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 @test "two flushes at once send no message twice" {
 	local n=15 i
 	for i in $(seq 1 $n); do
-		"$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with par-$i) \
+		while_down "$BOTE" -C "$CONF" -i rcpt@example.org \
+		    < <(mail_with par-$i) \
 		    2>/dev/null || fail "send $i"
 	done
 	assert_equal "$(queued_ids | wc -l)" $n
@@ -511,7 +532,7 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 }
 
 @test "past queue_max_age: moved to failed/ and a bounce is delivered" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with old)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with old)
 	assert_success
 	id=$(queued_ids)
 	# Six days later; the default maximum age is five.
@@ -544,11 +565,11 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 }
 
 @test "queue_max_age applies; a bounce that cannot go is logged, kept in failed/" {
-	echo "queue_max_age 1h" >>"$DOWN"
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with short)
+	echo "queue_max_age 1h" >>"$CONF"
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with short)
 	assert_success
 	id=$(queued_ids)
-	BOTE_TEST_TIME=$(later 3700) run "$BOTE" -C "$DOWN" -q
+	BOTE_TEST_TIME=$(later 3700) run while_down "$BOTE" -C "$CONF" -q
 	assert_success
 	assert_output --partial "the bounce to <$TESTBED_USER> could not be sent"
 	[ -e "$QDIR/failed/$id.ctl" ]
@@ -561,11 +582,11 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 	mount -t tmpfs -o size=256k,mode=0700 tmpfs "$TMPFS" ||
 	    skip "cannot mount a tmpfs here"
 	# One queued message first, then a message bigger than the disk.
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with small)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with small)
 	assert_success
 	id=$(queued_ids)
 	cp "$QDIR/q/$id.msg" "$BATS_TEST_TMPDIR/small.msg"
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(
 		mail_with big
 		head -c 400000 /dev/zero | tr '\0' 'x' | fold -w 70)
 	assert_equal "$status" 75
@@ -579,7 +600,7 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 	sleep 0.3
 	assert_equal "$(delivered big2)" 0
 	# A message that fits but whose control file does not: 75 too.
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(
 		mail_with fits
 		head -c 200000 /dev/zero | tr '\0' 'y' | fold -w 70)
 	[ "$status" -eq 0 ] || [ "$status" -eq 75 ]
@@ -621,7 +642,9 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 			echo "k-$i" >>"$BATS_TEST_TMPDIR/acked"
 		fi
 	done
-	# Whatever is still queued goes now.
+	# Whatever is still queued goes now, the server back for the
+	# messages queued under the other file too.
+	sed -i "s/^port 1\$/port $TESTBED_STARTTLS_PORT/" "$DOWN"
 	BOTE_TEST_TIME=$(later 20000) "$BOTE" -C "$CONF" -q \
 	    2>>"$BATS_TEST_TMPDIR/log"
 	assert_equal "$(queued_ids | wc -l)" 0
@@ -648,14 +671,16 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 
 @test "bote -q sends an account's messages over one session" {
 	local i
-	for i in 1 2 3; do
-		run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with one-$i)
-		assert_success
-	done
 	s() { printf '%s\n' "$@"; }
 	s 'send 220 mx.test ESMTP' 'auto' >"$BATS_TEST_TMPDIR/script"
 	script_start "$BATS_TEST_TMPDIR/script"
 	script_conf "$BATS_TEST_TMPDIR/sc" "queue on" "queue_dir $QDIR"
+	for i in 1 2 3; do
+		run down_in "$BATS_TEST_TMPDIR/sc" "$BOTE" \
+		    -C "$BATS_TEST_TMPDIR/sc" -i rcpt@example.org \
+		    < <(mail_with one-$i)
+		assert_success
+	done
 	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -q
 	assert_success
 	assert_equal "$(queued_ids | wc -l)" 0
@@ -667,12 +692,13 @@ assert sorted(e["maybe_delivered"] for e in q) == [False, True], q
 }
 
 @test "after a successful send the due queued mail goes over the same session" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with waiting)
-	assert_success
 	s() { printf '%s\n' "$@"; }
 	s 'send 220 mx.test ESMTP' 'auto' >"$BATS_TEST_TMPDIR/script"
 	script_start "$BATS_TEST_TMPDIR/script"
 	script_conf "$BATS_TEST_TMPDIR/sc" "queue on" "queue_dir $QDIR"
+	run down_in "$BATS_TEST_TMPDIR/sc" "$BOTE" -C "$BATS_TEST_TMPDIR/sc" \
+	    -i rcpt@example.org < <(mail_with waiting)
+	assert_success
 	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" \
 	    -i rcpt@example.org < <(mail_with fresh)
 	assert_success
@@ -1008,16 +1034,17 @@ maildrop_teardown() {
 }
 
 @test "a permanent refusal during bote -q: failed/, and the bounce is attempted" {
-	run "$BOTE" -C "$DOWN" -i gone@example.org < <(mail_with refused)
-	assert_success
-	id=$(queued_ids)
 	s() { printf '%s\n' "$@"; }
 	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
 	  'expect MAIL' 'send 250 ok' 'expect RCPT' \
 	  'send 550 5.1.1 no such user' 'read-all' >"$BATS_TEST_TMPDIR/script"
 	script_start "$BATS_TEST_TMPDIR/script"
 	script_conf "$BATS_TEST_TMPDIR/sc" "tls off" "auth off" "queue on" \
-	    "queue_dir $QDIR"
+	    "queue_dir $QDIR" "from $TESTBED_USER"
+	run down_in "$BATS_TEST_TMPDIR/sc" "$BOTE" -C "$BATS_TEST_TMPDIR/sc" \
+	    -i gone@example.org < <(mail_with refused)
+	assert_success
+	id=$(queued_ids)
 	# The scripted server takes one connection: the bounce cannot go.
 	run "$BOTE" -C "$BATS_TEST_TMPDIR/sc" -qI"$id"
 	assert_success
@@ -1035,10 +1062,10 @@ assert q[0]["state"] == "failed" and "550 5.1.1" in q[0]["last_error"], q
 }
 
 @test "bote -q is quiet when all is well: a deferral goes to syslog, a given-up message to stderr" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with quiet-1)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with quiet-1)
 	assert_success
 	# Due, the server still down: deferred, which a retry may fix.
-	BOTE_TEST_TIME=$(later 301) run "$BOTE" -C "$DOWN" -q
+	BOTE_TEST_TIME=$(later 301) run while_down "$BOTE" -C "$CONF" -q
 	assert_success
 	assert_output ""
 	assert_equal "$(queued_ids | wc -l)" 1
@@ -1048,13 +1075,13 @@ assert q[0]["state"] == "failed" and "550 5.1.1" in q[0]["last_error"], q
 	assert_output ""
 	maildir_wait 1
 	# Too old: given up, which needs a person.
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with quiet-2)
-	BOTE_TEST_TIME=$(later $((6 * 86400))) run "$BOTE" -C "$DOWN" -q
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with quiet-2)
+	BOTE_TEST_TIME=$(later $((6 * 86400))) run while_down "$BOTE" -C "$CONF" -q
 	assert_output --partial "given up"
 }
 
 @test "-q sends a message whose backoff has not expired; -q --due does not" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with force-1)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with force-1)
 	assert_success
 	assert_equal "$(queued_ids | wc -l)" 1
 	run "$BOTE" -C "$CONF" -q --due
@@ -1076,9 +1103,9 @@ assert q[0]["state"] == "failed" and "550 5.1.1" in q[0]["last_error"], q
 }
 
 @test "-qS selects by sender" {
-	run "$BOTE" -C "$DOWN" -i -f one@example.org rcpt@example.org \
+	run while_down "$BOTE" -C "$CONF" -i -f one@example.org rcpt@example.org \
 	    < <(mail_with sender-1)
-	run "$BOTE" -C "$DOWN" -i -f two@example.org rcpt@example.org \
+	run while_down "$BOTE" -C "$CONF" -i -f two@example.org rcpt@example.org \
 	    < <(mail_with sender-2)
 	assert_equal "$(queued_ids | wc -l)" 2
 	run "$BOTE" -C "$CONF" -qSTWO@
@@ -1093,7 +1120,7 @@ assert q[0]["state"] == "failed" and "550 5.1.1" in q[0]["last_error"], q
 }
 
 @test "--hold: a held message survives -q, -qI and a successful send; --release sends it" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with held-1)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with held-1)
 	id=$(queued_ids)
 	run "$BOTE" -C "$CONF" --hold "$id"
 	assert_success
@@ -1147,7 +1174,7 @@ assert q[0]["held"] is True, q
 }
 
 @test "--delete removes a message: nothing in failed/, no bounce; unknown ids and bad ones" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with del-1)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with del-1)
 	id=$(queued_ids)
 	run "$BOTE" -C "$CONF" --delete "$id"
 	assert_success
@@ -1168,8 +1195,8 @@ assert q[0]["held"] is True, q
 }
 
 @test "--hold ALL, --release ALL and --delete ALL" {
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with all-1)
-	run "$BOTE" -C "$DOWN" -i rcpt@example.org < <(mail_with all-2)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with all-1)
+	run while_down "$BOTE" -C "$CONF" -i rcpt@example.org < <(mail_with all-2)
 	assert_equal "$(queued_ids | wc -l)" 2
 	run "$BOTE" -C "$CONF" --hold ALL
 	assert_success

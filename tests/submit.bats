@@ -200,11 +200,14 @@ sample() {
 }
 
 @test "a wrong password is 77 and nothing is delivered" {
+	# A new account: nothing queued (bote.1, EXIT STATUS).
+	fresh_queue
 	sed -i 's/^password .*/password wrong-password/' "$CONF"
 	sample wrongpw >"$MSG"
 	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 	assert_equal "$status" 77
-	assert_output --regexp '^bote: AUTH failed: .*535 5\.7\.8 .*check user and password$'
+	assert_line --index 0 --regexp '^bote: AUTH failed: .*535 5\.7\.8 .*check user and password$'
+	assert_line --index 1 --partial "bote: not queued: account default has never delivered through"
 	refute_output --partial "wrong-password"
 	sleep 0.5
 	assert_equal "$(maildir_count)" 0

@@ -2,18 +2,23 @@
  * Where an account's queue is, and queueing a message there (runner.h).
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/crypto.h"
 #include "base/util.h"
 #include "queue/runner.h"
 
 static int	fill_entry(struct qent *, const struct qsubmit *, uid_t);
+static int	known_path(const struct account *, char *, size_t, char *,
+		    size_t);
 
 /*
  * queue_dir, else /var/spool/bote for root, else $XDG_STATE_HOME/bote/
@@ -22,10 +27,13 @@ static int	fill_entry(struct qent *, const struct qsubmit *, uid_t);
 int
 queue_dirname(const struct account *a, char *buf, size_t sz)
 {
-	const char	*x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+	const char	*x = getenv("XDG_STATE_HOME"), *h = getenv("HOME"), *t;
 
 	if (a != NULL && a->queue_dir != NULL)
 		return xstrlcpy(buf, a->queue_dir, sz);
+	/* The test suite keeps its queues away from the system's. */
+	if (geteuid() == 0 && (t = test_hook("SPOOL")) != NULL && t[0] == '/')
+		return xstrlcpy(buf, t, sz);
 	if (geteuid() == 0)
 		return xstrlcpy(buf, "/var/spool/bote", sz);
 	if (x != NULL && x[0] == '/')
@@ -102,6 +110,8 @@ fill_entry(struct qent *e, const struct qsubmit *s, uid_t uid)
 	if (qent_set(&e->account, s->account, strlen(s->account)) == -1 ||
 	    qent_set(&e->sender, s->sender, strlen(s->sender)) == -1)
 		return -1;
+	if (s->conf != NULL && qconf_copy(&e->conf, s->conf) == -1)
+		return -1;
 	for (i = 0; i < s->nrcpts; i++)
 		if (qent_add_rcpt(e, s->rcpts[i]) == -1)
 			return -1;
@@ -148,4 +158,80 @@ queue_enqueue(struct queue *q, const struct qsubmit *s, uid_t uid,
 			    "out of memory");
 	}
 	return queue_add(q, s->msg->fd, e, o);
+}
+
+/*
+ * DIR/known/HASH: the record that account a (its name, host and port)
+ * has had a message accepted; HASH is SHA-256 over "name\nhost\nport",
+ * in hex, so that no account name can make a path. dir gets DIR, and
+ * name "known/HASH". -1 when there is no queue directory.
+ */
+static int
+known_path(const struct account *a, char *dir, size_t dirsz, char *name,
+    size_t namesz)
+{
+	struct sbuf	 b;
+	unsigned char	 md[CRYPTO_HASHMAX];
+	char		 hex[2 * CRYPTO_HASHMAX + 1];
+	size_t		 i, n = crypto_hash_len(CRYPTO_SHA256);
+	int		 rc;
+
+	if (queue_dirname(a, dir, dirsz) == -1)
+		return -1;
+	sbuf_init(&b, 4096);
+	(void)sbuf_addf(&b, "%s\n%s\n%d", a->name ? a->name : "",
+	    a->host ? a->host : "", account_port(a));
+	rc = b.err ? -1 : crypto_digest(CRYPTO_SHA256, b.p, b.len, md);
+	free(b.p);
+	if (rc == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		/* Two hex digits and the NUL fit in the three left. */
+		(void)xsnprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return xsnprintf(name, namesz, "known/%s", hex);
+}
+
+int
+queue_known(const struct account *a)
+{
+	char	dir[PATH_MAX], name[128], path[PATH_MAX];
+
+	return known_path(a, dir, sizeof(dir), name, sizeof(name)) == 0 &&
+	    xsnprintf(path, sizeof(path), "%s/%s", dir, name) == 0 &&
+	    access(path, F_OK) == 0;
+}
+
+void
+queue_mark_known(const struct account *a)
+{
+	struct queue	*q;
+	struct outcome	 o;
+	char		 dir[PATH_MAX], name[128], path[PATH_MAX];
+	int		 fd;
+
+	if (known_path(a, dir, sizeof(dir), name, sizeof(name)) == -1 ||
+	    xsnprintf(path, sizeof(path), "%s/%s", dir, name) == -1 ||
+	    access(path, F_OK) == 0)
+		return;
+	/* The queue directory as the queue makes it: owner and modes. */
+	if ((q = queue_open(dir, 1, &o)) == NULL)
+		return;
+	queue_close(q);
+	if (xsnprintf(path, sizeof(path), "%s/known", dir) == -1 ||
+	    (mkdir(path, 0700) == -1 && errno != EEXIST) ||
+	    xsnprintf(path, sizeof(path), "%s/%s", dir, name) == -1)
+		return;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) != -1)
+		(void)close(fd);
+}
+
+enum qverdict
+queue_verdict(const struct account *a, const struct outcome *o)
+{
+	if (o->kind == OUT_OK)
+		return QV_SENT;
+	if (outcome_setup_class(o) != SETUP_NONE)
+		return a->queue && queue_known(a) ? QV_QUEUE : QV_SETUP;
+	return outcome_temporary(o) ? QV_QUEUE : QV_FAIL;
 }

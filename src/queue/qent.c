@@ -9,6 +9,8 @@
  *	version 1
  *	id 6790A1B2C3D4E5F6
  *	account default
+ *	conf /home/u/.config/bote/config	(optional, one per file read)
+ *	override port=2525		(optional, one per option)
  *	sender user@example.org		("<>" for the null sender)
  *	rcpt a@example.net		(one line each)
  *	created 1795000000
@@ -75,6 +77,7 @@ qent_free(struct qent *e)
 	if (e == NULL)
 		return;
 	free(e->account);
+	qconf_free(&e->conf);
 	free(e->sender);
 	for (i = 0; i < e->nrcpts; i++)
 		free(e->rcpts[i]);
@@ -113,6 +116,106 @@ qent_add_rcpt(struct qent *e, const char *r)
 		return -1;
 	e->nrcpts++;
 	return 0;
+}
+
+static int
+add_str(char ***vp, size_t *np, size_t max, const char *s, size_t len)
+{
+	char	**v;
+
+	if (*np >= max) {
+		errno = E2BIG;
+		return -1;
+	}
+	if ((v = reallocarray(*vp, *np + 1, sizeof(*v))) == NULL)
+		return -1;
+	*vp = v;
+	if ((v[*np] = xstrndup(s, len)) == NULL)
+		return -1;
+	(*np)++;
+	return 0;
+}
+
+int
+qconf_add_file(struct qconf *c, const char *path)
+{
+	if (path[0] != '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	return add_str(&c->files, &c->nfiles, QUEUE_CONFMAX, path,
+	    strlen(path));
+}
+
+int
+qconf_add_ovr(struct qconf *c, const char *directive, const char *value)
+{
+	struct sbuf	 b;
+	int		 rc;
+
+	if (directive[0] == '\0' || strchr(directive, '=') != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	sbuf_init(&b, QUEUE_CTLMAX);
+	(void)sbuf_addf(&b, "%s=%s", directive, value);
+	if (b.err) {
+		free(b.p);
+		errno = b.err;
+		return -1;
+	}
+	rc = add_str(&c->ovr, &c->novr, QUEUE_OVRMAX, b.p, b.len);
+	free(b.p);
+	return rc;
+}
+
+int
+qconf_copy(struct qconf *dst, const struct qconf *src)
+{
+	size_t	i;
+
+	for (i = 0; i < src->nfiles; i++)
+		if (qconf_add_file(dst, src->files[i]) == -1)
+			return -1;
+	for (i = 0; i < src->novr; i++)
+		if (add_str(&dst->ovr, &dst->novr, QUEUE_OVRMAX, src->ovr[i],
+		    strlen(src->ovr[i])) == -1)
+			return -1;
+	return 0;
+}
+
+void
+qconf_free(struct qconf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	for (i = 0; i < c->novr; i++)
+		free(c->ovr[i]);
+	free(c->ovr);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+same_strs(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t	i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
+int
+qconf_same(const struct qconf *a, const struct qconf *b)
+{
+	return same_strs(a->files, a->nfiles, b->files, b->nfiles) &&
+	    same_strs(a->ovr, a->novr, b->ovr, b->novr);
 }
 
 /*
@@ -262,6 +365,12 @@ qent_format(const struct qent *e, char **buf, size_t *len)
 	put_num(&b, "version", QENT_VERSION);
 	put_kv(&b, "id", e->id, strlen(e->id));
 	put_kv(&b, "account", e->account, strlen(e->account));
+	for (i = 0; i < e->conf.nfiles; i++)
+		put_kv(&b, "conf", e->conf.files[i],
+		    strlen(e->conf.files[i]));
+	for (i = 0; i < e->conf.novr; i++)
+		put_kv(&b, "override", e->conf.ovr[i],
+		    strlen(e->conf.ovr[i]));
 	if (e->sender[0] == '\0')
 		put_str(&b, "sender <>\n");
 	else
@@ -463,6 +572,17 @@ parse_text(struct qent *e, const char *k, size_t klen, const char *v,
 		e->account = x;
 		x = NULL;
 		*seen |= SEEN_ACCOUNT;
+	} else if (KEY("conf") || KEY("override")) {
+		if ((KEY("conf") ? x[0] != '/' : xlen == 0 || x[0] == '=' ||
+		    strchr(x, '=') == NULL))
+			goto bad;
+		if ((KEY("conf") ? add_str(&e->conf.files, &e->conf.nfiles,
+		    QUEUE_CONFMAX, x, xlen) : add_str(&e->conf.ovr,
+		    &e->conf.novr, QUEUE_OVRMAX, x, xlen)) == -1) {
+			if (errno == ENOMEM)
+				goto nomem;
+			goto bad;
+		}
 	} else if (KEY("sender")) {
 		if (xlen == 2 && memcmp(x, "<>", 2) == 0)
 			x[0] = '\0';

@@ -35,10 +35,29 @@
 #define QUEUE_BACKOFF_MIN	300
 #define QUEUE_BACKOFF_MAX	(4 * 3600)
 
+#define QUEUE_CONFMAX	16		/* configuration files per entry */
+#define QUEUE_OVRMAX	64		/* command-line overrides */
+
+/*
+ * The configuration a message was submitted under (bote.1, QUEUE): the
+ * files read, in order, as absolute names, and the command line's
+ * overrides ("directive=value", as --port=2525 set them). A queue run
+ * reads those files again, so that a message is never handed to another
+ * file's account of the same name. Both empty: an entry written before
+ * bote recorded them, delivered with the configuration of the run.
+ */
+struct qconf {
+	char		**files;
+	size_t		  nfiles;
+	char		**ovr;
+	size_t		  novr;
+};
+
 /* One entry's control data. */
 struct qent {
 	char		  id[QUEUE_IDLEN + 1];
 	char		 *account;	/* the account's name */
+	struct qconf	  conf;		/* where that account is defined */
 	char		 *sender;	/* "" for the null sender */
 	char		**rcpts;
 	size_t		  nrcpts;
@@ -67,6 +86,20 @@ void	qent_free(struct qent *);	/* the members; the struct stays */
 /* Duplicate a string into e (sender, account, error...); -1 on ENOMEM. */
 int	qent_set(char **field, const char *s, size_t len);
 int	qent_add_rcpt(struct qent *, const char *);
+
+/*
+ * Add a file (absolute name) or an override to c: 0, or -1 with errno
+ * (ENOMEM; E2BIG over QUEUE_CONFMAX or QUEUE_OVRMAX; EINVAL for a file
+ * name that is not absolute, an override without '=').
+ */
+int	qconf_add_file(struct qconf *c, const char *path);
+int	qconf_add_ovr(struct qconf *c, const char *directive,
+	    const char *value);
+/* Append src's files and overrides to dst; -1 with errno as above. */
+int	qconf_copy(struct qconf *dst, const struct qconf *src);
+void	qconf_free(struct qconf *c);
+/* Whether a and b name the same files and overrides, in order. */
+int	qconf_same(const struct qconf *a, const struct qconf *b);
 
 /*
  * The control file text: "key value" lines, every value escaped so that

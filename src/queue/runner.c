@@ -40,8 +40,10 @@ static int	 keep(const struct outcome *);
 static int	 selected(const struct qrun *, const struct qent *);
 static void	 local_error(struct qrun *, const char *, const char *);
 static void	 flush_one(struct qrun *, const char *);
-static int	 check_account(struct qrun *, const struct qent *,
-		    struct account *, struct outcome *);
+static int	 resolve(struct qrun *, const struct qent *,
+		    struct account **, struct conf **, char *, size_t);
+static int	 check_account(struct conf *, struct account *,
+		    struct outcome *);
 static int	 mark_sending(struct qrun *, struct qent *, struct outcome *);
 static void	 delivered(struct qrun *, const struct account *,
 		    const struct qent *, const struct outcome *);
@@ -65,14 +67,16 @@ max_age(const struct account *a)
 /*
  * Whether a failed attempt keeps the message queued: a temporary
  * failure (the one rule, outcome_temporary()), or one on this side that
- * a fixed configuration or more resources will cure; the sender hears
- * of nothing else than a refusal for good.
+ * a fixed configuration or more resources will cure, or one only a
+ * configuration change can fix (a certificate, AUTH refused: Postfix's
+ * soft bounce; a person hears of it on every run); the sender hears of
+ * nothing else than a refusal for good.
  */
 static int
 keep(const struct outcome *o)
 {
 	return outcome_temporary(o) || o->kind == OUT_CONFIG ||
-	    o->kind == OUT_OSERR;
+	    o->kind == OUT_OSERR || outcome_setup_class(o) != SETUP_NONE;
 }
 
 void
@@ -168,14 +172,37 @@ selected(const struct qrun *r, const struct qent *e)
 		if (i == e->nrcpts)
 			return 0;
 	}
-	if (r->ro.only_account != NULL && strcmp(e->account,
-	    r->ro.only_account) != 0)
+	if (r->ro.only_account != NULL && (strcmp(e->account,
+	    r->ro.only_account) != 0 || r->ro.only_conf == NULL ||
+	    !qconf_same(&e->conf, r->ro.only_conf)))
 		return 0;
 	return 1;
 }
 
+/* What groups entries into one session: the account and its files. */
+struct group {
+	char		*account;	/* NULL: not selected, or done */
+	struct qconf	 conf;
+};
+
+static int
+same_group(const struct group *a, const struct group *b)
+{
+	return b->account != NULL && strcmp(a->account, b->account) == 0 &&
+	    qconf_same(&a->conf, &b->conf);
+}
+
+static void
+group_free(struct group *g)
+{
+	free(g->account);
+	g->account = NULL;
+	qconf_free(&g->conf);
+}
+
 /*
- * Every entry, account by account (one password look-up each). The
+ * Every entry, account by account (one password look-up each), where an
+ * account is a name in the files its entries were queued under. The
  * entries are read unlocked first only to group them; flush_one() reads
  * each again under its lock.
  */
@@ -184,7 +211,8 @@ qrun_flush(struct qrun *r)
 {
 	struct outcome	  o;
 	struct qent	  e;
-	char		**ids = NULL, **acc = NULL, why[256];
+	struct group	 *g = NULL;
+	char		**ids = NULL, why[256];
 	size_t		  n = 0, i, j;
 
 	/* Debris is judged by file times, which the kernel's clock sets. */
@@ -193,7 +221,7 @@ qrun_flush(struct qrun *r)
 		local_error(r, NULL, o.why);
 		return;
 	}
-	if ((acc = calloc(n + 1, sizeof(*acc))) == NULL) {
+	if ((g = calloc(n + 1, sizeof(*g))) == NULL) {
 		local_error(r, NULL, "out of memory");
 		goto out;
 	}
@@ -203,33 +231,34 @@ qrun_flush(struct qrun *r)
 			continue;
 		r->st.queued++;
 		if (selected(r, &e)) {
-			acc[i] = e.account;
+			g[i].account = e.account;
+			g[i].conf = e.conf;
 			e.account = NULL;
+			memset(&e.conf, 0, sizeof(e.conf));
 		}
 		qent_free(&e);
 	}
 	/* Account by account, each in queue order. */
 	for (i = 0; i < n && !bote_interrupted; i++) {
-		if (acc[i] == NULL)
+		if (g[i].account == NULL)
 			continue;
 		r->group_n = 1;
 		for (j = i + 1; j < n; j++)
-			if (acc[j] != NULL && strcmp(acc[i], acc[j]) == 0)
+			if (same_group(&g[i], &g[j]))
 				r->group_n++;
 		flush_one(r, ids[i]);
 		for (j = i + 1; j < n && !bote_interrupted; j++)
-			if (acc[j] != NULL && strcmp(acc[i], acc[j]) == 0) {
+			if (same_group(&g[i], &g[j])) {
 				flush_one(r, ids[j]);
-				free(acc[j]);
-				acc[j] = NULL;
+				group_free(&g[j]);
 			}
 	}
 out:
 	session_end(r);
-	if (acc != NULL)
+	if (g != NULL)
 		for (i = 0; i < n; i++)
-			free(acc[i]);
-	free(acc);
+			group_free(&g[i]);
+	free(g);
 	queue_ids_free(ids, n);
 }
 
@@ -255,26 +284,39 @@ mark_sending(struct qrun *r, struct qent *e, struct outcome *o)
 }
 
 /*
- * Whether e's account can be used: 0, or -1 with *o (OUT_CONFIG) when it
- * is gone from the configuration or the configuration is wrong for it.
+ * The account e was queued under, and the configuration that holds it:
+ * the driver's (hooks.account), else ro.conf's of that name. 0, or -1
+ * with why.
  */
 static int
-check_account(struct qrun *r, const struct qent *e, struct account *a,
-    struct outcome *o)
+resolve(struct qrun *r, const struct qent *e, struct account **a,
+    struct conf **c, char *why, size_t whylen)
 {
-	struct conf	*c = r->ro.conf;
-	size_t		 nerrs;
-
-	if (a == NULL) {
-		o->kind = OUT_CONFIG;
-		whyf(o->why, sizeof(o->why), "account %s is not in "
-		    "the configuration any more", e->account);
+	*a = NULL;
+	*c = r->ro.conf;
+	if (r->ro.hooks.account != NULL)
+		return r->ro.hooks.account(r->ro.hooks.arg, e, a, c, why,
+		    whylen);
+	if (*c == NULL || (*a = conf_account(*c, e->account)) == NULL) {
+		whyf(why, whylen, "account %s is not in the configuration "
+		    "any more", e->account);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Whether account a of c can be used: 0, or -1 with *o (OUT_CONFIG) when
+ * the configuration is wrong for it.
+ */
+static int
+check_account(struct conf *c, struct account *a, struct outcome *o)
+{
+	size_t		 nerrs;
+
 	nerrs = c->nerrs;
 	if (conf_check(c, a) == -1) {
-		o->kind = OUT_CONFIG;
-		whyf(o->why, sizeof(o->why), "%s", nerrs < c->nerrs ?
+		outcome_set(o, OUT_CONFIG, PH_NONE, "%s", nerrs < c->nerrs ?
 		    c->errs[nerrs] : "configuration error");
 		return -1;
 	}
@@ -286,11 +328,12 @@ static void
 flush_one(struct qrun *r, const char *id)
 {
 	struct account		*a;
+	struct conf		*c;
 	struct qlock		*l;
 	struct qent		 e;
 	struct outcome		 o;
 	char			 why[512];
-	int			 busy;
+	int			 busy, found;
 
 	qent_init(&e);
 	memset(&o, 0, sizeof(o));
@@ -317,7 +360,7 @@ flush_one(struct qrun *r, const char *id)
 		e.maybe_sent = 1;
 		e.sending = 0;
 	}
-	a = r->ro.conf != NULL ? conf_account(r->ro.conf, e.account) : NULL;
+	found = resolve(r, &e, &a, &c, o.why, sizeof(o.why)) == 0;
 	if (r->ro.now - e.created > max_age(a)) {
 		r->st.due++;
 		give_up(r, a, &e);
@@ -326,7 +369,11 @@ flush_one(struct qrun *r, const char *id)
 	if (!r->ro.force && e.next > r->ro.now)
 		goto out;
 	r->st.due++;
-	if (check_account(r, &e, a, &o) == 0) {
+	if (!found) {
+		/* The configuration is gone or wrong: the message waits. */
+		o.kind = OUT_CONFIG;
+		o.phase = PH_NONE;
+	} else if (check_account(c, a, &o) == 0) {
 		if (mark_sending(r, &e, &o) == -1) {
 			local_error(r, id, o.why);
 			goto out;
@@ -352,6 +399,7 @@ delivered(struct qrun *r, const struct account *a, const struct qent *e,
 
 	if (r->ro.hooks.attempt != NULL)
 		r->ro.hooks.attempt(r->ro.hooks.arg, a, e, ok);
+	queue_mark_known(a);
 	memset(&o, 0, sizeof(o));
 	if (queue_remove(r->q, e->id, &o) == -1) {
 		rmwhy = o.why;
@@ -396,7 +444,7 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 		local_error(r, e->id, o->why);
 	r->st.deferred++;
 	if (r->ro.hooks.deferred != NULL)
-		r->ro.hooks.deferred(r->ro.hooks.arg, e, w);
+		r->ro.hooks.deferred(r->ro.hooks.arg, e, w, o);
 }
 
 /* Close the runner's own session (not a lent one). */

@@ -37,12 +37,42 @@ int	queue_dirname(const struct account *, char *, size_t);
  */
 int	queue_dirnames(struct conf *, char ***dirs, size_t *n);
 
+/*
+ * The record that account a has delivered through its server (name,
+ * host and port): left in the queue directory after every message the
+ * server accepted, directly or from the queue, when the account queues.
+ */
+int	queue_known(const struct account *a);
+void	queue_mark_known(const struct account *a);	/* best effort */
+
+/* What a failed attempt at a new message means (bote.1, QUEUE). */
+enum qverdict {
+	QV_SENT,	/* it did not fail */
+	QV_QUEUE,	/* worth retrying: queue it (when the account does) */
+	QV_SETUP,	/*
+			 * only a configuration change can fix it, and the
+			 * account has never delivered through that server
+			 * (or does not queue): fail at once, queue nothing
+			 */
+	QV_FAIL		/* refused for good */
+};
+
+/*
+ * A temporary failure is worth retrying; a setup failure (outcome.h,
+ * outcome_setup_class()) is when the account has delivered through that
+ * server before (the server changed: Postfix's soft bounce), else it is
+ * the person setting up who must hear of it; anything else is final.
+ */
+enum qverdict queue_verdict(const struct account *a,
+	    const struct outcome *o);
+
 /* One line for an outcome: the server's reply, else what bote saw. */
 void	queue_describe(const struct outcome *, char *, size_t);
 
 /* What is queued: the message as it goes out and its envelope. */
 struct qsubmit {
 	const char		*account;	/* the account's name */
+	const struct qconf	*conf;		/* where it is defined */
 	const struct outmsg	*msg;		/* fd: the spool */
 	const char		*sender;	/* "" for the null sender */
 	char *const		*rcpts;
@@ -82,6 +112,17 @@ struct qrun_hooks {
 	 */
 	int	(*password)(void *arg, const struct account *a, char **pass,
 		    char *why, size_t whylen, const char *id, size_t n);
+	/*
+	 * The account e was queued under, from the configuration e->conf
+	 * names, read again now (or, e->conf empty, the run's own): 0 with
+	 * *a and *c (the configuration holding it, for conf_check(); both
+	 * the hook's, kept until the run ends), or -1 with why (a file is
+	 * gone or has errors, the account is no longer in it): the entry
+	 * waits with that reason. NULL hook: ro.conf by account name.
+	 */
+	int	(*account)(void *arg, const struct qent *e,
+		    struct account **a, struct conf **c, char *why,
+		    size_t whylen);
 	/* An attempt for e through a ended with o (the log's line). */
 	void	(*attempt)(void *arg, const struct account *a,
 		    const struct qent *e, const struct outcome *o);
@@ -91,8 +132,12 @@ struct qrun_hooks {
 	 */
 	void	(*delivered)(void *arg, const struct qent *e,
 		    const char *rmwhy);
-	/* e stays queued for a later run; why: the error it keeps. */
-	void	(*deferred)(void *arg, const struct qent *e, const char *why);
+	/*
+	 * e stays queued for a later run; why: the error it keeps, o: the
+	 * attempt's outcome (OUT_CONFIG: a person must change something).
+	 */
+	void	(*deferred)(void *arg, const struct qent *e, const char *why,
+		    const struct outcome *o);
 	/* e moved to dir/failed; how the sender was told (why: QB_FAILED). */
 	void	(*given_up)(void *arg, const struct qent *e, const char *dir,
 		    enum qbounce, const char *why);
@@ -110,7 +155,9 @@ struct qrun_opts {
 	const char		*sel_rcpt;	/* -qR: a recipient with it */
 	const char		*sel_id;	/* -qI: an id with it */
 	const char		*sel_sender;	/* -qS: a sender with it */
-	const char		*only_account;	/* after a send, -odb */
+	/* After a send, -odb: only that account of that configuration. */
+	const char		*only_account;
+	const struct qconf	*only_conf;
 	const char		*cache_dir;	/* TLS session cache, or NULL */
 	/* -v: the dialogue (smtp_opts.trace), or NULL. */
 	void			(*trace)(void *, int, const char *, size_t);

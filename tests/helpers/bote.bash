@@ -12,6 +12,11 @@
 #                        A file sets BOTE_OPTS (an array) to options every
 #                        run takes (-v), and BOTE_WRAP (an array) to a
 #                        command bote runs under (setsid -w: no terminal).
+#   fresh_queue          give this test a default queue of its own (root's
+#                        BOTE_TEST_SPOOL, another user's XDG_STATE_HOME):
+#                        no message or server record (known/) of another
+#                        test, so an account is new there (bote.1, EXIT
+#                        STATUS: a setup failure is not queued then)
 #   traced CMD...        run CMD with LeakSanitizer's checks off, for runs
 #                        under strace: LeakSanitizer cannot work under
 #                        ptrace (the rest of the suite keeps the checks).
@@ -32,6 +37,11 @@ run_bote() {
 	[ $# -gt 0 ] || set -- rcpt@example.net
 	run timeout 20 "${BOTE_WRAP[@]}" "$BOTE" -C "$CONF" "${BOTE_OPTS[@]}" \
 	    -i "$@" <"$MSG"
+}
+
+fresh_queue() {
+	export BOTE_TEST_SPOOL=$BATS_TEST_TMPDIR/spool
+	export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
 }
 
 traced() {

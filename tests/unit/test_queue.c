@@ -171,6 +171,14 @@ test_parse_errors(void)
 		"version 1\nid 0123456789ABCDEF\naccount a\nsender <>\n"
 		    "rcpt x\ncreated 1\nsize 10\n"
 		    "skip 1 9223372036854775000\n",
+		/* A configuration file by a relative name; an override
+		 * without a directive or without '='. */
+		"version 1\nid 0123456789ABCDEF\naccount a\nconf m/a\n"
+		    "sender <>\nrcpt x\ncreated 1\nsize 1\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\n"
+		    "override =25\nsender <>\nrcpt x\ncreated 1\nsize 1\n",
+		"version 1\nid 0123456789ABCDEF\naccount a\n"
+		    "override port\nsender <>\nrcpt x\ncreated 1\nsize 1\n",
 	};
 	struct qent	e;
 	char		why[256];
@@ -194,6 +202,64 @@ test_parse_errors(void)
 		    "a refusal shows no control byte of the file (%s)", why);
 		qent_free(&e);
 	}
+}
+
+/*
+ * The configuration an entry was queued under: files and overrides in
+ * order, any octet escaped, and qconf_same() telling files apart.
+ */
+#define CONF_LINE	"\nconf /home/u/m%20y/a%0Ab\n"
+#define OVR_LINE	"\noverride host=a=b%20c\n"
+
+static void
+test_conf(void)
+{
+	struct qent	 e, g;
+	struct qconf	 other;
+	char		*buf, why[256];
+	size_t		 len, i;
+
+	qent_init(&e);
+	qent_init(&g);
+	memset(&other, 0, sizeof(other));
+	ok(qent_set(&e.account, "default", 7) == 0 &&
+	    qent_set(&e.sender, "", 0) == 0 && qent_add_rcpt(&e, "r@x") == 0,
+	    "an entry");
+	memcpy(e.id, "0123456789ABCDEF", QUEUE_IDLEN + 1);
+	ok(qconf_add_file(&e.conf, "/etc/bote.conf") == 0 &&
+	    qconf_add_file(&e.conf, "/home/u/m y/a\nb") == 0 &&
+	    qconf_add_ovr(&e.conf, "port", "2525") == 0 &&
+	    qconf_add_ovr(&e.conf, "host", "a=b c") == 0, "files, overrides");
+	ok(qconf_add_file(&e.conf, "m/a") == -1 && errno == EINVAL,
+	    "a relative file name is refused");
+	ok(qconf_add_ovr(&e.conf, "", "x") == -1 && errno == EINVAL,
+	    "an override without a directive is refused");
+	ok(qent_format(&e, &buf, &len) == 0, "format");
+	ok(memmem(buf, len, CONF_LINE, sizeof(CONF_LINE) - 1) != NULL,
+	    "a file name is one escaped token");
+	ok(memmem(buf, len, OVR_LINE, sizeof(OVR_LINE) - 1) != NULL,
+	    "an override is directive=value");
+	ok(qent_parse(&g, buf, len, why, sizeof(why)) == 0, "parse back: %s",
+	    why);
+	ok(g.conf.nfiles == 2 && g.conf.novr == 2 &&
+	    strcmp(g.conf.files[1], "/home/u/m y/a\nb") == 0 &&
+	    strcmp(g.conf.ovr[1], "host=a=b c") == 0, "the same, in order");
+	ok(qconf_same(&e.conf, &g.conf), "qconf_same");
+	ok(qconf_copy(&other, &g.conf) == 0 && qconf_same(&other, &g.conf),
+	    "qconf_copy");
+	free(other.files[1]);
+	other.files[1] = strdup("/home/u/m y/b");
+	ok(!qconf_same(&other, &g.conf), "another file is not the same");
+	qconf_free(&other);
+	ok(qconf_same(&other, &other), "no files: the same as no files");
+	for (i = 0; i < QUEUE_CONFMAX + 1 &&
+	    qconf_add_file(&other, "/f") == 0; i++)
+		continue;
+	ok(i == QUEUE_CONFMAX && errno == E2BIG, "QUEUE_CONFMAX files at most");
+	qconf_free(&other);
+	free(buf);
+	qent_free(&e);
+	qent_free(&g);
 }
 
 static void
@@ -348,6 +414,7 @@ main(void)
 {
 	test_format();
 	test_parse_errors();
+	test_conf();
 	test_many_skips();
 	test_backoff();
 	test_escape();

@@ -32,11 +32,13 @@ struct seen {
 };
 
 static void
-deferred(void *arg, const struct qent *e, const char *why)
+deferred(void *arg, const struct qent *e, const char *why,
+    const struct outcome *o)
 {
 	struct seen	*s = arg;
 
 	(void)e;
+	(void)o;
 	s->deferred++;
 	(void)snprintf(s->why, sizeof(s->why), "%s", why);
 }
