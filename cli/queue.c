@@ -22,6 +22,7 @@
 #include "base/clock.h"
 #include "base/util.h"
 #include "conffiles.h"
+#include "diagnose.h"
 #include "exitmap.h"
 #include "log.h"
 #include "queuecli.h"
@@ -363,7 +364,10 @@ hook_deferred(void *arg, const struct qent *e, const char *why,
     const struct outcome *o)
 {
 	struct words	*w = arg;
+	const char	*adv = diagnose(o), *sep = "; ";
 
+	if (adv == NULL)
+		adv = sep = "";
 	/*
 	 * Only what a retry cannot fix needs a person: a configuration
 	 * error (the password cannot be had, the account is gone), or a
@@ -371,11 +375,13 @@ hook_deferred(void *arg, const struct qent *e, const char *why,
 	 */
 	if ((o->kind == OUT_CONFIG || outcome_setup_class(o) != SETUP_NONE) &&
 	    !w->quiet)
-		say_log(LOG_ERR, "%s: deferred: %s", e->id, why);
+		say_log(LOG_ERR, "%s: deferred: %s%s%s", e->id, why, sep, adv);
 	else if (w->tty && !w->quiet)
-		say_log(LOG_NOTICE, "%s: deferred: %s", e->id, why);
+		say_log(LOG_NOTICE, "%s: deferred: %s%s%s", e->id, why, sep,
+		    adv);
 	else
-		syslog_only(LOG_NOTICE, "%s: deferred: %s", e->id, why);
+		syslog_only(LOG_NOTICE, "%s: deferred: %s%s%s", e->id, why, sep,
+		    adv);
 }
 
 static void

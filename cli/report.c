@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diagnose.h"
 #include "report.h"
 #include "base/util.h"
 
@@ -114,7 +115,11 @@ void
 report_outcome(const struct outcome *o)
 {
 	char		 text[OUTCOME_TEXTMAX], arg[600] = "";
-	const char	*adv = advice(o);
+	const char	*adv = diagnose(o);
+
+	/* A known reply's own fix, else what its kind calls for. */
+	if (adv == NULL)
+		adv = advice(o);
 
 	if (o->kind == OUT_OK)
 		return;
