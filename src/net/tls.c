@@ -702,21 +702,6 @@ get_dn(gnutls_x509_crt_t crt, int issuer, char *out, size_t outsz)
 	return rc;
 }
 
-int
-tls_sha256_hex(const void *buf, size_t len, char *out, size_t outsz)
-{
-	unsigned char	md[32];
-	size_t		i;
-
-	if (outsz < 2 * sizeof(md) + 1 ||
-	    gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, len, md) < 0)
-		return -1;
-	for (i = 0; i < sizeof(md); i++)
-		/* outsz was checked above: every pair fits. */
-		(void)xsnprintf(out + 2 * i, outsz - 2 * i, "%02x", md[i]);
-	return 0;
-}
-
 /* Keep the session for the next run, once verified. */
 static void
 cache_store(struct tls *t)

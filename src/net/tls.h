@@ -90,9 +90,6 @@ struct tls_info {
 /* Fill *info; returns 0, or -1 when nothing is known. */
 int		 tls_info(struct tls *, struct tls_info *info);
 
-/* The SHA-256 of buf in lower-case hex (65 bytes); 0 or -1. */
-int		 tls_sha256_hex(const void *buf, size_t len, char *out,
-		    size_t outsz);
 /* A tls_priorities string GnuTLS accepts: 0, or -1 with why (position). */
 int		 tls_priorities_check(const char *, char *why, size_t whylen);
 /*
