@@ -89,6 +89,16 @@ io_pending(struct io *io)
 	return n;
 }
 
+int
+io_readable(struct io *io, int64_t deadline)
+{
+	if (io_pending(io) > 0 || io->eof)
+		return 1;
+	if (wait_fd(io, POLLIN, deadline) == 0)
+		return 1;
+	return errno == ETIMEDOUT ? 0 : -1;
+}
+
 /* Wait until fd is ready for events, or the deadline, or a signal. */
 static int
 wait_fd(struct io *io, short events, int64_t deadline)

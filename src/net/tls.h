@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "net/tlsfail.h"
+
 struct tls;
 
 /* tls_recv() and tls_send() results besides a byte count. */
@@ -66,6 +68,31 @@ int		 tls_handshake(struct tls *, int64_t deadline, char *why,
 #define TLS_VERIFY_OFF		2
 #define TLS_VERIFY_PINNED	3	/* the tls_fingerprint pin matched */
 int		 tls_verdict(struct tls *, char *why, size_t whylen);
+
+/* Why the handshake (or report_only verification) failed: tlsfail.h. */
+enum tls_failure tls_failure(const struct tls *);
+/*
+ * The server's first line as it came, for TLS_FAIL_SMTP and
+ * TLS_FAIL_NOTTLS: control bytes shown as '?', at most TLS_PEERTEXT - 1
+ * octets; "" for other failures.
+ */
+#define TLS_PEERTEXT	80
+const char	*tls_peer_text(const struct tls *);
+
+/*
+ * Whether the server at the other end of fd (a connection of its own,
+ * connected and non-blocking) speaks TLS at once: a ClientHello for host
+ * (as SNI) goes out and nothing else; the first bytes back decide, and
+ * the handshake is abandoned there. TLS_SNIFF_TLS when they begin a TLS
+ * record, TLS_SNIFF_NO when they do not, when the server closes or
+ * nothing comes by deadline; TLS_SNIFF_WATCH as soon as the descriptor
+ * watch (-1: none) becomes readable, whatever fd does. fd stays open.
+ */
+#define TLS_SNIFF_NO	0
+#define TLS_SNIFF_TLS	1
+#define TLS_SNIFF_WATCH	2
+int		 tls_sniff(int fd, const char *host, int64_t deadline,
+		    int watch);
 
 /* What --serverinfo shows about a session. */
 #define TLS_CHAINMAX	8
