@@ -51,6 +51,7 @@ tlsfail_chain(const struct tlsfail_chain *c, char *why, size_t whylen)
 {
 	const char	*store = c->store == NULL || strcmp(c->store,
 	    "system") == 0 ? "the system's trust store" : c->store;
+	size_t		 len;
 
 	if (c->revoked)
 		whyf(why, whylen, "revoked: the certificate of %s has been "
@@ -81,11 +82,16 @@ tlsfail_chain(const struct tlsfail_chain *c, char *why, size_t whylen)
 		    "insecure algorithm; the server needs a new certificate",
 		    c->ref);
 	else {
+		/* GnuTLS's sentence, without its full stop: more follows. */
+		len = c->other != NULL ? strlen(c->other) : 0;
+		while (len > 0 && (c->other[len - 1] == '.' ||
+		    c->other[len - 1] == ' '))
+			len--;
 		/* An invalid chain: what a CA (or a pin) of ours would fix. */
-		whyf(why, whylen, "the certificate of %s is not trusted%s%s; "
+		whyf(why, whylen, "the certificate of %s is not trusted%s%.*s; "
 		    "set tls_trust_file to the CA that signed it, or pin it "
 		    "with tls_fingerprint (bote --serverinfo shows it)",
-		    c->ref, c->other != NULL ? ": " : "", c->other != NULL ?
+		    c->ref, len > 0 ? ": " : "", (int)len, len > 0 ?
 		    c->other : "");
 		return TLS_FAIL_UNTRUSTED;
 	}
