@@ -94,6 +94,8 @@ io_readable(struct io *io, int64_t deadline)
 {
 	if (io_pending(io) > 0 || io->eof)
 		return 1;
+	/* A wait for the server like fill()'s (see quickack). */
+	quickack(io);
 	if (wait_fd(io, POLLIN, deadline) == 0)
 		return 1;
 	return errno == ETIMEDOUT ? 0 : -1;
