@@ -51,9 +51,11 @@ void		 tls_free(struct tls *);
 /*
  * Handshake and verify the certificate, by deadline (now_ms() scale).
  * Returns 0, or -1 with the reason in one line of words: expired (with
- * the date), not yet valid, unknown issuer (its name), name mismatch
- * (both names), revoked, fingerprint mismatch (both fingerprints), timed
- * out, ... and what to do about it.
+ * the date), not yet valid, unknown issuer (its name), self-signed, name
+ * mismatch (both names), the name only in the CN, revoked, fingerprint
+ * mismatch (both fingerprints), timed out, ... and what to do about it;
+ * tls_failure() then says which kind of failure it was. A server whose
+ * first bytes are not TLS (an SMTP greeting) fails it at once.
  */
 int		 tls_handshake(struct tls *, int64_t deadline, char *why,
 		    size_t whylen);
