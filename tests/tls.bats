@@ -1,9 +1,13 @@
 #!/usr/bin/env bats
 # Certificate checks and TLS settings, against the scripted server
 # (tests/fixtures/smtpscript) presenting certificates of a corpus made at
-# test time (tests/fixtures/mkcerts-corpus). Every refusal must exit 75,
-# say why in words, and send nothing after the handshake: no EHLO after
-# TLS, no AUTH, no MAIL.
+# test time (tests/fixtures/mkcerts-corpus). Every refusal must fail, say
+# why in words, and send nothing after the handshake: no EHLO after TLS,
+# no AUTH, no MAIL. A certificate the server's administrator must fix
+# (expired, not yet valid, revoked) exits 75; one that only a setting of
+# ours accepts (untrusted, another name, not the pin: o->setup
+# SETUP_CERT, seen through tests/unit/smtp_setup) exits as the queue
+# policy for such failures says, which these tests leave to cli/.
 
 # The helpers (tests/helpers), under make check and a bare bats alike.
 [[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
@@ -52,10 +56,15 @@ assert_delivered() {
 	fi
 }
 
-# Refused at the handshake: 75, and nothing but EHLO and STARTTLS sent.
+# Refused at the handshake: 75 (with "setup": any failure, the status is
+# the queue policy's), and nothing but EHLO and STARTTLS sent.
 assert_refused() {
 	local after
-	assert_failure 75
+	if [ "${1:-}" = setup ]; then
+		[ "$status" -ne 0 ] || fail "exit 0 for a refused certificate"
+	else
+		assert_failure 75
+	fi
 	script_wait || true
 	after=$(sed -n '/^<<TLS/,$p' "$SCRIPT_RECORD" | grep -a -v '^<<TLS' |
 		tr -d '\r' || true)
@@ -68,6 +77,18 @@ assert_refused() {
 		fail "sent AUTH, MAIL, RCPT or DATA"
 	fi
 	refute_output --partial 'WARNING'
+}
+
+# setup_class CERT [smtp_setup options...]: the engine's o->setup for a
+# session to the server presenting corpus/CERT (a server of its own).
+setup_class() {
+	local cert=$1
+	shift
+	ok_script
+	script_start "$S" --tls-cert "$cert"
+	run "$TOP_BUILDDIR/tests/unit/smtp_setup" -T "$CORPUS/ca.pem" -t 5 \
+		"$@" "$SCRIPT_PORT"
+	script_stop
 }
 
 # The date of a certificate field in bote's format.
@@ -105,10 +126,10 @@ cert_date() {
 	assert_output --partial "notBefore"
 }
 
-@test "certificate from an unknown CA: 75, 'unknown issuer' naming it" {
+@test "certificate from an unknown CA: refused, 'unknown issuer' naming it" {
 	start unknownca
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "unknown issuer"
 	assert_output --partial "CN=bote rogue CA"
 	assert_output --partial "tls_trust_file"
@@ -145,10 +166,10 @@ cert_date() {
 
 # --- host names (RFC 9525) ------------------------------------------------------
 
-@test "wrong name: 75, 'name mismatch' naming both names" {
+@test "wrong name: refused, 'name mismatch' naming both names" {
 	start wrongname
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "name mismatch"
 	assert_output --partial "DNS:wrong.example"
 	assert_output --partial "127.0.0.1"
@@ -161,11 +182,11 @@ cert_date() {
 	assert_delivered
 }
 
-@test "IP literal host is never matched against a dNSName or the CN: 75" {
+@test "IP literal host is never matched against a dNSName or the CN: refused" {
 	# CN=127.0.0.1 and DNS:127.0.0.1, no iPAddress.
 	start ipdns
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "name mismatch"
 	assert_output --partial "IP address only matches IP"
 }
@@ -173,7 +194,7 @@ cert_date() {
 @test "a DNS name is not matched against an iPAddress SAN" {
 	start ipsan "tls_host_override localhost"
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "name mismatch"
 	assert_output --partial "IP:127.0.0.1"
 }
@@ -195,7 +216,7 @@ cert_date() {
 @test "wildcard *.example.test does not match example.test" {
 	start wildcard "tls_host_override example.test"
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "name mismatch"
 	assert_output --partial "DNS:*.example.test"
 	assert_output --partial "example.test"
@@ -204,38 +225,87 @@ cert_date() {
 @test "wildcard *.example.test does not match a.b.example.test" {
 	start wildcard "tls_host_override a.b.example.test"
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "name mismatch"
 }
 
 @test "partial wildcard f*.example.test never matches foo.example.test" {
 	start partialwild "tls_host_override foo.example.test"
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "name mismatch"
 }
 
-@test "CN-only certificate: the CN is used" {
+@test "CN-only certificate: refused even though the CN matches (RFC 9525 6.3)" {
 	start cnonly "tls_host_override localhost"
+	run_bote
+	assert_refused setup
+	assert_output --partial "the certificate of localhost names it only in its CN, which RFC 9525 no longer accepts; ask for a certificate with a subjectAltName, or pin it with tls_fingerprint (bote --serverinfo shows it)"
+	refute_output --partial "name mismatch"
+	assert_equal "$(grep -c 'RFC 9525' <<<"$output")" 1
+}
+
+@test "CN-only certificate pinned with tls_fingerprint: delivered" {
+	start cnonly "tls_host_override localhost" \
+		"tls_fingerprint $(corpus_sha256 cnonly | colons)"
 	run_bote
 	assert_success
 	assert_delivered
 }
 
-@test "CN-only certificate for another name: 75" {
+@test "CN-only certificate for another name: refused, name mismatch" {
 	start cnonly "tls_host_override other.example"
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "name mismatch"
 	assert_output --partial "CN=localhost"
 }
 
-@test "CN matches but the SANs do not: 75 (no CN fallback with SANs)" {
+@test "CN matches but the SANs do not: refused (no CN fallback with SANs)" {
 	start sancn "tls_host_override localhost"
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "name mismatch"
 	assert_output --partial "DNS:other.example"
+}
+
+@test "self-signed certificate: refused, 'self-signed' and the pin as the fix" {
+	ok_script
+	script_start "$S" --tls-cert "$(script_certs)/untrusted"
+	script_conf "$CONF" "tls_trust_file $CORPUS/ca.pem"
+	run_bote
+	assert_refused setup
+	assert_output --regexp 'self-signed: the certificate of 127\.0\.0\.1 \("[^"]*"\) is signed by itself, not by a CA in [^;]*ca\.pem; pin it with tls_fingerprint \(bote --serverinfo shows it\), or add it to tls_trust_file'
+}
+
+@test "o->setup: SETUP_CERT for untrusted, self-signed, another name, CN-only, not the pin" {
+	local c
+	for c in "$CORPUS/unknownca" "$CORPUS/wrongname" \
+	    "$(script_certs)/untrusted"; do
+		setup_class "$c"
+		assert_failure 1
+		assert_line "setup SETUP_CERT"
+	done
+	setup_class "$CORPUS/cnonly" -o localhost
+	assert_line "setup SETUP_CERT"
+	assert_line --partial "why the certificate of localhost names it only in its CN"
+	setup_class "$CORPUS/good" -f "$(corpus_sha256 expired)"
+	assert_line "setup SETUP_CERT"
+	assert_line --partial "why fingerprint mismatch"
+	setup_class "$CORPUS/good"
+	assert_success
+	assert_line "setup SETUP_NONE"
+}
+
+@test "o->setup: SETUP_NONE for expired and not yet valid (the server must act)" {
+	local c
+	for c in expired notyet; do
+		setup_class "$CORPUS/$c"
+		assert_failure 1
+		assert_line "setup SETUP_NONE"
+		assert_line --partial "why $([ $c = expired ] && echo expired ||
+			echo 'not yet valid'):"
+	done
 }
 
 # --- fingerprint pins ---------------------------------------------------------
@@ -256,10 +326,10 @@ cert_date() {
 	assert_delivered
 }
 
-@test "tls_fingerprint wrong: 75, both fingerprints shown" {
+@test "tls_fingerprint wrong: refused, both fingerprints shown" {
 	start good "tls_fingerprint $(corpus_sha256 expired | colons)"
 	run_bote
-	assert_refused
+	assert_refused setup
 	assert_output --partial "fingerprint mismatch"
 	assert_output --partial "$(corpus_sha256 expired | colons)"
 	assert_output --partial "$(corpus_sha256 good | colons)"

@@ -89,6 +89,18 @@ io_pending(struct io *io)
 	return n;
 }
 
+int
+io_readable(struct io *io, int64_t deadline)
+{
+	if (io_pending(io) > 0 || io->eof)
+		return 1;
+	/* A wait for the server like fill()'s (see quickack). */
+	quickack(io);
+	if (wait_fd(io, POLLIN, deadline) == 0)
+		return 1;
+	return errno == ETIMEDOUT ? 0 : -1;
+}
+
 /* Wait until fd is ready for events, or the deadline, or a signal. */
 static int
 wait_fd(struct io *io, short events, int64_t deadline)

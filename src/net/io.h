@@ -34,6 +34,13 @@ struct tls	*io_tls(const struct io *);
 int		 io_getline(struct io *, int64_t deadline, char **line,
 		    size_t *len);
 
+/*
+ * Wait by deadline until a read would not block: bytes are there, or the
+ * peer closed. Returns 1, 0 when the deadline came first, or -1 with
+ * errno (EINTR when bote_interrupted).
+ */
+int		 io_readable(struct io *, int64_t deadline);
+
 /* Bytes received and not yet returned as lines (TLS's included). */
 size_t		 io_pending(struct io *);
 

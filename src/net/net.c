@@ -114,6 +114,54 @@ net_connect(const struct net_target *t, struct outcome *o)
 	return fd;
 }
 
+int
+net_connect_again(int fd, int64_t deadline)
+{
+	struct sockaddr_storage	 peer, self;
+	struct pollfd		 pfd;
+	socklen_t		 plen = sizeof(peer), slen = sizeof(self);
+	int			 s, one = 1, err = 0, n;
+
+	if (getpeername(fd, (struct sockaddr *)&peer, &plen) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&self, &slen) == -1)
+		return -1;
+	/* The same address, any port. */
+	if (self.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)&self)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)(void *)&self)->sin_port = 0;
+	s = socket(peer.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (s == -1)
+		return -1;
+	(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&self, slen) == -1 ||
+	    (connect(s, (struct sockaddr *)&peer, plen) == -1 &&
+	    errno != EINPROGRESS))
+		goto fail;
+	pfd.fd = s;
+	pfd.events = POLLOUT;
+	while ((n = poll(&pfd, 1, ms_left(deadline))) == -1 && errno == EINTR &&
+	    !bote_interrupted)
+		continue;
+	if (n <= 0) {
+		errno = n == 0 ? ETIMEDOUT : errno;
+		goto fail;
+	}
+	plen = sizeof(err);
+	if (getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &plen) == -1 ||
+	    err != 0) {
+		errno = err != 0 ? err : errno;
+		goto fail;
+	}
+	return s;
+fail:
+	err = errno;
+	close(s);
+	errno = err;
+	return -1;
+}
+
 size_t
 net_order(const struct addrinfo *res, int family,
     const struct addrinfo **out, size_t max, size_t *found)

@@ -3,6 +3,7 @@
 #define BOTE_NET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/outcome.h"
 
@@ -46,6 +47,14 @@ struct net_target {
  * OUT_TEMP otherwise.
  */
 int	net_connect(const struct net_target *t, struct outcome *o);
+
+/*
+ * A second connection to the peer of the connected socket fd, from fd's
+ * own local address (so source_ip and the route stay the same), by
+ * deadline (now_ms() scale). Returns the descriptor, non-blocking and
+ * close-on-exec as net_connect()'s, or -1 with errno.
+ */
+int	net_connect_again(int fd, int64_t deadline);
 
 /*
  * RFC 8305 section 4, without re-sorting what getaddrinfo() sorted

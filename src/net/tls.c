@@ -4,6 +4,8 @@
  * what --serverinfo shows, and base64. Nothing else in bote includes
  * gnutls.h (DESIGN.md rule 7).
  */
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include "net/tls.h"
 #include "net/tlscache.h"
 #include "net/tlsname.h"
+#include "net/tlsfail.h"
 #include "base/util.h"
 
 #define WHYMAX	OUTCOME_WHYMAX
@@ -50,6 +53,10 @@ struct tls {
 	char					cache[72]; /* entry name */
 	int					cache_state; /* CACHE_* */
 	char					why[WHYMAX];
+	enum tls_failure			failure;
+	int					peeked;	/* first bytes seen */
+	int					sniff;	/* tls_sniff() */
+	char					peer[TLS_PEERTEXT];
 };
 
 /* What a certificate says it is for. */
@@ -71,10 +78,15 @@ static int	load_files(gnutls_certificate_credentials_t,
 		    const struct tls_opts *, int *, char *, size_t);
 static void	prio_why(int, const char *, const char *, char *, size_t);
 static void	cache_store(struct tls *);
+static ssize_t	push(gnutls_transport_ptr_t, const void *, size_t);
+static ssize_t	pull(gnutls_transport_ptr_t, void *, size_t);
+static int	pull_timeout(gnutls_transport_ptr_t, unsigned int);
+static int	drive(struct tls *, int64_t, int, char *, size_t);
 static int	verify_cb(gnutls_session_t);
 static int	check_peer(struct tls *);
 static int	check_chain(struct tls *, const gnutls_datum_t *,
 		    unsigned int);
+static void	name_why(struct tls *, struct names *);
 static struct names *cert_names(gnutls_x509_crt_t);
 static int	crt_fp(const gnutls_datum_t *, gnutls_digest_algorithm_t,
 		    char *, size_t);
@@ -221,11 +233,14 @@ tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
 	}
 	/* Our own check (RFC 9525 names, pins) runs inside the handshake. */
 	gnutls_certificate_set_verify_function(t->cred, verify_cb);
-	gnutls_transport_set_int(t->sess, fd);
+	/* Reads go through pull(), which looks at the first bytes. */
+	gnutls_transport_set_ptr(t->sess, t);
+	gnutls_transport_set_push_function(t->sess, push);
+	gnutls_transport_set_pull_function(t->sess, pull);
+	gnutls_transport_set_pull_timeout_function(t->sess, pull_timeout);
 	return t;
 gfail:
-	whyf(why, whylen, "cannot set up TLS: %s",
-	    gnutls_strerror(rc));
+	whyf(why, whylen, "cannot set up TLS: %s", gnutls_strerror(rc));
 fail:
 	tls_free(t);
 	return NULL;
@@ -345,60 +360,158 @@ tls_free(struct tls *t)
 	free(t);
 }
 
-int
-tls_handshake(struct tls *t, int64_t deadline, char *why, size_t whylen)
+/*
+ * Every read of a session. Before GnuTLS takes the server's first bytes
+ * they are looked at (tlsfail.h): GnuTLS would take a plain SMTP
+ * greeting ("220 m") for a record header announcing 8301 bytes and wait
+ * for them until the deadline; refused here, the mistake is known at
+ * once. tls_sniff() needs no more than those bytes either.
+ */
+static ssize_t
+pull(gnutls_transport_ptr_t p, void *buf, size_t len)
 {
-	struct pollfd	pfd;
+	struct tls	*t = p;
+	unsigned char	 first[TLS_PEERTEXT];
+	ssize_t		 n;
+
+	if (!t->peeked) {
+		n = recv(t->fd, first, sizeof(first), MSG_PEEK);
+		if (n <= 0)
+			return n;
+		t->peeked = 1;
+		t->failure = tlsfail_first(first, (size_t)n, t->peer,
+		    sizeof(t->peer));
+		if (t->failure != TLS_FAIL_NONE || t->sniff) {
+			errno = EPROTO;
+			return -1;
+		}
+	}
+	return recv(t->fd, buf, len, 0);
+}
+
+/* MSG_NOSIGNAL: a closed peer is an error code, never SIGPIPE. */
+static ssize_t
+push(gnutls_transport_ptr_t p, const void *buf, size_t len)
+{
+	return send(((struct tls *)p)->fd, buf, len, MSG_NOSIGNAL);
+}
+
+/* Whether a read would return something within ms (GnuTLS asks). */
+static int
+pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
+{
+	struct pollfd	pfd = { .fd = ((struct tls *)p)->fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+}
+
+/*
+ * Run the handshake by deadline; with watch (not -1) stop as soon as
+ * that descriptor is readable. Returns GnuTLS's last code (0 or a
+ * negative one), else why is set: 1 for the deadline, 2 for watch, 3 for
+ * a signal, 4 for poll()'s errno.
+ */
+static int
+drive(struct tls *t, int64_t deadline, int watch, char *why, size_t whylen)
+{
+	struct pollfd	pfd[2];
 	int		rc, n;
 
 	for (;;) {
 		rc = gnutls_handshake(t->sess);
-		/*
-		 * A resumed session proves the server is the one checked
-		 * with these very settings (the cache entry is named by
-		 * them): no certificate is sent, none is checked.
-		 */
-		if (rc == 0 && gnutls_session_is_resumed(t->sess))
-			t->verdict = t->nocheck ? TLS_VERIFY_OFF :
-			    t->pinlen > 0 ? TLS_VERIFY_PINNED : TLS_VERIFY_OK;
-		if (rc == 0)
-			return 0;
-		if (rc != GNUTLS_E_AGAIN && rc != GNUTLS_E_INTERRUPTED &&
-		    gnutls_error_is_fatal(rc))
-			break;
-		if (bote_interrupted) {
-			whyf(why, whylen, "interrupted by a "
-			    "signal during the TLS handshake");
-			return -1;
-		}
-		pfd.fd = t->fd;
-		pfd.events = gnutls_record_get_direction(t->sess) ?
+		if (rc == 0 || (rc != GNUTLS_E_AGAIN && rc !=
+		    GNUTLS_E_INTERRUPTED && gnutls_error_is_fatal(rc)))
+			return rc;
+		if (bote_interrupted)
+			return whyf(why, whylen, "interrupted by a signal "
+			    "during the TLS handshake"), 3;
+		pfd[0].fd = t->fd;
+		pfd[0].events = gnutls_record_get_direction(t->sess) ?
 		    POLLOUT : POLLIN;
-		n = poll(&pfd, 1, ms_left(deadline));
-		if (n == 0) {
-			whyf(why, whylen, "the TLS handshake "
-			    "timed out");
-			return -1;
-		}
-		if (n == -1 && errno != EINTR) {
-			whyf(why, whylen, "TLS handshake: %s",
-			    strerror(errno));
-			return -1;
-		}
+		pfd[1].fd = watch;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		n = poll(pfd, watch != -1 ? 2 : 1, ms_left(deadline));
+		if (n == 0)
+			return whyf(why, whylen, "the TLS handshake timed "
+			    "out"), 1;
+		if (n == -1 && errno != EINTR)
+			return whyf(why, whylen, "TLS handshake: %s",
+			    strerror(errno)), 4;
+		if (n > 0 && pfd[1].revents != 0)
+			return 2;
 	}
+}
+
+int
+tls_handshake(struct tls *t, int64_t deadline, char *why, size_t whylen)
+{
+	int	rc;
+
+	rc = drive(t, deadline, -1, why, whylen);
+	/*
+	 * A resumed session proves the server is the one checked with these
+	 * very settings (the cache entry is named by them): no certificate
+	 * is sent, none is checked.
+	 */
+	if (rc == 0 && gnutls_session_is_resumed(t->sess))
+		t->verdict = t->nocheck ? TLS_VERIFY_OFF :
+		    t->pinlen > 0 ? TLS_VERIFY_PINNED : TLS_VERIFY_OK;
+	if (rc == 0)
+		return 0;
+	if (t->failure == TLS_FAIL_NONE)
+		t->failure = TLS_FAIL_OTHER;
+	if (rc > 0)
+		return -1;
 	if (t->verdict == TLS_VERIFY_FAILED)
 		whyf(why, whylen, "%s", t->why);
+	else if (t->failure == TLS_FAIL_SMTP || t->failure == TLS_FAIL_NOTTLS)
+		whyf(why, whylen, "the server does not speak TLS: it sent "
+		    "\"%s\"", t->peer);
 	else if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
 	    rc == GNUTLS_E_PUSH_ERROR || rc == GNUTLS_E_PULL_ERROR)
-		whyf(why, whylen, "the server closed the "
-		    "connection during the TLS handshake");
+		whyf(why, whylen, "the server closed the connection during "
+		    "the TLS handshake");
 	else if (rc == GNUTLS_E_CERTIFICATE_REQUIRED)
-		whyf(why, whylen, "the server requires a client "
-		    "certificate: set tls_cert_file and tls_key_file");
+		whyf(why, whylen, "the server requires a client certificate: "
+		    "set tls_cert_file and tls_key_file");
 	else
 		whyf(why, whylen, "TLS handshake failed: %s",
 		    gnutls_strerror(rc));
 	return -1;
+}
+
+int
+tls_sniff(int fd, const char *host, int64_t deadline, int watch)
+{
+	struct tls_opts	 op;
+	struct tls	*t;
+	char		 why[WHYMAX];
+	int		 config, rc;
+
+	memset(&op, 0, sizeof(op));
+	op.nocertcheck = 1;
+	if ((t = tls_client(fd, host, &op, &config, why, sizeof(why))) == NULL)
+		return TLS_SNIFF_NO;
+	t->sniff = 1;
+	rc = drive(t, deadline, watch, why, sizeof(why));
+	rc = rc == 2 ? TLS_SNIFF_WATCH : t->peeked && t->failure ==
+	    TLS_FAIL_NONE ? TLS_SNIFF_TLS : TLS_SNIFF_NO;
+	tls_free(t);
+	return rc;
+}
+
+enum tls_failure
+tls_failure(const struct tls *t)
+{
+	return t->failure;
+}
+
+const char *
+tls_peer_text(const struct tls *t)
+{
+	return t->failure == TLS_FAIL_SMTP || t->failure == TLS_FAIL_NOTTLS ?
+	    t->peer : "";
 }
 
 int
@@ -425,6 +538,7 @@ verify_cb(gnutls_session_t sess)
 	if (!t->trust_loaded && load_trust(t, &config, t->why,
 	    sizeof(t->why)) == -1) {
 		t->verdict = TLS_VERIFY_FAILED;
+		t->failure = TLS_FAIL_OTHER;
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
 	t->verdict = check_peer(t);
@@ -446,9 +560,9 @@ check_peer(struct tls *t)
 	unsigned int		 n = 0;
 	char			 want[TLS_FPMAX], got[TLS_FPMAX];
 	struct names		*nm;
-	char			 ipbin[16];
 	int			 v = TLS_VERIFY_FAILED;
 
+	t->failure = TLS_FAIL_OTHER;
 	peers = gnutls_certificate_get_peers(t->sess, &n);
 	if (peers == NULL || n == 0) {
 		whyf(t->why, sizeof(t->why), "the server sent no "
@@ -462,15 +576,18 @@ check_peer(struct tls *t)
 		    GNUTLS_DIG_SHA1, got, sizeof(got)) == -1)
 			whyf(t->why, sizeof(t->why), "cannot "
 			    "hash the server certificate");
-		else if (strcmp(want, got) == 0)
+		else if (strcmp(want, got) == 0) {
+			t->failure = TLS_FAIL_NONE;
 			return TLS_VERIFY_PINNED;
-		else
+		} else {
+			t->failure = TLS_FAIL_PIN;
 			whyf(t->why, sizeof(t->why), "fingerprint "
 			    "mismatch: the server certificate's %s "
 			    "fingerprint is %s, tls_fingerprint says %s; if "
 			    "the server has a new certificate, check it with "
 			    "bote --serverinfo and update tls_fingerprint",
 			    t->pinlen == 32 ? "SHA-256" : "SHA-1", got, want);
+		}
 		return v;
 	}
 	if (check_chain(t, peers, n) == -1)
@@ -486,27 +603,45 @@ check_peer(struct tls *t)
 		goto out;
 	}
 	v = TLS_VERIFY_OK;
+	t->failure = TLS_FAIL_NONE;
 	if (!tlsname_match(t->ref, &nm->ids)) {
 		v = TLS_VERIFY_FAILED;
-		if (!nm->ids.has_san && nm->ids.cn != NULL) {
-			/* Only shown: a short buffer keeps a prefix. */
-			nm->shown[0] = '\0';
-			(void)strlcat(nm->shown, "CN=", sizeof(nm->shown));
-			(void)sanitize(nm->shown + 3, sizeof(nm->shown) - 3,
-			    nm->cn, strlen(nm->cn), 1);
-		}
-		whyf(t->why, sizeof(t->why), "name mismatch: the "
-		    "server certificate is for %s, not for %s%s; set %s to "
-		    "one of its names", nm->shown[0] != '\0' ? nm->shown :
-		    "no name", t->ref, tlsname_ip(t->ref,
-		    (unsigned char *)ipbin) ? " (an IP address only matches "
-		    "IP: names)" : "", strcmp(t->ref, t->host) == 0 ?
-		    "host (or tls_host_override)" : "tls_host_override");
+		t->failure = TLS_FAIL_NAME;
+		name_why(t, nm);
 	}
 	free(nm);
 out:
 	gnutls_x509_crt_deinit(crt);
 	return v;
+}
+
+/* Why the names of nm do not do for t->ref, into t->why. */
+static void
+name_why(struct tls *t, struct names *nm)
+{
+	unsigned char	ipbin[16];
+
+	/* RFC 9525 6.3: no CN-ID; say so when only the CN would do. */
+	if (tlsname_cn_match(t->ref, &nm->ids)) {
+		whyf(t->why, sizeof(t->why), "the certificate of %s names it "
+		    "only in its CN, which RFC 9525 no longer accepts; ask "
+		    "for a certificate with a subjectAltName, or pin it with "
+		    "tls_fingerprint (bote --serverinfo shows it)", t->ref);
+		return;
+	}
+	if (!nm->ids.has_san && nm->ids.cn != NULL) {
+		/* Only shown: a short buffer keeps a prefix. */
+		nm->shown[0] = '\0';
+		(void)strlcat(nm->shown, "CN=", sizeof(nm->shown));
+		(void)sanitize(nm->shown + 3, sizeof(nm->shown) - 3,
+		    nm->cn, strlen(nm->cn), 1);
+	}
+	whyf(t->why, sizeof(t->why), "name mismatch: the server certificate "
+	    "is for %s, not for %s%s; set %s to one of its names",
+	    nm->shown[0] != '\0' ? nm->shown :
+	    "no name", t->ref, tlsname_ip(t->ref, ipbin) ? " (an IP address "
+	    "only matches IP: names)" : "", strcmp(t->ref, t->host) == 0 ?
+	    "host (or tls_host_override)" : "tls_host_override");
 }
 
 /*
@@ -521,6 +656,7 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 	unsigned int		 status = 0, i;
 	time_t			 now = time(NULL), when = 0;
 	char			 date[64], dn[384] = "";
+	struct tlsfail_chain	 c;
 	int			 rc, notafter = 0;
 
 	if ((rc = gnutls_certificate_verify_peers2(t->sess, &status)) < 0) {
@@ -530,6 +666,7 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 	}
 	if (status == 0)
 		return 0;
+	memset(&c, 0, sizeof(c));
 	/* Which certificate of the chain is out of date, and when. */
 	for (i = 0; i < n && when == 0; i++) {
 		if (gnutls_x509_crt_init(&crt) < 0)
@@ -546,47 +683,26 @@ check_chain(struct tls *t, const gnutls_datum_t *peers, unsigned int n)
 			/* The issuer of the last one is who is unknown. */
 			if (i == n - 1)
 				(void)get_dn(crt, 1, dn, sizeof(dn));
+			c.self = n == 1 && gnutls_x509_crt_check_issuer(crt,
+			    crt) == 1;
 		}
 		gnutls_x509_crt_deinit(crt);
 	}
 	tlsname_date(when, date, sizeof(date));
-	if (status & GNUTLS_CERT_REVOKED)
-		whyf(t->why, sizeof(t->why), "revoked: the "
-		    "certificate of %s has been revoked by its CA; the "
-		    "server needs a new certificate", t->ref);
-	else if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
-		whyf(t->why, sizeof(t->why), "unknown issuer: "
-		    "the certificate of %s was issued by \"%s\", which is "
-		    "not among the CAs in %s; add that CA to "
-		    "tls_trust_file, or pin the certificate with "
-		    "tls_fingerprint (bote --serverinfo shows it)", t->ref,
-		    dn[0] != '\0' ? dn : "an unnamed issuer", t->trust_file ==
-		    NULL || strcmp(t->trust_file, "system") == 0 ? "the "
-		    "system's trust store" : t->trust_file);
-	else if (status & GNUTLS_CERT_EXPIRED && notafter)
-		whyf(t->why, sizeof(t->why), "expired: the "
-		    "certificate of %s expired on %s (notAfter); the server "
-		    "must renew it, unless this machine's clock is wrong",
-		    t->ref, date);
-	else if (status & GNUTLS_CERT_NOT_ACTIVATED && when != 0)
-		whyf(t->why, sizeof(t->why), "not yet valid: the "
-		    "certificate of %s is valid from %s (notBefore); check "
-		    "this machine's clock", t->ref, date);
-	else if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-		whyf(t->why, sizeof(t->why), "the certificate of "
-		    "%s is signed with an insecure algorithm; the server "
-		    "needs a new certificate", t->ref);
-	else {
-		if (gnutls_certificate_verification_status_print(status,
-		    GNUTLS_CRT_X509, &out, 0) == 0) {
-			whyf(t->why, sizeof(t->why), "the "
-			    "certificate of %s is not trusted: %s", t->ref,
-			    (const char *)out.data);
-			gnutls_free(out.data);
-		} else
-			whyf(t->why, sizeof(t->why), "the "
-			    "certificate of %s is not trusted", t->ref);
-	}
+	c.ref = t->ref;
+	c.issuer = dn;
+	c.store = t->trust_file;
+	c.date = date;
+	c.revoked = (status & GNUTLS_CERT_REVOKED) != 0;
+	c.unknown = (status & GNUTLS_CERT_SIGNER_NOT_FOUND) != 0;
+	c.expired = (status & GNUTLS_CERT_EXPIRED) && notafter;
+	c.notyet = (status & GNUTLS_CERT_NOT_ACTIVATED) && when != 0;
+	c.weak = (status & GNUTLS_CERT_INSECURE_ALGORITHM) != 0;
+	if (gnutls_certificate_verification_status_print(status,
+	    GNUTLS_CRT_X509, &out, 0) == 0)
+		c.other = (const char *)out.data;
+	t->failure = tlsfail_chain(&c, t->why, sizeof(t->why));
+	gnutls_free(out.data);
 	return -1;
 }
 
@@ -700,21 +816,6 @@ get_dn(gnutls_x509_crt_t crt, int issuer, char *out, size_t outsz)
 	rc = sanitize(out, outsz, (const char *)d.data, d.size, 1);
 	gnutls_free(d.data);
 	return rc;
-}
-
-int
-tls_sha256_hex(const void *buf, size_t len, char *out, size_t outsz)
-{
-	unsigned char	md[32];
-	size_t		i;
-
-	if (outsz < 2 * sizeof(md) + 1 ||
-	    gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, len, md) < 0)
-		return -1;
-	for (i = 0; i < sizeof(md); i++)
-		/* outsz was checked above: every pair fits. */
-		(void)xsnprintf(out + 2 * i, outsz - 2 * i, "%02x", md[i]);
-	return 0;
 }
 
 /* Keep the session for the next run, once verified. */

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "net/tlsfail.h"
+
 struct tls;
 
 /* tls_recv() and tls_send() results besides a byte count. */
@@ -49,9 +51,11 @@ void		 tls_free(struct tls *);
 /*
  * Handshake and verify the certificate, by deadline (now_ms() scale).
  * Returns 0, or -1 with the reason in one line of words: expired (with
- * the date), not yet valid, unknown issuer (its name), name mismatch
- * (both names), revoked, fingerprint mismatch (both fingerprints), timed
- * out, ... and what to do about it.
+ * the date), not yet valid, unknown issuer (its name), self-signed, name
+ * mismatch (both names), the name only in the CN, revoked, fingerprint
+ * mismatch (both fingerprints), timed out, ... and what to do about it;
+ * tls_failure() then says which kind of failure it was. A server whose
+ * first bytes are not TLS (an SMTP greeting) fails it at once.
  */
 int		 tls_handshake(struct tls *, int64_t deadline, char *why,
 		    size_t whylen);
@@ -66,6 +70,31 @@ int		 tls_handshake(struct tls *, int64_t deadline, char *why,
 #define TLS_VERIFY_OFF		2
 #define TLS_VERIFY_PINNED	3	/* the tls_fingerprint pin matched */
 int		 tls_verdict(struct tls *, char *why, size_t whylen);
+
+/* Why the handshake (or report_only verification) failed: tlsfail.h. */
+enum tls_failure tls_failure(const struct tls *);
+/*
+ * The server's first line as it came, for TLS_FAIL_SMTP and
+ * TLS_FAIL_NOTTLS: control bytes shown as '?', at most TLS_PEERTEXT - 1
+ * octets; "" for other failures.
+ */
+#define TLS_PEERTEXT	80
+const char	*tls_peer_text(const struct tls *);
+
+/*
+ * Whether the server at the other end of fd (a connection of its own,
+ * connected and non-blocking) speaks TLS at once: a ClientHello for host
+ * (as SNI) goes out and nothing else; the first bytes back decide, and
+ * the handshake is abandoned there. TLS_SNIFF_TLS when they begin a TLS
+ * record, TLS_SNIFF_NO when they do not, when the server closes or
+ * nothing comes by deadline; TLS_SNIFF_WATCH as soon as the descriptor
+ * watch (-1: none) becomes readable, whatever fd does. fd stays open.
+ */
+#define TLS_SNIFF_NO	0
+#define TLS_SNIFF_TLS	1
+#define TLS_SNIFF_WATCH	2
+int		 tls_sniff(int fd, const char *host, int64_t deadline,
+		    int watch);
 
 /* What --serverinfo shows about a session. */
 #define TLS_CHAINMAX	8
@@ -90,9 +119,6 @@ struct tls_info {
 /* Fill *info; returns 0, or -1 when nothing is known. */
 int		 tls_info(struct tls *, struct tls_info *info);
 
-/* The SHA-256 of buf in lower-case hex (65 bytes); 0 or -1. */
-int		 tls_sha256_hex(const void *buf, size_t len, char *out,
-		    size_t outsz);
 /* A tls_priorities string GnuTLS accepts: 0, or -1 with why (position). */
 int		 tls_priorities_check(const char *, char *why, size_t whylen);
 /*

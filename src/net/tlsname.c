@@ -91,7 +91,6 @@ tlsname_match(const char *ref, const struct tlsname_ids *ids)
 {
 	unsigned char	bin[16];
 	size_t		i, len;
-	char		r[NAMEMAX], c[NAMEMAX];
 
 	/* RFC 9525 6.2: an IP address is checked against iPAddress only. */
 	if ((len = tlsname_ip(ref, bin)) != 0) {
@@ -104,8 +103,17 @@ tlsname_match(const char *ref, const struct tlsname_ids *ids)
 	for (i = 0; i < ids->ndns; i++)
 		if (tlsname_dns_match(ref, ids->dns[i]))
 			return 1;
-	/* The CN only for certificates without any subjectAltName. */
-	if (ids->has_san || ids->cn == NULL)
+	/* RFC 9525 6.3: the CN is not an identifier; see tlsname_cn_match. */
+	return 0;
+}
+
+int
+tlsname_cn_match(const char *ref, const struct tlsname_ids *ids)
+{
+	unsigned char	bin[16];
+	char		r[NAMEMAX], c[NAMEMAX];
+
+	if (ids->has_san || ids->cn == NULL || tlsname_ip(ref, bin) != 0)
 		return 0;
 	if (normalise(ref, r, sizeof(r)) == -1 ||
 	    normalise(ids->cn, c, sizeof(c)) == -1)

@@ -17,7 +17,7 @@ struct tlsname_ids {
 	size_t			 iplen[TLSNAME_MAX];	/* 4 or 16 */
 	size_t			 nip;
 	int			 has_san;	/* any subjectAltName entry */
-	const char		*cn;	/* the only CN, or NULL */
+	const char		*cn;	/* the only CN, or NULL: for words */
 };
 
 /*
@@ -29,12 +29,20 @@ struct tlsname_ids {
  *    ignored; "*" is a wildcard only as the whole left-most label and
  *    stands for exactly one non-empty label (6.3), and only when at
  *    least two labels follow it ("*.example.com", not "*.com");
- *  - the CN is looked at only when the certificate has no
- *    subjectAltName at all, and then must equal ref exactly (no
- *    wildcard): RFC 9525 drops the CN, old certificates still use it.
+ *  - the CN never: RFC 9525 6.3 no longer allows a client to fall back
+ *    to it (RFC 6125 6.4.4 did), even for a certificate without any
+ *    subjectAltName; pin such a certificate with tls_fingerprint.
  * Returns 1 on a match, 0 otherwise.
  */
 int	tlsname_match(const char *ref, const struct tlsname_ids *);
+
+/*
+ * Whether ref would have matched under the old CN fallback alone: the
+ * certificate has no subjectAltName at all, and its only CN equals ref
+ * exactly (case and a trailing dot aside, no wildcard, never an IP
+ * literal). Only for telling the user why such a certificate is refused.
+ */
+int	tlsname_cn_match(const char *ref, const struct tlsname_ids *);
 
 /* Whether the presented DNS identifier p matches ref under those rules. */
 int	tlsname_dns_match(const char *ref, const char *p);

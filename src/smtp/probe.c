@@ -13,6 +13,7 @@
 #include "net/io.h"
 #include "net/net.h"
 #include "smtp/probe.h"
+#include "smtp/tlsmode.h"
 #include "base/util.h"
 
 /* RFC 5321 4.5.3.2 and smtp.c's values, in seconds. */
@@ -33,7 +34,7 @@ struct probe {
 static int	handshake(struct probe *);
 static int	command(struct probe *, enum smtp_phase, const char *);
 static int	get_reply(struct probe *, struct reply *, enum smtp_phase,
-		    int);
+		    int64_t);
 static int	refused(struct probe *, const struct reply *, enum smtp_phase,
 		    enum outcome_kind, const char *);
 static int64_t	deadline(struct probe *, int);
@@ -48,6 +49,7 @@ probe_run(const struct smtp_opts *op, struct probe_info *info,
 	struct caps	 caps;
 	char		 line[300];
 	struct net_target nt;
+	int64_t		 dl;
 	int		 fd, ms, rc = -1;
 
 	memset(&p, 0, sizeof(p));
@@ -73,7 +75,11 @@ probe_run(const struct smtp_opts *op, struct probe_info *info,
 	}
 	if (op->tls && !op->starttls && handshake(&p) == -1)
 		goto out;
-	if (get_reply(&p, &info->greeting, PH_GREETING, T_GREETING) == -1)
+	dl = deadline(&p, T_GREETING);
+	/* In clear, a port that speaks TLS at once would never greet. */
+	if (!p.tls_active && tlsmode_greeting(p.io, op, dl, o) == -1)
+		goto out;
+	if (get_reply(&p, &info->greeting, PH_GREETING, dl) == -1)
 		goto out;
 	info->have_greeting = 1;
 	if (info->greeting.code != 220) {
@@ -89,7 +95,7 @@ probe_run(const struct smtp_opts *op, struct probe_info *info,
 		(void)xsnprintf(line, sizeof(line), "EHLO %s",
 		    op->helo != NULL ? op->helo : "localhost");
 		if (command(&p, PH_EHLO, line) == -1 ||
-		    get_reply(&p, r, PH_EHLO, T_OTHER) == -1)
+		    get_reply(&p, r, PH_EHLO, deadline(&p, T_OTHER)) == -1)
 			goto out;
 		info->have_ehlo[p.tls_active] = 1;
 		if (r->code != 250) {
@@ -106,7 +112,8 @@ probe_run(const struct smtp_opts *op, struct probe_info *info,
 			goto out;
 		}
 		if (command(&p, PH_STARTTLS, "STARTTLS") == -1 ||
-		    get_reply(&p, &p.r, PH_STARTTLS, T_OTHER) == -1)
+		    get_reply(&p, &p.r, PH_STARTTLS,
+		    deadline(&p, T_OTHER)) == -1)
 			goto out;
 		if (p.r.code != 220) {
 			refused(&p, &p.r, PH_STARTTLS, OUT_TLS, "STARTTLS");
@@ -153,8 +160,10 @@ handshake(struct probe *p)
 		return outcome_set(p->o, config ? OUT_CONFIG : OUT_TLS, PH_TLS,
 		    "%s", why);
 	io_set_tls(p->io, t);
-	if (tls_handshake(t, deadline(p, T_OTHER), why, sizeof(why)) == -1)
-		return outcome_set(p->o, OUT_TLS, PH_TLS, "%s", why);
+	if (tls_handshake(t, deadline(p, T_OTHER), why, sizeof(why)) == -1) {
+		tlsmode_failed(t, p->op, p->op->starttls, why, p->o);
+		return -1;
+	}
 	p->tls_active = 1;
 	p->info->tls = 1;
 	(void)tls_info(t, &p->info->tlsinfo);
@@ -163,9 +172,11 @@ handshake(struct probe *p)
 	trace(p, TRACE_INFO, why, strlen(why));
 	p->info->verdict = tls_verdict(t, p->info->verify_why,
 	    sizeof(p->info->verify_why));
-	if (p->info->verdict == TLS_VERIFY_FAILED)
-		return outcome_set(p->o, OUT_TLS, PH_TLS, "%s",
-		    p->info->verify_why);
+	if (p->info->verdict == TLS_VERIFY_FAILED) {
+		tlsmode_failed(t, p->op, p->op->starttls, p->info->verify_why,
+		    p->o);
+		return -1;
+	}
 	return 0;
 }
 
@@ -183,10 +194,9 @@ command(struct probe *p, enum smtp_phase ph, const char *line)
 }
 
 static int
-get_reply(struct probe *p, struct reply *r, enum smtp_phase ph, int secs)
+get_reply(struct probe *p, struct reply *r, enum smtp_phase ph, int64_t dl)
 {
 	enum reply_err	 e;
-	int64_t		 dl = deadline(p, secs);
 	char		*line;
 	size_t		 len;
 	int		 rc;

@@ -42,6 +42,7 @@
 #include "smtp/sasl.h"
 #include "smtp/smtp.h"
 #include "smtp/smtp_int.h"
+#include "smtp/tlsmode.h"
 #include "net/tls.h"
 #include "base/util.h"
 
@@ -72,6 +73,7 @@ static enum state	st_greeting(struct smtp *);
 static enum state	st_ehlo(struct smtp *);
 static enum state	st_starttls(struct smtp *);
 static enum state	after_ehlo(struct smtp *);
+static int		reply_by(struct smtp *, enum smtp_phase, int, int64_t);
 
 struct smtp *
 smtp_open(const struct smtp_opts *opts, struct outcome *o)
@@ -321,7 +323,7 @@ st_handshake(struct smtp *s)
 	io_set_tls(s->io, t);
 	if (tls_handshake(t, smtp_deadline(s, T_HANDSHAKE), why,
 	    sizeof(why)) == -1) {
-		outcome_set(s->o, OUT_TLS, PH_TLS, "%s", why);
+		tlsmode_failed(t, op, op->starttls, why, s->o);
 		return S_FAIL;
 	}
 	s->tls_active = 1;
@@ -334,7 +336,13 @@ st_handshake(struct smtp *s)
 static enum state
 st_greeting(struct smtp *s)
 {
-	if (smtp_reply(s, PH_GREETING, T_GREETING) == -1)
+	int64_t	dl = smtp_deadline(s, T_GREETING);
+
+	/* In clear, a port that speaks TLS at once would never greet. */
+	if (!s->tls_active && tlsmode_greeting(s->io, s->opts, dl,
+	    s->o) == -1)
+		return S_FAIL;
+	if (reply_by(s, PH_GREETING, T_GREETING, dl) == -1)
 		return S_FAIL;
 	if (s->r.code != 220)
 		return smtp_refused(s, PH_GREETING, OUT_REPLY, "greeting");
@@ -483,9 +491,15 @@ smtp_flush(struct smtp *s, enum smtp_phase ph, int secs)
 int
 smtp_reply(struct smtp *s, enum smtp_phase ph, int secs)
 {
+	return reply_by(s, ph, secs, smtp_deadline(s, secs));
+}
+
+/* smtp_reply with the deadline dl, secs from now when it was set. */
+static int
+reply_by(struct smtp *s, enum smtp_phase ph, int secs, int64_t dl)
+{
 	enum outcome_kind	 lost = ph == PH_EOD ? OUT_MAYBE_SENT : OUT_TEMP;
 	enum reply_err		 e;
-	int64_t			 dl = smtp_deadline(s, secs);
 	char			*line;
 	size_t			 len;
 	int			 rc;

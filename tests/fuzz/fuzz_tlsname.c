@@ -2,14 +2,18 @@
  * Certificate names (src/net/tlsname.h), which the server controls: the
  * input is split into a reference name and presented identifiers.
  * tlsname_match() follows RFC 9525: an IP literal never matches a
- * dNSName or the CN, a wildcard stands for exactly one non-empty label
- * and only as the whole left-most label, and the CN counts only when
- * there is no subjectAltName. tls_fingerprint_parse() and tlsname_ip()
- * take the same bytes too.
+ * dNSName, a wildcard stands for exactly one non-empty label and only as
+ * the whole left-most label, and the CN never counts (RFC 9525 6.3);
+ * tlsname_cn_match(), which only explains a refusal, keeps the old
+ * rules. tls_fingerprint_parse() and tlsname_ip() take the same bytes
+ * too, and so does tlsfail_first() (a server's first bytes where TLS was
+ * due): its verdict follows the first bytes and what it shows is one line
+ * without control bytes.
  */
 #include <string.h>
 #include <strings.h>
 
+#include "net/tlsfail.h"
 #include "net/tlsname.h"
 #include "fuzz.h"
 
@@ -78,16 +82,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(rc == 0, "an IP literal never matches a dNSName");
 	memset(&ids, 0, sizeof(ids));
 	ids.cn = pres;
-	rc = tlsname_match(ref, &ids);
+	FUZZ_CHECK(tlsname_match(ref, &ids) == 0,
+	    "the CN never matches (RFC 9525 6.3)");
+	rc = tlsname_cn_match(ref, &ids);
 	if (iplen > 0)
 		FUZZ_CHECK(rc == 0, "an IP literal never matches the CN");
 	if (rc)
-		FUZZ_CHECK(strchr(pres, '*') == NULL ||
-		    strcmp(ref, pres) == 0, "no wildcard in the CN");
+		FUZZ_CHECK(strchr(pres, '*') == NULL, "no wildcard in the CN");
 	ids.has_san = 1;
-	FUZZ_CHECK(tlsname_match(ref, &ids) == 0,
+	FUZZ_CHECK(tlsname_cn_match(ref, &ids) == 0,
 	    "the CN does not count when there is a subjectAltName");
 
+	rc = tlsfail_first((const unsigned char *)f, flen, hex, sizeof(hex));
+	FUZZ_CHECK(rc == TLS_FAIL_NONE || rc == TLS_FAIL_SMTP ||
+	    rc == TLS_FAIL_NOTTLS, "TLS, SMTP or neither");
+	if (rc == TLS_FAIL_NONE)
+		FUZZ_CHECK(flen > 0 && (f[0] == 21 || f[0] == 22),
+		    "TLS begins with an alert or a handshake record");
+	if (rc == TLS_FAIL_SMTP)
+		FUZZ_CHECK(flen >= 3 && f[0] >= '2' && f[0] <= '5',
+		    "an SMTP reply begins with its code");
+	for (n = 0; hex[n] != '\0'; n++)
+		FUZZ_CHECK((unsigned char)hex[n] >= 0x20 && hex[n] != 0x7f,
+		    "shown without control bytes");
 	rc = tls_fingerprint_parse(pres, fp, sizeof(fp), &n);
 	if (rc != -1) {
 		FUZZ_CHECK((rc == TLS_FP_SHA256 && n == 32) ||

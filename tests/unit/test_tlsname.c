@@ -95,27 +95,38 @@ test_cn(void)
 {
 	struct tlsname_ids	ids;
 
+	/* RFC 9525 6.3: the CN never matches, even without any SAN. */
 	memset(&ids, 0, sizeof(ids));
 	ids.cn = "mail.example.com";
-	ok(tlsname_match("mail.example.com", &ids),
-	    "CN used when there is no subjectAltName");
-	ok(tlsname_match("MAIL.example.com.", &ids),
-	    "CN compared case-insensitively");
-	ids.cn = "*.example.com";
 	ok(!tlsname_match("mail.example.com", &ids),
-	    "no wildcard in the CN");
+	    "CN not used even when there is no subjectAltName");
+	ok(tlsname_cn_match("mail.example.com", &ids),
+	    "but the old CN fallback would have matched");
+	ok(tlsname_cn_match("MAIL.example.com.", &ids),
+	    "the old fallback compared case-insensitively");
+	ok(!tlsname_cn_match("other.example.com", &ids),
+	    "the old fallback: another name does not match");
+	ids.cn = "*.example.com";
+	ok(!tlsname_cn_match("mail.example.com", &ids),
+	    "the old fallback: no wildcard in the CN");
+	ids.cn = "127.0.0.1";
+	ok(!tlsname_cn_match("127.0.0.1", &ids),
+	    "the old fallback: never an IP literal");
 	ids.cn = "mail.example.com";
 	ids.has_san = 1;
 	ids.dns[0] = "other.example.com";
 	ids.ndns = 1;
 	ok(!tlsname_match("mail.example.com", &ids),
 	    "CN ignored when the certificate has a DNS SAN");
+	ok(!tlsname_cn_match("mail.example.com", &ids),
+	    "and the old fallback did not apply there either");
 	ids.ndns = 0;
-	ok(!tlsname_match("mail.example.com", &ids),
-	    "CN ignored when the certificate has any SAN");
+	ok(!tlsname_cn_match("mail.example.com", &ids),
+	    "nor with any SAN at all");
 	ids.has_san = 0;
 	ids.cn = NULL;
-	ok(!tlsname_match("mail.example.com", &ids),
+	ok(!tlsname_match("mail.example.com", &ids) &&
+	    !tlsname_cn_match("mail.example.com", &ids),
 	    "no names: no match");
 }
 
