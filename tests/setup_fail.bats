@@ -101,3 +101,75 @@ first_delivery() {
 	[ "$(nqueued)" -eq 1 ]
 }
 
+@test "untrusted certificate, the account never delivered there: 78, the fix named, nothing queued" {
+	wrong_ca
+	MARK=cert1 send
+	assert_failure 78
+	assert_output --partial "tls_trust_file"
+	assert_output --partial "bote: not queued: account default has never delivered through 127.0.0.1 port $TESTBED_STARTTLS_PORT, so this needs a change of configuration, not a retry"
+	[ "$(nqueued)" -eq 0 ]
+}
+
+@test "untrusted certificate after the account delivered there: queued, said on every run, sent once fixed" {
+	first_delivery
+	wrong_ca
+	MARK=cert2 send
+	assert_success
+	assert_output --partial "queued as"
+	assert_output --partial "account default delivered through this server before, so the server changed: will retry"
+	[ "$(nqueued)" -eq 1 ]
+	# Not a deferral to keep quiet about: the periodic run says it.
+	run "$BOTE" -C "$CONF" -q --due
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	assert_output --partial ": deferred: "
+	[ "$(nqueued)" -eq 1 ]
+	run "$BOTE" -C "$CONF" -bp
+	assert_output --partial "tls_trust_file"
+	right_ca
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	maildir_wait 2
+	[ "$(delivered cert2)" -eq 1 ]
+	[ "$(nqueued)" -eq 0 ]
+}
+
+@test "the record of a server is per account, host and port: another port is new again" {
+	first_delivery
+	# The same account name pointed at the implicit-TLS port.
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port $TESTBED_TLS_PORT/; s/^tls_starttls on/tls_starttls off/" "$CONF"
+	wrong_ca
+	MARK=cert3 send
+	assert_failure 78
+	[ "$(nqueued)" -eq 0 ]
+	# The queue directory holds the records: one file per server.
+	[ "$(ls "$QDIR/known" | wc -l)" -eq 1 ]
+}
+
+@test "STARTTLS to the implicit-TLS port, never delivered there: 76 within seconds, the fix named, nothing queued" {
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port $TESTBED_TLS_PORT/" "$CONF"
+	MARK=mode1 run timeout 20 "$BOTE" -C "$CONF" -i rcpt@example.org \
+	    < <(mail_with mode1)
+	[ "$status" -ne 124 ] || fail "waited for the greeting"
+	assert_failure 76
+	assert_output --partial "speaks TLS at once (implicit TLS), not SMTP with STARTTLS: set tls_starttls off"
+	assert_output --partial "bote: not queued:"
+	[ "$(nqueued)" -eq 0 ]
+}
+
+@test "implicit TLS to the STARTTLS port after the account delivered there: queued, not lost" {
+	# Delivered once through the STARTTLS port as account "default"
+	# with implicit TLS set by mistake later: the same host and port.
+	first_delivery
+	sed -i "s/^tls_starttls on/tls_starttls off/" "$CONF"
+	MARK=mode2 send
+	assert_success
+	assert_output --partial "speaks plain SMTP first"
+	assert_output --partial "queued as"
+	[ "$(nqueued)" -eq 1 ]
+	sed -i "s/^tls_starttls off/tls_starttls on/" "$CONF"
+	run "$BOTE" -C "$CONF" -q
+	assert_success
+	maildir_wait 2
+	[ "$(delivered mode2)" -eq 1 ]
+}

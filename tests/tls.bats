@@ -61,7 +61,8 @@ assert_delivered() {
 assert_refused() {
 	local after
 	if [ "${1:-}" = setup ]; then
-		[ "$status" -ne 0 ] || fail "exit 0 for a refused certificate"
+		# Queue off: a setup failure (bote.1, EXIT STATUS).
+		assert_failure 78
 	else
 		assert_failure 75
 	fi
