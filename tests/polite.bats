@@ -2,13 +2,16 @@
 # A polite and truthful client (issue 14, point 7): QUIT whenever the
 # session is still in step, a warning when DSN requests cannot be sent,
 # no hang-up after a 354 when a recipient was refused, multi-line replies
-# shown readably. The scripted server (tests/fixtures/smtpscript) records
-# what bote sent.
+# shown readably, long lines broken at blanks and never inside a UTF-8
+# character. The scripted server (tests/fixtures/smtpscript) records what
+# bote sent; the testbed's Postfix checks a long UTF-8 line as it is
+# delivered.
 
 # The helpers (tests/helpers), under make check and a bare bats alike.
 [[ :$BATS_LIB_PATH: == *:$BATS_TEST_DIRNAME/helpers:* ]] ||
 	BATS_LIB_PATH+=:$BATS_TEST_DIRNAME/helpers
 bats_load_library bote.bash
+bats_load_library testbed.bash
 bats_load_library smtpscript.bash
 
 setup() {
@@ -143,4 +146,59 @@ last_sent() {
 	run_bote -v rcpt@example.net
 	assert_success
 	assert_output --partial 'queued as ABC; 2.0.0 have a nice day'
+}
+
+# --- long lines ----------------------------------------------------------------
+
+@test "a 2000-octet line of words is broken at a blank, nothing added" {
+	s 'send 220 mx.test ESMTP' 'expect EHLO' \
+	  'send 250-mx.test\r\n250 PIPELINING' \
+	  'expect MAIL' 'expect RCPT' 'expect DATA' \
+	  'send 250 Ok\r\n250 Ok\r\n354 go' 'expect-data' \
+	  'send 250 2.0.0 queued' 'expect QUIT' 'send 221 bye' >"$S"
+	{
+		printf 'From: sender@example.org\nSubject: words\n\n'
+		for i in $(seq 1 400); do printf 'word '; done
+		printf 'end\n'
+	} >"$MSG"
+	start_with_script
+	run_bote
+	assert_success
+	assert_output --partial 'warning: 1 line longer than 998 octets'
+	# Every line fits, and the words are all there, in order.
+	run awk 'length($0) > 999' < <(recorded | tr -d '\r')
+	assert_output ''
+	run bash -c "tr -d '\\r\\n' <'$SCRIPT_RECORD' | grep -o 'word ' | wc -l"
+	assert_output 400
+	# Broken before a blank: the continuation starts with it.
+	run bash -c "tr -d '\\r' <'$SCRIPT_RECORD' | grep -c '^ word'"
+	assert_output 2
+}
+
+@test "Postfix: a 2000-octet UTF-8 line arrives as whole characters" {
+	local e i
+	e=$(printf '\xc3\xa9')
+	{
+		printf 'From: sender@example.org\nTo: rcpt@example.org\n'
+		printf 'Subject: utf8 long\nContent-Type: text/plain; charset=utf-8\n\n'
+		for i in $(seq 1 1000); do printf '%s' "$e"; done
+		printf '\n'
+	} >"$MSG"
+	bote_conf "$CONF"
+	maildir_clear
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	# Every line of the delivered body is valid UTF-8, and all 1000
+	# characters are there.
+	run python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
+body = d.split(b"\n\n", 1)[1]
+for l in body.splitlines():
+    l.decode("utf-8")
+print(body.decode("utf-8").count("\u00e9"))
+' "$(maildir_last_file)"
+	assert_success
+	assert_output 1000
 }

@@ -23,8 +23,8 @@
  * joins the transaction's group only where RFC 4954 4 allows it: an
  * initial response that completes the exchange in one round trip. Without
  * CHUNKING the DATA reply and the end-of-data reply are one wait each;
- * with several recipients the RCPT replies are read before BDAT (all or
- * nothing), one more wait. QUIT is never waited for.
+ * with several recipients the RCPT replies are read before DATA or BDAT
+ * (all or nothing), one more wait. QUIT is never waited for.
  */
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -6,11 +6,11 @@
  *
  * Commands are queued in groups and their replies read in order by
  * collect() (RFC 2920 3.1); without PIPELINING every group holds one
- * command. All or nothing: any refused recipient fails the message. If
- * the server has already said 354, the connection is dropped without
- * end-of-data, so it discards the transaction; with BDAT and several
- * recipients the RCPT replies are read before any BDAT is sent, and with
- * one recipient the server itself refuses BDAT when that RCPT failed.
+ * command. All or nothing: any refused recipient fails the message. With
+ * several recipients their replies are read before DATA or BDAT is sent;
+ * with one the server itself refuses DATA or BDAT when that RCPT failed.
+ * Should a server say 354 all the same, the connection is dropped
+ * without end-of-data, so it discards the transaction.
  */
 #include <sys/types.h>
 
