@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
 # A polite and truthful client (issue 14, point 7): QUIT whenever the
 # session is still in step, a warning when DSN requests cannot be sent,
-# no hang-up after a 354 when a recipient was refused, multi-line replies
-# shown readably, long lines broken at blanks and never inside a UTF-8
-# character. The scripted server (tests/fixtures/smtpscript) records what
+# an ENVID with spaces, no hang-up after a 354 when a recipient was
+# refused, multi-line replies shown readably, long lines broken at blanks
+# and never inside a UTF-8 character. The scripted server (tests/fixtures/smtpscript) records what
 # bote sent; the testbed's Postfix checks a long UTF-8 line as it is
 # delivered.
 
@@ -89,6 +89,20 @@ last_sent() {
 	assert_output --partial "warning='the server does not offer DSN"
 }
 
+@test "DSN offered: an ENVID with spaces goes as xtext (+20)" {
+	s 'send 220 mx.test ESMTP' 'expect EHLO' \
+	  'send 250-mx.test\r\n250-DSN\r\n250 PIPELINING' \
+	  'expect MAIL FROM:<sender@example.org> ENVID=job+2042+2Bx' \
+	  'expect RCPT' 'expect DATA' 'send 250 Ok\r\n250 Ok\r\n354 go' \
+	  'expect-data' 'send 250 2.0.0 queued' 'expect QUIT' \
+	  'send 221 bye' >"$S"
+	start_with_script
+	run_bote -V 'job 42+x' rcpt@example.net
+	assert_success
+	refute_output --partial 'warning'
+	script_wait
+}
+
 # --- recipients and DATA -------------------------------------------------------
 
 @test "two recipients, one refused, no CHUNKING: DATA never sent, 67, QUIT" {
@@ -126,7 +140,7 @@ last_sent() {
 	s 'send 220 mx.test ESMTP' 'expect EHLO' \
 	  'send 250-mx.test\r\n250 PIPELINING' \
 	  'expect MAIL' 'expect RCPT' 'expect DATA' \
-	  'send 550-5.7.1 Relaying denied\r\n550-5.7.1 see https://mx.test/why\r\n550 5.7.1 for this client\r\n503 no valid recipients' \
+	  'send 550-5.7.1 Relaying denied\r\n550-5.7.1 see https://mx.test/why\r\n550 5.7.1 for this client\r\n503 5.5.1 no valid recipients\r\n503 5.5.1 no valid recipients' \
 	  'expect QUIT' 'send 221 bye' >"$S"
 	start_with_script
 	run_bote
