@@ -239,6 +239,10 @@ read_files(struct conf *c, const struct args *a)
 		say("no configuration file: create %s or %s (see "
 		    "bote.conf(5)), or name one with -C", usr != NULL ? usr :
 		    "~/.config/bote/config", sys);
+	if (sys_errno == ENOENT && getenv("SMTPSERVER") != NULL)
+		say("SMTPSERVER is set, but only EMAIL, -f or "
+		    "--read-envelope-from can name the sender that goes with "
+		    "it (msmtp's rule)");
 	return -1;
 }
 

@@ -157,6 +157,7 @@ dialogue() {
 @test "SMTPSERVER without EMAIL or -f: 78, as msmtp; a default account wins" {
 	SMTPSERVER=mx.example run "$BOTE" x@y.org </dev/null
 	assert_failure 78
+	assert_output --partial 'SMTPSERVER is set, but only EMAIL, -f or'
 	mkdir -p "$HOME/.config/bote"
 	printf 'account default\nhost file.example\n' \
 	    >"$HOME/.config/bote/config"
