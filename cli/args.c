@@ -262,15 +262,16 @@ dashdash(struct args *a, int argc, char **argv, int *i)
  * whoever calls that name, and web applications pass their users' text
  * there (PHP mail()'s fifth parameter, CVE-2016-10033). Options that
  * would make bote run a program (passwordeval, or a configuration file
- * that names one), write a file (logfile) or read a file of the
- * caller's choosing as its own (aliases) are for bote's own name only
+ * that names one), write a file (logfile, -X) or use a file of the
+ * caller's choosing as its own (aliases, and socket: a local service's
+ * socket would get the caller's text) are for bote's own name only
  * (bote.1, SECURITY).
  */
 static int
 trusted_only(struct args *a)
 {
 	static const char *const keys[] = { "passwordeval", "logfile",
-	    "logfile_time_format", "aliases" };
+	    "logfile_time_format", "aliases", "socket" };
 	const char	*opt = NULL;
 	size_t		 i, k;
 

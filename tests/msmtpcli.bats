@@ -121,7 +121,7 @@ dialogue() {
 	assert_output --partial 'exitcode=EX_TEMPFAIL'
 }
 
-@test "as sendmail, -X is refused like --logfile, and nothing is written" {
+@test "as sendmail, -X is refused like --logfile (nothing is written), and --socket" {
 	mkdir -p "$BATS_TEST_TMPDIR/bin" "$HOME/.config/bote"
 	ln -s "$BOTE" "$BATS_TEST_TMPDIR/bin/sendmail"
 	printf 'account default\nhost 127.0.0.1\nport 1\ntls off\n' \
@@ -133,6 +133,11 @@ dialogue() {
 		assert_output --partial '-X is refused when bote runs as sendmail'
 	done
 	[ ! -e "$BATS_TEST_TMPDIR/x.php" ]
+	# A local service's socket would get the caller's text.
+	run "$BATS_TEST_TMPDIR/bin/sendmail" -t -i --socket=/run/x.sock \
+	    <"$MSG"
+	assert_failure 64
+	assert_output --partial '--socket is refused when bote runs as sendmail'
 }
 
 # --- SMTPSERVER and EMAIL ----------------------------------------------------------
