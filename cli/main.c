@@ -172,11 +172,15 @@ env_from(struct args *a)
 
 	memset(&o, 0, sizeof(o));
 	if ((m = msg_spool(STDIN_FILENO, spool_dir(), a->ignore_dots ? 0 :
-	    NORM_DOTEND, &o)) == NULL) {
-		if (bote_interrupted == SIGINT)
-			say("interrupted: nothing was sent");
-		else
-			report_outcome(&o);
+	    NORM_DOTEND, &o)) == NULL && bote_interrupted == SIGINT) {
+		/* Ctrl-C while the message was read: die of it, as send.c. */
+		say("interrupted: nothing was sent");
+		(void)signal(SIGINT, SIG_DFL);
+		(void)raise(SIGINT);
+		return SEND_CANCELLED;
+	}
+	if (m == NULL) {
+		report_outcome(&o);
 		return exit_status(&o);
 	}
 	report_broken(msg_broken(m));
