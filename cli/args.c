@@ -14,10 +14,11 @@
 #include "base/util.h"
 
 const char args_usage[] =
-"usage: bote [-tivP] [-C file] [-a account] [-f sender] [-F name]\n"
-"            [-N dsn] [-R ret] [-V envid] [-B type] [-o option]\n"
-"            [-b mode] [-q[R|I|S]string] [-od{i|b|q}] [--no-queue]\n"
-"            [--json] [--setting[=value] ...] [--] [recipient ...]\n"
+"usage: bote [-dtivP] [-C file] [-a account] [-f sender] [-F name]\n"
+"            [-N dsn] [-R ret] [-V envid] [-X logfile] [-B type]\n"
+"            [-o option] [-b mode] [-q[R|I|S]string] [-od{i|b|q}]\n"
+"            [--read-envelope-from] [--no-queue] [--json]\n"
+"            [--setting[=value] ...] [--] [recipient ...]\n"
 "       bote -q [--due] [-v] [-C file]\n"
 "       bote --delete | --hold | --release id|ALL [-C file]\n"
 "       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
@@ -31,10 +32,13 @@ enum larg {
 };
 
 /*
- * msmtp's long options. Those with a flag do what the flag does; the
+ * msmtp's long options (msmtp 1.8's --help, all of them, and the older
+ * names it still takes). Those with a flag do what the flag does; the
  * others set a configuration directive above the configuration files
  * (bote.1, OPTIONS): the one named like the option (dashes for
- * underscores) to the value given, or key to val.
+ * underscores) to the value given, or key to val. A directive bote does
+ * not implement is refused there, in the configuration's words, so an
+ * option and its directive never disagree.
  */
 static const struct longopt {
 	const char	*name;
@@ -44,10 +48,14 @@ static const struct longopt {
 	const char	*val;		/* NULL: the value given */
 } longopts[] = {
 	{ "account", LA_NEED, 'a', NULL, NULL },
+	{ "add-missing-date-header", LA_OPT, 0, NULL, NULL },	/* < 1.8.8 */
+	{ "add-missing-from-header", LA_OPT, 0, NULL, NULL },
 	{ "aliases", LA_OPT, 0, NULL, NULL },
 	{ "allow-from-override", LA_OPT, 0, NULL, NULL },
 	{ "auth", LA_OPT, 0, NULL, NULL },
+	{ "auto-from", LA_OPT, 0, NULL, NULL },		/* obsolete */
 	{ "connect-timeout", LA_NEED, 0, NULL, NULL },
+	{ "debug", LA_NONE, 'd', NULL, NULL },
 	{ "domain", LA_OPT, 0, NULL, NULL },
 	{ "dsn-notify", LA_NEED, 'N', NULL, NULL },
 	{ "dsn-return", LA_NEED, 'R', NULL, NULL },
@@ -58,17 +66,23 @@ static const struct longopt {
 	{ "ip-version", LA_NEED, 0, NULL, NULL },
 	{ "ipv4", LA_NONE, 0, "ip_version", "4" },	/* bote's own */
 	{ "ipv6", LA_NONE, 0, "ip_version", "6" },
+	{ "keepbcc", LA_OPT, 0, NULL, NULL },		/* 1.4 */
 	{ "logfile", LA_OPT, 0, NULL, NULL },
 	{ "logfile-time-format", LA_OPT, 0, NULL, NULL },
+	{ "maildomain", LA_OPT, 0, NULL, NULL },	/* obsolete */
 	{ "passwordeval", LA_OPT, 0, NULL, NULL },
 	{ "port", LA_NEED, 0, NULL, NULL },
 	{ "pretend", LA_NONE, 'P', NULL, NULL },
+	{ "protocol", LA_NEED, 0, NULL, NULL },
+	{ "proxy-host", LA_OPT, 0, NULL, NULL },
+	{ "proxy-port", LA_OPT, 0, NULL, NULL },
 	{ "read-recipients", LA_NONE, 't', NULL, NULL },
 	{ "remove-bcc-headers", LA_OPT, 0, NULL, NULL },
 	{ "set-date-header", LA_OPT, 0, NULL, NULL },
 	{ "set-from-header", LA_OPT, 0, NULL, NULL },
 	{ "set-msgid-header", LA_OPT, 0, NULL, NULL },
 	{ "set-to-header", LA_OPT, 0, NULL, NULL },
+	{ "socket", LA_OPT, 0, NULL, NULL },
 	{ "source-ip", LA_OPT, 0, NULL, NULL },
 	{ "syslog", LA_OPT, 0, NULL, NULL },
 	{ "timeout", LA_NEED, 0, NULL, NULL },
@@ -77,12 +91,30 @@ static const struct longopt {
 	{ "tls-certcheck", LA_OPT, 0, NULL, NULL },
 	{ "tls-crl-file", LA_OPT, 0, NULL, NULL },
 	{ "tls-fingerprint", LA_OPT, 0, NULL, NULL },
+	{ "tls-force-sslv3", LA_OPT, 0, NULL, NULL },	/* ignored */
 	{ "tls-host-override", LA_OPT, 0, NULL, NULL },
 	{ "tls-key-file", LA_OPT, 0, NULL, NULL },
+	{ "tls-min-dh-prime-bits", LA_OPT, 0, NULL, NULL }, /* ignored */
 	{ "tls-priorities", LA_OPT, 0, NULL, NULL },
 	{ "tls-starttls", LA_OPT, 0, NULL, NULL },
 	{ "tls-trust-file", LA_OPT, 0, NULL, NULL },
+	{ "undisclosed-recipients", LA_OPT, 0, NULL, NULL }, /* < 1.8.29 */
 	{ "user", LA_OPT, 0, NULL, NULL },
+};
+
+/*
+ * msmtp's options for what bote does not do, each refused with what to
+ * do instead.
+ */
+static const struct refused {
+	const char	*name;
+	const char	*why;
+} refusals[] = {
+	{ "configure", "bote does not write configurations from DNS SRV "
+	    "records; write the account (bote.conf(5)) and check it with "
+	    "bote --serverinfo" },
+	{ "rmqs", "bote submits mail and does not ask servers to run their "
+	    "queues (ETRN, RFC 1985); run the queue on that server" },
 };
 
 /* Directive names of the overrides: "tls-trust-file" -> "tls_trust_file". */
@@ -91,12 +123,15 @@ static char	ovr_names[ARGS_OVRMAX][32];
 /* Flags that take a value, glued or in the next argument. */
 static const char valued[] = "CafrFBNRVhLOAXob";
 /* Accepted with no effect (value-taking ones consume their value). */
-static const char ignored[] = "BhLOAGmnUX";
+static const char ignored[] = "BhLOAGmnU";
 
 static int	one_flag(struct args *, char, const char *);
 static int	o_option(struct args *, const char *);
 static int	dsn_flag(struct args *, char, const char *);
+static int	dashdash(struct args *, int, char **, int *);
 static int	long_opt(struct args *, int, char **, int *);
+static int	add_override(struct args *, const char *, const char *,
+		    const char *);
 static int	trusted_only(struct args *);
 static int	admin_opt(struct args *, int, char **, int *);
 
@@ -130,27 +165,7 @@ args_parse(int argc, char **argv, struct args *a)
 			continue;
 		}
 		if (arg[1] == '-') {
-			if (strcmp(arg, "--help") == 0)
-				a->mode = MODE_HELP;
-			else if (strcmp(arg, "--version") == 0)
-				a->mode = MODE_VERSION;
-			else if (strcmp(arg, "--serverinfo") == 0)
-				a->mode = MODE_SERVERINFO;
-			else if (strcmp(arg, "--no-queue") == 0)
-				a->no_queue = 1;
-			else if (strcmp(arg, "--json") == 0)
-				a->json = 1;
-			else if (strcmp(arg, "--due") == 0)
-				a->due = 1;
-			else if (strncmp(arg, "--delete", 8) == 0 ||
-			    strncmp(arg, "--hold", 6) == 0 ||
-			    strncmp(arg, "--release", 9) == 0) {
-				if (admin_opt(a, argc, argv, &i) == -1)
-					return -1;
-			}
-			else if (strcmp(arg, "--setup-maildrop") == 0)
-				a->mode = MODE_SETUP_MAILDROP;
-			else if (long_opt(a, argc, argv, &i) == -1)
+			if (dashdash(a, argc, argv, &i) == -1)
 				return -1;
 			continue;
 		}
@@ -160,6 +175,16 @@ args_parse(int argc, char **argv, struct args *a)
 				if (one_flag(a, 'q', arg + j + 1) == -1)
 					return -1;
 				break;
+			}
+			/*
+			 * -d is msmtp's --debug; Sendmail's -d takes its
+			 * debug classes glued (-d0.1): debug all the same.
+			 */
+			if (arg[j] == 'd') {
+				(void)one_flag(a, 'd', NULL);
+				if (arg[j + 1] >= '0' && arg[j + 1] <= '9')
+					break;
+				continue;
 			}
 			if (strchr(valued, arg[j]) == NULL) {
 				if (one_flag(a, arg[j], NULL) == -1)
@@ -182,6 +207,12 @@ args_parse(int argc, char **argv, struct args *a)
 		}
 	}
 	a->nrcpts = (size_t)nops;
+	if (a->env_from && a->sender != NULL) {
+		whyf(a->why, sizeof(a->why), "-f and --read-envelope-from "
+		    "cannot be used together: each names the envelope "
+		    "sender");
+		return -1;
+	}
 	if (a->due && (a->mode != MODE_QUEUE_RUN || a->admin != 0)) {
 		whyf(a->why, sizeof(a->why), "--due goes with -q: "
 		    "bote -q --due");
@@ -195,20 +226,52 @@ args_parse(int argc, char **argv, struct args *a)
 	return trusted_only(a);
 }
 
+/* argv[*i], "--name[=value]": bote's own, else one of msmtp's. */
+static int
+dashdash(struct args *a, int argc, char **argv, int *i)
+{
+	const char	*arg = argv[*i];
+
+	if (strcmp(arg, "--help") == 0)
+		a->mode = MODE_HELP;
+	else if (strcmp(arg, "--version") == 0)
+		a->mode = MODE_VERSION;
+	else if (strcmp(arg, "--serverinfo") == 0)
+		a->mode = MODE_SERVERINFO;
+	else if (strcmp(arg, "--no-queue") == 0)
+		a->no_queue = 1;
+	else if (strcmp(arg, "--json") == 0)
+		a->json = 1;
+	else if (strcmp(arg, "--due") == 0)
+		a->due = 1;
+	else if (strcmp(arg, "--read-envelope-from") == 0)
+		a->env_from = 1;
+	else if (strncmp(arg, "--delete", 8) == 0 ||
+	    strncmp(arg, "--hold", 6) == 0 ||
+	    strncmp(arg, "--release", 9) == 0)
+		return admin_opt(a, argc, argv, i);
+	else if (strcmp(arg, "--setup-maildrop") == 0)
+		a->mode = MODE_SETUP_MAILDROP;
+	else
+		return long_opt(a, argc, argv, i);
+	return 0;
+}
+
 /*
  * Run as sendmail (or any name but its own), bote takes argv from
  * whoever calls that name, and web applications pass their users' text
  * there (PHP mail()'s fifth parameter, CVE-2016-10033). Options that
  * would make bote run a program (passwordeval, or a configuration file
- * that names one), write a file (logfile) or read a file of the
- * caller's choosing as its own (aliases) are for bote's own name only
+ * that names one), write a file (logfile, -X) or use a file of the
+ * caller's choosing as its own (aliases, and socket: a local service's
+ * socket would get the caller's text) are for bote's own name only
  * (bote.1, SECURITY).
  */
 static int
 trusted_only(struct args *a)
 {
 	static const char *const keys[] = { "passwordeval", "logfile",
-	    "logfile_time_format", "aliases" };
+	    "logfile_time_format", "aliases", "socket" };
 	const char	*opt = NULL;
 	size_t		 i, k;
 
@@ -294,6 +357,13 @@ one_flag(struct args *a, char c, const char *val)
 	case 'v':
 		a->verbose = 1;
 		return 0;
+	case 'd':
+		a->verbose = 1;
+		a->debug = 1;
+		return 0;
+	case 'X':
+		/* msmtp's log file (Sendmail's is a traffic log). */
+		return add_override(a, "logfile", val, "-X");
 	case 'P':
 		a->pretend = 1;
 		return 0;
@@ -341,7 +411,7 @@ one_flag(struct args *a, char c, const char *val)
  * Delivery status notification requests (RFC 3461), as Sendmail and
  * msmtp take them: -N never|success,failure,delay (and off), -R
  * hdrs|headers|full (and off), -V envid. The ENVID must be printable
- * ASCII (4.4) and at most 100 octets once encoded as xtext.
+ * ASCII or space (4.4) and at most 100 octets once encoded as xtext.
  */
 static int
 dsn_flag(struct args *a, char c, const char *val)
@@ -368,13 +438,14 @@ dsn_flag(struct args *a, char c, const char *val)
 		}
 		return 0;
 	}
+	/* Space included: xtext carries it as "+20" on the wire. */
 	for (p = val; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
 			break;
 	if (*val == '\0' || *p != '\0') {
 		whyf(a->why, sizeof(a->why), "-V needs an "
-		    "envelope ID of printable ASCII characters without "
-		    "spaces");
+		    "envelope ID of printable ASCII characters and spaces "
+		    "(RFC 3461 4.4)");
 		return -1;
 	}
 	if (addr_xtext(x, sizeof(x), val) == -1) {
@@ -419,6 +490,13 @@ long_opt(struct args *a, int argc, char **argv, int *i)
 
 	eq = strchr(arg, '=');
 	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	for (k = 0; k < sizeof(refusals) / sizeof(refusals[0]); k++)
+		if (strlen(refusals[k].name) == n &&
+		    strncmp(refusals[k].name, arg, n) == 0) {
+			whyf(a->why, sizeof(a->why), "--%s is not supported: "
+			    "%s", refusals[k].name, refusals[k].why);
+			return -1;
+		}
 	for (k = 0; k < sizeof(longopts) / sizeof(longopts[0]); k++)
 		if (strlen(longopts[k].name) == n &&
 		    strncmp(longopts[k].name, arg, n) == 0)
@@ -445,25 +523,39 @@ long_opt(struct args *a, int argc, char **argv, int *i)
 	}
 	if (lo->flag != 0)
 		return one_flag(a, lo->flag, val);
+	return add_override(a, lo->key, lo->val != NULL ? lo->val : val,
+	    lo->name);
+}
+
+/*
+ * Set directive key (NULL: the one named like opt, dashes for
+ * underscores) to val (NULL: "", a bare optional value) above the
+ * configuration files. opt is the option as given, for messages:
+ * "logfile", or "-X" for a flag.
+ */
+static int
+add_override(struct args *a, const char *key, const char *val,
+    const char *opt)
+{
+	size_t	k;
+
 	if (a->novr == ARGS_OVRMAX) {
 		whyf(a->why, sizeof(a->why), "too many options "
 		    "(limit %d)", ARGS_OVRMAX);
 		return -1;
 	}
-	if (lo->key != NULL)
-		a->ovr[a->novr].key = lo->key;
+	if (key != NULL)
+		a->ovr[a->novr].key = key;
 	else {
 		/* Directive names are short: the table above is the bound. */
-		for (k = 0; lo->name[k] != '\0' &&
-		    k + 1 < sizeof(ovr_names[0]); k++)
-			ovr_names[a->novr][k] = lo->name[k] == '-' ? '_' :
-			    lo->name[k];
+		for (k = 0; opt[k] != '\0' && k + 1 < sizeof(ovr_names[0]);
+		    k++)
+			ovr_names[a->novr][k] = opt[k] == '-' ? '_' : opt[k];
 		ovr_names[a->novr][k] = '\0';
 		a->ovr[a->novr].key = ovr_names[a->novr];
 	}
-	a->ovr[a->novr].val = lo->val != NULL ? lo->val : val != NULL ? val :
-	    "";
-	a->ovr[a->novr].opt = lo->name;
+	a->ovr[a->novr].val = val != NULL ? val : "";
+	a->ovr[a->novr].opt = opt;
 	a->novr++;
 	return 0;
 }

@@ -23,11 +23,14 @@ struct args {
 	enum mode	  mode;
 	const char	 *conf_file;	/* -C */
 	const char	 *account;	/* -a */
-	const char	 *sender;	/* -f, -r */
+	const char	 *sender;	/* -f, -r; or the From field's
+					   address (--read-envelope-from) */
 	const char	 *fullname;	/* -F: the From field's name */
 	int		  read_rcpts;	/* -t */
 	int		  ignore_dots;	/* -i, -oi */
-	int		  verbose;	/* -v */
+	int		  verbose;	/* -v, and -d */
+	int		  debug;	/* -d, --debug: -v and the settings */
+	int		  env_from;	/* --read-envelope-from */
 	const char	 *queue_arg;	/* what followed -q ("" for -q) */
 	int		  due;		/* --due: -q honours the backoff */
 	int		  admin;	/* --delete 'd', --hold 'h', */

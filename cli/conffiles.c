@@ -28,6 +28,9 @@
 
 static int	read_files(struct conf *, const struct args *);
 static struct account *choose(struct conf *, const struct args *);
+static int	env_usable(const struct args *);
+static struct account *env_account(struct conf *, const struct args *,
+		    int *);
 static int	settle(struct conf *, const struct args *, struct account *);
 static void	say_errs(const struct conf *, size_t);
 static void	say_notes(const struct conf *, const struct args *);
@@ -102,19 +105,73 @@ conffiles_pick(struct conf *c, const struct args *a, struct account **acctp)
 	return 0;
 }
 
-/* -a, else the first account whose from matches -f, else default. */
+/*
+ * -a, else the first account whose from matches -f, else default, else
+ * msmtp's last resort, SMTPSERVER and EMAIL.
+ */
 static struct account *
 choose(struct conf *c, const struct args *a)
 {
 	struct account	*acct = NULL;
 	const char	*name = a->account != NULL ? a->account : "default";
+	int		 said = 0;
 
 	if (a->account == NULL && a->sender != NULL)
 		acct = conf_match_from(c, a->sender);
-	if (acct == NULL && (acct = conf_account(c, name)) == NULL)
+	if (acct == NULL)
+		acct = conf_account(c, name);
+	if (acct == NULL && a->account == NULL)
+		acct = env_account(c, a, &said);
+	if (acct == NULL && !said)
 		say("account %s not found in %s; name one with -a or add "
 		    "\"account default : NAME\"", name, c->nfiles > 1 ?
-		    "the configuration files" : c->files[0]);
+		    "the configuration files" : c->nfiles == 1 ? c->files[0] :
+		    "any configuration file");
+	return acct;
+}
+
+/*
+ * Whether msmtp's environment describes a server: SMTPSERVER, and a
+ * sender in EMAIL, -f or --read-envelope-from (msmtp(1), ENVIRONMENT).
+ */
+static int
+env_usable(const struct args *a)
+{
+	const char	*host = getenv("SMTPSERVER"), *email = getenv("EMAIL");
+
+	return host != NULL && host[0] != '\0' && (a->sender != NULL ||
+	    (email != NULL && email[0] != '\0'));
+}
+
+/*
+ * msmtp's last resort when no account was named and there is no
+ * default: host from SMTPSERVER, from from EMAIL (unless -f or
+ * --read-envelope-from gives the sender), bote's defaults for the rest
+ * (TLS included). NULL when the environment does not say enough, or
+ * after saying what is wrong with it (*said set).
+ */
+static struct account *
+env_account(struct conf *c, const struct args *a, int *said)
+{
+	struct account	*acct;
+	const char	*email = getenv("EMAIL");
+	size_t		 before = c->nerrs;
+
+	if (!env_usable(a))
+		return NULL;
+	*said = 1;
+	if ((acct = conf_add_account(c, "(environment)")) == NULL) {
+		say("cannot set up the account: out of memory");
+		return NULL;
+	}
+	if (conf_override(c, acct, "host", getenv("SMTPSERVER")) == -1 ||
+	    (a->sender == NULL && conf_override(c, acct, "from",
+	    email) == -1)) {
+		say("SMTPSERVER or EMAIL cannot be used (msmtp(1) "
+		    "ENVIRONMENT: a plain host name and a plain address):");
+		say_errs(c, before);
+		return NULL;
+	}
 	return acct;
 }
 
@@ -176,6 +233,9 @@ read_files(struct conf *c, const struct args *a)
 	}
 	if (have_user || sys_errno == 0)
 		return 0;
+	/* msmtp's SMTPSERVER and EMAIL stand in for the files (choose). */
+	if (sys_errno == ENOENT && a->conf_file == NULL && env_usable(a))
+		return 0;
 	if (sys_errno != ENOENT)
 		say("cannot read configuration file %s: %s; ask the "
 		    "administrator, or create %s (see bote.conf(5))", sys,
@@ -185,6 +245,10 @@ read_files(struct conf *c, const struct args *a)
 		say("no configuration file: create %s or %s (see "
 		    "bote.conf(5)), or name one with -C", usr != NULL ? usr :
 		    "~/.config/bote/config", sys);
+	if (sys_errno == ENOENT && getenv("SMTPSERVER") != NULL)
+		say("SMTPSERVER is set, but only EMAIL, -f or "
+		    "--read-envelope-from can name the sender that goes with "
+		    "it (msmtp's rule)");
 	return -1;
 }
 

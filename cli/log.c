@@ -96,6 +96,10 @@ log_attempt_queued(const struct account *a, const char *from,
 		addq(&l, "", o->why);
 		sbuf_add(&l, "'", 1);
 	}
+	/* What -N, -R and -V asked for that the server could not take. */
+	if (o->no_dsn)
+		sbuf_addf(&l, " warning='the server does not offer DSN: no "
+		    "delivery status notification was requested'");
 	if (queued != NULL)
 		sbuf_addf(&l, " queued=%s", queued);
 	/* Submitted by another user (the maildrop): who. */
@@ -184,7 +188,7 @@ done:
 
 /*
  * prefix, then s for a quoted value: control bytes and the quote itself
- * become '?' (a line break of a multi-line reply a space), so a reply
+ * become '?' (a line break of a multi-line reply "; "), so a reply
  * can neither break the line nor end the quoted value early.
  */
 static void
@@ -195,9 +199,11 @@ addq(struct sbuf *l, const char *prefix, const char *s)
 	(void)sbuf_add(l, prefix, strlen(prefix));
 	for (; *s != '\0'; s++) {
 		c = *s;
-		if (c == '\n')
-			c = ' ';
-		else if ((unsigned char)c < 0x20 || c == 0x7f || c == '\'')
+		/* A multi-line reply's lines read as one ("; "). */
+		if (c == '\n') {
+			(void)sbuf_add(l, "; ", 2);
+			continue;
+		} else if ((unsigned char)c < 0x20 || c == 0x7f || c == '\'')
 			c = '?';
 		(void)sbuf_add(l, &c, 1);
 	}

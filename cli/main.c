@@ -24,7 +24,9 @@
 #include "base/clock.h"
 #include "base/util.h"
 #include "conf/conf.h"
+#include "msg/msg.h"
 #include "queue/runner.h"
+#include "submit/submit.h"
 
 #include "args.h"
 #include "conffiles.h"
@@ -41,6 +43,8 @@
 
 static int	version(const struct args *);
 static int	no_config(const struct args *);
+static int	env_from(struct args *);
+static void	debug(const struct conf *, const struct account *);
 static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
@@ -74,6 +78,11 @@ main(int argc, char **argv)
 	}
 	if (args.mode == MODE_VERSION)
 		return version(&args);
+	/* Before the account is chosen: the sender chooses it. */
+	if (args.mode == MODE_SEND && args.env_from && !(args.pretend &&
+	    args.nrcpts == 0 && !args.read_rcpts) &&
+	    (st = env_from(&args)) != EX_OK)
+		return st;
 	/* A user who may not read the system's secrets: the maildrop. */
 	if (args.mode == MODE_SEND && maildrop_wanted(&args))
 		return maildrop_submit(&args);
@@ -105,6 +114,9 @@ main(int argc, char **argv)
 		o.kind = OUT_CONFIG;
 		goto done;
 	}
+	/* --pretend shows the settings already. */
+	if (args.debug && !args.pretend)
+		debug(conf, acct);
 	/* -P without recipients: the account alone, stdin untouched. */
 	if (args.pretend && args.mode == MODE_SEND && args.nrcpts == 0 &&
 	    !args.read_rcpts) {
@@ -139,6 +151,73 @@ main(int argc, char **argv)
 done:
 	conf_free(conf);
 	return st != -1 ? st : exit_status(&o);
+}
+
+/*
+ * --read-envelope-from (msmtp's): the message is spooled first, so that
+ * its From field can name the envelope sender, which also chooses the
+ * account as -f does; the spool then stands in for standard input, so
+ * every mode after this (the maildrop too) reads the message as the
+ * caller sent it. Spooling twice changes nothing: the spool form is
+ * normalised already. Returns EX_OK, or the exit status after saying
+ * why.
+ */
+static int
+env_from(struct args *a)
+{
+	static char	 sender[ADDR_MAX + 1];
+	struct outcome	 o;
+	struct msg	*m;
+	int		 rc = -1;
+
+	memset(&o, 0, sizeof(o));
+	if ((m = msg_spool(STDIN_FILENO, spool_dir(), a->ignore_dots ? 0 :
+	    NORM_DOTEND, &o)) == NULL && bote_interrupted == SIGINT) {
+		/* Ctrl-C while the message was read: die of it, as send.c. */
+		say("interrupted: nothing was sent");
+		(void)signal(SIGINT, SIG_DFL);
+		(void)raise(SIGINT);
+		return SEND_CANCELLED;
+	}
+	if (m == NULL) {
+		report_outcome(&o);
+		return exit_status(&o);
+	}
+	report_broken(msg_broken(m));
+	if (submit_header_sender(msg_fd(m), sender, sizeof(sender),
+	    &o) == -1)
+		say("%s", o.why);
+	else if (dup2(msg_fd(m), STDIN_FILENO) == -1 ||
+	    lseek(STDIN_FILENO, 0, SEEK_SET) == -1) {
+		outcome_set(&o, OUT_OSERR, PH_NONE, "cannot read the "
+		    "spooled message again: %s", strerror(errno));
+		say("%s", o.why);
+	} else
+		rc = 0;
+	msg_free(m);
+	if (rc == -1)
+		return exit_status(&o);
+	a->sender = sender;
+	return EX_OK;
+}
+
+/*
+ * -d, --debug: what -v shows, and first what msmtp's debug output
+ * starts with, the files read and the account's settings (secrets are
+ * never shown).
+ */
+static void
+debug(const struct conf *c, const struct account *acct)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nfiles; i++)
+		say("debug: configuration file read: %s", c->files[i]);
+	if (c->nfiles == 0)
+		say("debug: no configuration file read");
+	say("debug: the settings used:");
+	(void)pretend_account(stderr, acct);
+	(void)fflush(stderr);
 }
 
 /* The modes that need no configuration file, when there is none. */

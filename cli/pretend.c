@@ -84,7 +84,11 @@ pretend_account(FILE *f, const struct account *a)
 	int	key;
 
 	origin(&a->defined, o, sizeof(o));
-	if (a->defined.file == CONF_CMDLINE)
+	if (a->defined.file == CONF_CMDLINE && a->name != NULL &&
+	    strcmp(a->name, "(environment)") == 0)
+		(void)fprintf(f, "account from the environment (SMTPSERVER "
+		    "and EMAIL: no account named, no default account)\n");
+	else if (a->defined.file == CONF_CMDLINE)
 		(void)fprintf(f, "account from the command line (--host: no "
 		    "file read)\n");
 	else

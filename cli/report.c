@@ -1,6 +1,6 @@
 /*
  * User-facing wording. Server text is shown sanitised: control bytes
- * (and the line breaks of a multi-line reply) become '?' or a space, so
+ * become '?' and the line breaks of a multi-line reply "; ", so
  * a hostile reply cannot write escape sequences to a terminal or forge
  * extra lines in a log.
  */
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "diagnose.h"
+#include "msg/msg.h"
 #include "report.h"
 #include "base/util.h"
 
@@ -140,6 +141,24 @@ report_outcome(const struct outcome *o)
 		    adv ? "; " : "", adv ? adv : "");
 	else
 		say("%s%s%s", o->why, adv ? "; " : "", adv ? adv : "");
+}
+
+void
+report_broken(unsigned long n)
+{
+	if (n > 0)
+		say("warning: %lu line%s longer than %d octets %s broken "
+		    "into lines that fit (RFC 5322 2.1.1)", n, n == 1 ? "" :
+		    "s", MSG_LINEMAX, n == 1 ? "was" : "were");
+}
+
+void
+report_notes(const struct outcome *o)
+{
+	if (o->no_dsn)
+		say("warning: the server does not offer DSN (RFC 3461), so "
+		    "the delivery status notification requests (-N, -R, -V, "
+		    "dsn_notify, dsn_return) were not sent");
 }
 
 void

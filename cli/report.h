@@ -23,6 +23,15 @@ void	syslog_only(int prio, const char *fmt, ...)
 /* One line for a failed outcome: what failed, why, what to do. */
 void	report_outcome(const struct outcome *o);
 
+/* The warning that n long lines of the message were broken. */
+void	report_broken(unsigned long n);
+
+/*
+ * Warnings about an outcome that are no failure (the server could not
+ * take the DSN requests), whatever the outcome's kind.
+ */
+void	report_notes(const struct outcome *o);
+
 /* The -v dialogue printer (smtp_opts.trace). */
 void	report_trace(void *arg, int dir, const char *line, size_t len);
 

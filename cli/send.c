@@ -123,11 +123,7 @@ send_from(const struct args *a, struct conf *conf,
 		report_outcome(&s.o);
 		goto done;
 	}
-	if (msg_broken(msg) > 0)
-		say("warning: %lu line%s longer than %d octets %s broken "
-		    "with CRLF SP", msg_broken(msg), msg_broken(msg) == 1 ?
-		    "" : "s", MSG_LINEMAX, msg_broken(msg) == 1 ? "was" :
-		    "were");
+	report_broken(msg_broken(msg));
 	if ((s.sub = submission_new()) == NULL) {
 		s.o.kind = OUT_OSERR;
 		say("out of memory");
@@ -200,6 +196,7 @@ deliver(struct send *s)
 		(void)smtp_tx(s->sess, sub->sender, sub->rcpts.v,
 		    sub->rcpts.n, &s->sub->out, &s->o);
 	progress_end(&s->prog);
+	report_notes(&s->o);
 	/* The queued messages that may follow draw no line of their own. */
 	s->op.progress = NULL;
 	if (s->o.kind != OUT_OK) {
@@ -256,8 +253,8 @@ accepted(struct send *s)
 	char			 text[OUTCOME_TEXTMAX];
 
 	if (s->args->verbose) {
-		(void)sanitize(text, sizeof(text), s->o.text,
-		    strlen(s->o.text), 1);
+		(void)sanitize_line(text, sizeof(text), s->o.text,
+		    strlen(s->o.text));
 		say("message accepted for %zu recipient%s: %d %s",
 		    sub->rcpts.n, sub->rcpts.n == 1 ? "" : "s", s->o.code,
 		    text);

@@ -150,7 +150,7 @@ envelope_sent() {
 	run "$BOTE" -C /nonexistent -R body rcpt@example.net </dev/null
 	assert_failure 64
 	assert_output --partial '-R needs hdrs or full'
-	run "$BOTE" -C /nonexistent -V 'a b' rcpt@example.net </dev/null
+	run "$BOTE" -C /nonexistent -V $'a\tb' rcpt@example.net </dev/null
 	assert_failure 64
 	assert_output --partial '-V needs an envelope ID'
 	run "$BOTE" -C /nonexistent -V "$(printf '%0101d' 0)" \

@@ -131,15 +131,27 @@ mime_case() {
 
 # --- SMTPUTF8 (RFC 6531) and IDNA ---------------------------------------------
 
-@test "SMTPUTF8 offered: a UTF-8 address goes as it is, MAIL says SMTPUTF8" {
+@test "SMTPUTF8 offered: a UTF-8 local part goes as it is, MAIL says SMTPUTF8" {
+	data_dialogue '250-PIPELINING\r\n250 SMTPUTF8' >"$S"
+	script_start "$S"
+	plain_conf
+	run_bote $'j\xc3\xb6rg@ex\xc3\xa4mple.org'
+	assert_success
+	run sent_lines
+	assert_line "MAIL FROM:<sender@example.org> SMTPUTF8"
+	assert_line $'RCPT TO:<j\xc3\xb6rg@ex\xc3\xa4mple.org>'
+}
+
+@test "SMTPUTF8 offered: an ASCII local part at an IDN domain goes as A-labels, no SMTPUTF8" {
 	data_dialogue '250-PIPELINING\r\n250 SMTPUTF8' >"$S"
 	script_start "$S"
 	plain_conf
 	run_bote $'rcpt@ex\xc3\xa4mple.org'
 	assert_success
 	run sent_lines
-	assert_line "MAIL FROM:<sender@example.org> SMTPUTF8"
-	assert_line $'RCPT TO:<rcpt@ex\xc3\xa4mple.org>'
+	# A later hop without SMTPUTF8 still takes it.
+	assert_line "MAIL FROM:<sender@example.org>"
+	assert_line "RCPT TO:<rcpt@xn--exmple-cua.org>"
 }
 
 @test "SMTPUTF8 offered: ASCII addresses do not ask for it" {

@@ -505,23 +505,24 @@ rcpt_rejected() {
 	refute_output --partial $'\x07'
 }
 
-@test "second of two recipients 550 5.1.1, DATA 354: 67, no body, no end-of-data" {
+@test "second of two recipients 550 5.1.1: 67, no DATA, then QUIT" {
 	{
 		prelude
 		mail_ok
 		s 'expect RCPT TO:<a@example.net>' 'send 250 2.1.5 Ok' \
 		  'expect RCPT TO:<b@example.net>' \
-		  'send 550 5.1.1 <b@example.net>: Recipient address rejected: User unknown'
-		data_ok
+		  'send 550 5.1.1 <b@example.net>: Recipient address rejected: User unknown' \
+		  'expect QUIT' 'send 221 bye'
 	} >"$S"
 	start_with_script
 	run_bote a@example.net b@example.net
 	assert_failure 67
 	assert_output --partial '5.1.1'
 	refute_message_sent
-	# All or nothing: after the 354 bote closes; anything it sent now
-	# would be message data.
-	assert_sent_last 'DATA'
+	# All or nothing: the RCPT replies come before DATA, so the server
+	# never says 354 to a transaction bote then abandons.
+	refute_sent '^DATA'
+	assert_sent_last 'QUIT'
 }
 
 @test "rejected recipient without PIPELINING: 67, no DATA" {

@@ -70,6 +70,12 @@ struct outcome {
 	int		 accepted;	/* recipients accepted so far */
 	/* Set by the engine where only it can tell (CERT, TLSMODE). */
 	enum outcome_setup setup;
+	/*
+	 * Not a failure: DSN parameters were asked for (-N, -R, -V or the
+	 * account's dsn_*), but the server does not offer DSN, so they
+	 * were left out. The engine cannot print; the caller warns.
+	 */
+	int		 no_dsn;
 };
 
 /*

@@ -87,7 +87,10 @@ sanitize_line(char *dst, size_t dstsz, const char *src, size_t len)
 	return show(dst, dstsz, src, len, 1, 1);
 }
 
-/* sanitize(), and with lf each LF shown as a space. */
+/*
+ * sanitize(), and with lf each LF shown as "; ": the lines of a
+ * multi-line reply read as the clauses of one sentence.
+ */
 static int
 show(char *dst, size_t dstsz, const char *src, size_t len, int allow8,
     int lf)
@@ -98,8 +101,16 @@ show(char *dst, size_t dstsz, const char *src, size_t len, int allow8,
 	if (dstsz == 0)
 		return -1;
 	while (i < len && j + 1 < dstsz) {
-		if ((s[i] >= 0x20 && s[i] < 0x7f) || (lf && s[i] == '\n')) {
-			dst[j++] = s[i] == '\n' ? ' ' : (char)s[i];
+		if (lf && s[i] == '\n') {
+			if (j + 2 >= dstsz)
+				break;
+			dst[j++] = ';';
+			dst[j++] = ' ';
+			i++;
+			continue;
+		}
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			dst[j++] = (char)s[i];
 			i++;
 			continue;
 		}

@@ -24,7 +24,7 @@ int	sanitize(char *dst, size_t dstsz, const char *src, size_t len,
 
 /*
  * sanitize() with allow8 for a server reply whose lines are joined by
- * LF (outcome.h): shown as one line, each LF a space.
+ * LF (outcome.h): shown as one line, each LF as "; ".
  */
 int	sanitize_line(char *dst, size_t dstsz, const char *src, size_t len);
 

@@ -52,6 +52,7 @@ static const char mbox_from[] = "From ";
 
 static void	norm_setmode(struct norm *, int);
 static int	must_break(size_t, int);
+static size_t	break_line(struct norm *, int, char *);
 static size_t	emit_char(struct norm *, int, char *);
 static size_t	emit_eol(struct norm *, char *);
 static size_t	text_char(struct norm *, int, char *);
@@ -98,28 +99,70 @@ must_break(size_t linelen, int c)
 }
 
 /*
- * Write one octet of a line. RFC 5322 2.1.1 caps a line at 998 octets;
- * a longer one is broken with CRLF SP, which turns the rest into a folded
- * continuation in the header and costs one extra space in the body (what
- * Postfix does). The warning counts input lines, not breaks.
+ * Break the current line before octet c, which does not fit. RFC 5322
+ * 2.1.1 caps a line at 998 octets. The break goes before the line's
+ * last blank that follows a non-blank (the held tail), so that the
+ * blank starts the continuation: a folded field in the header, a line
+ * break between words in the body, nothing added. A line without one
+ * is broken with CRLF SP (what Postfix does), which folds a field too
+ * and costs one space in the body. The warning counts input lines.
+ */
+static size_t
+break_line(struct norm *n, int c, char *out)
+{
+	size_t	o = 0;
+
+	if ((n->state & F_BROKE) == 0) {
+		n->broken++;
+		n->state |= F_BROKE;
+	}
+	n->lines++;
+	out[o++] = '\r';
+	out[o++] = '\n';
+	if (n->nhold > 0) {
+		/* The tail is a blank and non-blanks: no blank to use again. */
+		memcpy(out + o, n->hold, n->nhold);
+		o += n->nhold;
+		n->linelen = n->nhold;
+		n->seen = n->nhold > 1;
+		n->nhold = 0;
+		if (!must_break(n->linelen, c))
+			return o;
+		n->lines++;
+		out[o++] = '\r';
+		out[o++] = '\n';
+	}
+	out[o++] = ' ';
+	n->linelen = 1;
+	n->seen = 0;
+	return o;
+}
+
+/*
+ * Write one octet of a line, or hold it: from a blank that follows a
+ * non-blank on, the line is held until the next such blank or its end,
+ * in case it must be broken there.
  */
 static size_t
 emit_char(struct norm *n, int c, char *out)
 {
 	size_t	o = 0;
+	int	blank = c == ' ' || c == '\t';
 
-	if (must_break(n->linelen, c)) {
-		out[o++] = '\r';
-		out[o++] = '\n';
-		out[o++] = ' ';
-		n->linelen = 1;
-		n->lines++;
-		if ((n->state & F_BROKE) == 0) {
-			n->broken++;
-			n->state |= F_BROKE;
-		}
-	}
-	out[o++] = (char)c;
+	if (must_break(n->linelen, c))
+		o += break_line(n, c, out);
+	if (blank && n->seen) {
+		memcpy(out + o, n->hold, n->nhold);
+		o += n->nhold;
+		n->hold[0] = (char)c;
+		n->nhold = 1;
+	} else if (n->nhold > 0)
+		/* linelen < MSG_LINEMAX, and the tail is part of it. */
+		n->hold[n->nhold++] = (char)c;
+	else
+		out[o++] = (char)c;
+	if (!blank)
+		n->seen = 1;
 	n->linelen++;
 	if ((unsigned char)c >= 0x80)
 		n->eightbit = 1;
@@ -129,12 +172,17 @@ emit_char(struct norm *n, int c, char *out)
 static size_t
 emit_eol(struct norm *n, char *out)
 {
-	out[0] = '\r';
-	out[1] = '\n';
+	size_t	o = n->nhold;
+
+	memcpy(out, n->hold, n->nhold);
+	n->nhold = 0;
+	out[o++] = '\r';
+	out[o++] = '\n';
 	n->linelen = 0;
+	n->seen = 0;
 	n->lines++;
 	n->state &= ~F_BROKE;
-	return 2;
+	return o;
 }
 
 /*

@@ -18,14 +18,22 @@
 #define NORM_DOTEND	0x01	/* a line of a single "." ends the input */
 #define NORM_KEEPFROM	0x02	/* keep a leading "From " line (SMTP input) */
 
-/* An upper bound of what norm_feed() writes for n input bytes. */
-#define NORM_OUTMAX(n)	(3 * (n) + 16)
+/*
+ * An upper bound of what norm_feed() writes for n input bytes: a long
+ * line's tail held back by an earlier call may come out with them.
+ */
+#define NORM_OUTMAX(n)	(3 * (n) + 16 + MSG_LINEMAX)
+/* What norm_finish() writes at most. */
+#define NORM_FINMAX	(16 + MSG_LINEMAX)
 
 /*
  * Streaming normaliser from caller bytes to the spool form.
  * - CRLF and a lone LF end a line; both become CRLF.
  * - A CR not followed by LF becomes a space (no SMTP smuggling).
- * - A line longer than MSG_LINEMAX octets is broken with CRLF SP.
+ * - A line longer than MSG_LINEMAX octets is broken: with CRLF before
+ *   its last blank (SP or HTAB) that fits and follows a non-blank, so
+ *   that the blank starts the continuation (header folding, RFC 5322
+ *   2.2.3), else with CRLF SP; never inside a UTF-8 sequence.
  * - A leading mbox "From " line is dropped, unless NORM_KEEPFROM.
  * - With NORM_DOTEND, a line that is exactly "." ends the input; the
  *   rest is ignored (done is set).
@@ -43,6 +51,14 @@ struct norm {
 	unsigned long	broken;		/* long lines broken so far */
 	unsigned long	lines;		/* lines written so far */
 	int		eightbit;	/* a byte >= 0x80 was seen */
+	/*
+	 * The current line from its last blank that may start a
+	 * continuation, not written yet (private): a long line is broken
+	 * there.
+	 */
+	char		hold[MSG_LINEMAX];
+	size_t		nhold;
+	int		seen;		/* a non-blank on this line (private) */
 };
 
 void	norm_init(struct norm *, int flags);
@@ -55,7 +71,10 @@ void	norm_init(struct norm *, int flags);
 int	norm_feed(struct norm *, const char *in, size_t inlen, char *out,
 	    size_t *outlen);
 
-/* End of input: flush held bytes and end with CRLF. out needs 16 bytes. */
+/*
+ * End of input: flush held bytes and end with CRLF. out needs
+ * NORM_FINMAX bytes.
+ */
 void	norm_finish(struct norm *, char *out, size_t *outlen);
 
 /*

@@ -23,8 +23,8 @@
  * joins the transaction's group only where RFC 4954 4 allows it: an
  * initial response that completes the exchange in one round trip. Without
  * CHUNKING the DATA reply and the end-of-data reply are one wait each;
- * with several recipients the RCPT replies are read before BDAT (all or
- * nothing), one more wait. QUIT is never waited for.
+ * with several recipients the RCPT replies are read before DATA or BDAT
+ * (all or nothing), one more wait. QUIT is never waited for.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -131,9 +131,12 @@ smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
 	s->body = body;
 	s->verdict = NULL;
 	s->queued = 0;
+	s->no_dsn = 0;
 	rc = tx_prepare(s, sender, rcpts, nrcpts);
 	if (rc == 0)
 		rc = run(s, S_ENVELOPE);
+	/* After run(): a state may have replaced *o whole. */
+	o->no_dsn = s->no_dsn;
 	settle(s, rc);
 	tx_release(s);
 	return rc;
@@ -172,8 +175,11 @@ smtp_usable(const struct smtp *s)
 
 /*
  * Leave the session: QUIT when the dialogue is in a state where a command
- * is welcome (never after a TLS failure, never inside DATA), without
- * waiting for its reply.
+ * is welcome, without waiting for its reply. That includes a session
+ * that stopped before TLS (STARTTLS not offered, or refused): QUIT
+ * carries nothing secret, and servers log a bare hang-up as an error.
+ * Never inside DATA, and never once a handshake began and failed: the
+ * stream is neither clear nor TLS then.
  */
 void
 smtp_close(struct smtp *s)
@@ -183,7 +189,7 @@ smtp_close(struct smtp *s)
 	s->o = &s->own;
 	if (s->io != NULL) {
 		if (s->quit_ok && !s->in_data &&
-		    (s->tls_active || !s->opts->tls)) {
+		    (s->tls_active || !s->tls_begun)) {
 			if (smtp_cmd(s, NULL, "QUIT") == 0)
 				(void)io_flush(s->io, now_ms() + T_QUIT * 1000);
 		}
@@ -386,7 +392,6 @@ static enum state
 st_starttls(struct smtp *s)
 {
 	if (!(s->caps.flags & CAP_STARTTLS)) {
-		s->quit_ok = 0;
 		outcome_set(s->o, OUT_TLS, PH_STARTTLS, "the server does "
 		    "not offer STARTTLS, and TLS is required; nothing was "
 		    "sent in clear");
@@ -397,10 +402,8 @@ st_starttls(struct smtp *s)
 	    smtp_reply(s, PH_STARTTLS, T_OTHER) == -1)
 		return S_FAIL;
 	/* Any answer but 220 means no TLS: this wins over the code. */
-	if (s->r.code != 220) {
-		s->quit_ok = 0;
+	if (s->r.code != 220)
 		return smtp_refused(s, PH_STARTTLS, OUT_TLS, "STARTTLS");
-	}
 	/*
 	 * Bytes after the 220 were sent before TLS and would be read as if
 	 * they came through it (CVE-2011-0411 and its kin): refuse.
@@ -414,6 +417,7 @@ st_starttls(struct smtp *s)
 	}
 	/* RFC 3207 4.2: forget everything learnt before TLS. */
 	memset(&s->caps, 0, sizeof(s->caps));
+	s->tls_begun = 1;
 	return S_HANDSHAKE;
 }
 

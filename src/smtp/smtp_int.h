@@ -72,6 +72,8 @@ struct smtp {
 	int			 tls_active;
 	int			 in_data;	/* the server is taking DATA */
 	int			 quit_ok;	/* QUIT may be sent */
+	int			 tls_begun;	/* a STARTTLS handshake began */
+	int			 no_dsn;	/* DSN asked for, not offered */
 	int			 broken;	/* no transaction may follow */
 	int			 need_rset;	/* RFC 5321 4.1.1.5 */
 	int			 queued;	/* this transaction sent a command */

@@ -6,11 +6,11 @@
  *
  * Commands are queued in groups and their replies read in order by
  * collect() (RFC 2920 3.1); without PIPELINING every group holds one
- * command. All or nothing: any refused recipient fails the message. If
- * the server has already said 354, the connection is dropped without
- * end-of-data, so it discards the transaction; with BDAT and several
- * recipients the RCPT replies are read before any BDAT is sent, and with
- * one recipient the server itself refuses BDAT when that RCPT failed.
+ * command. All or nothing: any refused recipient fails the message. With
+ * several recipients their replies are read before DATA or BDAT is sent;
+ * with one the server itself refuses DATA or BDAT when that RCPT failed.
+ * Should a server say 354 all the same, the connection is dropped
+ * without end-of-data, so it discards the transaction.
  */
 #include <sys/types.h>
 
@@ -53,26 +53,28 @@ is_ascii(const char *p, size_t n)
 
 /*
  * The address as it goes on the wire (a new string), or NULL with *o set.
- * With SMTPUTF8 offered a UTF-8 address goes as it is and MAIL says
- * SMTPUTF8 (RFC 6531 3.4); without it a non-ASCII domain becomes A-labels
- * (RFC 5891) and a non-ASCII local part cannot be sent at all.
+ * A non-ASCII domain after an ASCII local part becomes A-labels (RFC
+ * 5891) even when the server offers SMTPUTF8: the address then needs
+ * no SMTPUTF8 anywhere, so a later hop without it still takes the
+ * message. A non-ASCII local part needs SMTPUTF8: with it the address
+ * goes as it is and MAIL says SMTPUTF8 (RFC 6531 3.4); without it the
+ * address cannot be sent at all.
  */
 static char *
 wire_addr(struct smtp *s, const char *in, enum smtp_phase ph)
 {
 	char		 dom[PATHMAX], why[256], *out;
-	const char	*at;
-	size_t		 llen;
+	const char	*at = strrchr(in, '@');
+	size_t		 llen = at != NULL ? (size_t)(at - in) : strlen(in);
 
-	if (is_ascii(in, strlen(in)) || (s->caps.flags & CAP_SMTPUTF8)) {
+	if (is_ascii(in, strlen(in)) || (!is_ascii(in, llen) &&
+	    (s->caps.flags & CAP_SMTPUTF8))) {
 		if (!is_ascii(in, strlen(in)))
 			s->utf8 = 1;
 		if ((out = strdup(in)) == NULL)
 			outcome_set(s->o, OUT_OSERR, ph, "out of memory");
 		return out;
 	}
-	at = strrchr(in, '@');
-	llen = at != NULL ? (size_t)(at - in) : strlen(in);
 	if (!is_ascii(in, llen)) {
 		outcome_set(s->o, OUT_DATAERR, ph, "the address <%s> has a "
 		    "non-ASCII local part and the server does not offer "
@@ -88,8 +90,7 @@ wire_addr(struct smtp *s, const char *in, enum smtp_phase ph)
 		outcome_set(s->o, OUT_OSERR, ph, "out of memory");
 		return NULL;
 	}
-	smtp_trace(s, TRACE_INFO, "the server does not offer SMTPUTF8: "
-	    "<%s> is sent as <%s>", in, out);
+	smtp_trace(s, TRACE_INFO, "<%s> is sent as <%s>", in, out);
 	return out;
 }
 
@@ -177,6 +178,8 @@ mail_params(struct smtp *s, char *params, size_t sz)
 	    op->dsn_envid == NULL)
 		return 0;
 	if (!(s->caps.flags & CAP_DSN)) {
+		/* The caller is told (outcome.no_dsn): the user asked. */
+		s->no_dsn = 1;
 		smtp_trace(s, TRACE_INFO, "the server does not offer DSN; "
 		    "sending without delivery status notification requests");
 		return 0;
@@ -257,12 +260,18 @@ st_envelope(struct smtp *s)
 		s->g.rcpt0 = 0;
 		s->g.rcpt1 = s->nrcpts;
 	}
-	if (bdat) {
-		/* One recipient: BDAT LAST goes with the group. */
-		if (pipe && s->nrcpts > 1 && collect(s) == -1)
-			return S_FAIL;
+	/*
+	 * Several recipients: their replies come before DATA or BDAT, so
+	 * that one refused among accepted ones (all or nothing) ends the
+	 * transaction before the server says 354 and is then hung up on,
+	 * which servers log as an error. One recipient needs no wait: the
+	 * server refuses DATA or BDAT itself when its RCPT failed.
+	 */
+	if (pipe && s->nrcpts > 1 && collect(s) == -1)
+		return S_FAIL;
+	/* One recipient: BDAT LAST goes with the group. */
+	if (bdat)
 		return S_BODY;
-	}
 	if (smtp_cmd(s, NULL, "DATA") == -1)
 		return S_FAIL;
 	s->g.data = 1;

@@ -55,6 +55,7 @@ static int	add_headers(const struct submit_req *,
 		    const struct account *, struct scan *, struct outcome *);
 static int	add_trace(const struct submit_req *, struct submission *,
 		    int, struct outcome *);
+static int	from_cb(void *, const struct hdr_field *);
 
 struct submission *
 submission_new(void)
@@ -549,4 +550,59 @@ add_trace(const struct submit_req *req, struct submission *sub, int blank,
 	sub->out.prefix = b.p;
 	sub->out.prefixlen = b.len;
 	return 0;
+}
+
+/* What submit_header_sender() looks for. */
+struct from_scan {
+	char	*buf;
+	size_t	 sz;
+	int	 found;		/* 1: an address, -1: a From field without */
+	int	 toolong;
+	char	 why[256];
+};
+
+static int
+from_cb(void *arg, const struct hdr_field *f)
+{
+	struct from_scan	*fs = arg;
+	struct addrlist		 l;
+
+	if (fs->found != 0 || hdr_kind(f->name, f->namelen) != HK_FROM)
+		return 0;
+	addrlist_init(&l);
+	if (addr_parse_list(f->value, f->valuelen, &l, fs->why,
+	    sizeof(fs->why)) == -1 || l.n == 0)
+		fs->found = -1;
+	else if (xstrlcpy(fs->buf, l.v[0], fs->sz) == -1)
+		fs->toolong = 1;
+	else
+		fs->found = 1;
+	addrlist_free(&l);
+	return 0;
+}
+
+int
+submit_header_sender(int fd, char *buf, size_t sz, struct outcome *o)
+{
+	struct from_scan	 fs;
+	off_t			 body_off;
+
+	memset(&fs, 0, sizeof(fs));
+	fs.buf = buf;
+	fs.sz = sz;
+	if (hdr_scan(fd, from_cb, &fs, &body_off) == -1)
+		return fail(o, errno == E2BIG ? OUT_DATAERR : OUT_TEMPLOCAL,
+		    "cannot read the message's header: %s", errno == E2BIG ?
+		    "a field or the header is too long" : strerror(errno));
+	if (fs.toolong)
+		return fail(o, OUT_DATAERR, "the From field's address is "
+		    "longer than %d octets", ADDR_MAX);
+	if (fs.found == 1)
+		return 0;
+	if (fs.found == -1)
+		return fail(o, OUT_USAGE, "--read-envelope-from: the "
+		    "message's From field holds no address (%s); name the "
+		    "sender with -f", fs.why[0] != '\0' ? fs.why : "empty");
+	return fail(o, OUT_USAGE, "--read-envelope-from: the message has "
+	    "no From field; name the sender with -f");
 }

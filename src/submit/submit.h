@@ -67,4 +67,14 @@ int	submit_envelope(const struct submit_req *, const struct account *,
 int	submit_prepare(const struct submit_req *, const struct account *,
 	    struct msg *, struct submission *, struct outcome *o);
 
+/*
+ * --read-envelope-from (msmtp's): the first address of the From field
+ * of the spooled message in fd into buf, as it stands (unqualified
+ * when it is). Returns 0, or -1 with *o: OUT_USAGE when there is no
+ * From field or it holds no address, OUT_DATAERR when the address is
+ * over ADDR_MAX octets or the header over its caps.
+ */
+int	submit_header_sender(int fd, char *buf, size_t sz,
+	    struct outcome *o);
+
 #endif

@@ -66,30 +66,46 @@ inside_utf8(const unsigned char *l, size_t n, size_t i)
 	return 1;
 }
 
-/* Append one line of the model's output, broken as msg.h says. */
+/*
+ * Append one line of the model's output, broken as msg.h says: at
+ * MSG_LINEMAX octets, or before a UTF-8 lead octet whose sequence would
+ * not fit whole; before the output line's last blank (SP, HTAB) that
+ * follows a non-blank, else with CRLF SP.
+ */
 static void
 model_line(struct out *o, const char *l, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)l;
-	size_t	i, need, linelen = 0;
+	size_t	i, k, need, start = o->len, blank;
 
 	for (i = 0; i < n; i++) {
-		/*
-		 * At MSG_LINEMAX octets, or before a UTF-8 lead octet whose
-		 * sequence would not fit whole (msg.h).
-		 */
 		need = u[i] >= 0xf0 && u[i] <= 0xf7 ? 4 : u[i] >= 0xe0 &&
 		    u[i] <= 0xef ? 3 : u[i] >= 0xc0 && u[i] <= 0xdf ? 2 : 1;
-		if (linelen + need > MSG_LINEMAX) {
+		if (o->len - start + need > MSG_LINEMAX) {
 			/* DESIGN.md, Input: not inside a UTF-8 sequence. */
 			FUZZ_CHECK(!inside_utf8(u, n, i), "a long line is "
 			    "not broken inside a UTF-8 sequence (DESIGN.md)");
-			memcpy(o->p + o->len, "\r\n ", 3);
-			o->len += 3;
-			linelen = 1;
+			for (blank = 0, k = o->len; k-- > start + 1 &&
+			    blank == 0; )
+				if (o->p[k] == ' ' || o->p[k] == '\t')
+					blank = k;
+			for (k = start; blank != 0 && k < blank; k++)
+				if (o->p[k] != ' ' && o->p[k] != '\t')
+					break;
+			if (blank != 0 && k < blank) {
+				memmove(o->p + blank + 2, o->p + blank,
+				    o->len - blank);
+				memcpy(o->p + blank, "\r\n", 2);
+				o->len += 2;
+				start = blank + 2;
+			}
+			if (o->len - start + need > MSG_LINEMAX) {
+				memcpy(o->p + o->len, "\r\n ", 3);
+				o->len += 3;
+				start = o->len - 1;
+			}
 		}
 		o->p[o->len++] = l[i];
-		linelen++;
 	}
 	o->p[o->len++] = '\r';
 	o->p[o->len++] = '\n';
@@ -149,7 +165,7 @@ by_chunks(const char *in, size_t len, int flags, unsigned seed,
 	struct norm	 nm;
 	size_t		 i = 0, k, olen;
 
-	if ((o->p = malloc(NORM_OUTMAX(len) + 16)) == NULL)
+	if ((o->p = malloc(NORM_OUTMAX(len) + NORM_FINMAX)) == NULL)
 		abort();
 	o->len = 0;
 	*nul = 0;
@@ -170,7 +186,8 @@ by_chunks(const char *in, size_t len, int flags, unsigned seed,
 		i += k;
 	}
 	norm_finish(&nm, o->p + o->len, &olen);
-	FUZZ_CHECK(olen <= 16, "norm_finish() writes at most 16 octets");
+	FUZZ_CHECK(olen <= NORM_FINMAX, "norm_finish() writes at most "
+	    "NORM_FINMAX octets");
 	o->len += olen;
 }
 

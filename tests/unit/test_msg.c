@@ -67,6 +67,7 @@ static int	 normalise(int, const char *, size_t, size_t, struct buf *,
 		    struct norm *);
 static int	 ref_norm(int, const char *, size_t, struct buf *,
 		    unsigned long *, int *, int *);
+static size_t	 last_blank(const char *, size_t);
 static uint32_t	 rnd(void);
 static void	 test_norm_table(void);
 static void	 test_norm_long(void);
@@ -137,12 +138,31 @@ normalise(int flags, const char *in, size_t len, size_t chunk,
 	}
 	if (rc == 0) {
 		norm_finish(n, tmp, &olen);
-		if (olen > 16)
+		if (olen > NORM_FINMAX)
 			rc = -2;
 		buf_add(out, tmp, olen);
 	}
 	free(tmp);
 	return rc;
+}
+
+/*
+ * Where a full line cur[0..w) may be broken: the last blank (SP, HTAB)
+ * after a non-blank, or 0 when there is none.
+ */
+static size_t
+last_blank(const char *cur, size_t w)
+{
+	size_t	p, k;
+
+	for (p = w; p-- > 1; ) {
+		if (cur[p] != ' ' && cur[p] != '\t')
+			continue;
+		for (k = 0; k < p; k++)
+			if (cur[k] != ' ' && cur[k] != '\t')
+				return p;
+	}
+	return 0;
 }
 
 /*
@@ -153,8 +173,8 @@ static int
 ref_norm(int flags, const char *in, size_t len, struct buf *out,
     unsigned long *broken, int *done, int *eightbit)
 {
-	size_t	 i = 0, j, k, l, end, w, need;
-	char	*line;
+	size_t	 i = 0, j, k, l, end, w, need, p;
+	char	*line, cur[MSG_LINEMAX + 4];
 	int	 haslf, brk, c;
 
 	*broken = 0;
@@ -194,8 +214,9 @@ ref_norm(int flags, const char *in, size_t len, struct buf *out,
 			return 0;
 		}
 		/*
-		 * Broken with CRLF SP at MSG_LINEMAX octets, or before a
-		 * UTF-8 lead octet whose sequence would not fit whole.
+		 * Broken at MSG_LINEMAX octets, or before a UTF-8 lead octet
+		 * whose sequence would not fit whole: with CRLF before the
+		 * last blank that follows a non-blank, else with CRLF SP.
 		 */
 		for (k = 0, w = 0, brk = 0; k < l; k++) {
 			c = (unsigned char)line[k];
@@ -204,12 +225,23 @@ ref_norm(int flags, const char *in, size_t len, struct buf *out,
 			if (w + need > MSG_LINEMAX) {
 				if (!brk++)
 					(*broken)++;
-				buf_add(out, "\r\n ", 3);
-				w = 1;
+				p = last_blank(cur, w);
+				if (p > 0) {
+					buf_add(out, cur, p);
+					buf_add(out, "\r\n", 2);
+					memmove(cur, cur + p, w - p);
+					w -= p;
+				}
+				if (w + need > MSG_LINEMAX) {
+					buf_add(out, cur, w);
+					buf_add(out, "\r\n", 2);
+					cur[0] = ' ';
+					w = 1;
+				}
 			}
-			buf_add(out, line + k, 1);
-			w++;
+			cur[w++] = line[k];
 		}
+		buf_add(out, cur, w);
 		buf_add(out, "\r\n", 2);
 		free(line);
 		i = j + 1;
@@ -419,9 +451,57 @@ test_norm_long(void)
 	free(in.p);
 	free(want.p);
 
+	/* Words: broken before the blank, which starts the next line. */
+	memset(&in, 0, sizeof(in));
+	memset(&want, 0, sizeof(want));
+	buf_addc(&in, 'a', 600);
+	buf_add(&in, " ", 1);
+	buf_addc(&in, 'b', 600);
+	buf_add(&in, "\n", 1);
+	buf_addc(&want, 'a', 600);
+	buf_add(&want, "\r\n ", 3);
+	buf_addc(&want, 'b', 600);
+	buf_add(&want, "\r\n", 2);
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		memset(&out, 0, sizeof(out));
+		normalise(0, in.p, in.len, chunks[c], &out, &n);
+		is_mem(out.p, out.len, want.p, want.len,
+		    "a long line is broken at its last blank (chunk %zu)",
+		    chunks[c]);
+		is_int(n.broken, 1, "broken at a blank: broken 1");
+		free(out.p);
+	}
+	free(in.p);
+	free(want.p);
+
+	/* 1000 e-acutes (2000 octets) and no blank: whole characters. */
+	memset(&in, 0, sizeof(in));
+	memset(&want, 0, sizeof(want));
+	for (c = 0; c < 1000; c++)
+		buf_add(&in, "\xc3\xa9", 2);
+	buf_add(&in, "\n", 1);
+	for (c = 0; c < 499; c++)
+		buf_add(&want, "\xc3\xa9", 2);
+	buf_add(&want, "\r\n ", 3);
+	for (c = 0; c < 498; c++)
+		buf_add(&want, "\xc3\xa9", 2);
+	buf_add(&want, "\r\n \xc3\xa9\xc3\xa9\xc3\xa9\r\n", 11);
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		memset(&out, 0, sizeof(out));
+		normalise(0, in.p, in.len, chunks[c], &out, &n);
+		is_mem(out.p, out.len, want.p, want.len,
+		    "a 2000-octet UTF-8 line: no sequence cut (chunk %zu)",
+		    chunks[c]);
+		free(out.p);
+	}
+	free(in.p);
+	free(want.p);
+
 	/*
-	 * 3000 octets, twice, and a CR in the middle: each continuation
-	 * holds SP and 997 octets; broken counts input lines.
+	 * 3000 octets, twice, and a CR in the middle, which becomes a blank:
+	 * the first line is broken there once, else with CRLF SP, each
+	 * continuation holding SP and 997 octets; broken counts input
+	 * lines.
 	 */
 	memset(&in, 0, sizeof(in));
 	memset(&want, 0, sizeof(want));
@@ -433,12 +513,10 @@ test_norm_long(void)
 	buf_addc(&want, 'y', 998);
 	buf_add(&want, "\r\n ", 3);
 	buf_addc(&want, 'y', 502);
-	buf_add(&want, " ", 1);
-	buf_addc(&want, 'y', 494);
 	buf_add(&want, "\r\n ", 3);
 	buf_addc(&want, 'y', 997);
 	buf_add(&want, "\r\n ", 3);
-	buf_addc(&want, 'y', 8);
+	buf_addc(&want, 'y', 502);
 	buf_add(&want, "\r\n", 2);
 	buf_addc(&want, 'z', 998);
 	buf_add(&want, "\r\n ", 3);

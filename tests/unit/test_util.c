@@ -43,15 +43,21 @@ main(void)
 	ok(strcmp(san("a\nb", 3, 1, 256), "a?b") == 0,
 	    "sanitize: LF is a control");
 	(void)sanitize_line(tiny, sizeof(tiny), "\xc2\x9b\nz", 4);
-	ok(strcmp(tiny, "? z") == 0, "sanitize_line: a reply's lines "
-	    "joined by spaces, after a C1 control shown as one ?");
+	ok(strcmp(tiny, "?; ") == 0, "sanitize_line: a reply's lines "
+	    "joined by \"; \", after a C1 control shown as one ?, cut "
+	    "where it fits");
 	{
 		char	line[64];
 
 		(void)sanitize_line(line, sizeof(line),
 		    "250-first\n\xc2\x9b[2J\n250 last", 24);
-		ok(strcmp(line, "250-first ?[2J 250 last") == 0,
-		    "sanitize_line: every LF a space, in place");
+		ok(strcmp(line, "250-first; ?[2J; 250 last") == 0,
+		    "sanitize_line: every LF \"; \", in place");
+		ok(sanitize_line(line, 8, "ab\ncd", 5) == 0 &&
+		    strcmp(line, "ab; cd") == 0, "sanitize_line: fits exactly");
+		ok(sanitize_line(line, 4, "ab\ncd", 5) == -1 &&
+		    strcmp(line, "ab") == 0, "sanitize_line: \"; \" is "
+		    "never cut in two");
 	}
 	done_testing();
 }
