@@ -219,7 +219,7 @@ sample() {
 	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 	# 530 5.7.0 authentication required (MAIL), classed by 5.7.x.
 	assert_equal "$status" 77
-	assert_output --regexp '^bote: MAIL FROM failed: the server answered MAIL with 530 5\.7\.0 [^?]*Authentication required; the message was not sent$'
+	assert_output --regexp '^bote: MAIL FROM failed: the server answered MAIL with 530 5\.7\.0 [^?]*Authentication required; the server wants a login first: set auth on, with user and password$'
 	sleep 0.5
 	assert_equal "$(maildir_count)" 0
 }
