@@ -192,3 +192,22 @@ long_options() {
 	assert_success
 	assert_output _bote
 }
+
+@test "zsh: accounts and queue ids from the files and queue bote names" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	local id
+	id=$(queue_one)
+	[ -n "$id" ] || fail "nothing was queued"
+	# The helpers as _arguments calls them, with compsys's _describe
+	# replaced by a print of the candidates.
+	run zsh -fc '
+		source "$1" 2>/dev/null
+		_describe() { print -rl -- "${(@P)4}" }
+		words=("$2" -C "$3" -a "")
+		CURRENT=4
+		_bote_accounts
+		print -- --
+		_bote_ids ALL' - "$ZSH_COMP" "$BOTE" "$CONF"
+	assert_success
+	assert_output "$(printf '%s\n' sysacct alpha beta default -- "$id" ALL)"
+}

@@ -280,6 +280,24 @@ mta_script() {
 	    fail "not in $QUEUE/q"
 }
 
+@test "dpkg -i bote again (an upgrade): the edited bote.conf and the queue stay" {
+	need_install
+	[ -s "$STATE/files" ] || fail "bote was not installed"
+	local id
+	id=$(cat "$STATE/queued-id")
+	echo "# edited by the administrator" >>/etc/bote.conf
+	run dpkg -i "$BOTE_DEB"
+	assert_success
+	run tail -n 1 /etc/bote.conf
+	assert_output "# edited by the administrator"
+	run stat -c '%U %a' /etc/bote.conf
+	assert_output "root 600"
+	[ -f "$QUEUE/q/$id.ctl" ] || fail "the queued message is gone"
+	run /usr/bin/bote -bp
+	assert_success
+	assert_output --partial "$id"
+}
+
 @test "dpkg -r bote: the program goes, bote.conf and the queue stay" {
 	need_install
 	[ -s "$STATE/files" ] || fail "bote was not installed"
