@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # make install (README, bote.1 FILES): the binary, the manual pages, the
-# systemd units with this build's paths, the cron file as an example (and
-# in a cron.d directory when asked), and --enable-sendmail-links refusing
+# systemd units with this build's paths, the cron file and bote.conf as
+# examples (the cron file also in a cron.d directory when asked), the bash
+# and zsh completions, and --enable-sendmail-links refusing
 # another MTA's sendmail before anything is installed. Only the install
 # step of the build the suite runs in, into DESTDIR: nothing is rebuilt,
 # and the outer make's job server is not inherited.
@@ -29,7 +30,7 @@ mkvar() {
 	unitdir=$(mkvar systemdsystemunitdir)
 	inst install
 	assert_success
-	b=$(find "$DEST" -name bote -type f)
+	b=$(find "$DEST" -path "*/bin/bote" -type f)
 	[ -x "$b" ]
 	bindir=$(dirname "${b#"$DEST"}")
 	[ -n "$unitdir" ] || skip "configured without systemd units"
@@ -51,6 +52,12 @@ mkvar() {
 	assert_output "$(printf '*/15 * * * *\troot\t%s/bote -q --due >/dev/null 2>&1 || true' "$bindir")"
 	run find "$DEST" -path '*cron.d*'
 	assert_output ""
+	# The example configuration next to it; the shell completions.
+	[ -f "$(dirname "$f")/bote.conf" ] || fail "no examples/bote.conf"
+	run find "$DEST" -path '*/bash-completion/completions/bote' -type f
+	assert_output --regexp '.'
+	run find "$DEST" -path '*/zsh/*/_bote' -type f
+	assert_output --regexp '.'
 	inst uninstall
 	assert_success
 	run find "$DEST" ! -type d
@@ -65,7 +72,7 @@ mkvar() {
 	[ -n "$unitdir" ] || skip "configured without systemd units"
 	inst install
 	assert_success
-	b=$(find "$DEST" -name bote -type f)
+	b=$(find "$DEST" -path "*/bin/bote" -type f)
 	# The binary is checked for being there: the DESTDIR copy's path.
 	mkdir "$v"
 	for f in bote-flush.service bote-flush.timer bote-maildrop.path; do
