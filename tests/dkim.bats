@@ -262,3 +262,38 @@ verified() {
 	assert_success
 	verified 1
 }
+
+@test "--dkim-keygen: a key of mode 600 and the record to publish, which the verifiers accept" {
+	local t sel rec
+	cd "$BATS_TEST_TMPDIR"
+	for t in ed25519 rsa; do
+		sel=gen-$t
+		run "$BOTE" --dkim-keygen --domain example.org --selector "$sel" --type "$t"
+		assert_success
+		assert_line "; Publish this record, then add to the account in bote.conf:"
+		assert_line ";   dkim_key $BATS_TEST_TMPDIR/$sel.example.org.pem"
+		run stat -c %a "$sel.example.org.pem"
+		assert_output 600
+		run "$BOTE" --dkim-keygen --domain example.org --selector "$sel" --type "$t"
+		assert_failure 73
+		assert_output --partial "bote never replaces a key"
+		# The zone line's strings, joined, are the record.
+		rec=$("$BOTE" --dkim-keygen --domain example.org --selector "$sel-2" --type "$t" |
+		    sed -n 's/^[^;].* IN TXT ( \(.*\) )$/\1/p' | sed 's/" "//g; s/^"//; s/"$//')
+		echo "$sel-2._domainkey.example.org $rec" >>zone
+		bote_conf "$CONF" "dkim_domain example.org" "dkim_selector $sel-2" \
+		    "dkim_key $BATS_TEST_TMPDIR/$sel-2.example.org.pem"
+		maildir_clear
+		printf 'From: a@example.org\nSubject: generated\n\nbody\n' >"$MSG"
+		run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+		assert_success
+		maildir_wait 1
+		run "$DKIMCHECK" zone "$(maildir_last_file)"
+		printf '# %s\n' "${lines[@]}" >&3
+		assert_success
+	done
+	run "$BOTE" --dkim-keygen --domain example.org
+	assert_failure 64
+	run "$BOTE" --dkim-keygen --domain example.org --selector s --type ed25519 --bits 2048
+	assert_failure 64
+}

@@ -130,7 +130,6 @@ static int	 copy_key(struct account *, const struct account *, int);
 static struct account *match_from(struct conf *, const char *);
 static int	 tls_check(struct conf *, struct account *);
 static int	 dkim_check(struct conf *, struct account *);
-static int	 dkim_name_ok(const char *);
 static int	 dkim_list_ok(const char *);
 static int	 dkim_key_ok(struct conf *, const struct account *, int);
 
@@ -458,7 +457,7 @@ tls_check(struct conf *c, struct account *a)
  * digits and inner hyphens, labels of 1 to 63 octets, 253 in all. A
  * name in Unicode is written as its A-label (the DNS holds that).
  */
-static int
+int
 dkim_name_ok(const char *s)
 {
 	size_t	label = 0, len = strlen(s), i;

@@ -292,6 +292,11 @@ struct account	*conf_match_from(struct conf *c, const char *addr);
  * it found any.
  */
 int		 conf_check(struct conf *c, struct account *a);
+/*
+ * Whether s may stand as DKIM's d= or s= (RFC 6376 3.5): ASCII DNS
+ * labels of letters, digits and inner hyphens. 1 or 0.
+ */
+int		 dkim_name_ok(const char *s);
 
 /*
  * The port to connect to: port when set, else 465 with tls on and
