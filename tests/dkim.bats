@@ -14,6 +14,8 @@ bats_load_library testbed.bash
 DKIMCHECK="$TOP_SRCDIR/tests/fixtures/dkimcheck"
 
 setup_file() {
+	# Room for the 100 MB message.
+	export TESTBED_MESSAGE_SIZE_LIMIT=200000000
 	testbed_setup_file || return 1
 	KEYS=$BATS_FILE_TMPDIR/keys
 	mkdir -p "$KEYS"
@@ -296,4 +298,36 @@ verified() {
 	assert_failure 64
 	run "$BOTE" --dkim-keygen --domain example.org --selector s --type ed25519 --bits 2048
 	assert_failure 64
+}
+
+# big MB: a message of MB * 10^6 octets of 100-octet lines.
+big() {
+	{
+		printf 'From: a@example.org\nTo: b@example.org\nSubject: big\n\n'
+		yes "$(printf '%099d' 0)" | head -c $(($1 * 1000000))
+	} >"$BATS_TEST_TMPDIR/big"
+}
+
+@test "a 100 MB message: signed, verified by both, peak memory as for 1 MB" {
+	local a b
+	conf
+	big 1
+	run /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss1" \
+	    "$BOTE" -C "$CONF" -i rcpt@example.org <"$BATS_TEST_TMPDIR/big"
+	assert_success
+	maildir_wait 1
+	maildir_clear
+	big 100
+	run /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss100" \
+	    "$BOTE" -C "$CONF" -i rcpt@example.org <"$BATS_TEST_TMPDIR/big"
+	assert_success
+	rm -f "$BATS_TEST_TMPDIR/big"
+	maildir_wait 1 60
+	verified
+	a=$(tail -n 1 "$BATS_TEST_TMPDIR/rss1")
+	b=$(tail -n 1 "$BATS_TEST_TMPDIR/rss100")
+	printf '# max RSS signing both: %s KiB at 1 MB, %s KiB at 100 MB\n' \
+	    "$a" "$b" >&3
+	# Kilobytes; 99 MB more of message must not add even 2 MiB.
+	[ $((b - a)) -lt 2048 ] || fail "max RSS $a KiB at 1 MB, $b KiB at 100 MB"
 }
