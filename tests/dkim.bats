@@ -223,6 +223,12 @@ verified() {
 	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 	assert_failure 78
 	assert_output --partial "an RSA key of 768 bits"
+
+	bote_conf "$CONF" "dkim_domain example.org" "dkim_selector s" \
+	    "dkim_key /dev/zero"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_failure 78
+	assert_output --partial "$CONF:6: dkim_key: /dev/zero is not a regular file"
 	sleep 0.3
 	assert_equal "$(maildir_count)" 0
 }

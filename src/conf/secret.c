@@ -316,6 +316,11 @@ secret_key_load(const char *path, char *why, size_t whylen)
 	ssize_t			 n;
 	int			 fd;
 
+	/* Opening a device or a FIFO may do something: not even that. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		whyf(why, whylen, "%s is not a regular file", path);
+		return NULL;
+	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		whyf(why, whylen, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
