@@ -318,14 +318,16 @@ big() {
 	local a b
 	conf
 	big 1
+	# The plain account: under AddressSanitizer, TLS records freed go to
+	# its quarantine (up to 256 MB) and would be counted as growth.
 	run /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss1" \
-	    "$BOTE" -C "$CONF" -i rcpt@example.org <"$BATS_TEST_TMPDIR/big"
+	    "$BOTE" -C "$CONF" -a plain -i rcpt@example.org <"$BATS_TEST_TMPDIR/big"
 	assert_success
 	maildir_wait 1
 	maildir_clear
 	big 100
 	run /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss100" \
-	    "$BOTE" -C "$CONF" -i rcpt@example.org <"$BATS_TEST_TMPDIR/big"
+	    "$BOTE" -C "$CONF" -a plain -i rcpt@example.org <"$BATS_TEST_TMPDIR/big"
 	assert_success
 	rm -f "$BATS_TEST_TMPDIR/big"
 	maildir_wait 1 60
