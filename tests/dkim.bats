@@ -177,6 +177,52 @@ verified() {
 	assert_output 2
 }
 
+@test "three queued messages delivered in one session: each signed for itself" {
+	local i f
+	conf "queue on" "queue_dir $QDIR"
+	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$CONF.down"
+	chmod 600 "$CONF.down"
+	for i in 1 2 3; do
+		printf 'From: a@example.org\nTo: b@example.org\nSubject: queued %s\n\nbody %s\n' "$i" "$i" >"$MSG"
+		run "$BOTE" -C "$CONF.down" -i rcpt@example.org <"$MSG"
+		assert_success
+	done
+	run "$BOTE" -C "$CONF" -q -v
+	assert_success
+	assert_equal "$(grep -c 'signed with DKIM for example.org (two signatures)' <<<"$output")" 3
+	maildir_wait 3
+	for f in "$TESTBED_MAILDIR"/new/*; do
+		run "$DKIMCHECK" "$KEYS/zone" "$f"
+		printf '# %s\n' "${lines[@]}" >&3
+		assert_success
+	done
+	# Three bodies, three body hashes.
+	assert_equal "$(grep -h -o 'bh=[^;]*' "$TESTBED_MAILDIR"/new/* | sort -u | wc -l)" 3
+}
+
+@test "-bs: two messages of one dialogue, each signed, dot-stuffed lines included" {
+	local f
+	conf
+	{
+		printf 'EHLO client\r\n'
+		for i in 1 2; do
+			printf 'MAIL FROM:<a@example.org>\r\nRCPT TO:<rcpt@example.org>\r\nDATA\r\n'
+			printf 'From: a@example.org\r\nSubject: bs %s\r\n\r\n..leading dot\r\nbody %s\r\n.\r\n' "$i" "$i"
+		done
+		printf 'QUIT\r\n'
+	} >"$MSG"
+	run "$BOTE" -C "$CONF" -bs -oem <"$MSG"
+	assert_success
+	maildir_wait 2
+	for f in "$TESTBED_MAILDIR"/new/*; do
+		run grep -c '^\.leading dot$' "$f"
+		assert_output 1
+		run "$DKIMCHECK" "$KEYS/zone" "$f"
+		printf '# %s\n' "${lines[@]}" >&3
+		assert_success
+	done
+}
+
 @test "dkim_headers chooses the fields; one key alone gives one signature" {
 	bote_conf "$CONF" "dkim_domain example.org" "dkim_selector ed1" \
 	    "dkim_key $KEYS/ed.pem" "dkim_headers To:Subject:X-Mine"

@@ -66,7 +66,7 @@ static struct smtp	*session_open(const struct smtp_opts *,
 static int		run(struct smtp *, enum state);
 static enum state	step(struct smtp *, enum state);
 static void		settle(struct smtp *, int);
-static int		sign_body(struct smtp *, const struct outmsg *);
+static int		sign_body(struct smtp *, const struct outmsg *, int);
 static enum state	st_connect(struct smtp *);
 static enum state	st_handshake(struct smtp *);
 static enum state	st_greeting(struct smtp *);
@@ -107,11 +107,9 @@ session_open(const struct smtp_opts *opts, const struct outmsg *body,
 	s->o = o;
 	s->body = body;
 	s->lazy_auth = body != NULL;
-	/* Signed before connecting: SIZE counts the signature. */
-	if (body != NULL && sign_body(s, body) == 0)
-		s->dkim_src = body;
-	if ((body != NULL && s->dkim_src == NULL &&
-	    opts->dkim.domain != NULL) || run(s, S_CONNECT) == -1) {
+	/* Signed before connecting, so that SIZE counts the signature. */
+	if ((body != NULL && sign_body(s, body, 1) == -1) ||
+	    run(s, S_CONNECT) == -1) {
 		s->broken = 1;
 		smtp_close(s);
 		return NULL;
@@ -131,7 +129,7 @@ smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
 	if (!smtp_usable(s))
 		return outcome_set(o, OUT_SOFTWARE, PH_NONE, "the session "
 		    "cannot take another transaction");
-	if (sign_body(s, body) == -1)
+	if (sign_body(s, body, 0) == -1)
 		return -1;
 	s->verdict = NULL;
 	s->queued = 0;
@@ -145,12 +143,12 @@ smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
 
 /*
  * DKIM (smtp_opts.dkim): the body of the transaction becomes the message
- * signed now. What session_open() signed serves the first transaction
- * only (dkim_src): a caller may pass another message at the same
- * address later. 0, or -1 with *s->o.
+ * signed now. What session_open() signed (first) serves the first
+ * transaction only (dkim_src): a caller may pass another message at the
+ * same address later. 0, or -1 with *s->o.
  */
 static int
-sign_body(struct smtp *s, const struct outmsg *body)
+sign_body(struct smtp *s, const struct outmsg *body, int first)
 {
 	char	why[512];
 	int	kind;
@@ -172,6 +170,8 @@ sign_body(struct smtp *s, const struct outmsg *body)
 	    s->opts->dkim.domain, s->opts->dkim.key[1] != NULL ?
 	    "two signatures" : "one signature");
 	s->body = s->dkim_out;
+	if (first)
+		s->dkim_src = body;
 	return 0;
 }
 
