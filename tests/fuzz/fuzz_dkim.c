@@ -179,9 +179,11 @@ check_sign(const char *p, size_t len)
 			    (unsigned char)sigs[i] < 0x7f),
 			    "no control octet, no 8-bit octet");
 		}
+		/* b= after a blank, or first on a continuation line. */
 		FUZZ_CHECK(strncmp(sigs, "DKIM-Signature: v=1; ", 21) == 0 &&
-		    strstr(sigs, "bh=") != NULL && strstr(sigs, " b=") !=
-		    NULL, "a DKIM-Signature with bh= and b=");
+		    strstr(sigs, "bh=") != NULL && (strstr(sigs, " b=") !=
+		    NULL || strstr(sigs, "\tb=") != NULL),
+		    "a DKIM-Signature with bh= and b=");
 	}
 	free(sigs);
 	close(m.fd);
