@@ -22,6 +22,8 @@ const char args_usage[] =
 "       bote -q [--due] [-v] [-C file]\n"
 "       bote --delete | --hold | --release id|ALL [-C file]\n"
 "       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
+"       bote --dkim-keygen --domain domain --selector selector\n"
+"            [--type ed25519|rsa] [--bits bits] [--key file]\n"
 "       bote --help | --version\n";
 
 /* How a long option takes its value. */

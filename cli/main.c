@@ -30,6 +30,7 @@
 
 #include "args.h"
 #include "conffiles.h"
+#include "dkimkeygen.h"
 #include "exitmap.h"
 #include "maildrop.h"
 #include "modes.h"
@@ -68,6 +69,10 @@ main(int argc, char **argv)
 		progname = argv[0];
 	memset(&o, 0, sizeof(o));
 
+	/* Its own options (--domain means DKIM's d= there, not EHLO's). */
+	if (argc > 1 && strcmp(argv[1], "--dkim-keygen") == 0 &&
+	    strcmp(progname, "bote") == 0)
+		return mode_dkim_keygen(argc, argv);
 	if (args_parse(argc, argv, &args) == -1) {
 		say("%s; see %s --help", args.why, progname);
 		return EX_USAGE;

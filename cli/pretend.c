@@ -71,6 +71,15 @@ static const struct {
 	[K_LOGFILE_TIME_FORMAT] = { "logfile_time_format", SH_STR, NULL },
 	[K_SYSLOG] = { "syslog", SH_CHOICE, SYSLOG_CHOICES },
 	[K_LOG_FORMAT] = { "log_format", SH_CHOICE, LOG_FORMAT_CHOICES },
+	[K_DKIM_DOMAIN] = { "dkim_domain", SH_STR, NULL },
+	[K_DKIM_SELECTOR] = { "dkim_selector", SH_STR, NULL },
+	[K_DKIM_KEY] = { "dkim_key", SH_STR, NULL },
+	[K_DKIM_SELECTOR2] = { "dkim_selector2", SH_STR, NULL },
+	[K_DKIM_KEY2] = { "dkim_key2", SH_STR, NULL },
+	[K_DKIM_HEADERS] = { "dkim_headers", SH_STR, NULL },
+	[K_DKIM_EXPIRE] = { "dkim_expire", SH_DURATION, NULL },
+	[K_DKIM_CANON] = { "dkim_canonicalization", SH_CHOICE,
+	    DKIM_CANON_CHOICES },
 };
 
 static void	value(const struct account *, int, char *, size_t);
@@ -160,7 +169,10 @@ value(const struct account *a, int key, char *buf, size_t sz)
 		    sizeof(words)));
 		return;
 	case SH_DURATION:
-		if (n % 86400 == 0)
+		if (n == 0)
+			/* dkim_expire's default, no x=; a fixed word: no cut. */
+			(void)xsnprintf(buf, sz, "off");
+		else if (n % 86400 == 0)
 			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%dd", n / 86400);
 		else if (n % 3600 == 0)

@@ -49,4 +49,64 @@ int		 crypto_pbkdf2(enum crypto_hash, const void *pass, size_t passlen,
  */
 ssize_t		 crypto_password_normalize(const char *in, size_t inlen,
 		    char *out, size_t outsz);
+
+/*
+ * A digest computed piece by piece (DKIM's body hash streams the whole
+ * message through one). crypto_hash_final frees the context and writes
+ * crypto_hash_len() bytes unless out is NULL; NULL is a no-op.
+ */
+struct crypto_hash_ctx;
+struct crypto_hash_ctx *crypto_hash_new(enum crypto_hash);
+int		 crypto_hash_update(struct crypto_hash_ctx *, const void *in,
+		    size_t inlen);
+void		 crypto_hash_final(struct crypto_hash_ctx *,
+		    unsigned char *out);
+
+/*
+ * Private keys for DKIM signatures (RFC 6376 rsa-sha256, RFC 8463
+ * ed25519-sha256), from PEM (PKCS#8, or PKCS#1 for RSA).
+ */
+enum crypto_key_type {
+	CRYPTO_KEY_RSA,
+	CRYPTO_KEY_ED25519
+};
+#define CRYPTO_KEY_FILEMAX	(64 * 1024)	/* octets in a PEM file */
+#define CRYPTO_SIGMAX		1024	/* signature octets (RSA 8192) */
+#define CRYPTO_PUBMAX		2048	/* public key octets, DER */
+#define CRYPTO_RSA_MINBITS	1024	/* RFC 8301 3.2: verifiers refuse less */
+
+struct crypto_key;
+
+/*
+ * Parse a PEM private key: NULL with the reason in why (never the key)
+ * when it is malformed, of another type, or RSA under CRYPTO_RSA_MINBITS.
+ */
+struct crypto_key *crypto_key_import(const void *pem, size_t len, char *why,
+		    size_t whylen);
+void		 crypto_key_free(struct crypto_key *);
+enum crypto_key_type crypto_key_type(const struct crypto_key *);
+unsigned	 crypto_key_bits(const struct crypto_key *);
+
+/*
+ * Sign data: RSASSA-PKCS1-v1_5 over its SHA-256 for RSA; for Ed25519
+ * (RFC 8463 3) PureEdDSA over the SHA-256 digest of data. Writes the
+ * signature to sig (room for CRYPTO_SIGMAX) and its length to *siglen;
+ * 0 or -1.
+ */
+int		 crypto_key_sign(const struct crypto_key *, const void *data,
+		    size_t len, unsigned char *sig, size_t *siglen);
+
+/*
+ * The public key as DKIM publishes it in p= (RFC 6376 3.6.1, RFC 8463
+ * 4): DER SubjectPublicKeyInfo for RSA, the raw 32 octets for Ed25519.
+ * out has room for CRYPTO_PUBMAX; 0 or -1.
+ */
+int		 crypto_key_public(const struct crypto_key *,
+		    unsigned char *out, size_t *outlen);
+
+/*
+ * A new key (bits: RSA only) as PEM (PKCS#8), NUL-terminated, to be
+ * wiped and freed with secret_free(); NULL on failure.
+ */
+char		*crypto_key_generate(enum crypto_key_type, unsigned bits);
 #endif

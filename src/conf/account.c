@@ -22,6 +22,8 @@
 
 #include "conf/account.h"
 #include "conf/conf.h"
+#include "conf/secret.h"
+#include "base/crypto.h"
 #include "net/tls.h"
 #include "net/tlsname.h"
 #include "base/util.h"
@@ -102,6 +104,20 @@ static const struct field {
 	[K_SYSLOG] =		{ offsetof(struct account, syslog), F_INT },
 	[K_LOG_FORMAT] =	{ offsetof(struct account, log_format),
 				  F_INT },
+	[K_DKIM_DOMAIN] =	{ offsetof(struct account, dkim_domain),
+				  F_STR },
+	[K_DKIM_SELECTOR] =	{ offsetof(struct account, dkim_selector),
+				  F_STR },
+	[K_DKIM_KEY] =		{ offsetof(struct account, dkim_key), F_STR },
+	[K_DKIM_SELECTOR2] =	{ offsetof(struct account, dkim_selector2),
+				  F_STR },
+	[K_DKIM_KEY2] =		{ offsetof(struct account, dkim_key2), F_STR },
+	[K_DKIM_HEADERS] =	{ offsetof(struct account, dkim_headers),
+				  F_STR },
+	[K_DKIM_EXPIRE] =	{ offsetof(struct account, dkim_expire),
+				  F_INT },
+	[K_DKIM_CANON] =	{ offsetof(struct account, dkim_canon),
+				  F_INT },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
@@ -113,6 +129,9 @@ static void	 strfree(char *, enum fkind);
 static int	 copy_key(struct account *, const struct account *, int);
 static struct account *match_from(struct conf *, const char *);
 static int	 tls_check(struct conf *, struct account *);
+static int	 dkim_check(struct conf *, struct account *);
+static int	 dkim_list_ok(const char *);
+static int	 dkim_key_ok(struct conf *, const struct account *, int);
 
 static char **
 strfield(struct account *a, int key)
@@ -342,6 +361,7 @@ conf_check(struct conf *c, struct account *a)
 		bad = 1;
 	}
 	bad |= tls_check(c, a) == -1;
+	bad |= dkim_check(c, a) == -1;
 	return bad ? -1 : 0;
 }
 
@@ -429,5 +449,138 @@ tls_check(struct conf *c, struct account *a)
 		conf_error(c, o->file, o->line, "%s", why);
 		bad = 1;
 	}
+	return bad ? -1 : 0;
+}
+
+/*
+ * d= and s= are DNS names (RFC 6376 3.5, RFC 5321 sub-domain): letters,
+ * digits and inner hyphens, labels of 1 to 63 octets, 253 in all. A
+ * name in Unicode is written as its A-label (the DNS holds that).
+ */
+int
+dkim_name_ok(const char *s)
+{
+	size_t	label = 0, len = strlen(s), i;
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] == '-' && label > 0)))
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return label > 0 && s[len - 1] != '-';
+}
+
+/*
+ * dkim_headers: field names (RFC 5322 ftext) separated by colons, at
+ * most DKIM_LISTMAX, none of them DKIM-Signature (3.5, h=).
+ */
+static int
+dkim_list_ok(const char *s)
+{
+	size_t	n = 0, len = 0;
+	const char *name = s;
+
+	for (;; s++) {
+		if (*s == ':' || *s == '\0') {
+			if (len == 0 || len > 128 || ++n > DKIM_LISTMAX ||
+			    (len == 14 && strncasecmp(name, "DKIM-Signature",
+			    14) == 0))
+				return 0;
+			if (*s == '\0')
+				return 1;
+			name = s + 1;
+			len = 0;
+			continue;
+		}
+		if (*s < 33 || *s > 126)
+			return 0;
+		len++;
+	}
+}
+
+/* The key loads now, so a send never starts with one that won't. */
+static int
+dkim_key_ok(struct conf *c, const struct account *a, int key)
+{
+	const struct conf_origin *o = &a->origin[key];
+	struct crypto_key *k;
+	const char	*path = key == K_DKIM_KEY ? a->dkim_key : a->dkim_key2;
+	char		 why[512];
+
+	if ((k = secret_key_load(path, why, sizeof(why))) == NULL) {
+		conf_error(c, o->file, o->line, "%s: %s", key == K_DKIM_KEY ?
+		    "dkim_key" : "dkim_key2", why);
+		return -1;
+	}
+	crypto_key_free(k);
+	return 0;
+}
+
+/* DKIM's settings: all three or none, each well formed, keys usable. */
+static int
+dkim_check(struct conf *c, struct account *a)
+{
+	const struct conf_origin *o;
+	const char	*name = a->name != NULL ? a->name : "(command line)";
+	int		 n, bad = 0;
+
+	n = (a->dkim_domain != NULL) + (a->dkim_selector != NULL) +
+	    (a->dkim_key != NULL);
+	if (n == 0 && a->dkim_key2 == NULL && a->dkim_selector2 == NULL)
+		return 0;
+	if (n != 3) {
+		conf_error(c, a->defined.file, a->defined.line, "account %s "
+		    "signs with DKIM only with dkim_domain, dkim_selector and "
+		    "dkim_key all set: add the missing ones, or remove the "
+		    "others", name);
+		return -1;
+	}
+	if ((a->dkim_key2 == NULL) != (a->dkim_selector2 == NULL)) {
+		o = &a->origin[a->dkim_key2 != NULL ? K_DKIM_KEY2 :
+		    K_DKIM_SELECTOR2];
+		conf_error(c, o->file, o->line, "dkim_key2 and "
+		    "dkim_selector2 go together (the second key has its own "
+		    "DNS record)");
+		bad = 1;
+	}
+	if (!dkim_name_ok(a->dkim_domain)) {
+		o = &a->origin[K_DKIM_DOMAIN];
+		conf_error(c, o->file, o->line, "dkim_domain must be a domain "
+		    "name in ASCII (an internationalized one as its "
+		    "xn-- A-label)");
+		bad = 1;
+	}
+	for (n = 0; n < 2; n++) {
+		const char *s = n ? a->dkim_selector2 : a->dkim_selector;
+
+		if (s != NULL && !dkim_name_ok(s)) {
+			o = &a->origin[n ? K_DKIM_SELECTOR2 : K_DKIM_SELECTOR];
+			conf_error(c, o->file, o->line, "%s must be DNS "
+			    "labels (letters, digits, hyphens, dots)", n ?
+			    "dkim_selector2" : "dkim_selector");
+			bad = 1;
+		}
+	}
+	if (a->dkim_headers != NULL && !dkim_list_ok(a->dkim_headers)) {
+		o = &a->origin[K_DKIM_HEADERS];
+		conf_error(c, o->file, o->line, "dkim_headers must be at most "
+		    "%d header field names separated by colons, without "
+		    "DKIM-Signature", DKIM_LISTMAX);
+		bad = 1;
+	}
+	bad |= dkim_key_ok(c, a, K_DKIM_KEY) == -1;
+	if (a->dkim_key2 != NULL)
+		bad |= dkim_key_ok(c, a, K_DKIM_KEY2) == -1;
 	return bad ? -1 : 0;
 }

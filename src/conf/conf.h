@@ -56,6 +56,14 @@ enum conf_key {
 	K_LOGFILE_TIME_FORMAT,
 	K_SYSLOG,		/* enum syslog_choice */
 	K_LOG_FORMAT,		/* bote's: enum log_format */
+	K_DKIM_DOMAIN,		/* bote's: DKIM signing (RFC 6376) */
+	K_DKIM_SELECTOR,
+	K_DKIM_KEY,
+	K_DKIM_SELECTOR2,	/* a second signature (ed25519 + rsa) */
+	K_DKIM_KEY2,
+	K_DKIM_HEADERS,
+	K_DKIM_EXPIRE,		/* seconds; 0: no x= */
+	K_DKIM_CANON,		/* DKIM_CANON_CHOICES, by index */
 	K__COUNT
 };
 
@@ -101,6 +109,10 @@ enum log_format {
 };
 #define LOG_FORMAT_CHOICES	"msmtp|postfix"
 
+/* dkim_canonicalization: header/body, relaxed/relaxed the default. */
+#define DKIM_CANON_CHOICES	"relaxed/relaxed|relaxed/simple|" \
+	"simple/relaxed|simple/simple"
+#define DKIM_LISTMAX	64	/* names in dkim_headers */
 #define QUEUE_MAX_AGE_DEFAULT	(5 * 24 * 3600)	/* seconds: 5 days */
 
 /*
@@ -193,6 +205,14 @@ struct account {
 	char		*logfile_time_format;	/* strftime(3); NULL: msmtp's */
 	int		 syslog;		/* enum syslog_choice */
 	int		 log_format;		/* enum log_format */
+	char		*dkim_domain;		/* d=; signing needs the three */
+	char		*dkim_selector;		/* s= */
+	char		*dkim_key;		/* PEM private key file */
+	char		*dkim_selector2;	/* a second key and selector */
+	char		*dkim_key2;
+	char		*dkim_headers;		/* "a:b:c"; NULL: RFC 6376 5.4.1 */
+	int		 dkim_expire;		/* seconds; 0: no x= */
+	int		 dkim_canon;		/* DKIM_CANON_CHOICES index */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows
@@ -272,6 +292,11 @@ struct account	*conf_match_from(struct conf *c, const char *addr);
  * it found any.
  */
 int		 conf_check(struct conf *c, struct account *a);
+/*
+ * Whether s may stand as DKIM's d= or s= (RFC 6376 3.5): ASCII DNS
+ * labels of letters, digits and inner hyphens. 1 or 0.
+ */
+int		 dkim_name_ok(const char *s);
 
 /*
  * The port to connect to: port when set, else 465 with tls on and

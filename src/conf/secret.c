@@ -3,12 +3,14 @@
  * of its output, as msmtp does, but with a deadline (the command and
  * everything it started are killed when it passes), a cap on the line
  * (64 KiB: OAuth tokens are long) and the exit status checked. The
- * output is wiped; no message quotes it.
+ * output is wiped; no message quotes it. DKIM private key files are
+ * read here too, with the same care.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "conf/secret.h"
+#include "base/crypto.h"
 #include "base/util.h"
 
 #define SECRET_LINEMAX	(64 * 1024)	/* octets in the secret */
@@ -297,4 +300,83 @@ done:
 	if (buf != NULL)
 		freezero(buf, SECRET_BUFSZ);
 	return res;
+}
+
+/*
+ * The mode check follows check_secret_file() in conf.c: a signing key
+ * that others can read lets them sign as the domain.
+ */
+struct crypto_key *
+secret_key_load(const char *path, char *why, size_t whylen)
+{
+	struct crypto_key	*k = NULL;
+	struct stat		 st;
+	char			*buf = NULL, tmp[256];
+	size_t			 len = 0;
+	ssize_t			 n;
+	int			 fd;
+
+	/* Opening a device or a FIFO may do something: not even that. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		whyf(why, whylen, "%s is not a regular file", path);
+		return NULL;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		whyf(why, whylen, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		whyf(why, whylen, "cannot check %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		whyf(why, whylen, "%s is not a regular file", path);
+		goto out;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		whyf(why, whylen, "%s is owned by uid %lu, not by you (uid "
+		    "%lu) or root: chown it", path, (unsigned long)st.st_uid,
+		    (unsigned long)geteuid());
+		goto out;
+	}
+	if (st.st_mode & 077) {
+		whyf(why, whylen, "others may read or change %s (mode %03o): "
+		    "run chmod 600 %s", path, (unsigned)(st.st_mode & 0777),
+		    path);
+		goto out;
+	}
+	if (st.st_size > CRYPTO_KEY_FILEMAX) {
+		whyf(why, whylen, "%s is too large for a key (limit %d "
+		    "octets)", path, CRYPTO_KEY_FILEMAX);
+		goto out;
+	}
+	if ((buf = malloc(CRYPTO_KEY_FILEMAX + 1)) == NULL) {
+		whyf(why, whylen, "out of memory");
+		goto out;
+	}
+	/* One more octet than allowed tells a file that grew. */
+	while (len <= CRYPTO_KEY_FILEMAX) {
+		n = read(fd, buf + len, CRYPTO_KEY_FILEMAX + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			whyf(why, whylen, "cannot read %s: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > CRYPTO_KEY_FILEMAX) {
+		whyf(why, whylen, "%s is too large for a key", path);
+		goto out;
+	}
+	if ((k = crypto_key_import(buf, len, tmp, sizeof(tmp))) == NULL)
+		whyf(why, whylen, "%s: %s", path, tmp);
+out:
+	if (buf != NULL)
+		freezero(buf, CRYPTO_KEY_FILEMAX + 1);
+	close(fd);
+	return k;
 }

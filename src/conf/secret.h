@@ -18,4 +18,15 @@
 char	*secret_eval(const char *cmd, int timeout_s, char *why,
 	    size_t whylen);
 
+/*
+ * A DKIM private key file (PEM): a regular file owned by the effective
+ * user (or root) that neither group nor others may read or write,
+ * checked on the descriptor that is read (the rule of a file holding a
+ * password). NULL with the reason in why, which names path but never
+ * quotes the file.
+ */
+struct crypto_key;
+struct crypto_key *secret_key_load(const char *path, char *why,
+		    size_t whylen);
+
 #endif

@@ -108,6 +108,7 @@ qrun_smtp_opts(struct smtp_opts *op, const struct account *acct,
 	op->dsn_return = acct->dsn_return;
 	op->source_ip = acct->source_ip;
 	op->ip_version = acct->ip_version;
+	dkim_opts_account(&op->dkim, acct);
 }
 
 struct qrun *

@@ -67,6 +67,7 @@ static struct smtp	*session_open(const struct smtp_opts *,
 static int		run(struct smtp *, enum state);
 static enum state	step(struct smtp *, enum state);
 static void		settle(struct smtp *, int);
+static int		sign_body(struct smtp *, const struct outmsg *, int);
 static enum state	st_connect(struct smtp *);
 static enum state	st_handshake(struct smtp *);
 static enum state	st_greeting(struct smtp *);
@@ -108,7 +109,9 @@ session_open(const struct smtp_opts *opts, const struct outmsg *body,
 	s->o = o;
 	s->body = body;
 	s->lazy_auth = body != NULL;
-	if (run(s, S_CONNECT) == -1) {
+	/* Signed before connecting, so that SIZE counts the signature. */
+	if ((body != NULL && sign_body(s, body, 1) == -1) ||
+	    run(s, S_CONNECT) == -1) {
 		s->broken = 1;
 		smtp_close(s);
 		return NULL;
@@ -128,7 +131,8 @@ smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
 	if (!smtp_usable(s))
 		return outcome_set(o, OUT_SOFTWARE, PH_NONE, "the session "
 		    "cannot take another transaction");
-	s->body = body;
+	if (sign_body(s, body, 0) == -1)
+		return -1;
 	s->verdict = NULL;
 	s->queued = 0;
 	s->no_dsn = 0;
@@ -140,6 +144,40 @@ smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
 	settle(s, rc);
 	tx_release(s);
 	return rc;
+}
+
+/*
+ * DKIM (smtp_opts.dkim): the body of the transaction becomes the message
+ * signed now. What session_open() signed (first) serves the first
+ * transaction only (dkim_src): a caller may pass another message at the
+ * same address later. 0, or -1 with *s->o.
+ */
+static int
+sign_body(struct smtp *s, const struct outmsg *body, int first)
+{
+	char	why[512];
+	int	kind;
+
+	s->body = body;
+	if (s->opts->dkim.domain == NULL)
+		return 0;
+	if (s->dkim_src == body && s->dkim_out != NULL) {
+		s->dkim_src = NULL;
+		s->body = s->dkim_out;
+		return 0;
+	}
+	s->dkim_src = NULL;
+	dkim_signed_free(s->dkim_out);
+	if ((kind = dkim_sign(&s->opts->dkim, body, &s->dkim_out, why,
+	    sizeof(why))) != OUT_OK)
+		return outcome_set(s->o, kind, PH_NONE, "DKIM: %s", why);
+	smtp_trace(s, TRACE_INFO, "signed with DKIM for %s (%s)",
+	    s->opts->dkim.domain, s->opts->dkim.key[1] != NULL ?
+	    "two signatures" : "one signature");
+	s->body = s->dkim_out;
+	if (first)
+		s->dkim_src = body;
+	return 0;
 }
 
 /*
@@ -199,6 +237,7 @@ smtp_close(struct smtp *s)
 		io_free(s->io);
 	}
 	sasl_free(s->sasl);
+	dkim_signed_free(s->dkim_out);
 	if (s->lazy_line != NULL)
 		freezero(s->lazy_line, strlen(s->lazy_line) + 1);
 	explicit_bzero(s, sizeof(*s));

@@ -12,6 +12,7 @@
 
 #include "base/outcome.h"
 #include "conf/conf.h"
+#include "msg/dkim.h"
 #include "msg/outmsg.h"
 #include "net/tls.h"
 
@@ -50,6 +51,13 @@ struct smtp_opts {
 	 */
 	void		(*progress)(void *arg, off_t done, off_t total);
 	void		*progress_arg;
+	/*
+	 * DKIM (dkim.h): with dkim.domain set, each message is signed
+	 * before its transaction, and before the session for smtp_send's
+	 * and smtp_open_for's (so SIZE counts the signature); a key that
+	 * cannot be loaded then fails it with OUT_CONFIG.
+	 */
+	struct dkim_opts dkim;
 };
 
 /* The least interval between two progress calls, in milliseconds. */

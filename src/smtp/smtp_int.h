@@ -61,6 +61,8 @@ struct smtp {
 	char *const		*rcpts_in;	/* as given, for messages */
 	size_t			 nrcpts;
 	const struct outmsg	*body;
+	const struct outmsg	*dkim_src;	/* the message signed, */
+	struct outmsg		*dkim_out;	/* as signed (dkim.h) */
 	int			 utf8;		/* MAIL gets SMTPUTF8 */
 	smtp_verdict_cb		 verdict;	/* set: -bv, no DATA */
 	void			*verdict_arg;
