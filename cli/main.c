@@ -44,12 +44,34 @@
 
 static int	version(const struct args *);
 static int	no_config(const struct args *);
+static int	queue_modes(const struct args *);
 static int	env_from(struct args *);
 static void	debug(const struct conf *, const struct account *);
 static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
 static void	catch(int, const struct sigaction *);
+
+/* mailq, -q and --setup-maildrop: each message names its account. */
+static int
+queue_modes(const struct args *args)
+{
+	struct conf	*conf = NULL;
+	int		 st;
+
+	if (conffiles_load(args, &conf, NULL) == -1) {
+		conf_free(conf);
+		return EX_CONFIG;
+	}
+	/* Dropped messages join the queue first (maildrop.c). */
+	if (args->mode == MODE_QUEUE_RUN)
+		maildrop_pickup_all(conf, queue_loud(args));
+	st = args->mode == MODE_QUEUE_LIST ? mode_queue_list(args, conf) :
+	    args->mode == MODE_QUEUE_RUN ? mode_queue_run(args, conf) :
+	    maildrop_setup(conf);
+	conf_free(conf);
+	return st;
+}
 
 int
 main(int argc, char **argv)
@@ -101,20 +123,8 @@ main(int argc, char **argv)
 	    args.mode == MODE_ALIASES) && queue_no_config(&args))
 		return no_config(&args);
 	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN ||
-	    args.mode == MODE_SETUP_MAILDROP) {
-		if (conffiles_load(&args, &conf, NULL) == -1) {
-			conf_free(conf);
-			return EX_CONFIG;
-		}
-		/* Dropped messages join the queue first (maildrop.c). */
-		if (args.mode == MODE_QUEUE_RUN)
-			maildrop_pickup_all(conf, queue_loud(&args));
-		st = args.mode == MODE_QUEUE_LIST ?
-		    mode_queue_list(&args, conf) : args.mode == MODE_QUEUE_RUN ?
-		    mode_queue_run(&args, conf) : maildrop_setup(conf);
-		conf_free(conf);
-		return st;
-	}
+	    args.mode == MODE_SETUP_MAILDROP)
+		return queue_modes(&args);
 	if (conffiles_load(&args, &conf, &acct) == -1) {
 		o.kind = OUT_CONFIG;
 		goto done;

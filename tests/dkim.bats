@@ -67,6 +67,17 @@ verified() {
 	assert_line "opendkim: pass"
 }
 
+# The server "down" in $CONF (port 1, where nothing listens), then back:
+# a queued message goes with the file it was queued under (bote.1, QUEUE).
+server_down() {
+	cp -p "$CONF" "$CONF.up"
+	sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF"
+}
+
+server_up() {
+	cat "$CONF.up" >"$CONF"
+}
+
 @test "rsa-sha256 and ed25519-sha256, relaxed/relaxed: both verifiers pass both signatures" {
 	conf
 	printf 'From: a@example.org\nTo: b@example.org\nSubject: hi  there\n\nbody  line \n' >"$MSG"
@@ -164,12 +175,12 @@ verified() {
 
 @test "a queued message is signed when it is delivered (bote -q), with that moment's time" {
 	conf "queue on" "queue_dir $QDIR"
-	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$CONF.down"
-	chmod 600 "$CONF.down"
+	server_down
 	printf 'From: a@example.org\nTo: b@example.org\nSubject: queued\n\nlater\n' >"$MSG"
-	BOTE_TEST_TIME=1795362138 run "$BOTE" -C "$CONF.down" -i rcpt@example.org <"$MSG"
+	BOTE_TEST_TIME=1795362138 run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 	assert_success
 	assert_output --partial "queued as"
+	server_up
 	BOTE_TEST_TIME=1795362500 run "$BOTE" -C "$CONF" -q
 	assert_success
 	verified
@@ -180,13 +191,13 @@ verified() {
 @test "three queued messages delivered in one session: each signed for itself" {
 	local i f
 	conf "queue on" "queue_dir $QDIR"
-	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$CONF.down"
-	chmod 600 "$CONF.down"
+	server_down
 	for i in 1 2 3; do
 		printf 'From: a@example.org\nTo: b@example.org\nSubject: queued %s\n\nbody %s\n' "$i" "$i" >"$MSG"
-		run "$BOTE" -C "$CONF.down" -i rcpt@example.org <"$MSG"
+		run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 		assert_success
 	done
+	server_up
 	run "$BOTE" -C "$CONF" -q -v
 	assert_success
 	assert_equal "$(grep -c 'signed with DKIM for example.org (two signatures)' <<<"$output")" 3
@@ -300,12 +311,12 @@ verified() {
 	cp "$KEYS/ed.pem" "$BATS_TEST_TMPDIR/k.pem"
 	bote_conf "$CONF" "dkim_domain example.org" "dkim_selector ed1" \
 	    "dkim_key $BATS_TEST_TMPDIR/k.pem" "queue on" "queue_dir $QDIR"
-	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$CONF.down"
-	chmod 600 "$CONF.down"
+	server_down
 	printf 'Subject: x\n\nbody\n' >"$MSG"
-	run "$BOTE" -C "$CONF.down" -i rcpt@example.org <"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 	assert_success
 	assert_output --partial "queued as"
+	server_up
 	chmod 640 "$BATS_TEST_TMPDIR/k.pem"
 	run "$BOTE" -C "$CONF" -q
 	assert_output --partial "dkim_key: others may read or change"
