@@ -39,6 +39,8 @@ last_sent() {
 	run_bote
 	assert_failure 75
 	assert_output --partial 'does not offer STARTTLS'
+	# Said once: the engine's words and report.c's advice do not repeat.
+	[ "$(grep -o 'nothing was sent in clear' <<<"$output" | wc -l)" -eq 1 ]
 	run last_sent
 	assert_output 'QUIT'
 	script_wait

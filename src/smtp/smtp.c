@@ -431,9 +431,9 @@ static enum state
 st_starttls(struct smtp *s)
 {
 	if (!(s->caps.flags & CAP_STARTTLS)) {
+		/* report.c adds that nothing was sent in clear. */
 		outcome_set(s->o, OUT_TLS, PH_STARTTLS, "the server does "
-		    "not offer STARTTLS, and TLS is required; nothing was "
-		    "sent in clear");
+		    "not offer STARTTLS, and TLS is required");
 		return S_FAIL;
 	}
 	if (smtp_cmd(s, NULL, "STARTTLS") == -1 ||
