@@ -27,6 +27,9 @@ setup_file() {
 	elif dpkg-query -W bote >/dev/null 2>&1 ||
 	    [ -e /usr/bin/bote ] || [ -e /etc/bote.conf ]; then
 		export NO_INSTALL="bote is installed on this machine already"
+	elif [ -n "$(ls -A "$QUEUE/q" 2>/dev/null)" ]; then
+		# The purge below would delete messages that are not ours.
+		export NO_INSTALL="$QUEUE holds queued messages already"
 	else
 		export NO_INSTALL=
 		testbed_setup_file
