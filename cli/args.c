@@ -22,6 +22,7 @@ const char args_usage[] =
 "       bote -q [--due] [-v] [-C file]\n"
 "       bote --delete | --hold | --release id|ALL [-C file]\n"
 "       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
+"       bote --check-domain [-C file] [-a account] [domain]\n"
 "       bote --dkim-keygen --domain domain --selector selector\n"
 "            [--type ed25519|rsa] [--bits bits] [--key file]\n"
 "       bote --help | --version\n";
@@ -240,6 +241,8 @@ dashdash(struct args *a, int argc, char **argv, int *i)
 		a->mode = MODE_VERSION;
 	else if (strcmp(arg, "--serverinfo") == 0)
 		a->mode = MODE_SERVERINFO;
+	else if (strcmp(arg, "--check-domain") == 0)
+		a->mode = MODE_CHECK_DOMAIN;
 	else if (strcmp(arg, "--no-queue") == 0)
 		a->no_queue = 1;
 	else if (strcmp(arg, "--json") == 0)

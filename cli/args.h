@@ -16,7 +16,8 @@ enum mode {
 	MODE_VERIFY,		/* -bv */
 	MODE_SMTP,		/* -bs */
 	MODE_SETUP_MAILDROP,	/* --setup-maildrop */
-	MODE_SERVERINFO		/* -S, --serverinfo */
+	MODE_SERVERINFO,	/* -S, --serverinfo */
+	MODE_CHECK_DOMAIN	/* --check-domain [domain] */
 };
 
 struct args {

@@ -29,6 +29,7 @@
 #include "submit/submit.h"
 
 #include "args.h"
+#include "checkdomain.h"
 #include "conffiles.h"
 #include "dkimkeygen.h"
 #include "exitmap.h"
@@ -151,6 +152,7 @@ main(int argc, char **argv)
 		    args.mode == MODE_VERIFY ?
 		    mode_verify_envelope(&args, conf, acct) :
 		    args.mode == MODE_SERVERINFO ? mode_serverinfo(&m) :
+		    args.mode == MODE_CHECK_DOMAIN ? mode_check_domain(&m) :
 		    mode_smtp(&m);
 		conf_free(conf);
 		return st;
