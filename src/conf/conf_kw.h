@@ -23,6 +23,7 @@ enum vtype {
 	V_PATH,		/* a file name or "system", ~ expanded */
 	V_BOOL,		/* on or off; empty means on, as in msmtp */
 	V_PORT,
+	V_PORTOPT,	/* a port; empty unsets (0) */
 	V_TIMEOUT,
 	V_AUTH,
 	V_CHOICE,	/* one of the keyword's choices; empty means "on"

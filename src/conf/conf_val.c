@@ -319,6 +319,8 @@ conf_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
 		return get_bool(p, kw, arg, len, v);
 	case V_PORT:
 		return get_port(p, kw, arg, v);
+	case V_PORTOPT:
+		return len == 0 ? 0 : get_port(p, kw, arg, v);
 	case V_TIMEOUT:
 		return get_timeout(p, kw, arg, v);
 	case V_AUTH:

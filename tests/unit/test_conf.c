@@ -448,7 +448,6 @@ static void
 test_unsupported(void)
 {
 	static const char *const refused[] = {
-		"socket /run/s", "proxy_host p",
 		"eval echo host x", "eval"
 	};
 	static const char *const accepted[] = {
@@ -465,6 +464,7 @@ test_unsupported(void)
 		"tls_priorities NORMAL", "undisclosed_recipients",
 		"tls_fingerprint", "tls_cert_file", "tls_key_file",
 		"tls_host_override", "socket", "proxy_host", "host h",
+		"socket /run/s", "proxy_host p", "proxy_port", "proxy_port 9050",
 		"tls_certcheck off", "tls_nocertcheck", "tls_fingerprint AB",
 		"tls_cert_file /c.pem", "tls_key_file /k.pem",
 		"tls_host_override h", "auth scram-sha-256", "auth CRAM-MD5",
