@@ -263,6 +263,16 @@ socket_conf() {
 	assert_output --partial "cannot connect to socket $BATS_TEST_TMPDIR/nothing.sock: No such file or directory"
 }
 
+@test "eval: refused with 78, a reason and what to do instead" {
+	printf '%s\n' 'account default' 'host localhost' \
+	    'eval echo host mail.example' >"$CONF"
+	chmod 600 "$CONF"
+	run "$BOTE" -C "$CONF" --pretend </dev/null
+	assert_failure 78
+	assert_output --partial ':3: directive eval is not supported: it would run a command'
+	assert_output --partial 'use passwordeval for a secret'
+}
+
 # fake_proxy PORTFILE REPLY: a SOCKS5 "proxy" in Python that takes the
 # method offer and the CONNECT, then sends REPLY (hex) and, in the same
 # write, an SMTP greeting, and answers EHLO and QUIT itself. Its port is

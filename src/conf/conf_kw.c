@@ -39,7 +39,12 @@ static const struct keyword keywords[] = {
 	{ "domain", K_DOMAIN, V_WORDOPT, RF_NO, NULL },
 	{ "dsn_notify", K_DSN_NOTIFY, V_DSN_NOTIFY, RF_NO, NULL },
 	{ "dsn_return", K_DSN_RETURN, V_DSN_RETURN, RF_NO, NULL },
-	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS, NULL },
+	/* Refused for good: bote.conf(5), eval. */
+	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS, "it would run a command "
+	    "at every read of this file, for every account, before any "
+	    "check, and its output would be settings no check has seen: "
+	    "write the settings into the file, and use passwordeval for "
+	    "a secret" },
 	{ "from", K_FROM, V_STR, RF_NO, NULL },
 	{ "from_full_name", K_FROM_FULL_NAME, V_STR, RF_NO, NULL },
 	{ "host", K_HOST, V_WORD, RF_NO, NULL },

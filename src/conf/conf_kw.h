@@ -64,7 +64,8 @@ struct keyword {
 	int		 key;
 	enum vtype	 type;
 	enum refuse	 refuse;
-	const char	*choices;	/* V_CHOICE: "a|b|c", value = index */
+	const char	*choices;	/* V_CHOICE: "a|b|c", value = index;
+					   RF_ALWAYS: why, or NULL */
 };
 
 /* The directive named word[0..len), or NULL. */

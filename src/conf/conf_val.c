@@ -162,6 +162,11 @@ static int
 check_arg(struct parse *p, const struct keyword *kw, const char *arg,
     size_t len)
 {
+	if (kw->refuse == RF_ALWAYS && kw->choices != NULL) {
+		conf_perr(p, "directive %s is not supported: %s", kw->name,
+		    kw->choices);
+		return -1;
+	}
 	if (kw->refuse == RF_ALWAYS ||
 	    (kw->refuse == RF_NONEMPTY && len > 0)) {
 		conf_perr(p, "directive %s is not supported by this version of "

@@ -447,6 +447,7 @@ test_errors(void)
 static void
 test_unsupported(void)
 {
+	/* Refused for good, with the reason (bote.conf(5), eval). */
 	static const char *const refused[] = {
 		"eval echo host x", "eval"
 	};
@@ -484,7 +485,10 @@ test_unsupported(void)
 		snprintf(name, sizeof(name), "%s", refused[i]);
 		name[strcspn(name, " ")] = '\0';
 		snprintf(want, sizeof(want), F ":2: directive %s is not "
-		    "supported by this version of bote", name);
+		    "supported: it would run a command at every read of this "
+		    "file, for every account, before any check, and its output "
+		    "would be settings no check has seen: write the settings "
+		    "into the file, and use passwordeval for a secret", name);
 		errs_are(text, want, refused[i]);
 	}
 	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
