@@ -24,6 +24,7 @@
 #include "base/clock.h"
 #include "base/util.h"
 #include "conf/conf.h"
+#include "conf/keyring.h"
 #include "msg/msg.h"
 #include "queue/runner.h"
 #include "submit/submit.h"
@@ -275,6 +276,7 @@ version(const struct args *a)
 	else
 		(void)printf("user configuration: none (neither "
 		    "XDG_CONFIG_HOME nor HOME is set)\n");
+	(void)printf("keyring: %s\n", keyring_feature());
 	if (queue_dirname(NULL, buf, sizeof(buf)) == 0)
 		(void)printf("queue: %s\n", buf);
 	else

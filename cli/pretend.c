@@ -17,6 +17,7 @@ enum show {
 	SH_SECRET,
 	SH_BOOL,
 	SH_PORT,
+	SH_PROXYPORT,	/* 0: the SOCKS default */
 	SH_TIMEOUT,
 	SH_AUTH,
 	SH_CHOICE,
@@ -80,6 +81,9 @@ static const struct {
 	[K_DKIM_EXPIRE] = { "dkim_expire", SH_DURATION, NULL },
 	[K_DKIM_CANON] = { "dkim_canonicalization", SH_CHOICE,
 	    DKIM_CANON_CHOICES },
+	[K_PROXY_HOST] = { "proxy_host", SH_STR, NULL },
+	[K_PROXY_PORT] = { "proxy_port", SH_PROXYPORT, NULL },
+	[K_SOCKET] = { "socket", SH_STR, NULL },
 };
 
 static void	value(const struct account *, int, char *, size_t);
@@ -147,6 +151,10 @@ value(const struct account *a, int key, char *buf, size_t sz)
 			/* A number in the caller's 512 octets: no cut. */
 			(void)xsnprintf(buf, sz, "%d (from tls and "
 			    "tls_starttls)", account_port(a));
+		return;
+	case SH_PROXYPORT:
+		/* A number in the caller's 512 octets: no cut. */
+		(void)xsnprintf(buf, sz, "%d", n != 0 ? n : 1080);
 		return;
 	case SH_TIMEOUT:
 		if (n == 0)

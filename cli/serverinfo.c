@@ -12,6 +12,7 @@
 #include <sysexits.h>
 
 #include "exitmap.h"
+#include "net/socks.h"
 #include "smtp/probe.h"
 #include "report.h"
 #include "serverinfo.h"
@@ -45,6 +46,13 @@ mode_serverinfo(struct mode_ctx *m)
 	(void)printf("SMTP server at %s, port %d, %s\n", op.host, op.port,
 	    !op.tls ? "no TLS (tls off)" : op.starttls ? "STARTTLS" :
 	    "implicit TLS");
+	if (op.socket != NULL)
+		(void)printf("Reached over the socket %s (socket)\n",
+		    op.socket);
+	else if (op.proxy_host != NULL)
+		(void)printf("Reached through the SOCKS5 proxy %s port %d "
+		    "(proxy_host)\n", op.proxy_host, op.proxy_port > 0 ?
+		    op.proxy_port : SOCKS_PORT_DEFAULT);
 	if (info->have_greeting)
 		show_reply_line("Greeting:", &info->greeting);
 	if (info->have_ehlo[0])

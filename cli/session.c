@@ -24,6 +24,7 @@
 
 #include "base/clock.h"
 #include "conf/netrc.h"
+#include "conf/keyring.h"
 #include "queue/runner.h"
 #include "report.h"
 #include "conf/secret.h"
@@ -346,14 +347,28 @@ session_password(const struct account *acct, char **pass, char *why,
 	}
 	if ((rc = from_netrc(acct, pass, why, whylen)) != 0)
 		return rc == 1 ? 0 : -1;
+	/* After the files bote was told about, before asking a person. */
+	if ((rc = keyring_lookup(acct->host, acct->user, pass)) != 0) {
+		if (rc == -1)
+			whyf(why, whylen, "out of memory");
+		return rc == 1 ? 0 : -1;
+	}
 	if ((rc = from_tty(acct, pass, why, whylen)) != 0)
 		return rc == 1 ? 0 : -1;
 	(void)sanitize(user, sizeof(user), acct->user, strlen(acct->user), 1);
 	(void)sanitize(host, sizeof(host), acct->host, strlen(acct->host), 1);
-	whyf(why, whylen, "account %s has auth set but no "
-	    "password, and there is no terminal to ask on: add a password "
-	    "or passwordeval line, or a netrc entry (machine %s login %s)",
-	    acct->name, host, user);
+	if (keyring_built())
+		whyf(why, whylen, "account %s has auth set but no password, "
+		    "and there is no terminal to ask on: add a password or "
+		    "passwordeval line, a netrc entry (machine %s login %s), "
+		    "or a keyring entry (secret-tool store --label=msmtp "
+		    "host %s service smtp user %s)", acct->name, host, user,
+		    host, user);
+	else
+		whyf(why, whylen, "account %s has auth set but no "
+		    "password, and there is no terminal to ask on: add a "
+		    "password or passwordeval line, or a netrc entry "
+		    "(machine %s login %s)", acct->name, host, user);
 	return -1;
 }
 

@@ -118,6 +118,9 @@ static const struct field {
 				  F_INT },
 	[K_DKIM_CANON] =	{ offsetof(struct account, dkim_canon),
 				  F_INT },
+	[K_PROXY_HOST] =	{ offsetof(struct account, proxy_host), F_STR },
+	[K_PROXY_PORT] =	{ offsetof(struct account, proxy_port), F_INT },
+	[K_SOCKET] =		{ offsetof(struct account, socket), F_STR },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
@@ -324,7 +327,15 @@ conf_check(struct conf *c, struct account *a)
 	struct in6_addr	 ip;
 	int		 line = a->defined.line, bad = 0, v = 0;
 
-	if (a->host == NULL) {
+	/*
+	 * msmtp: a socket stands for host and port; host is still the
+	 * name for TLS and the password lookups, "localhost" by default.
+	 */
+	if (a->host == NULL && a->socket != NULL &&
+	    (a->host = strdup("localhost")) == NULL) {
+		conf_error(c, file, line, "out of memory");
+		bad = 1;
+	} else if (a->host == NULL) {
 		conf_error(c, file, line, "no host set for account %s: add a "
 		    "host line", name);
 		bad = 1;

@@ -64,6 +64,9 @@ enum conf_key {
 	K_DKIM_HEADERS,
 	K_DKIM_EXPIRE,		/* seconds; 0: no x= */
 	K_DKIM_CANON,		/* DKIM_CANON_CHOICES, by index */
+	K_PROXY_HOST,		/* SOCKS5 (net/socks.h) */
+	K_PROXY_PORT,
+	K_SOCKET,		/* a Unix-domain socket instead of host */
 	K__COUNT
 };
 
@@ -213,6 +216,9 @@ struct account {
 	char		*dkim_headers;		/* "a:b:c"; NULL: RFC 6376 5.4.1 */
 	int		 dkim_expire;		/* seconds; 0: no x= */
 	int		 dkim_canon;		/* DKIM_CANON_CHOICES index */
+	char		*proxy_host;		/* SOCKS5 proxy, or NULL */
+	int		 proxy_port;		/* 0: 1080 */
+	char		*socket;		/* path, or NULL */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows

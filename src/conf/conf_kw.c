@@ -39,7 +39,12 @@ static const struct keyword keywords[] = {
 	{ "domain", K_DOMAIN, V_WORDOPT, RF_NO, NULL },
 	{ "dsn_notify", K_DSN_NOTIFY, V_DSN_NOTIFY, RF_NO, NULL },
 	{ "dsn_return", K_DSN_RETURN, V_DSN_RETURN, RF_NO, NULL },
-	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS, NULL },
+	/* Refused for good: bote.conf(5), eval. */
+	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS, "it would run a command "
+	    "at every read of this file, for every account, before any "
+	    "check, and its output would be settings no check has seen: "
+	    "write the settings into the file, and use passwordeval for "
+	    "a secret" },
 	{ "from", K_FROM, V_STR, RF_NO, NULL },
 	{ "from_full_name", K_FROM_FULL_NAME, V_STR, RF_NO, NULL },
 	{ "host", K_HOST, V_WORD, RF_NO, NULL },
@@ -54,8 +59,8 @@ static const struct keyword keywords[] = {
 	{ "passwordeval", K_PASSWORDEVAL, V_SECRET, RF_NO, NULL },
 	{ "port", K_PORT, V_PORT, RF_NO, NULL },
 	{ "protocol", KW_IGNORED, V_CHOICE, RF_NO, "smtp" },
-	{ "proxy_host", KW_IGNORED, V_ANY, RF_NONEMPTY, NULL },
-	{ "proxy_port", KW_IGNORED, V_ANY, RF_NO, NULL },
+	{ "proxy_host", K_PROXY_HOST, V_WORDOPT, RF_NO, NULL },
+	{ "proxy_port", K_PROXY_PORT, V_PORTOPT, RF_NO, NULL },
 	{ "queue", K_QUEUE, V_BOOL, RF_NO, NULL },
 	{ "queue_dir", K_QUEUE_DIR, V_PATH, RF_NO, NULL },
 	{ "queue_max_age", K_QUEUE_MAX_AGE, V_DURATION, RF_NO, NULL },
@@ -68,7 +73,7 @@ static const struct keyword keywords[] = {
 	    "auto|off" },
 	{ "set_to_header", K_SET_TO_HEADER, V_CHOICE, RF_NO,
 	    "off|on|undisclosed_recipients" },
-	{ "socket", KW_IGNORED, V_ANY, RF_NONEMPTY, NULL },
+	{ "socket", K_SOCKET, V_PATH, RF_NO, NULL },
 	{ "source_ip", K_SOURCE_IP, V_WORDOPT, RF_NO, NULL },
 	{ "syslog", K_SYSLOG, V_CHOICE, RF_NO, SYSLOG_CHOICES },
 	{ "timeout", K_TIMEOUT, V_TIMEOUT, RF_NO, NULL },

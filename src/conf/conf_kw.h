@@ -23,6 +23,7 @@ enum vtype {
 	V_PATH,		/* a file name or "system", ~ expanded */
 	V_BOOL,		/* on or off; empty means on, as in msmtp */
 	V_PORT,
+	V_PORTOPT,	/* a port; empty unsets (0) */
 	V_TIMEOUT,
 	V_AUTH,
 	V_CHOICE,	/* one of the keyword's choices; empty means "on"
@@ -63,7 +64,8 @@ struct keyword {
 	int		 key;
 	enum vtype	 type;
 	enum refuse	 refuse;
-	const char	*choices;	/* V_CHOICE: "a|b|c", value = index */
+	const char	*choices;	/* V_CHOICE: "a|b|c", value = index;
+					   RF_ALWAYS: why, or NULL */
 };
 
 /* The directive named word[0..len), or NULL. */

@@ -162,6 +162,11 @@ static int
 check_arg(struct parse *p, const struct keyword *kw, const char *arg,
     size_t len)
 {
+	if (kw->refuse == RF_ALWAYS && kw->choices != NULL) {
+		conf_perr(p, "directive %s is not supported: %s", kw->name,
+		    kw->choices);
+		return -1;
+	}
 	if (kw->refuse == RF_ALWAYS ||
 	    (kw->refuse == RF_NONEMPTY && len > 0)) {
 		conf_perr(p, "directive %s is not supported by this version of "
@@ -319,6 +324,8 @@ conf_value(struct parse *p, const struct keyword *kw, char *arg, size_t len,
 		return get_bool(p, kw, arg, len, v);
 	case V_PORT:
 		return get_port(p, kw, arg, v);
+	case V_PORTOPT:
+		return len == 0 ? 0 : get_port(p, kw, arg, v);
 	case V_TIMEOUT:
 		return get_timeout(p, kw, arg, v);
 	case V_AUTH:

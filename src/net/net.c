@@ -25,6 +25,7 @@
 
 #include "base/idn.h"
 #include "net/net.h"
+#include "net/socks.h"
 #include "base/util.h"
 
 /* The dir of every trace line: TRACE_INFO in smtp.h. */
@@ -81,6 +82,11 @@ net_connect(const struct net_target *t, struct outcome *o)
 	char		 name[NET_NAMEMAX], why[OUTCOME_WHYMAX];
 	int		 family, fd;
 
+	/* msmtp: a socket overrides host, port and proxy. */
+	if (t->socket != NULL)
+		return socks_local(t, o);
+	if (t->proxy_host != NULL)
+		return socks_connect(t, o);
 	memset(&r, 0, sizeof(r));
 	r.t = t;
 	r.name = name;
@@ -128,16 +134,21 @@ net_connect_again(int fd, int64_t deadline)
 	/* The same address, any port. */
 	if (self.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)(void *)&self)->sin6_port = 0;
-	else
+	else if (self.ss_family == AF_INET)
 		((struct sockaddr_in *)(void *)&self)->sin_port = 0;
 	s = socket(peer.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (s == -1)
 		return -1;
-	(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&self, slen) == -1 ||
-	    (connect(s, (struct sockaddr *)&peer, plen) == -1 &&
-	    errno != EINPROGRESS))
+	/* A Unix-domain socket (socket) has no port and no Nagle. */
+	if (peer.ss_family != AF_UNIX) {
+		(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
+		if (bind(s, (struct sockaddr *)&self, slen) == -1)
+			goto fail;
+	}
+	if (connect(s, (struct sockaddr *)&peer, plen) == -1 &&
+	    errno != EINPROGRESS && errno != EAGAIN)
 		goto fail;
 	pfd.fd = s;
 	pfd.events = POLLOUT;

@@ -28,6 +28,10 @@ struct net_target {
 	int		 timeout_ms;	/* one attempt; all: twice that */
 	int		 ip_version;	/* enum ip_version */
 	const char	*source_ip;	/* local address to bind, or NULL */
+	const char	*proxy_host;	/* SOCKS5 proxy (socks.h), or NULL */
+	int		 proxy_port;	/* 0: SOCKS_PORT_DEFAULT */
+	const char	*socket;	/* a Unix-domain socket instead of
+					   host and port, or NULL */
 	/* Told each step, one line at a time; dir is always '*'. */
 	void		(*trace)(void *arg, int dir, const char *line,
 			    size_t len);
@@ -44,7 +48,9 @@ struct net_target {
  * batches its own writes). Returns the descriptor, or -1 with *o set:
  * OUT_NOHOST when the name does not exist or has no address of the
  * family asked for, OUT_CONFIG for a bad source_ip or host name,
- * OUT_TEMP otherwise.
+ * OUT_TEMP otherwise. With t->socket, that socket is connected instead
+ * (socks_local()); with t->proxy_host, the proxy is, and asked for the
+ * host (socks_connect()).
  */
 int	net_connect(const struct net_target *t, struct outcome *o);
 

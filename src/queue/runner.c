@@ -108,6 +108,9 @@ qrun_smtp_opts(struct smtp_opts *op, const struct account *acct,
 	op->dsn_return = acct->dsn_return;
 	op->source_ip = acct->source_ip;
 	op->ip_version = acct->ip_version;
+	op->proxy_host = acct->proxy_host;
+	op->proxy_port = acct->proxy_port;
+	op->socket = acct->socket;
 	dkim_opts_account(&op->dkim, acct);
 }
 

@@ -64,6 +64,9 @@ probe_run(const struct smtp_opts *op, struct probe_info *info,
 	nt.timeout_ms = ms;
 	nt.ip_version = op->ip_version;
 	nt.source_ip = op->source_ip;
+	nt.proxy_host = op->proxy_host;
+	nt.proxy_port = op->proxy_port;
+	nt.socket = op->socket;
 	/* net.c says which addresses it tries, through the same trace. */
 	nt.trace = op->trace;
 	nt.trace_arg = op->trace_arg;

@@ -337,7 +337,9 @@ st_connect(struct smtp *s)
 	struct net_target	 nt = { .host = op->host, .port = op->port,
 	    .timeout_ms = (op->timeout_s > 0 ? op->timeout_s : T_CONNECT) *
 	    1000, .ip_version = op->ip_version, .source_ip = op->source_ip,
-	    .trace = op->trace, .trace_arg = op->trace_arg };
+	    .proxy_host = op->proxy_host, .proxy_port = op->proxy_port,
+	    .socket = op->socket, .trace = op->trace,
+	    .trace_arg = op->trace_arg };
 	int			 fd;
 
 	if ((fd = net_connect(&nt, s->o)) == -1)

@@ -38,6 +38,9 @@ struct smtp_opts {
 	const char	*dsn_envid;	/* ENVID before xtext, or NULL */
 	const char	*source_ip;	/* local address to connect from */
 	int		 ip_version;	/* enum ip_version */
+	const char	*proxy_host;	/* net_target's */
+	int		 proxy_port;
+	const char	*socket;
 	/* Called for every line of the dialogue (AUTH data redacted). */
 	void		(*trace)(void *arg, int dir, const char *line,
 			    size_t len);

@@ -32,6 +32,12 @@ tlsmode_greeting(struct io *io, const struct smtp_opts *op,
 	/* Not worth it when the greeting is due before the question. */
 	if (quiet >= deadline || io_readable(io, quiet) != 0)
 		return 0;
+	/*
+	 * A second connection from the same address would reach the
+	 * proxy, not the server, and tell nothing about the server's port.
+	 */
+	if (op->proxy_host != NULL && op->socket == NULL)
+		return 0;
 	trace(op, "no greeting after %d s; checking whether port %d speaks "
 	    "TLS at once", TLSMODE_QUIET_MS / 1000, op->port);
 	end = now_ms() + TLSMODE_PROBE_MS;

@@ -447,8 +447,8 @@ test_errors(void)
 static void
 test_unsupported(void)
 {
+	/* Refused for good, with the reason (bote.conf(5), eval). */
 	static const char *const refused[] = {
-		"socket /run/s", "proxy_host p",
 		"eval echo host x", "eval"
 	};
 	static const char *const accepted[] = {
@@ -465,6 +465,7 @@ test_unsupported(void)
 		"tls_priorities NORMAL", "undisclosed_recipients",
 		"tls_fingerprint", "tls_cert_file", "tls_key_file",
 		"tls_host_override", "socket", "proxy_host", "host h",
+		"socket /run/s", "proxy_host p", "proxy_port", "proxy_port 9050",
 		"tls_certcheck off", "tls_nocertcheck", "tls_fingerprint AB",
 		"tls_cert_file /c.pem", "tls_key_file /k.pem",
 		"tls_host_override h", "auth scram-sha-256", "auth CRAM-MD5",
@@ -484,7 +485,10 @@ test_unsupported(void)
 		snprintf(name, sizeof(name), "%s", refused[i]);
 		name[strcspn(name, " ")] = '\0';
 		snprintf(want, sizeof(want), F ":2: directive %s is not "
-		    "supported by this version of bote", name);
+		    "supported: it would run a command at every read of this "
+		    "file, for every account, before any check, and its output "
+		    "would be settings no check has seen: write the settings "
+		    "into the file, and use passwordeval for a secret", name);
 		errs_are(text, want, refused[i]);
 	}
 	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
