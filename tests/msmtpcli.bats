@@ -154,7 +154,8 @@ dialogue() {
 @test "SMTPSERVER with -f instead of EMAIL; -P says where the account is from" {
 	SMTPSERVER=mx.example run "$BOTE" -P -f a@example.org </dev/null
 	assert_success
-	assert_line --index 0 --partial 'account from the environment'
+	assert_line --index 0 'configuration file read: none'
+	assert_line --index 1 --partial 'account from the environment'
 	assert_line --regexp '^  host +mx\.example '
 	assert_line --regexp '^  from +\(not set\)'
 }
