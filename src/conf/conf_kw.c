@@ -24,7 +24,7 @@ static const struct keyword keywords[] = {
 	{ "allow_from_override", K_ALLOW_FROM_OVERRIDE, V_BOOL, RF_NO, NULL },
 	{ "auth", K_AUTH, V_AUTH, RF_NO, NULL },
 	{ "auth_cleartext", K_AUTH_CLEARTEXT, V_BOOL, RF_NO, NULL },
-	{ "auto_from", KW_IGNORED, V_ANY, RF_NO, NULL },
+	{ "auto_from", KW_IGNORED, V_BOOL, RF_NO, NULL },
 	{ "connect_timeout", K_TIMEOUT, V_TIMEOUT, RF_NO, NULL },
 	{ "defaults", KW_DEFAULTS, V_NONE, RF_NO, NULL },
 	{ "dkim_canonicalization", K_DKIM_CANON, V_CHOICE, RF_NO,
