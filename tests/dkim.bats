@@ -55,6 +55,12 @@ conf() {
 	    "dkim_selector2 ed1" "dkim_key2 $KEYS/ed.pem" "$@"
 }
 
+# down, up: the server of $CONF's default account down (port 1, where
+# nothing listens) or back. A queued message is delivered through the
+# file it was queued under (bote.1, QUEUE), so the file itself changes.
+down() { sed -i "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF"; }
+up() { sed -i "s/^port 1\$/port $TESTBED_STARTTLS_PORT/" "$CONF"; }
+
 # verified: the newest delivered message passes both verifiers, for
 # each of its signatures; the verdicts go to the TAP log.
 verified() {
@@ -164,12 +170,12 @@ verified() {
 
 @test "a queued message is signed when it is delivered (bote -q), with that moment's time" {
 	conf "queue on" "queue_dir $QDIR"
-	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$CONF.down"
-	chmod 600 "$CONF.down"
+	down
 	printf 'From: a@example.org\nTo: b@example.org\nSubject: queued\n\nlater\n' >"$MSG"
-	BOTE_TEST_TIME=1795362138 run "$BOTE" -C "$CONF.down" -i rcpt@example.org <"$MSG"
+	BOTE_TEST_TIME=1795362138 run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 	assert_success
 	assert_output --partial "queued as"
+	up
 	BOTE_TEST_TIME=1795362500 run "$BOTE" -C "$CONF" -q
 	assert_success
 	verified
@@ -180,13 +186,13 @@ verified() {
 @test "three queued messages delivered in one session: each signed for itself" {
 	local i f
 	conf "queue on" "queue_dir $QDIR"
-	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$CONF.down"
-	chmod 600 "$CONF.down"
+	down
 	for i in 1 2 3; do
 		printf 'From: a@example.org\nTo: b@example.org\nSubject: queued %s\n\nbody %s\n' "$i" "$i" >"$MSG"
-		run "$BOTE" -C "$CONF.down" -i rcpt@example.org <"$MSG"
+		run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 		assert_success
 	done
+	up
 	run "$BOTE" -C "$CONF" -q -v
 	assert_success
 	assert_equal "$(grep -c 'signed with DKIM for example.org (two signatures)' <<<"$output")" 3
@@ -300,13 +306,13 @@ verified() {
 	cp "$KEYS/ed.pem" "$BATS_TEST_TMPDIR/k.pem"
 	bote_conf "$CONF" "dkim_domain example.org" "dkim_selector ed1" \
 	    "dkim_key $BATS_TEST_TMPDIR/k.pem" "queue on" "queue_dir $QDIR"
-	sed "s/^port $TESTBED_STARTTLS_PORT\$/port 1/" "$CONF" >"$CONF.down"
-	chmod 600 "$CONF.down"
+	down
 	printf 'Subject: x\n\nbody\n' >"$MSG"
-	run "$BOTE" -C "$CONF.down" -i rcpt@example.org <"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
 	assert_success
 	assert_output --partial "queued as"
 	chmod 640 "$BATS_TEST_TMPDIR/k.pem"
+	up
 	run "$BOTE" -C "$CONF" -q
 	assert_output --partial "dkim_key: others may read or change"
 	sleep 0.3
