@@ -4,7 +4,9 @@
  * the user's ($XDG_CONFIG_HOME/bote/config, or the -C file instead), so
  * the user's accounts replace the system's of the same name and come
  * first when -f picks an account by its from address. Long options such
- * as --port are applied last, over whatever the files said.
+ * as --port are applied last, over whatever the files said. When neither
+ * of bote's files exists, msmtp's stand in for them (/etc/msmtprc and
+ * ~/.msmtprc), so msmtp users need no -C.
  */
 #include <sys/socket.h>
 
@@ -38,6 +40,8 @@ static int	patterns(struct account *, char *, size_t);
 static int	expand(struct account *, char **, int, char *, size_t);
 static int	reload_files(struct conf *, const struct qconf *, char *,
 		    size_t);
+static int	present(const char *);
+static void	say_none(const struct args *, const char *, int);
 
 const char *
 conffiles_system(void)
@@ -46,6 +50,36 @@ conffiles_system(void)
 
 	/* The test suite's own system file (bote.1 ENVIRONMENT). */
 	return t != NULL && t[0] == '/' ? t : SYSCONFDIR "/bote.conf";
+}
+
+const char *
+conffiles_msmtp_system(void)
+{
+	const char	*t = test_hook("MSMTP_SYSCONF");
+
+	/*
+	 * msmtp's path as Debian builds it, not under bote's SYSCONFDIR:
+	 * msmtp-mta's file is where msmtp put it.
+	 */
+	return t != NULL && t[0] == '/' ? t : "/etc/msmtprc";
+}
+
+/* Whether path names something: only ENOENT and ENOTDIR say it does not. */
+static int
+present(const char *path)
+{
+	return access(path, F_OK) == 0 || (errno != ENOENT &&
+	    errno != ENOTDIR);
+}
+
+int
+conffiles_msmtp(void)
+{
+	char	path[PATH_MAX];
+
+	if (present(conffiles_system()))
+		return 0;
+	return conffiles_user(path, sizeof(path)) == -1 || !present(path);
 }
 
 int
@@ -203,19 +237,24 @@ settle(struct conf *c, const struct args *a, struct account *acct)
 /*
  * Both files are optional, but one must exist. A system file this user
  * may not read (it holds the secrets of a shared account) is only an
- * error when there is nothing else to read.
+ * error when there is nothing else to read. msmtp's files are read in
+ * their place when neither of bote's exists (-C still replaces the user
+ * file); c->files records which, for --pretend and queue entries.
  */
 static int
 read_files(struct conf *c, const struct args *a)
 {
 	char		 path[4096];
 	const char	*sys = conffiles_system(), *usr = a->conf_file;
-	int		 sys_errno = 0, have_user;
+	int		 sys_errno = 0, have_user, msmtp = conffiles_msmtp();
 
+	if (msmtp)
+		sys = conffiles_msmtp_system();
 	if (conf_read(c, sys) == -1 && c->nerrs == 0)
 		sys_errno = errno;
 	if (usr == NULL)
-		usr = conffiles_user(path, sizeof(path)) == 0 ? path : NULL;
+		usr = (msmtp ? conffiles_msmtp_user(path, sizeof(path)) :
+		    conffiles_user(path, sizeof(path))) == 0 ? path : NULL;
 	have_user = 0;
 	if (usr != NULL) {
 		if (conf_read(c, usr) == 0 || c->nerrs > 0 ||
@@ -236,20 +275,42 @@ read_files(struct conf *c, const struct args *a)
 	/* msmtp's SMTPSERVER and EMAIL stand in for the files (choose). */
 	if (sys_errno == ENOENT && a->conf_file == NULL && env_usable(a))
 		return 0;
+	say_none(a, sys, sys_errno);
+	return -1;
+}
+
+/*
+ * Nothing to read: the system file (sys) is unreadable, or no file
+ * exists at all. The advice names bote's own files, and msmtp's when
+ * they were looked for.
+ */
+static void
+say_none(const struct args *a, const char *sys, int sys_errno)
+{
+	char		 path[4096], mpath[4096];
+	const char	*usr = conffiles_user(path, sizeof(path)) == 0 ? path :
+			    "~/.config/bote/config";
+
+	if (a->conf_file != NULL)
+		usr = a->conf_file;
 	if (sys_errno != ENOENT)
 		say("cannot read configuration file %s: %s; ask the "
 		    "administrator, or create %s (see bote.conf(5))", sys,
-		    strerror(sys_errno), usr != NULL ? usr :
-		    "~/.config/bote/config");
+		    strerror(sys_errno), usr);
+	else if (conffiles_msmtp() && a->conf_file == NULL &&
+	    conffiles_msmtp_user(mpath, sizeof(mpath)) == 0)
+		say("no configuration file: create %s or %s (see "
+		    "bote.conf(5)), or name one with -C (msmtp's %s and %s "
+		    "were looked for too)", usr, conffiles_system(), mpath,
+		    conffiles_msmtp_system());
 	else
 		say("no configuration file: create %s or %s (see "
-		    "bote.conf(5)), or name one with -C", usr != NULL ? usr :
-		    "~/.config/bote/config", sys);
+		    "bote.conf(5)), or name one with -C", usr,
+		    conffiles_system());
 	if (sys_errno == ENOENT && getenv("SMTPSERVER") != NULL)
 		say("SMTPSERVER is set, but only EMAIL, -f or "
 		    "--read-envelope-from can name the sender that goes with "
 		    "it (msmtp's rule)");
-	return -1;
 }
 
 /*
@@ -374,6 +435,32 @@ conffiles_user(char *buf, size_t sz)
 	if (home != NULL && home[0] == '/')
 		return xsnprintf(buf, sz, "%s/.config/bote/config", home);
 	return -1;
+}
+
+int
+conffiles_msmtp_user(char *buf, size_t sz)
+{
+	const char	*xdg = getenv("XDG_CONFIG_HOME");
+	const char	*home = getenv("HOME");
+	int		 home_ok = home != NULL && home[0] == '/', rc;
+
+	/* msmtp's order: ~/.msmtprc, else the XDG place. */
+	if (home_ok) {
+		if (xsnprintf(buf, sz, "%s/.msmtprc", home) == -1)
+			return -1;
+		if (present(buf))
+			return 0;
+	}
+	if (xdg != NULL && xdg[0] == '/')
+		rc = xsnprintf(buf, sz, "%s/msmtp/config", xdg);
+	else if (home_ok)
+		rc = xsnprintf(buf, sz, "%s/.config/msmtp/config", home);
+	else
+		return -1;
+	if (rc == 0 && !present(buf) && home_ok)
+		/* Neither: msmtp then names ~/.msmtprc as missing. */
+		rc = xsnprintf(buf, sz, "%s/.msmtprc", home);
+	return rc;
 }
 
 static void

@@ -11,7 +11,7 @@
 
 /*
  * Read the system file and the user file (-C replaces the user file;
- * --host reads none), choose the account (-a, else the first whose from
+ * --host reads none; msmtp's files when neither of bote's exists), choose the account (-a, else the first whose from
  * matches -f, else "default"), apply the long options over it and check
  * it. Every problem found is said on stderr. Returns 0 with *confp and
  * *acctp set, or -1 (exit 78: a configuration error). With acctp NULL
@@ -56,5 +56,22 @@ int	conffiles_reload(const struct qconf *qc, const char *name,
 
 /* The system file's path (SYSCONFDIR/bote.conf). */
 const char *conffiles_system(void);
+
+/*
+ * Whether msmtp's files stand in for bote's: neither the system file nor
+ * the user file (conffiles_user) exists. 1 or 0.
+ */
+int	conffiles_msmtp(void);
+
+/* msmtp's system file, /etc/msmtprc (not under bote's SYSCONFDIR). */
+const char *conffiles_msmtp_system(void);
+
+/*
+ * msmtp's user file, in msmtp's order: ~/.msmtprc if it exists, else
+ * $XDG_CONFIG_HOME/msmtp/config (~/.config/msmtp/config) if that does,
+ * else ~/.msmtprc. 0, or -1 when neither HOME nor XDG_CONFIG_HOME is an
+ * absolute path (or the path does not fit).
+ */
+int	conffiles_msmtp_user(char *buf, size_t sz);
 
 #endif

@@ -101,6 +101,11 @@ maildrop_wanted(const struct args *a)
 	/* The system configuration is readable: no need to drop. */
 	if (access(conffiles_system(), R_OK) == 0)
 		return 0;
+	/* No bote file at all: msmtp's are read instead, if there are any. */
+	if (conffiles_msmtp() && (access(conffiles_msmtp_system(),
+	    R_OK) == 0 || (conffiles_msmtp_user(path, sizeof(path)) == 0 &&
+	    access(path, F_OK) == 0)))
+		return 0;
 	/* Only a directory set up for it: sticky, writable by all. */
 	if (stat(user_dir(), &st) == -1 || !S_ISDIR(st.st_mode) ||
 	    (st.st_mode & 01733) != 01733)

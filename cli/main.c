@@ -45,6 +45,9 @@
 
 
 static int	version(const struct args *);
+static void	version_msmtp(const struct args *);
+static int	pretend_only(const struct conf *, const struct account *);
+static void	set_progname(const char *);
 static int	no_config(const struct args *);
 static int	queue_modes(const struct args *);
 static int	env_from(struct args *);
@@ -82,15 +85,11 @@ main(int argc, char **argv)
 	struct conf	*conf = NULL;
 	struct account	*acct;
 	struct outcome	 o;
-	const char	*p;
 	int		 st = -1;
 
 	std_fds();
 	signals();
-	if ((p = strrchr(argv[0], '/')) != NULL && p[1] != '\0')
-		progname = p + 1;
-	else if (argv[0][0] != '\0')
-		progname = argv[0];
+	set_progname(argv[0]);
 	memset(&o, 0, sizeof(o));
 
 	/* Its own options (--domain means DKIM's d= there, not EHLO's). */
@@ -137,11 +136,8 @@ main(int argc, char **argv)
 	/* -P without recipients: the account alone, stdin untouched. */
 	if (args.pretend && args.mode == MODE_SEND && args.nrcpts == 0 &&
 	    !args.read_rcpts) {
-		if (pretend_account(stdout, acct) == -1 ||
-		    fflush(stdout) != 0) {
+		if (pretend_only(conf, acct) == -1)
 			o.kind = OUT_IOERR;
-			say("cannot write to standard output");
-		}
 		goto done;
 	}
 	session_warnings(acct);
@@ -238,6 +234,30 @@ debug(const struct conf *c, const struct account *acct)
 	(void)fflush(stderr);
 }
 
+/* The name messages start with: the last part of argv[0]. */
+static void
+set_progname(const char *argv0)
+{
+	const char	*p;
+
+	if ((p = strrchr(argv0, '/')) != NULL && p[1] != '\0')
+		progname = p + 1;
+	else if (argv0[0] != '\0')
+		progname = argv0;
+}
+
+/* -P without recipients: the files read and the account; 0 or -1. */
+static int
+pretend_only(const struct conf *c, const struct account *acct)
+{
+	if (pretend_files(stdout, c) == -1 ||
+	    pretend_account(stdout, acct) == -1 || fflush(stdout) != 0) {
+		say("cannot write to standard output");
+		return -1;
+	}
+	return 0;
+}
+
 /* The modes that need no configuration file, when there is none. */
 static int
 no_config(const struct args *a)
@@ -276,6 +296,7 @@ version(const struct args *a)
 	else
 		(void)printf("user configuration: none (neither "
 		    "XDG_CONFIG_HOME nor HOME is set)\n");
+	version_msmtp(a);
 	(void)printf("keyring: %s\n", keyring_feature());
 	if (queue_dirname(NULL, buf, sizeof(buf)) == 0)
 		(void)printf("queue: %s\n", buf);
@@ -283,6 +304,29 @@ version(const struct args *a)
 		(void)printf("queue: none (neither XDG_STATE_HOME nor HOME "
 		    "is set)\n");
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
+/*
+ * msmtp's files, and whether they are read: in place of bote's when
+ * neither of those exists (bote.conf(5), FILES).
+ */
+static void
+version_msmtp(const struct args *a)
+{
+	char		 buf[PATH_MAX];
+	const char	*why = conffiles_msmtp() ? "read: no bote file exists" :
+			    "not read: a bote file exists";
+
+	(void)printf("msmtp system configuration: %s (%s)\n",
+	    conffiles_msmtp_system(), why);
+	if (a->conf_file != NULL)
+		(void)printf("msmtp user configuration: none (-C takes its "
+		    "place)\n");
+	else if (conffiles_msmtp_user(buf, sizeof(buf)) == 0)
+		(void)printf("msmtp user configuration: %s (%s)\n", buf, why);
+	else
+		(void)printf("msmtp user configuration: none (neither "
+		    "XDG_CONFIG_HOME nor HOME is set)\n");
 }
 
 /*

@@ -91,6 +91,18 @@ static void	origin(const struct conf_origin *, char *, size_t);
 static void	word(const char *, int, char *, size_t);
 
 int
+pretend_files(FILE *f, const struct conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nfiles; i++)
+		(void)fprintf(f, "configuration file read: %s\n", c->files[i]);
+	if (c->nfiles == 0)
+		(void)fprintf(f, "configuration file read: none\n");
+	return ferror(f) ? -1 : 0;
+}
+
+int
 pretend_account(FILE *f, const struct account *a)
 {
 	char	v[512], o[512];

@@ -9,6 +9,13 @@
 #include "msg/outmsg.h"
 
 /*
+ * The configuration files read, one line each ("configuration file read:
+ * PATH"), or "none" (--host, or SMTPSERVER and EMAIL alone): msmtp's
+ * when they stood in for bote's. Returns 0 or -1 (a write error).
+ */
+int	pretend_files(FILE *, const struct conf *);
+
+/*
  * Every setting of the account with where it came from (file:line, a
  * defaults section, the account it was inherited from, the command line,
  * the built-in default); secrets are not shown. Returns 0 or -1 (a write

@@ -87,9 +87,9 @@ static int	admin_queue(struct queue *, const struct args *,
 static int	queue_admin_run(const struct args *, struct conf *);
 
 /*
- * No -C, no user configuration, no system configuration: mailq then
- * lists the default queue without complaining (sendmail's mailq works
- * on a system with no configuration).
+ * No -C, no user configuration, no system configuration (bote's or
+ * msmtp's): mailq then lists the default queue without complaining
+ * (sendmail's mailq works on a system with no configuration).
  */
 int
 queue_no_config(const struct args *a)
@@ -97,9 +97,12 @@ queue_no_config(const struct args *a)
 	char		 path[PATH_MAX];
 
 	if (a->conf_file != NULL || args_override(a, "host") != NULL ||
-	    access(conffiles_system(), F_OK) == 0 || errno != ENOENT)
+	    !conffiles_msmtp())
 		return 0;
-	return conffiles_user(path, sizeof(path)) == -1 ||
+	/* No bote file: msmtp's, if any, are read instead (conffiles.c). */
+	if (access(conffiles_msmtp_system(), F_OK) == 0 || errno != ENOENT)
+		return 0;
+	return conffiles_msmtp_user(path, sizeof(path)) == -1 ||
 	    (access(path, F_OK) == -1 && errno == ENOENT);
 }
 

@@ -137,7 +137,8 @@ send_from(const struct args *a, struct conf *conf,
 	}
 	if (a->pretend) {
 		/* Everything but the session: nothing is sent, no secret. */
-		if (pretend_account(stdout, acct) == -1 ||
+		if (pretend_files(stdout, conf) == -1 ||
+		    pretend_account(stdout, acct) == -1 ||
 		    pretend_message(stdout, s.sub->sender, s.sub->rcpts.v,
 		    s.sub->rcpts.n, &s.sub->out) == -1 || fflush(stdout) != 0) {
 			s.o.kind = OUT_IOERR;

@@ -211,3 +211,26 @@ long_options() {
 	assert_success
 	assert_output "$(printf '%s\n' sysacct alpha beta default -- "$id" ALL)"
 }
+
+@test "bash and zsh: with no bote file, the accounts of msmtp's files" {
+	export HOME=$BATS_TEST_TMPDIR/home
+	unset XDG_CONFIG_HOME
+	mkdir -p "$HOME"
+	export BOTE_TEST_SYSCONF=$BATS_TEST_TMPDIR/none.conf
+	export BOTE_TEST_MSMTP_SYSCONF=$BATS_TEST_TMPDIR/msmtprc
+	printf 'account msys\nhost 127.0.0.1\n' >"$BOTE_TEST_MSMTP_SYSCONF"
+	printf 'account mine\nhost 127.0.0.1\naccount default : mine\n' \
+	    >"$HOME/.msmtprc"
+	comp "$BOTE" -a ""
+	assert_success
+	assert_output "$(printf '%s\n' default mine msys)"
+	command -v zsh >/dev/null || return 0
+	run zsh -fc '
+		source "$1" 2>/dev/null
+		_describe() { print -rl -- "${(@P)4}" }
+		words=("$2" -a "")
+		CURRENT=3
+		_bote_accounts' - "$ZSH_COMP" "$BOTE"
+	assert_success
+	assert_output "$(printf '%s\n' msys mine default)"
+}

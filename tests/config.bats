@@ -79,10 +79,10 @@ origin() {
 	    >"$USERCONF"
 	run "$BOTE" -P -f me@example.org
 	assert_success
-	assert_line --index 0 --partial "account mine"
+	assert_line --index 2 --partial "account mine"
 	run "$BOTE" -P -f other@example.org
 	assert_success
-	assert_line --index 0 --partial "account sys"
+	assert_line --index 2 --partial "account sys"
 }
 
 @test "errors in both files are all reported, each with its file and line" {
@@ -95,10 +95,11 @@ origin() {
 	assert_line "bote: $USERCONF:3: unknown directive bogus_word"
 }
 
-@test "no configuration at all: exit 78 naming both places" {
+@test "no configuration at all: exit 78 naming both places, and msmtp's" {
+	export BOTE_TEST_MSMTP_SYSCONF="$BATS_TEST_TMPDIR/msmtprc"
 	run "$BOTE" -P
 	assert_equal "$status" 78
-	assert_output "bote: no configuration file: create $USERCONF or $BOTE_TEST_SYSCONF (see bote.conf(5)), or name one with -C"
+	assert_output "bote: no configuration file: create $USERCONF or $BOTE_TEST_SYSCONF (see bote.conf(5)), or name one with -C (msmtp's $HOME/.msmtprc and $BOTE_TEST_MSMTP_SYSCONF were looked for too)"
 }
 
 @test "a missing -C file is an error even when a system file exists" {
@@ -131,7 +132,8 @@ origin() {
 	run "$BOTE" -P --host=cli.example --port 2525
 	assert_success
 	# --host reads no file at all (msmtp's rule).
-	assert_line --index 0 "account from the command line (--host: no file read)"
+	assert_line --index 0 "configuration file read: none"
+	assert_line --index 1 "account from the command line (--host: no file read)"
 	assert_equal "$(setting from)" "(not set)"
 	run "$BOTE" -P --port 2525 --tls-starttls=off --tls-trust-file=/etc/ssl/x.pem --domain=me.example --timeout=20 --auth=plain --user=u
 	assert_success
@@ -330,4 +332,105 @@ as_nobody() {
 	run "$BOTE" -q -a nosuch
 	assert_equal "$status" 78
 	assert_output --partial "account nosuch not found"
+}
+
+# --- msmtp's files, read when no bote file exists (bote.conf(5), FILES) ------
+
+@test "no bote file: ~/.msmtprc is read without -C, and -P and --version name it" {
+	export BOTE_TEST_MSMTP_SYSCONF="$BATS_TEST_TMPDIR/msmtprc"
+	printf 'account default\nhost rc.example.org\nfrom me@example.org\n' \
+	    >"$HOME/.msmtprc"
+	run "$BOTE" -P
+	assert_success
+	assert_line --index 0 "configuration file read: $HOME/.msmtprc"
+	assert_equal "$(setting host)" rc.example.org
+	assert_equal "$(origin host)" "$HOME/.msmtprc:2"
+	run "$BOTE" --version
+	assert_success
+	assert_line "msmtp system configuration: $BOTE_TEST_MSMTP_SYSCONF (read: no bote file exists)"
+	assert_line "msmtp user configuration: $HOME/.msmtprc (read: no bote file exists)"
+	# A bote file of the user's own: msmtp's are left alone.
+	printf 'account default\nhost bote.example.org\n' >"$USERCONF"
+	run "$BOTE" -P
+	assert_success
+	assert_line --index 0 "configuration file read: $USERCONF"
+	assert_equal "$(setting host)" bote.example.org
+	run "$BOTE" --version
+	assert_line "msmtp user configuration: $HOME/.msmtprc (not read: a bote file exists)"
+	# So is a system file (bote's), even one this user cannot use.
+	rm "$USERCONF"
+	printf 'account other\nhost sys.example.org\n' >"$BOTE_TEST_SYSCONF"
+	run "$BOTE" -P
+	assert_failure 78
+	assert_output --partial "account default not found in $BOTE_TEST_SYSCONF"
+}
+
+@test "msmtp's order: ~/.msmtprc, else \$XDG_CONFIG_HOME/msmtp/config; /etc/msmtprc first" {
+	export BOTE_TEST_MSMTP_SYSCONF="$BATS_TEST_TMPDIR/msmtprc"
+	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/xdg"
+	mkdir -p "$XDG_CONFIG_HOME/msmtp"
+	printf 'account default\nhost xdg.example.org\n' \
+	    >"$XDG_CONFIG_HOME/msmtp/config"
+	printf 'account default\nhost sys.example.org\naccount shared\nhost shared.example.org\n' \
+	    >"$BOTE_TEST_MSMTP_SYSCONF"
+	run "$BOTE" -P
+	assert_success
+	assert_line --index 0 "configuration file read: $BOTE_TEST_MSMTP_SYSCONF"
+	assert_line --index 1 "configuration file read: $XDG_CONFIG_HOME/msmtp/config"
+	assert_equal "$(setting host)" xdg.example.org
+	run "$BOTE" -P -a shared
+	assert_equal "$(setting host)" shared.example.org
+	# msmtp reads ~/.msmtprc when both exist.
+	printf 'account default\nhost dot.example.org\n' >"$HOME/.msmtprc"
+	run "$BOTE" -P
+	assert_success
+	assert_line --index 1 "configuration file read: $HOME/.msmtprc"
+	assert_equal "$(setting host)" dot.example.org
+	# msmtp itself agrees, where it is installed.
+	if command -v msmtp >/dev/null; then
+		run msmtp --version
+		assert_line "User configuration file name: $HOME/.msmtprc"
+	fi
+	# -C still replaces the user file; /etc/msmtprc stays the system's.
+	printf 'account mine\nhost c.example.org\n' >"$BATS_TEST_TMPDIR/c"
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/c" -P
+	assert_success
+	assert_equal "$(setting host)" sys.example.org
+	run "$BOTE" -C "$BATS_TEST_TMPDIR/c" -P -a mine
+	assert_equal "$(setting host)" c.example.org
+}
+
+@test "msmtp's files obey bote's rules: a password in a file others may read is refused" {
+	export BOTE_TEST_MSMTP_SYSCONF="$BATS_TEST_TMPDIR/msmtprc"
+	printf 'account default\nhost rc.example.org\nuser u\npassword secret\n' \
+	    >"$HOME/.msmtprc"
+	chmod 644 "$HOME/.msmtprc"
+	run "$BOTE" -P
+	assert_failure 78
+	assert_output "bote: $HOME/.msmtprc: holds a password (line 4) but others may read it (mode 644): run chmod 600 $HOME/.msmtprc"
+	chmod 600 "$HOME/.msmtprc"
+	run "$BOTE" -P
+	assert_success
+	refute_output --partial secret
+	# As root, a file that is not root's own is not read at all.
+	[ "$(id -u)" -eq 0 ] || return 0
+	printf 'account default\nhost sys.example.org\n' \
+	    >"$BOTE_TEST_MSMTP_SYSCONF"
+	chown nobody "$BOTE_TEST_MSMTP_SYSCONF"
+	run "$BOTE" -P
+	assert_failure 78
+	assert_output --partial "$BOTE_TEST_MSMTP_SYSCONF: owned by uid $(id -u nobody) with mode 644: as root, bote reads only files owned by root"
+}
+
+@test "no file of either kind: mailq and -q stay quiet; one msmtp file is enough for them" {
+	export BOTE_TEST_MSMTP_SYSCONF="$BATS_TEST_TMPDIR/msmtprc"
+	fresh_queue
+	run "$BOTE" -bp
+	assert_success
+	assert_output "Mail queue is empty"
+	# With ~/.msmtprc, mailq reads it: its errors are the user's to see.
+	printf 'account default\nport 0\n' >"$HOME/.msmtprc"
+	run "$BOTE" -bp
+	assert_failure 78
+	assert_output "bote: $HOME/.msmtprc:2: port must be a number from 1 to 65535 or a service name"
 }

@@ -268,6 +268,25 @@ free_port() {
 	assert_sent_last 'STARTTLS'
 }
 
+@test "a TLS alert for the ClientHello: 75, the alert named, nothing sent after it" {
+	# RFC 8446 6: a fatal (2) internal_error (80) alert record, as a
+	# server with a broken TLS setup sends it.
+	{
+		greet
+		ehlo_plain
+		s 'expect STARTTLS' 'send 220 2.0.0 Ready to start TLS' \
+		  'sleep 0.5' 'sendraw \x15\x03\x03\x00\x02\x02\x50' 'drop'
+	} >"$S"
+	start_with_script
+	run_bote
+	assert_failure 75
+	assert_output --partial 'the server sent TLS alert internal_error (80)'
+	# After STARTTLS only the ClientHello (raw in the record: the script
+	# never started TLS), no command.
+	refute_sent '^(AUTH|MAIL|RCPT|DATA)'
+	[ "$(sent_lines | grep -a -c '^EHLO')" -eq 1 ]
+}
+
 @test "untrusted certificate: 78 (a setup failure, queue off), nothing sent after the handshake attempt" {
 	{
 		greet

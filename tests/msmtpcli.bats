@@ -154,7 +154,8 @@ dialogue() {
 @test "SMTPSERVER with -f instead of EMAIL; -P says where the account is from" {
 	SMTPSERVER=mx.example run "$BOTE" -P -f a@example.org </dev/null
 	assert_success
-	assert_line --index 0 --partial 'account from the environment'
+	assert_line --index 0 'configuration file read: none'
+	assert_line --index 1 --partial 'account from the environment'
 	assert_line --regexp '^  host +mx\.example '
 	assert_line --regexp '^  from +\(not set\)'
 }
@@ -213,5 +214,8 @@ dialogue() {
 	assert_output --partial 'run the queue on that server'
 	run "$BOTE" -C "$CONF" --protocol=lmtp x@y.org </dev/null
 	assert_failure 78
-	assert_output --partial 'protocol must be smtp'
+	assert_output "bote: command line: directive protocol lmtp is not supported by this version of bote: bote speaks SMTP only; use the server's SMTP submission port (LMTP is for final delivery)"
+	run "$BOTE" -C "$CONF" --auto-from=on x@y.org </dev/null
+	assert_failure 78
+	assert_output --partial 'write from %U@DOMAIN instead'
 }

@@ -269,7 +269,7 @@ socket_conf() {
 	chmod 600 "$CONF"
 	run "$BOTE" -C "$CONF" --pretend </dev/null
 	assert_failure 78
-	assert_output --partial ':3: directive eval is not supported: it would run a command'
+	assert_output --partial ':3: directive eval is not supported by this version of bote: it would run a command'
 	assert_output --partial 'use passwordeval for a secret'
 }
 

@@ -147,3 +147,30 @@ up() { sed -i "s/^port 1\$/port $TESTBED_STARTTLS_PORT/" "$1"; }
 	run u "$BOTE" -bp
 	assert_output "Mail queue is empty"
 }
+
+@test "no bote file: mail queued through ~/.msmtprc (no -C) is flushed with it" {
+	home=$BATS_TEST_TMPDIR/home
+	mkdir -p "$home"
+	bote_conf "$home/.msmtprc" "queue on"
+	down "$home/.msmtprc"
+	u() {
+		env -u XDG_CONFIG_HOME -u XDG_STATE_HOME HOME="$home" \
+		    BOTE_TEST_SPOOL="$home/spool" \
+		    BOTE_TEST_SYSCONF="$BATS_TEST_TMPDIR/missing.conf" \
+		    BOTE_TEST_MSMTP_SYSCONF="$BATS_TEST_TMPDIR/missing-msmtprc" \
+		    "$@"
+	}
+	run u "$BOTE" -i rcpt@example.org < <(mail_with no-c)
+	assert_success
+	assert_output --partial "queued as"
+	# The entry names the file actually read.
+	run u "$BOTE" -bp --json
+	assert_output --partial "\"config_files\": [\"$home/.msmtprc\"]"
+	up "$home/.msmtprc"
+	run u "$BOTE" -q
+	assert_success
+	maildir_wait 1
+	[ "$(delivered no-c)" -eq 1 ]
+	run u "$BOTE" -bp
+	assert_output "Mail queue is empty"
+}

@@ -24,7 +24,7 @@ static const struct keyword keywords[] = {
 	{ "allow_from_override", K_ALLOW_FROM_OVERRIDE, V_BOOL, RF_NO, NULL },
 	{ "auth", K_AUTH, V_AUTH, RF_NO, NULL },
 	{ "auth_cleartext", K_AUTH_CLEARTEXT, V_BOOL, RF_NO, NULL },
-	{ "auto_from", KW_IGNORED, V_ANY, RF_NO, NULL },
+	{ "auto_from", KW_IGNORED, V_BOOL, RF_NO, NULL },
 	{ "connect_timeout", K_TIMEOUT, V_TIMEOUT, RF_NO, NULL },
 	{ "defaults", KW_DEFAULTS, V_NONE, RF_NO, NULL },
 	{ "dkim_canonicalization", K_DKIM_CANON, V_CHOICE, RF_NO,
@@ -39,12 +39,8 @@ static const struct keyword keywords[] = {
 	{ "domain", K_DOMAIN, V_WORDOPT, RF_NO, NULL },
 	{ "dsn_notify", K_DSN_NOTIFY, V_DSN_NOTIFY, RF_NO, NULL },
 	{ "dsn_return", K_DSN_RETURN, V_DSN_RETURN, RF_NO, NULL },
-	/* Refused for good: bote.conf(5), eval. */
-	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS, "it would run a command "
-	    "at every read of this file, for every account, before any "
-	    "check, and its output would be settings no check has seen: "
-	    "write the settings into the file, and use passwordeval for "
-	    "a secret" },
+	/* Refused for good: bote.conf(5), eval; conf_val.c says why. */
+	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS, NULL },
 	{ "from", K_FROM, V_STR, RF_NO, NULL },
 	{ "from_full_name", K_FROM_FULL_NAME, V_STR, RF_NO, NULL },
 	{ "host", K_HOST, V_WORD, RF_NO, NULL },

@@ -30,6 +30,8 @@ static int	expand_path(struct parse *, const struct keyword *,
 		    const char *, char **);
 static int	get_choice(struct parse *, const struct keyword *,
 		    const char *, size_t, struct value *);
+static const char *refused(const struct keyword *, const char *,
+		    size_t, const char **);
 static int	check_arg(struct parse *, const struct keyword *,
 		    const char *, size_t);
 static int	get_bool(struct parse *, const struct keyword *,
@@ -155,6 +157,58 @@ toolong:
 }
 
 /*
+ * msmtp's directives (or values) that bote refuses, each with what to
+ * write instead, so that the one line of the error says all of it
+ * (bote.conf(5), msmtp directives). arg NULL: whatever the keyword
+ * table refuses; else that value only ("on" covers an empty argument).
+ */
+static const struct {
+	const char	*name;
+	const char	*arg;
+	const char	*instead;
+} refusals[] = {
+	{ "auto_from", "on", "write from %U@DOMAIN instead (msmtp's own "
+	    "replacement for auto_from and maildomain)" },
+	/* Refused for good (bote.conf(5), eval), not for want of time. */
+	{ "eval", NULL, "it would run a command at every read of this file, "
+	    "for every account, before any check, and its output would be "
+	    "settings no check has seen: write the settings into the file, "
+	    "and use passwordeval for a secret" },
+	{ "protocol", "lmtp", "bote speaks SMTP only; use the server's SMTP "
+	    "submission port (LMTP is for final delivery)" },
+};
+
+/*
+ * What to write instead of kw's arg, or NULL: bote takes it. *word is
+ * the refused value as the table spells it (never the line's own text),
+ * or NULL when the directive is refused whatever its value.
+ */
+static const char *
+refused(const struct keyword *kw, const char *arg, size_t len,
+    const char **word)
+{
+	size_t	i;
+	int	table = kw->refuse == RF_ALWAYS ||
+		    (kw->refuse == RF_NONEMPTY && len > 0);
+
+	*word = NULL;
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		if (strcmp(refusals[i].name, kw->name) != 0)
+			continue;
+		if (refusals[i].arg == NULL && table)
+			return refusals[i].instead;
+		if (refusals[i].arg != NULL && (strcmp(arg,
+		    refusals[i].arg) == 0 || (len == 0 &&
+		    strcmp(refusals[i].arg, "on") == 0))) {
+			*word = refusals[i].arg;
+			return refusals[i].instead;
+		}
+	}
+	/* Refused by the table without a word here: say that much. */
+	return table ? "remove the line" : NULL;
+}
+
+/*
  * The checks every type shares: a refused directive, a missing argument,
  * control characters, blanks in a word.
  */
@@ -162,15 +216,12 @@ static int
 check_arg(struct parse *p, const struct keyword *kw, const char *arg,
     size_t len)
 {
-	if (kw->refuse == RF_ALWAYS && kw->choices != NULL) {
-		conf_perr(p, "directive %s is not supported: %s", kw->name,
-		    kw->choices);
-		return -1;
-	}
-	if (kw->refuse == RF_ALWAYS ||
-	    (kw->refuse == RF_NONEMPTY && len > 0)) {
-		conf_perr(p, "directive %s is not supported by this version of "
-		    "bote", kw->name);
+	const char	*instead, *word;
+
+	if ((instead = refused(kw, arg, len, &word)) != NULL) {
+		conf_perr(p, "directive %s%s%s is not supported by this "
+		    "version of bote: %s", kw->name, word != NULL ? " " : "",
+		    word != NULL ? word : "", instead);
 		return -1;
 	}
 	if (len == 0 && (kw->type == V_WORD || kw->type == V_PORT ||

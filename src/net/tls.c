@@ -68,7 +68,6 @@ struct names {
 	char			shown[512];	/* "DNS:a, IP:1.2.3.4" */
 };
 
-static int	is_ip_literal(const char *);
 static void	resume_setup(struct tls *, const char *,
 		    const struct tls_opts *);
 static int	set_priorities(struct tls *, const struct tls_opts *, int *,
@@ -166,6 +165,7 @@ tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
 	struct tls	*t;
 	const char	*name;
 	char		 w[WHYMAX];
+	unsigned char	 ip[16];
 	int		 rc;
 
 	*config = 0;
@@ -225,7 +225,7 @@ tls_client(int fd, const char *host, const struct tls_opts *op, int *config,
 	if (rc < 0)
 		goto gfail;
 	/* RFC 6066 3: literal IP addresses are not permitted in SNI. */
-	if (!is_ip_literal(t->ref) && t->ref[0] != '[') {
+	if (tlsname_ip(t->ref, ip) == 0 && t->ref[0] != '[') {
 		rc = gnutls_server_name_set(t->sess, GNUTLS_NAME_DNS, t->ref,
 		    strlen(t->ref));
 		if (rc < 0)
@@ -475,6 +475,8 @@ tls_handshake(struct tls *t, int64_t deadline, char *why, size_t whylen)
 	else if (rc == GNUTLS_E_CERTIFICATE_REQUIRED)
 		whyf(why, whylen, "the server requires a client certificate: "
 		    "set tls_cert_file and tls_key_file");
+	else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		tlsfail_alert((int)gnutls_alert_get(t->sess), why, whylen);
 	else
 		whyf(why, whylen, "TLS handshake failed: %s",
 		    gnutls_strerror(rc));
@@ -958,15 +960,6 @@ void
 tls_bye(struct tls *t)
 {
 	(void)gnutls_bye(t->sess, GNUTLS_SHUT_WR);
-}
-
-static int
-is_ip_literal(const char *host)
-{
-	unsigned char	buf[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, host, buf) == 1 ||
-	    inet_pton(AF_INET6, host, buf) == 1;
 }
 
 int

@@ -97,3 +97,87 @@ tlsfail_chain(const struct tlsfail_chain *c, char *why, size_t whylen)
 	}
 	return c->unknown ? TLS_FAIL_UNTRUSTED : TLS_FAIL_SERVERCERT;
 }
+
+/* RFC 8446 6 and the registry's older codes (RFC 5246 7.2, 7301, 8446). */
+static const struct {
+	int		 code;
+	const char	*name;
+} alerts[] = {
+	{ 0, "close_notify" },
+	{ 10, "unexpected_message" },
+	{ 20, "bad_record_mac" },
+	{ 21, "decryption_failed" },
+	{ 22, "record_overflow" },
+	{ 30, "decompression_failure" },
+	{ 40, "handshake_failure" },
+	{ 41, "no_certificate" },
+	{ 42, "bad_certificate" },
+	{ 43, "unsupported_certificate" },
+	{ 44, "certificate_revoked" },
+	{ 45, "certificate_expired" },
+	{ 46, "certificate_unknown" },
+	{ 47, "illegal_parameter" },
+	{ 48, "unknown_ca" },
+	{ 49, "access_denied" },
+	{ 50, "decode_error" },
+	{ 51, "decrypt_error" },
+	{ 60, "export_restriction" },
+	{ 70, "protocol_version" },
+	{ 71, "insufficient_security" },
+	{ 80, "internal_error" },
+	{ 86, "inappropriate_fallback" },
+	{ 90, "user_canceled" },
+	{ 100, "no_renegotiation" },
+	{ 109, "missing_extension" },
+	{ 110, "unsupported_extension" },
+	{ 111, "certificate_unobtainable" },
+	{ 112, "unrecognized_name" },
+	{ 113, "bad_certificate_status_response" },
+	{ 114, "bad_certificate_hash_value" },
+	{ 115, "unknown_psk_identity" },
+	{ 116, "certificate_required" },
+	{ 120, "no_application_protocol" },
+};
+
+const char *
+tlsfail_alert_name(int code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(alerts) / sizeof(alerts[0]); i++)
+		if (alerts[i].code == code)
+			return alerts[i].name;
+	return NULL;
+}
+
+void
+tlsfail_alert(int code, char *why, size_t whylen)
+{
+	const char	*name = tlsfail_alert_name(code), *hint = "";
+
+	/* What the alert points at, where it points at one setting. */
+	switch (code) {
+	case 40:	/* handshake_failure */
+	case 70:	/* protocol_version */
+	case 71:	/* insufficient_security */
+		hint = ": no TLS version or cipher suite suits both sides "
+		    "(see tls_priorities)";
+		break;
+	case 42:	/* bad_certificate */
+	case 43:	/* unsupported_certificate */
+	case 48:	/* unknown_ca */
+	case 116:	/* certificate_required */
+		hint = ": it did not accept a client certificate (see "
+		    "tls_cert_file and tls_key_file)";
+		break;
+	case 112:	/* unrecognized_name */
+		hint = ": it does not serve the name bote asked for (see host "
+		    "and tls_host_override)";
+		break;
+	}
+	if (name == NULL)
+		whyf(why, whylen, "the server sent TLS alert %d%s", code, hint);
+	else
+		whyf(why, whylen, "the server sent TLS alert %s (%d)%s", name,
+		    code, hint);
+}

@@ -73,4 +73,14 @@ struct tlsfail_chain {
 enum tls_failure tlsfail_chain(const struct tlsfail_chain *, char *why,
 	    size_t whylen);
 
+/*
+ * The words for a fatal alert the server sent during the handshake: its
+ * RFC 8446 section 6 name and number ("the server sent TLS alert
+ * internal_error (80)"), then what to change where the alert tells it.
+ */
+void	tlsfail_alert(int code, char *why, size_t whylen);
+
+/* An alert's RFC name ("internal_error"), or NULL for an unknown code. */
+const char *tlsfail_alert_name(int code);
+
 #endif

@@ -347,7 +347,7 @@ test_errors(void)
 		{ "syslog log_mail", "syslog must be off, on, LOG_USER, "
 		    "LOG_MAIL, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, "
 		    "LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6 or LOG_LOCAL7" },
-		{ "protocol lmtp", "protocol must be smtp" },
+		{ "auto_from maybe", "auto_from must be on or off" },
 		{ "port no-such-service", "port must be a number from 1 to "
 		    "65535 or a service name" },
 		{ "tls_nostarttls on", "tls_nostarttls takes no argument" },
@@ -444,12 +444,33 @@ test_errors(void)
 	}
 }
 
+#define EVAL_WHY	"it would run a command at every read of this file, " \
+			"for every account, before any check, and its output " \
+			"would be settings no check has seen: write the " \
+			"settings into the file, and use passwordeval for a " \
+			"secret"
+
 static void
 test_unsupported(void)
 {
-	/* Refused for good, with the reason (bote.conf(5), eval). */
-	static const char *const refused[] = {
-		"eval echo host x", "eval"
+	/* Each refusal names what to write instead (bote.conf(5)). */
+	static const struct {
+		const char	*line;
+		const char	*msg;
+	} refused[] = {
+		{ "eval echo host x", "eval is not supported by this version of "
+		    "bote: " EVAL_WHY },
+		{ "eval", "eval is not supported by this version of bote: "
+		    EVAL_WHY },
+		{ "protocol lmtp", "protocol lmtp is not supported by this "
+		    "version of bote: bote speaks SMTP only; use the server's "
+		    "SMTP submission port (LMTP is for final delivery)" },
+		{ "auto_from on", "auto_from on is not supported by this "
+		    "version of bote: write from %U@DOMAIN instead (msmtp's own "
+		    "replacement for auto_from and maildomain)" },
+		{ "auto_from", "auto_from on is not supported by this version "
+		    "of bote: write from %U@DOMAIN instead (msmtp's own "
+		    "replacement for auto_from and maildomain)" },
 	};
 	static const char *const accepted[] = {
 		"add_missing_date_header on", "add_missing_from_header on",
@@ -477,19 +498,15 @@ test_unsupported(void)
 		"domain d", "auth_cleartext off", "tls_nostarttls", "defaults",
 		"account b"
 	};
-	char	text[512], want[512], name[64];
+	char	text[512], want[512];
 	size_t	i;
 
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		snprintf(text, sizeof(text), "account a\n%s\n", refused[i]);
-		snprintf(name, sizeof(name), "%s", refused[i]);
-		name[strcspn(name, " ")] = '\0';
-		snprintf(want, sizeof(want), F ":2: directive %s is not "
-		    "supported: it would run a command at every read of this "
-		    "file, for every account, before any check, and its output "
-		    "would be settings no check has seen: write the settings "
-		    "into the file, and use passwordeval for a secret", name);
-		errs_are(text, want, refused[i]);
+		snprintf(text, sizeof(text), "account a\n%s\n",
+		    refused[i].line);
+		snprintf(want, sizeof(want), F ":2: directive %s",
+		    refused[i].msg);
+		errs_are(text, want, refused[i].line);
 	}
 	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
 		snprintf(text, sizeof(text), "account a\n%s\n", accepted[i]);

@@ -25,6 +25,7 @@ static void	test_setup(void);
 static void	test_chain(void);
 static void	test_handshake(void);
 static void	test_sniff(void);
+static void	test_alert(void);
 static int	sniff(const void *, size_t, int, int);
 
 static void
@@ -172,6 +173,50 @@ test_handshake(void)
 	close(far);
 }
 
+/*
+ * A server that answers the ClientHello with a fatal alert (RFC 8446 6:
+ * a record of type 21, level 2, then the code): the failure names it.
+ */
+static void
+test_alert(void)
+{
+	static const unsigned char rec[] = { 21, 3, 3, 0, 2, 2, 80 };
+	struct tls_opts	 op;
+	struct tls	*t;
+	char		 why[512];
+	int		 fd, far, config;
+
+	tlsfail_alert(80, why, sizeof(why));
+	is_str(why, "the server sent TLS alert internal_error (80)",
+	    "an alert by its RFC name and number");
+	tlsfail_alert(40, why, sizeof(why));
+	is_str(why, "the server sent TLS alert handshake_failure (40): no "
+	    "TLS version or cipher suite suits both sides (see "
+	    "tls_priorities)", "with what to change where it says");
+	tlsfail_alert(200, why, sizeof(why));
+	is_str(why, "the server sent TLS alert 200", "an unknown code");
+	ok(tlsfail_alert_name(116) != NULL && strcmp(tlsfail_alert_name(116),
+	    "certificate_required") == 0, "certificate_required (116)");
+
+	memset(&op, 0, sizeof(op));
+	op.nocertcheck = 1;
+	if ((fd = pair(rec, sizeof(rec), &far)) == -1) {
+		ok(0, "socketpair");
+		return;
+	}
+	t = tls_client(fd, "mx.example", &op, &config, why, sizeof(why));
+	ok(t != NULL, "a session");
+	if (t == NULL)
+		return;
+	is_int(tls_handshake(t, now_ms() + 20000, why, sizeof(why)), -1,
+	    "an alert for a ServerHello fails the handshake");
+	is_str(why, "the server sent TLS alert internal_error (80)",
+	    "and the failure names the alert");
+	tls_free(t);
+	close(fd);
+	close(far);
+}
+
 /* tls_sniff() on a socketpair whose far end sent buf; watch: readable. */
 static int
 sniff(const void *buf, size_t len, int watchable, int ms)
@@ -215,5 +260,6 @@ main(void)
 	test_chain();
 	test_handshake();
 	test_sniff();
+	test_alert();
 	return done_testing();
 }
