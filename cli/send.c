@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -53,6 +54,7 @@ static int	request(const struct args *, const struct account *,
 		    long long, struct submit_req *, struct aliases **,
 		    struct outcome *);
 static void	deliver(struct send *);
+static void	from_warning(const struct account *, const struct msg *);
 static void	accepted(struct send *);
 
 /*
@@ -135,6 +137,8 @@ send_from(const struct args *a, struct conf *conf,
 		say("%s", s.o.why);
 		goto done;
 	}
+	if (queue_loud(a))
+		from_warning(acct, msg);
 	if (a->pretend) {
 		/* Everything but the session: nothing is sent, no secret. */
 		if (pretend_files(stdout, conf) == -1 ||
@@ -160,6 +164,33 @@ done:
 	aliases_free(al);
 	msg_free(msg);
 	return s.st != -1 ? s.st : exit_status(&s.o);
+}
+
+/*
+ * For a person (a terminal, -v): a From field of another domain than
+ * the account's from, before connecting. Microsoft 365 refuses it (Send
+ * As), and a receiver's DMARC check fails it when nothing signs for that
+ * domain (bote.1, DIAGNOSIS). Cron's mail hears nothing of it: a relay
+ * that may send for many domains is a setup, not a mistake.
+ */
+static void
+from_warning(const struct account *acct, const struct msg *msg)
+{
+	struct outcome	 o;
+	const char	*mine, *theirs;
+	char		 from[ADDR_MAX + 1], shown[2 * ADDR_MAX];
+
+	if (acct->from == NULL || (mine = strrchr(acct->from, '@')) == NULL ||
+	    submit_header_sender(msg_fd(msg), from, sizeof(from), &o) == -1 ||
+	    (theirs = strrchr(from, '@')) == NULL ||
+	    strcasecmp(mine, theirs) == 0)
+		return;
+	(void)sanitize(shown, sizeof(shown), from, strlen(from), 1);
+	say("warning: the From field's address %s is not of the account's "
+	    "domain (from %s): servers that check (Microsoft 365's Send As, "
+	    "the receiver's DMARC) may refuse it; write From with the "
+	    "account's address, or use an account for that domain", shown,
+	    acct->from);
 }
 
 /* The queue first (-odq, -odb), else a session, else the queue. */

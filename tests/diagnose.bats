@@ -106,3 +106,37 @@ mail_refused() {
 	assert_output --partial "$id: deferred: "
 	assert_output --partial "; the server limits how much or how fast this account sends: the queue retries it later"
 }
+
+@test "a From of another domain than the account's: a warning for a person, before connecting" {
+	s 'send 220 mx.test ESMTP' 'expect EHLO' 'send 250 mx.test' \
+	  'expect MAIL' 'send 250 ok' 'expect RCPT' 'send 250 ok' \
+	  'expect DATA' 'send 354 go' 'expect-data' 'send 250 2.0.0 ok' \
+	  'expect QUIT' 'send 221 bye' >"$S"
+	script_start "$S"
+	script_conf "$CONF" "tls off" "auth off" "from me@example.org"
+	printf 'From: boss@other.example\nTo: rcpt@example.net\nSubject: d\n\nbody\n' \
+	    >"$MSG"
+	# -v: a person watching.
+	BOTE_OPTS=(-v)
+	run_bote
+	assert_success
+	assert_line --index 0 "bote: warning: the From field's address boss@other.example is not of the account's domain (from me@example.org): servers that check (Microsoft 365's Send As, the receiver's DMARC) may refuse it; write From with the account's address, or use an account for that domain"
+	# Cron (no terminal, no -v): not a word.
+	BOTE_OPTS=()
+	script_stop
+	script_start "$S"
+	script_conf "$CONF" "tls off" "auth off" "from me@example.org"
+	run_bote
+	assert_success
+	refute_output --partial "warning"
+	# The same domain: nothing to say.
+	script_stop
+	script_start "$S"
+	script_conf "$CONF" "tls off" "auth off" "from me@example.org"
+	printf 'From: you@EXAMPLE.org\nTo: rcpt@example.net\nSubject: d\n\nbody\n' \
+	    >"$MSG"
+	BOTE_OPTS=(-v)
+	run_bote
+	assert_success
+	refute_output --partial "warning"
+}
