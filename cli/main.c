@@ -46,6 +46,8 @@ static int	version(const struct args *);
 static int	no_config(const struct args *);
 static int	env_from(struct args *);
 static void	debug(const struct conf *, const struct account *);
+static void	pretend_only(struct conf *, const struct account *,
+		    struct outcome *);
 static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
@@ -125,11 +127,7 @@ main(int argc, char **argv)
 	/* -P without recipients: the account alone, stdin untouched. */
 	if (args.pretend && args.mode == MODE_SEND && args.nrcpts == 0 &&
 	    !args.read_rcpts) {
-		if (pretend_account(stdout, acct) == -1 ||
-		    fflush(stdout) != 0) {
-			o.kind = OUT_IOERR;
-			say("cannot write to standard output");
-		}
+		pretend_only(conf, acct, &o);
 		goto done;
 	}
 	session_warnings(acct);
@@ -156,6 +154,19 @@ main(int argc, char **argv)
 done:
 	conf_free(conf);
 	return st != -1 ? st : exit_status(&o);
+}
+
+/* --pretend without recipients: the account and its relays. */
+static void
+pretend_only(struct conf *conf, const struct account *acct,
+    struct outcome *o)
+{
+	if (pretend_account(stdout, acct) == -1 ||
+	    pretend_relays(stdout, conf, acct) == -1 ||
+	    fflush(stdout) != 0) {
+		o->kind = OUT_IOERR;
+		say("cannot write to standard output");
+	}
 }
 
 /*

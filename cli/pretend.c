@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "conf/relays.h"
 #include "pretend.h"
 #include "base/util.h"
 
@@ -80,6 +81,8 @@ static const struct {
 	[K_DKIM_EXPIRE] = { "dkim_expire", SH_DURATION, NULL },
 	[K_DKIM_CANON] = { "dkim_canonicalization", SH_CHOICE,
 	    DKIM_CANON_CHOICES },
+	[K_FALLBACK_ACCOUNTS] = { "fallback_accounts", SH_STR, NULL },
+	[K_FAILOVER_TIMEOUT] = { "failover_timeout", SH_TIMEOUT, NULL },
 };
 
 static void	value(const struct account *, int, char *, size_t);
@@ -107,6 +110,32 @@ pretend_account(FILE *f, const struct account *a)
 		origin(&a->origin[key], o, sizeof(o));
 		(void)fprintf(f, "  %-20s %-32s # %s\n", settings[key].name !=
 		    NULL ? settings[key].name : "?", v, o);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int
+pretend_relays(FILE *f, struct conf *c, const struct account *a)
+{
+	struct relays	 rl;
+	char		 why[512], host[RELAY_HOSTMAX];
+	size_t		 i;
+
+	if (!relay_several(a))
+		return 0;
+	if (relay_list(c, a, &rl, why, sizeof(why)) == -1) {
+		(void)fprintf(f, "relays: %s\n", why);
+		return -1;
+	}
+	(void)fprintf(f, "relays, tried in this order (failover_timeout "
+	    "for each but the last):\n");
+	for (i = 0; i < rl.n; i++) {
+		(void)sanitize(host, sizeof(host), rl.r[i].host,
+		    strlen(rl.r[i].host), 1);
+		(void)fprintf(f, "  %zu. %s port %d, tls %s, account %s\n",
+		    i + 1, host, account_port(rl.r[i].acct), !rl.r[i].acct->tls ?
+		    "off" : rl.r[i].acct->starttls ? "starttls" : "implicit",
+		    rl.r[i].acct->name);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -64,6 +64,9 @@ enum conf_key {
 	K_DKIM_HEADERS,
 	K_DKIM_EXPIRE,		/* seconds; 0: no x= */
 	K_DKIM_CANON,		/* DKIM_CANON_CHOICES, by index */
+	K_FALLBACK_ACCOUNTS,	/* bote's: relay failover (relays.h) */
+	K_FAILOVER_TIMEOUT,	/* bote's: seconds per relay when another
+				   follows */
 	K__COUNT
 };
 
@@ -114,6 +117,8 @@ enum log_format {
 	"simple/relaxed|simple/simple"
 #define DKIM_LISTMAX	64	/* names in dkim_headers */
 #define QUEUE_MAX_AGE_DEFAULT	(5 * 24 * 3600)	/* seconds: 5 days */
+#define FAILOVER_TIMEOUT_DEFAULT 15	/* seconds: a relay that does not
+					   greet by then is passed over */
 
 /*
  * Header policies, msmtp's words in this order (the configuration stores
@@ -213,6 +218,8 @@ struct account {
 	char		*dkim_headers;		/* "a:b:c"; NULL: RFC 6376 5.4.1 */
 	int		 dkim_expire;		/* seconds; 0: no x= */
 	int		 dkim_canon;		/* DKIM_CANON_CHOICES index */
+	char		*fallback_accounts;	/* "a,b": tried after host */
+	int		 failover_timeout;	/* seconds; 0: off */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows

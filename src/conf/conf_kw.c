@@ -40,6 +40,8 @@ static const struct keyword keywords[] = {
 	{ "dsn_notify", K_DSN_NOTIFY, V_DSN_NOTIFY, RF_NO, NULL },
 	{ "dsn_return", K_DSN_RETURN, V_DSN_RETURN, RF_NO, NULL },
 	{ "eval", KW_IGNORED, V_ANY, RF_ALWAYS, NULL },
+	{ "failover_timeout", K_FAILOVER_TIMEOUT, V_TIMEOUT, RF_NO, NULL },
+	{ "fallback_accounts", K_FALLBACK_ACCOUNTS, V_WORDOPT, RF_NO, NULL },
 	{ "from", K_FROM, V_STR, RF_NO, NULL },
 	{ "from_full_name", K_FROM_FULL_NAME, V_STR, RF_NO, NULL },
 	{ "host", K_HOST, V_WORD, RF_NO, NULL },

@@ -15,6 +15,7 @@
 #include "base/util.h"
 #include "conf/conf.h"
 #include "queue/runner.h"
+#include "smtp/failover.h"
 
 struct qrun {
 	struct queue		*q;
@@ -29,6 +30,20 @@ struct qrun {
 	struct smtp_opts	*op;		/* the session's options */
 	struct smtp_opts	 own_op;
 	char			*pass;
+	int			 own_ready;	/* own_op and pass are set */
+	/*
+	 * Relay failover: the account's relays, the one the session went
+	 * to, and the fallback accounts' options as they were needed.
+	 */
+	struct relays		 rl;
+	size_t			 used;
+	const struct qent	*sess_e;	/* what the session opens for */
+	struct {
+		const struct account	*acct;
+		struct smtp_opts	 op;
+		char			*pass;
+	}			 fb[RELAY_MAX];
+	size_t			 nfb;
 	int			 own_sess;	/* close it when done */
 	int			 sess_failed;	/* could not open: sess_o */
 	struct outcome		 sess_o;
@@ -49,10 +64,14 @@ static void	 delivered(struct qrun *, const struct account *,
 		    const struct qent *, const struct outcome *);
 static void	 failed(struct qrun *, const struct account *, struct qent *,
 		    struct outcome *);
-static int	 session(struct qrun *, const struct account *,
+static int	 session(struct qrun *, struct conf *, const struct account *,
 		    const struct qent *, struct outcome *);
-static int	 deliver(struct qrun *, const struct account *, struct qent *,
-		    struct outcome *);
+static int	 relay_opts(void *, const struct account *,
+		    struct smtp_opts **, struct outcome *);
+static void	 relay_passed(void *, const struct relay *,
+		    const struct relay *, const struct outcome *);
+static int	 deliver(struct qrun *, struct conf *, const struct account *,
+		    struct qent *, struct outcome *);
 static void	 session_end(struct qrun *);
 static void	 give_up(struct qrun *, const struct account *,
 		    struct qent *);
@@ -379,7 +398,7 @@ flush_one(struct qrun *r, const char *id)
 			local_error(r, id, o.why);
 			goto out;
 		}
-		if (deliver(r, a, &e, &o) == 0) {
+		if (deliver(r, c, a, &e, &o) == 0) {
 			delivered(r, a, &e, &o);
 			goto out;
 		}
@@ -400,7 +419,9 @@ delivered(struct qrun *r, const struct account *a, const struct qent *e,
 
 	if (r->ro.hooks.attempt != NULL)
 		r->ro.hooks.attempt(r->ro.hooks.arg, a, e, ok);
-	queue_mark_known(a);
+	/* The relay that took it knows the account now. */
+	queue_mark_known(r->own_sess && r->used < r->rl.n ?
+	    r->rl.r[r->used].acct : a);
 	memset(&o, 0, sizeof(o));
 	if (queue_remove(r->q, e->id, &o) == -1) {
 		rmwhy = o.why;
@@ -456,30 +477,36 @@ session_end(struct qrun *r)
 		smtp_close(r->sess);
 	secret_free(r->pass);
 	r->pass = NULL;
+	r->own_ready = 0;
+	while (r->nfb > 0)
+		secret_free(r->fb[--r->nfb].pass);
+	r->rl.n = 0;
 	r->sess = NULL;
 	r->sess_acct = NULL;
 	r->own_sess = 0;
 	r->sess_failed = 0;
 }
 
-/* Open the account's session: 0, or -1 with *o (kept for its others). */
+/*
+ * Open the account's session, through the first of its relays that takes
+ * mail (failover.h): 0, or -1 with *o (kept for its others).
+ */
 static int
-session(struct qrun *r, const struct account *a, const struct qent *e,
-    struct outcome *o)
+session(struct qrun *r, struct conf *c, const struct account *a,
+    const struct qent *e, struct outcome *o)
 {
+	struct failover_hooks	 h = { .arg = r, .opts = relay_opts,
+	    .passed = relay_passed };
+
 	r->sess_acct = a;
-	if (r->ro.hooks.password != NULL && r->ro.hooks.password(
-	    r->ro.hooks.arg, a, &r->pass, o->why, sizeof(o->why), e->id,
-	    r->group_n > 0 ? r->group_n : 1) == -1) {
+	r->sess_e = e;
+	r->own_sess = 1;
+	if (relay_list(c, a, &r->rl, o->why, sizeof(o->why)) == -1) {
 		o->kind = OUT_CONFIG;
 		goto fail;
 	}
-	qrun_smtp_opts(&r->own_op, a, r->pass, r->ro.cache_dir);
-	r->own_op.trace = r->ro.trace;
-	r->own_op.trace_arg = r->ro.trace_arg;
-	r->op = &r->own_op;
-	r->own_sess = 1;
-	if ((r->sess = smtp_open(r->op, o)) == NULL)
+	if ((r->sess = smtp_open_failover(&r->rl, &h, NULL, &r->used,
+	    o)) == NULL)
 		goto fail;
 	return 0;
 fail:
@@ -488,14 +515,64 @@ fail:
 	return -1;
 }
 
+/* The options of one of the session's relays, its password once. */
+static int
+relay_opts(void *arg, const struct account *a, struct smtp_opts **op,
+    struct outcome *o)
+{
+	struct qrun	*r = arg;
+	struct smtp_opts *p = &r->own_op;
+	char		**pass = &r->pass;
+	int		*ready = &r->own_ready, fbready = 0;
+	size_t		 i;
+
+	if (a != r->sess_acct) {
+		for (i = 0; i < r->nfb && r->fb[i].acct != a; i++)
+			;
+		if (i == RELAY_MAX)
+			return outcome_set(o, OUT_SOFTWARE, PH_NONE, "too "
+			    "many relay accounts");
+		p = &r->fb[i].op;
+		pass = &r->fb[i].pass;
+		fbready = i < r->nfb;
+		ready = &fbready;
+	}
+	if (!*ready) {
+		if (r->ro.hooks.password != NULL && r->ro.hooks.password(
+		    r->ro.hooks.arg, a, pass, o->why, sizeof(o->why),
+		    r->sess_e->id, r->group_n > 0 ? r->group_n : 1) == -1) {
+			o->kind = OUT_CONFIG;
+			return -1;
+		}
+		qrun_smtp_opts(p, a, *pass, r->ro.cache_dir);
+		p->trace = r->ro.trace;
+		p->trace_arg = r->ro.trace_arg;
+		*ready = 1;
+		if (a != r->sess_acct)
+			r->fb[r->nfb++].acct = a;
+	}
+	*op = r->op = p;
+	return 0;
+}
+
+static void
+relay_passed(void *arg, const struct relay *rel, const struct relay *next,
+    const struct outcome *o)
+{
+	struct qrun	*r = arg;
+
+	if (r->ro.hooks.relay_passed != NULL)
+		r->ro.hooks.relay_passed(r->ro.hooks.arg, rel, next, o);
+}
+
 /*
  * One message over the account's session, opened for its first message.
  * When the server cannot be reached, the account's other messages are
  * deferred with the same reason without trying again in this run.
  */
 static int
-deliver(struct qrun *r, const struct account *a, struct qent *e,
-    struct outcome *o)
+deliver(struct qrun *r, struct conf *c, const struct account *a,
+    struct qent *e, struct outcome *o)
 {
 	if (r->sess_acct != a)
 		session_end(r);
@@ -503,7 +580,7 @@ deliver(struct qrun *r, const struct account *a, struct qent *e,
 		*o = r->sess_o;
 		return -1;
 	}
-	if (r->sess == NULL && session(r, a, e, o) == -1)
+	if (r->sess == NULL && session(r, c, a, e, o) == -1)
 		return -1;
 	/* The message's own DSN requests, as they were when it was queued. */
 	r->op->dsn_notify = e->dsn_notify;

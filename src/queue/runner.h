@@ -21,6 +21,7 @@
 #include "conf/conf.h"
 #include "msg/outmsg.h"
 #include "queue/queue.h"
+#include "conf/relays.h"
 #include "smtp/smtp.h"
 
 /*
@@ -141,6 +142,12 @@ struct qrun_hooks {
 	/* e moved to dir/failed; how the sender was told (why: QB_FAILED). */
 	void	(*given_up)(void *arg, const struct qent *e, const char *dir,
 		    enum qbounce, const char *why);
+	/*
+	 * Relay failover: relay r failed with o before its session was
+	 * open, and next is tried now (failover.h).
+	 */
+	void	(*relay_passed)(void *arg, const struct relay *r,
+		    const struct relay *next, const struct outcome *o);
 	/* The entry id could not be read (one that is gone is not told). */
 	void	(*unreadable)(void *arg, const char *id, const char *why);
 	/* The queue could not be read or written (id NULL: the queue's). */

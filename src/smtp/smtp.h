@@ -32,6 +32,12 @@ struct smtp_opts {
 	const char	*user;
 	const char	*password;
 	int		 timeout_s;	/* 0: RFC 5321 4.5.3.2 values */
+	/*
+	 * > 0: another relay follows this one (relay failover), so each
+	 * wait until the session is open (connect, TLS handshake, greeting,
+	 * EHLO, STARTTLS, AUTH) ends after at most this many seconds.
+	 */
+	int		 failover_s;
 	/* RFC 3461, sent only when the server offers DSN. */
 	int		 dsn_notify;	/* DSN_* bits; 0: no NOTIFY */
 	int		 dsn_return;	/* enum dsn_return */

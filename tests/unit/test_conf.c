@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "conf/relays.h"
 #include "conf/secret.h"
 #include "base/util.h"
 #include "tap.h"
@@ -35,6 +36,7 @@ static void	 test_override(void);
 static void	 test_obsolete(void);
 static void	 test_expand(void);
 static void	 test_secret_file(void);
+static void	 test_relays(void);
 static const char *show(const char *);
 static void	 test_choices(void);
 static void	 test_dsn(void);
@@ -1073,6 +1075,64 @@ test_dsn(void)
 	conf_free(c);
 }
 
+/* Relay failover: host lists and fallback_accounts (relays.h). */
+static void
+test_relays(void)
+{
+	struct conf	*c;
+	struct account	*a;
+	struct relays	 rl;
+	char		 why[512];
+
+	c = parse("account a\nhost p1,p2\nfallback_accounts b\n"
+	    "failover_timeout 5\naccount b\nhost s1\nport 465\n"
+	    "tls_starttls off\nfallback_accounts a\n"
+	    "account one\nhost h\n");
+	is_int(c->nerrs, 0, "relays: no errors");
+	if ((a = conf_account(c, "a")) != NULL) {
+		is_int(a->failover_timeout, 5, "failover_timeout");
+		ok(relay_several(a), "a has several relays");
+		is_int(relay_list(c, a, &rl, why, sizeof(why)), 0, "list");
+		is_int((int)rl.n, 3, "two hosts and one fallback, whose "
+		    "own fallback is not followed");
+		is_str(rl.r[0].host, "p1", "first host");
+		is_str(rl.r[1].host, "p2", "second host");
+		is_str(rl.r[2].host, "s1", "the fallback's host");
+		is_str(rl.r[2].acct->name, "b", "with its account");
+		is_int(conf_check(c, a), 0, "a passes conf_check");
+	}
+	if ((a = conf_account(c, "one")) != NULL) {
+		ok(!relay_several(a), "one host, no fallback: one relay");
+		is_int(a->failover_timeout, FAILOVER_TIMEOUT_DEFAULT,
+		    "failover_timeout default");
+	}
+	conf_free(c);
+
+	c = parse("account a\nhost p1,,p2\n");
+	if ((a = conf_account(c, "a")) != NULL)
+		is_int(conf_check(c, a), -1, "an empty host in the list");
+	conf_free(c);
+	c = parse("account a\nhost p1,\n");
+	if ((a = conf_account(c, "a")) != NULL)
+		is_int(conf_check(c, a), -1, "a trailing comma");
+	conf_free(c);
+	c = parse("account a\nhost h\nfallback_accounts nosuch\n");
+	if ((a = conf_account(c, "a")) != NULL) {
+		is_int(conf_check(c, a), -1, "an unknown fallback");
+		joinerrs(c, why, sizeof(why));
+		is_str(why, F ":3: fallback_accounts: nosuch is not another "
+		    "account of this file", "the error at its line");
+	}
+	conf_free(c);
+	/* The fallback's own problems are reported too. */
+	c = parse("account a\nhost h\nfallback_accounts b\n"
+	    "account b\nhost s\ntls off\nauth on\nuser u\n");
+	if ((a = conf_account(c, "a")) != NULL)
+		is_int(conf_check(c, a), -1, "a fallback that sends the "
+		    "password in clear");
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -1097,6 +1157,7 @@ main(void)
 	test_obsolete();
 	test_expand();
 	test_secret_file();
+	test_relays();
 	return done_testing();
 }
 
