@@ -83,6 +83,8 @@ static const struct {
 	    DKIM_CANON_CHOICES },
 	[K_FALLBACK_ACCOUNTS] = { "fallback_accounts", SH_STR, NULL },
 	[K_FAILOVER_TIMEOUT] = { "failover_timeout", SH_TIMEOUT, NULL },
+	[K_RATE] = { "rate", SH_STR, NULL },
+	[K_MAX_PER_SESSION] = { "max_per_session", SH_STR, NULL },
 };
 
 static void	value(const struct account *, int, char *, size_t);

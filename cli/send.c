@@ -18,6 +18,7 @@
 #include "conf/relays.h"
 #include "conf/secret.h"
 #include "msg/msg.h"
+#include "queue/pace.h"
 #include "queue/queue.h"
 #include "queue/runner.h"
 #include "smtp/failover.h"
@@ -67,6 +68,7 @@ static int	request(const struct args *, const struct account *,
 static void	deliver(struct send *);
 static void	accepted(struct send *);
 static int	open_relays(struct send *);
+static void	attempt(struct send *);
 static int	relay_opts(void *, const struct account *, struct smtp_opts **,
 		    struct outcome *);
 static void	relay_passed(void *, const struct relay *,
@@ -214,9 +216,7 @@ deliver(struct send *s)
 
 	/* One session: the queue may use it after this message. */
 	s->logit = 1;
-	if (open_relays(s) == 0)
-		(void)smtp_tx(s->sess, sub->sender, sub->rcpts.v,
-		    sub->rcpts.n, &s->sub->out, &s->o);
+	attempt(s);
 	progress_end(&s->prog);
 	report_notes(&s->o);
 	/* The queued messages that may follow draw no line of their own. */
@@ -300,6 +300,34 @@ accepted(struct send *s)
 	s->logit = 0;
 	/* The server is back: what waits for it goes too. */
 	queue_after_send(s->conf, s->acct, s->args, s->sess, s->sop);
+}
+
+/*
+ * The account's sending pace first (pace.h): a near slot is waited for;
+ * a far one leaves the message to the queue, as a temporary failure
+ * would. Then the session and the transaction; a rate-limit refusal
+ * slows every later sender of the account down.
+ */
+static void
+attempt(struct send *s)
+{
+	struct submission	*sub = s->sub;
+	int64_t			 wait;
+
+	if (pace_take(s->acct, &wait) == PACE_LATER) {
+		outcome_set(&s->o, OUT_TEMP, PH_NONE, "held back by the "
+		    "sending pace of account %s (rate %s, or the server's "
+		    "rate limit): its next slot is in %lld s", s->acct->name,
+		    s->acct->rate != NULL ? s->acct->rate : "not set",
+		    (long long)(wait + 999) / 1000);
+		return;
+	}
+	pace_sleep(wait);
+	if (open_relays(s) == 0 && smtp_tx(s->sess, sub->sender,
+	    sub->rcpts.v, sub->rcpts.n, &s->sub->out, &s->o) == 0)
+		pace_accepted(s->acct);
+	else if (pace_refusal(&s->o))
+		pace_refused(s->acct);
 }
 
 /*

@@ -22,6 +22,7 @@
 
 #include "conf/account.h"
 #include "conf/conf.h"
+#include "conf/policy.h"
 #include "conf/relays.h"
 #include "conf/secret.h"
 #include "base/crypto.h"
@@ -123,6 +124,9 @@ static const struct field {
 				  fallback_accounts), F_STR },
 	[K_FAILOVER_TIMEOUT] =	{ offsetof(struct account, failover_timeout),
 				  F_INT },
+	[K_RATE] =		{ offsetof(struct account, rate), F_STR },
+	[K_MAX_PER_SESSION] =	{ offsetof(struct account, max_per_session),
+				  F_STR },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
@@ -329,6 +333,7 @@ conf_check(struct conf *c, struct account *a)
 
 	bad = conf_check_one(c, a) == -1;
 	bad |= relay_check(c, a) == -1;
+	bad |= policy_check(c, a) == -1;
 	return bad ? -1 : 0;
 }
 

@@ -67,6 +67,8 @@ enum conf_key {
 	K_FALLBACK_ACCOUNTS,	/* bote's: relay failover (relays.h) */
 	K_FAILOVER_TIMEOUT,	/* bote's: seconds per relay when another
 				   follows */
+	K_RATE,			/* bote's: sending policy (policy.h) */
+	K_MAX_PER_SESSION,
 	K__COUNT
 };
 
@@ -220,6 +222,8 @@ struct account {
 	int		 dkim_canon;		/* DKIM_CANON_CHOICES index */
 	char		*fallback_accounts;	/* "a,b": tried after host */
 	int		 failover_timeout;	/* seconds; 0: off */
+	char		*rate;			/* "N/min", "N/hour"; NULL */
+	char		*max_per_session;	/* a count, or NULL */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows

@@ -14,6 +14,8 @@
 
 #include "base/util.h"
 #include "conf/conf.h"
+#include "conf/policy.h"
+#include "queue/pace.h"
 #include "queue/runner.h"
 #include "smtp/failover.h"
 
@@ -46,6 +48,7 @@ struct qrun {
 	size_t			 nfb;
 	int			 own_sess;	/* close it when done */
 	int			 sess_failed;	/* could not open: sess_o */
+	int			 sess_n;	/* transactions on it so far */
 	struct outcome		 sess_o;
 	size_t			 group_n;	/* the account's selected */
 };
@@ -73,6 +76,8 @@ static void	 relay_passed(void *, const struct relay *,
 static int	 deliver(struct qrun *, struct conf *, const struct account *,
 		    struct qent *, struct outcome *);
 static void	 session_end(struct qrun *);
+static void	 drop_session(struct qrun *);
+static int	 paced(struct qrun *, const struct account *, struct qent *);
 static void	 give_up(struct qrun *, const struct account *,
 		    struct qent *);
 
@@ -88,14 +93,16 @@ max_age(const struct account *a)
  * failure (the one rule, outcome_temporary()), or one on this side that
  * a fixed configuration or more resources will cure, or one only a
  * configuration change can fix (a certificate, AUTH refused: Postfix's
- * soft bounce; a person hears of it on every run); the sender hears of
- * nothing else than a refusal for good.
+ * soft bounce; a person hears of it on every run), or a server's rate
+ * limit even when it comes as a 5yz (a daily quota: it resets); the
+ * sender hears of nothing else than a refusal for good.
  */
 static int
 keep(const struct outcome *o)
 {
 	return outcome_temporary(o) || o->kind == OUT_CONFIG ||
-	    o->kind == OUT_OSERR || outcome_setup_class(o) != SETUP_NONE;
+	    o->kind == OUT_OSERR || outcome_setup_class(o) != SETUP_NONE ||
+	    pace_refusal(o);
 }
 
 void
@@ -150,6 +157,7 @@ qrun_lend(struct qrun *r, const struct account *a, struct smtp *sess,
 	r->sess = sess;
 	r->sess_acct = a;
 	r->op = op;
+	r->sess_n = 1;		/* the caller's message went over it */
 }
 
 const struct qrun_stats *
@@ -394,14 +402,20 @@ flush_one(struct qrun *r, const char *id)
 		o.kind = OUT_CONFIG;
 		o.phase = PH_NONE;
 	} else if (check_account(c, a, &o) == 0) {
+		if (paced(r, a, &e))
+			goto out;
 		if (mark_sending(r, &e, &o) == -1) {
 			local_error(r, id, o.why);
 			goto out;
 		}
 		if (deliver(r, c, a, &e, &o) == 0) {
+			pace_accepted(a);
 			delivered(r, a, &e, &o);
 			goto out;
 		}
+		/* The server's rate limit: every sender of a slows down. */
+		if (pace_refusal(&o))
+			pace_refused(a);
 	}
 	failed(r, a, &e, &o);
 out:
@@ -457,8 +471,17 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 		give_up(r, a, e);
 		return;
 	}
-	e->attempts++;
-	e->next = (long long)r->ro.now + queue_backoff(e->attempts);
+	/*
+	 * A rate limit is no fault of the message's: no attempt counted,
+	 * and it is due at the next run, whose pace (pace.h) holds it back
+	 * until its slot.
+	 */
+	if (pace_refusal(o))
+		e->next = (long long)r->ro.now;
+	else {
+		e->attempts++;
+		e->next = (long long)r->ro.now + queue_backoff(e->attempts);
+	}
 	if (o->kind == OUT_MAYBE_SENT)
 		e->maybe_sent = 1;
 	(void)qent_set(&e->error, w, strlen(w));
@@ -574,28 +597,42 @@ static int
 deliver(struct qrun *r, struct conf *c, const struct account *a,
     struct qent *e, struct outcome *o)
 {
+	int	max = policy_per_session(a), lent;
+
 	if (r->sess_acct != a)
 		session_end(r);
 	if (r->sess_failed) {
 		*o = r->sess_o;
 		return -1;
 	}
-	if (r->sess == NULL && session(r, c, a, e, o) == -1)
-		return -1;
+	/* max_per_session: a new connection after that many messages. */
+	if (r->sess != NULL && max > 0 && r->sess_n >= max)
+		drop_session(r);
+	if (r->sess == NULL) {
+		if (session(r, c, a, e, o) == -1) {
+			/* Rate-limited: the next one waits its slot, tries. */
+			if (pace_refusal(o))
+				r->sess_failed = 0;
+			return -1;
+		}
+		r->sess_n = 0;
+	}
 	/* The message's own DSN requests, as they were when it was queued. */
 	r->op->dsn_notify = e->dsn_notify;
 	r->op->dsn_return = e->dsn_return;
 	r->op->dsn_envid = e->envid;
+	r->sess_n++;
 	if (smtp_tx(r->sess, e->sender, e->rcpts, e->nrcpts, &e->out,
 	    o) == 0)
 		return 0;
-	/* A 421, a timeout, a lost connection: a new session next time. */
-	if (!smtp_usable(r->sess)) {
-		if (r->own_sess)
-			smtp_close(r->sess);
-		r->sess = NULL;
-		r->own_sess = 0;
-		if (r->op != &r->own_op) {
+	/*
+	 * A 421, a timeout, a lost connection: a new session next time; a
+	 * rate limit closes it too, and the next message waits its slot.
+	 */
+	if (!smtp_usable(r->sess) || pace_refusal(o)) {
+		lent = !r->own_sess;
+		drop_session(r);
+		if (lent && !pace_refusal(o)) {
 			/* The caller's session is gone: stop here. */
 			r->sess_failed = 1;
 			r->sess_o = *o;
@@ -603,6 +640,44 @@ deliver(struct qrun *r, struct conf *c, const struct account *a,
 		}
 	}
 	return -1;
+}
+
+/* Leave the session (closed when it is the runner's own), not its keys. */
+static void
+drop_session(struct qrun *r)
+{
+	if (r->own_sess)
+		smtp_close(r->sess);
+	r->sess = NULL;
+	r->own_sess = 0;
+}
+
+/*
+ * The account's next sending slot (pace.h): waited for when it is near,
+ * else the message stays queued until it comes, with no attempt counted:
+ * the pace is the account's, not the message's. 1 when left queued.
+ */
+static int
+paced(struct qrun *r, const struct account *a, struct qent *e)
+{
+	struct outcome	o;
+	int64_t		wait;
+
+	if (pace_take(a, &wait) == PACE_NOW) {
+		pace_sleep(wait);
+		return 0;
+	}
+	memset(&o, 0, sizeof(o));
+	outcome_set(&o, OUT_TEMP, PH_NONE, "held back by the account's "
+	    "sending pace (its rate, or the server's rate limit): the next "
+	    "slot is in %lld s", (long long)(wait + 999) / 1000);
+	e->next = (long long)r->ro.now + (wait + 999) / 1000;
+	if (queue_update(r->q, e, &o) == -1)
+		local_error(r, e->id, o.why);
+	r->st.deferred++;
+	if (r->ro.hooks.deferred != NULL)
+		r->ro.hooks.deferred(r->ro.hooks.arg, e, o.why, &o);
+	return 1;
 }
 
 /*

@@ -44,6 +44,13 @@ int	queue_dirnames(struct conf *, char ***dirs, size_t *n);
  * server accepted, directly or from the queue, when the account queues.
  */
 int	queue_known(const struct account *a);
+/*
+ * The same name for another record of account a: dir gets DIR, name
+ * "sub/HASH" (pace.c keeps the account's pacing there). -1: no queue
+ * directory.
+ */
+int	queue_acct_file(const struct account *a, const char *sub, char *dir,
+	    size_t dirsz, char *name, size_t namesz);
 void	queue_mark_known(const struct account *a);	/* best effort */
 
 /* What a failed attempt at a new message means (bote.1, QUEUE). */
