@@ -322,6 +322,9 @@ attempt(struct send *s)
 		    (long long)(wait + 999) / 1000);
 		return;
 	}
+	if (wait > 0 && s->args->verbose)
+		say("waiting %lld ms for the next sending slot of account %s",
+		    (long long)wait, s->acct->name);
 	pace_sleep(wait);
 	if (open_relays(s) == 0 && smtp_tx(s->sess, sub->sender,
 	    sub->rcpts.v, sub->rcpts.n, &s->sub->out, &s->o) == 0)

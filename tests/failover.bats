@@ -204,3 +204,26 @@ primary() {
 	assert_output --partial "fallback_accounts: nosuch is not another account of this file"
 	[ "$(delivered nosuch)" -eq 0 ]
 }
+
+@test "--serverinfo, which fails over nothing, asks the first host of the list" {
+	conf_with 127.0.0.1,127.0.0.3
+	run "$BOTE" -C "$CONF" --serverinfo
+	assert_success
+	assert_output --partial "certificate is for 127.0.0.1)"
+	refute_output --partial "127.0.0.3"
+}
+
+@test "a queue run that needs new sessions (max_per_session 1) tries the dead primary once" {
+	local i
+	conf_with 127.0.0.3,127.0.0.1 "max_per_session 1"
+	for i in 1 2 3; do
+		MARK=once$i send -odq
+		assert_success
+	done
+	run "$BOTE" -C "$CONF" -q -v
+	assert_success
+	assert_equal "$(grep -c '^bote: connecting to 127.0.0.3 ' <<<"$output")" 1
+	assert_equal "$(grep -c '^bote: connecting to 127.0.0.1 ' <<<"$output")" 3
+	maildir_wait 3
+	[ "$(nqueued)" -eq 0 ]
+}

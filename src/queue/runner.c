@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,6 +40,7 @@ struct qrun {
 	 */
 	struct relays		 rl;
 	size_t			 used;
+	size_t			 skip;		/* relays that failed this run */
 	const struct qent	*sess_e;	/* what the session opens for */
 	struct {
 		const struct account	*acct;
@@ -78,6 +80,8 @@ static int	 deliver(struct qrun *, struct conf *, const struct account *,
 static void	 session_end(struct qrun *);
 static void	 drop_session(struct qrun *);
 static int	 paced(struct qrun *, const struct account *, struct qent *);
+static void	 trace_info(struct qrun *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 static void	 give_up(struct qrun *, const struct account *,
 		    struct qent *);
 
@@ -109,8 +113,17 @@ void
 qrun_smtp_opts(struct smtp_opts *op, const struct account *acct,
     const char *pass, const char *cache_dir)
 {
+	size_t	len;
+
 	memset(op, 0, sizeof(*op));
 	op->host = acct->host;
+	/* A host list: its first host unless failover chooses (failover.h). */
+	if (acct->host != NULL && (len = strcspn(acct->host, ",")) <
+	    strlen(acct->host) && len < sizeof(op->first_host)) {
+		memcpy(op->first_host, acct->host, len);
+		op->first_host[len] = '\0';
+		op->host = op->first_host;
+	}
 	op->port = account_port(acct);
 	op->tls = acct->tls;
 	op->starttls = acct->starttls;
@@ -504,6 +517,7 @@ session_end(struct qrun *r)
 	while (r->nfb > 0)
 		secret_free(r->fb[--r->nfb].pass);
 	r->rl.n = 0;
+	r->skip = 0;
 	r->sess = NULL;
 	r->sess_acct = NULL;
 	r->own_sess = 0;
@@ -528,9 +542,20 @@ session(struct qrun *r, struct conf *c, const struct account *a,
 		o->kind = OUT_CONFIG;
 		goto fail;
 	}
+	/*
+	 * A new session of the same group in this run (max_per_session, a
+	 * rate limit, a lost connection) starts at the relay that took the
+	 * last: a black-holed primary costs failover_timeout once a run.
+	 */
+	if (r->skip > 0 && r->skip < r->rl.n) {
+		memmove(&r->rl.r[0], &r->rl.r[r->skip], (r->rl.n - r->skip) *
+		    sizeof(r->rl.r[0]));
+		r->rl.n -= r->skip;
+	}
 	if ((r->sess = smtp_open_failover(&r->rl, &h, NULL, &r->used,
 	    o)) == NULL)
 		goto fail;
+	r->skip += r->used;
 	return 0;
 fail:
 	r->sess_failed = 1;
@@ -642,6 +667,17 @@ deliver(struct qrun *r, struct conf *c, const struct account *a,
 	return -1;
 }
 
+/* A line for -v (the trace), as the session's own are. */
+static void
+trace_info(struct qrun *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	tracef(r->ro.trace, r->ro.trace_arg, TRACE_INFO, fmt, ap);
+	va_end(ap);
+}
+
 /* Leave the session (closed when it is the runner's own), not its keys. */
 static void
 drop_session(struct qrun *r)
@@ -664,6 +700,9 @@ paced(struct qrun *r, const struct account *a, struct qent *e)
 	int64_t		wait;
 
 	if (pace_take(a, &wait) == PACE_NOW) {
+		if (wait > 0)
+			trace_info(r, "waiting %lld ms for the next sending "
+			    "slot of account %s", (long long)wait, a->name);
 		pace_sleep(wait);
 		return 0;
 	}

@@ -12,6 +12,7 @@
 
 #include "base/outcome.h"
 #include "conf/conf.h"
+#include "conf/relays.h"
 #include "msg/dkim.h"
 #include "msg/outmsg.h"
 #include "net/tls.h"
@@ -64,6 +65,12 @@ struct smtp_opts {
 	 * cannot be loaded then fails it with OUT_CONFIG.
 	 */
 	struct dkim_opts dkim;
+	/*
+	 * host's storage when the account names a host list (relay
+	 * failover): a session that is not failed over (-bs, -bv,
+	 * --serverinfo, a bounce) goes to the first host.
+	 */
+	char		 first_host[RELAY_HOSTMAX];
 };
 
 /* The least interval between two progress calls, in milliseconds. */
