@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "conf/policy.h"
 #include "conf/relays.h"
 #include "conf/secret.h"
 #include "base/util.h"
@@ -1107,6 +1108,17 @@ test_relays(void)
 		    "failover_timeout default");
 	}
 	conf_free(c);
+
+	/* rate: the interval between two messages. */
+	is_int((int)policy_rate_ms("30/min"), 2000, "30/min: 2 s apart");
+	is_int((int)policy_rate_ms("1/hour"), 3600000, "1/hour");
+	is_int((int)policy_rate_ms("120/m"), 500, "120/m");
+	is_int((int)policy_rate_ms("10/h"), 360000, "10/h");
+	is_int((int)policy_rate_ms("0/min"), -1, "0/min refused");
+	is_int((int)policy_rate_ms("30/day"), -1, "30/day refused");
+	is_int((int)policy_rate_ms("30"), -1, "no unit refused");
+	is_int((int)policy_rate_ms("/min"), -1, "no number refused");
+	is_int((int)policy_rate_ms("x/min"), -1, "not a number refused");
 
 	c = parse("account a\nhost p1,,p2\n");
 	if ((a = conf_account(c, "a")) != NULL)
