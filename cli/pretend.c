@@ -117,15 +117,16 @@ pretend_account(FILE *f, const struct account *a)
 }
 
 int
-pretend_relays(FILE *f, struct conf *c, const struct account *a)
+pretend_relays(FILE *f, struct conf *c, const struct account *acct)
 {
+	const struct account *a;
 	struct relays	 rl;
 	char		 why[512], host[RELAY_HOSTMAX];
 	size_t		 i;
 
-	if (!relay_several(a))
+	if (!relay_several(acct))
 		return 0;
-	if (relay_list(c, a, &rl, why, sizeof(why)) == -1) {
+	if (relay_list(c, acct, &rl, why, sizeof(why)) == -1) {
 		(void)fprintf(f, "relays: %s\n", why);
 		return -1;
 	}
@@ -134,10 +135,10 @@ pretend_relays(FILE *f, struct conf *c, const struct account *a)
 	for (i = 0; i < rl.n; i++) {
 		(void)sanitize(host, sizeof(host), rl.r[i].host,
 		    strlen(rl.r[i].host), 1);
+		a = rl.r[i].acct;
 		(void)fprintf(f, "  %zu. %s port %d, tls %s, account %s\n",
-		    i + 1, host, account_port(rl.r[i].acct), !rl.r[i].acct->tls ?
-		    "off" : rl.r[i].acct->starttls ? "starttls" : "implicit",
-		    rl.r[i].acct->name);
+		    i + 1, host, account_port(a), !a->tls ? "off" :
+		    a->starttls ? "starttls" : "implicit", a->name);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -40,7 +40,7 @@ struct qrun {
 	 */
 	struct relays		 rl;
 	size_t			 used;
-	size_t			 skip;		/* relays that failed this run */
+	size_t			 skip;		/* relays failed this run */
 	const struct qent	*sess_e;	/* what the session opens for */
 	struct {
 		const struct account	*acct;
