@@ -21,6 +21,10 @@ setup() {
 
 teardown() {
 	script_stop
+	if [ -n "${BH_PID:-}" ]; then
+		kill "$BH_PID" 2>/dev/null || true
+		wait "$BH_PID" 2>/dev/null || true
+	fi
 }
 
 # conf_with HOSTS [LINE...]: the testbed's accounts, default's host line
@@ -96,6 +100,26 @@ primary() {
 	[ "$(delivered blackhole)" -eq 1 ]
 	# The primary heard nothing from bote.
 	[ -z "$(sent_lines)" ]
+}
+
+@test "black-holed primary (accept queue full, SYN dropped): the connect gives up after failover_timeout" {
+	local ready=$BATS_TEST_TMPDIR/bh.ready
+	"$TOP_SRCDIR/tests/fixtures/blackhole" 127.0.0.2 \
+	    "$TESTBED_STARTTLS_PORT" 30 >"$ready" 2>&1 3>&- &
+	BH_PID=$!
+	for _ in $(seq 1 100); do
+		grep -q ready "$ready" && break
+		sleep 0.05
+	done
+	grep -q ready "$ready"
+	conf_with 127.0.0.2,127.0.0.1 "failover_timeout 2"
+	MARK=synblack send -v
+	assert_success
+	assert_output --partial "relay 127.0.0.2 port $TESTBED_STARTTLS_PORT (account default) failed: "
+	assert_output --partial "timed out"
+	assert_output --partial "delivered through relay 127.0.0.1:"
+	maildir_wait 1
+	[ "$(delivered synblack)" -eq 1 ]
 }
 
 @test "primary answers 421 to the greeting: the second host delivers, the first saw nothing" {

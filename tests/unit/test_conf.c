@@ -1136,7 +1136,23 @@ test_relays(void)
 		    "account of this file", "the error at its line");
 	}
 	conf_free(c);
-	/* The fallback's own problems are reported too. */
+	/* A fallback from another file: the queue could not find it. */
+	if ((c = conf_new()) == NULL)
+		abort();
+	(void)conf_read_buf(c, "sys.conf", "account b\nhost s\n",
+	    strlen("account b\nhost s\n"));
+	(void)conf_read_buf(c, "user.conf", "account a\nhost h\n"
+	    "fallback_accounts b\n", strlen("account a\nhost h\n"
+	    "fallback_accounts b\n"));
+	if ((a = conf_account(c, "a")) != NULL) {
+		is_int(conf_check(c, a), -1, "a fallback of another file");
+		joinerrs(c, why, sizeof(why));
+		is_str(why, "user.conf:3: fallback_accounts: b is defined in "
+		    "another file; a fallback account must be in the same "
+		    "file", "named at the line");
+	}
+	conf_free(c);
+		/* The fallback's own problems are reported too. */
 	c = parse("account a\nhost h\nfallback_accounts b\n"
 	    "account b\nhost s\ntls off\nauth on\nuser u\n");
 	if ((a = conf_account(c, "a")) != NULL)
