@@ -29,6 +29,7 @@
 #include "base/clock.h"
 #include "queue/runner.h"
 #include "log.h"
+#include "conf/relays.h"
 #include "report.h"
 #include "base/util.h"
 
@@ -100,6 +101,9 @@ log_attempt_queued(const struct account *a, const char *from,
 	if (o->no_dsn)
 		sbuf_addf(&l, " warning='the server does not offer DSN: no "
 		    "delivery status notification was requested'");
+	/* Relay failover: the server that delivered, or failed last. */
+	if (relay_several(a) && o->relay[0] != '\0')
+		sbuf_addf(&l, " relay=%s", o->relay);
 	if (queued != NULL)
 		sbuf_addf(&l, " queued=%s", queued);
 	/* Submitted by another user (the maildrop): who. */
@@ -310,7 +314,11 @@ pf_attempt(const struct account *a, const char *from, char *const *rcpts,
 	for (i = 0; i < nrcpts; i++) {
 		l.len = 0;
 		sbuf_addf(&l, "%s: to=<%s>, relay=", id, rcpts[i]);
-		if (o->kind == OUT_OK || o->code != 0)
+		if (relay_several(a) && (p = strrchr(o->relay, ':')) != NULL)
+			/* Failover: the relay that answered, "host:port". */
+			sbuf_addf(&l, "%.*s[%.*s]%s", (int)(p - o->relay),
+			    o->relay, (int)(p - o->relay), o->relay, p);
+		else if (o->kind == OUT_OK || o->code != 0)
 			sbuf_addf(&l, "%s[%s]:%d", host, host, account_port(a));
 		else
 			sbuf_add(&l, "none", 4);

@@ -46,7 +46,7 @@
 
 static int	version(const struct args *);
 static void	version_msmtp(const struct args *);
-static int	pretend_only(const struct conf *, const struct account *);
+static int	pretend_only(struct conf *, const struct account *);
 static void	set_progname(const char *);
 static int	no_config(const struct args *);
 static int	queue_modes(const struct args *);
@@ -248,10 +248,11 @@ set_progname(const char *argv0)
 
 /* -P without recipients: the files read and the account; 0 or -1. */
 static int
-pretend_only(const struct conf *c, const struct account *acct)
+pretend_only(struct conf *c, const struct account *acct)
 {
 	if (pretend_files(stdout, c) == -1 ||
-	    pretend_account(stdout, acct) == -1 || fflush(stdout) != 0) {
+	    pretend_account(stdout, acct) == -1 ||
+	    pretend_relays(stdout, c, acct) == -1 || fflush(stdout) != 0) {
 		say("cannot write to standard output");
 		return -1;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "conf/relays.h"
 #include "pretend.h"
 #include "base/util.h"
 
@@ -84,6 +85,10 @@ static const struct {
 	[K_PROXY_HOST] = { "proxy_host", SH_STR, NULL },
 	[K_PROXY_PORT] = { "proxy_port", SH_PROXYPORT, NULL },
 	[K_SOCKET] = { "socket", SH_STR, NULL },
+	[K_FALLBACK_ACCOUNTS] = { "fallback_accounts", SH_STR, NULL },
+	[K_FAILOVER_TIMEOUT] = { "failover_timeout", SH_TIMEOUT, NULL },
+	[K_RATE] = { "rate", SH_STR, NULL },
+	[K_MAX_PER_SESSION] = { "max_per_session", SH_STR, NULL },
 };
 
 static void	value(const struct account *, int, char *, size_t);
@@ -123,6 +128,33 @@ pretend_account(FILE *f, const struct account *a)
 		origin(&a->origin[key], o, sizeof(o));
 		(void)fprintf(f, "  %-20s %-32s # %s\n", settings[key].name !=
 		    NULL ? settings[key].name : "?", v, o);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int
+pretend_relays(FILE *f, struct conf *c, const struct account *acct)
+{
+	const struct account *a;
+	struct relays	 rl;
+	char		 why[512], host[RELAY_HOSTMAX];
+	size_t		 i;
+
+	if (!relay_several(acct))
+		return 0;
+	if (relay_list(c, acct, &rl, why, sizeof(why)) == -1) {
+		(void)fprintf(f, "relays: %s\n", why);
+		return -1;
+	}
+	(void)fprintf(f, "relays, tried in this order (failover_timeout "
+	    "for each but the last):\n");
+	for (i = 0; i < rl.n; i++) {
+		(void)sanitize(host, sizeof(host), rl.r[i].host,
+		    strlen(rl.r[i].host), 1);
+		a = rl.r[i].acct;
+		(void)fprintf(f, "  %zu. %s port %d, tls %s, account %s\n",
+		    i + 1, host, account_port(a), !a->tls ? "off" :
+		    a->starttls ? "starttls" : "implicit", a->name);
 	}
 	return ferror(f) ? -1 : 0;
 }

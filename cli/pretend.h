@@ -24,6 +24,13 @@ int	pretend_files(FILE *, const struct conf *);
 int	pretend_account(FILE *, const struct account *);
 
 /*
+ * The relays of the account in the order they are tried (relay
+ * failover), when it has more than one; nothing otherwise. 0 or -1 (a
+ * write error, or a list conf_check() would refuse: why in the output).
+ */
+int	pretend_relays(FILE *, struct conf *, const struct account *);
+
+/*
  * The envelope and the message exactly as it would go out (the header
  * fields bote adds, then the message minus what it removes), before
  * dot-stuffing. Returns 0 or -1 (a read or write error).

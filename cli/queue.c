@@ -76,6 +76,8 @@ static void	hook_deferred(void *, const struct qent *, const char *,
 static void	hook_given_up(void *, const struct qent *, const char *,
 		    enum qbounce, const char *);
 static void	hook_unreadable(void *, const char *, const char *);
+static void	hook_relay_passed(void *, const struct relay *,
+		    const struct relay *, const struct outcome *);
 static void	hook_local_error(void *, const char *, const char *);
 static void	background(struct queue *, struct conf *, struct account *,
 		    const struct args *, const struct qconf *, const char *);
@@ -241,6 +243,7 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 	ro->hooks.deferred = hook_deferred;
 	ro->hooks.given_up = hook_given_up;
 	ro->hooks.unreadable = hook_unreadable;
+	ro->hooks.relay_passed = hook_relay_passed;
 	ro->hooks.local_error = hook_local_error;
 }
 
@@ -411,6 +414,16 @@ hook_given_up(void *arg, const struct qent *e, const char *dir,
 		    why, dir);
 		break;
 	}
+}
+
+static void
+hook_relay_passed(void *arg, const struct relay *r,
+    const struct relay *next, const struct outcome *o)
+{
+	struct words	*w = arg;
+
+	if (!w->quiet)
+		report_relay_passed(r, next, o, w->args->verbose);
 }
 
 static void

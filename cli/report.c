@@ -15,6 +15,7 @@
 #include "msg/msg.h"
 #include "report.h"
 #include "base/util.h"
+#include "queue/runner.h"
 
 const char *progname = "bote";
 
@@ -210,4 +211,27 @@ syslog_only(int prio, const char *fmt, ...)
 	openlog("bote", LOG_PID, LOG_MAIL);
 	syslog(prio, "%s", buf);
 	closelog();
+}
+
+/*
+ * A certificate or TLS mode that does not match is said every time, even
+ * when the next relay delivers: it may be an attack on that relay, or a
+ * change only a person can make. A relay that is down is said under -v:
+ * the log names the relay that delivered.
+ */
+void
+report_relay_passed(const struct relay *r, const struct relay *next,
+    const struct outcome *o, int verbose)
+{
+	char	w[OUTCOME_TEXTMAX + 600];
+	int	setup = outcome_setup_class(o) != SETUP_NONE ||
+		    o->kind == OUT_NOHOST;
+
+	if (!setup && !verbose)
+		return;
+	queue_describe(o, w, sizeof(w));
+	say("%srelay %s port %d (account %s) failed: %s; trying %s port %d "
+	    "(account %s)", setup ? "warning: " : "", r->host,
+	    account_port(r->acct), r->acct->name, w, next->host,
+	    account_port(next->acct), next->acct->name);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "base/outcome.h"
+#include "conf/relays.h"
 
 /* The name bote was invoked as, for messages. */
 extern const char *progname;
@@ -33,6 +34,14 @@ void	report_broken(unsigned long n);
 void	report_notes(const struct outcome *o);
 
 /* The -v dialogue printer (smtp_opts.trace). */
+/*
+ * Relay failover: relay r failed with o and next is tried. A setup
+ * failure (a certificate, a TLS mode, a host not found) is said always,
+ * as a warning; a relay that is down only when verbose.
+ */
+void	report_relay_passed(const struct relay *r, const struct relay *next,
+	    const struct outcome *o, int verbose);
+
 void	report_trace(void *arg, int dir, const char *line, size_t len);
 
 #endif

@@ -16,10 +16,13 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "conf/relays.h"
 #include "conf/secret.h"
 #include "msg/msg.h"
+#include "queue/pace.h"
 #include "queue/queue.h"
 #include "queue/runner.h"
+#include "smtp/failover.h"
 #include "smtp/smtp.h"
 #include "submit/submit.h"
 
@@ -42,6 +45,16 @@ struct send {
 	struct smtp_opts	 op;
 	struct smtp		*sess;
 	char			*pass;
+	/* Relay failover: the fallback accounts' options, as they come. */
+	struct relays		 rl;
+	size_t			 used;		/* the relay of o */
+	struct smtp_opts	*sop;		/* the session's options */
+	struct {
+		const struct account	*acct;
+		struct smtp_opts	 op;
+		char			*pass;
+	}			 fb[RELAY_MAX];
+	size_t			 nfb;
 	struct outcome		 o;
 	struct progress		 prog;		/* the line on a terminal */
 	long long		 uid;		/* who submits it */
@@ -56,6 +69,12 @@ static int	request(const struct args *, const struct account *,
 static void	deliver(struct send *);
 static void	from_warning(const struct account *, const struct msg *);
 static void	accepted(struct send *);
+static int	open_relays(struct send *);
+static void	attempt(struct send *);
+static int	relay_opts(void *, const struct account *, struct smtp_opts **,
+		    struct outcome *);
+static void	relay_passed(void *, const struct relay *,
+		    const struct relay *, const struct outcome *);
 
 /*
  * The caller's request in the pipeline's terms, for the user with that
@@ -143,6 +162,7 @@ send_from(const struct args *a, struct conf *conf,
 		/* Everything but the session: nothing is sent, no secret. */
 		if (pretend_files(stdout, conf) == -1 ||
 		    pretend_account(stdout, acct) == -1 ||
+		    pretend_relays(stdout, conf, acct) == -1 ||
 		    pretend_message(stdout, s.sub->sender, s.sub->rcpts.v,
 		    s.sub->rcpts.n, &s.sub->out) == -1 || fflush(stdout) != 0) {
 			s.o.kind = OUT_IOERR;
@@ -160,6 +180,8 @@ done:
 		    s.uid);
 	smtp_close(s.sess);
 	secret_free(s.pass);
+	while (s.nfb > 0)
+		secret_free(s.fb[--s.nfb].pass);
 	submission_free(s.sub);
 	aliases_free(al);
 	msg_free(msg);
@@ -199,6 +221,8 @@ deliver(struct send *s)
 {
 	const struct args	*a = s->args;
 	struct submission	*sub = s->sub;
+	const struct account	*ra = s->acct;
+	const char		*rh = s->acct->host;
 	enum qverdict		 v;
 
 	/* -odq, -odb: queued first, so no password is needed yet. */
@@ -224,13 +248,13 @@ deliver(struct send *s)
 
 	/* One session: the queue may use it after this message. */
 	s->logit = 1;
-	if ((s->sess = smtp_open_for(&s->op, &s->sub->out, &s->o)) != NULL)
-		(void)smtp_tx(s->sess, sub->sender, sub->rcpts.v,
-		    sub->rcpts.n, &s->sub->out, &s->o);
+	attempt(s);
 	progress_end(&s->prog);
 	report_notes(&s->o);
 	/* The queued messages that may follow draw no line of their own. */
 	s->op.progress = NULL;
+	if (s->sop != NULL)
+		s->sop->progress = NULL;
 	if (s->o.kind != OUT_OK) {
 		smtp_close(s->sess);
 		s->sess = NULL;
@@ -252,15 +276,19 @@ deliver(struct send *s)
 	 * what only a configuration change can fix while this account has
 	 * never delivered through the server: a person is setting up.
 	 */
-	v = queue_verdict(s->acct, &s->o);
+	/* The relay that failed last, or the account when none was tried. */
+	if (s->used < s->rl.n) {
+		ra = s->rl.r[s->used].acct;
+		rh = s->rl.r[s->used].host;
+	}
+	v = queue_verdict(ra, &s->o);
 	if (v == QV_SETUP) {
 		report_outcome(&s->o);
 		if (queue_enabled(s->acct, a))
 			say("not queued: account %s has never delivered "
 			    "through %s port %d, so this needs a change of "
 			    "configuration, not a retry (bote.1, EXIT STATUS)",
-			    s->acct->name, s->acct->host,
-			    account_port(s->acct));
+			    ra->name, rh, account_port(ra));
 		s->st = exit_setup(&s->o);
 		return;
 	}
@@ -290,16 +318,114 @@ accepted(struct send *s)
 		say("message accepted for %zu recipient%s: %d %s",
 		    sub->rcpts.n, sub->rcpts.n == 1 ? "" : "s", s->o.code,
 		    text);
+		if (s->rl.n > 1 && s->used < s->rl.n)
+			say("delivered through relay %s (account %s)",
+			    s->o.relay, s->rl.r[s->used].acct->name);
 	}
 	/* Setup failures there from now on mean the server changed. */
 	if (queue_enabled(s->acct, s->args))
-		queue_mark_known(s->acct);
+		queue_mark_known(s->used < s->rl.n ?
+		    s->rl.r[s->used].acct : s->acct);
 	/* Logged before the queued messages that follow it. */
 	log_attempt(s->acct, sub->sender, sub->rcpts.v, sub->rcpts.n,
 	    s->sub->out.size, &s->o, NULL, EX_OK, s->uid);
 	s->logit = 0;
 	/* The server is back: what waits for it goes too. */
-	queue_after_send(s->conf, s->acct, s->args, s->sess, &s->op);
+	queue_after_send(s->conf, s->acct, s->args, s->sess, s->sop);
+}
+
+/*
+ * The account's sending pace first (pace.h): a near slot is waited for;
+ * a far one leaves the message to the queue, as a temporary failure
+ * would. Then the session and the transaction; a rate-limit refusal
+ * slows every later sender of the account down.
+ */
+static void
+attempt(struct send *s)
+{
+	struct submission	*sub = s->sub;
+	int64_t			 wait;
+
+	if (pace_take(s->acct, &wait) == PACE_LATER) {
+		outcome_set(&s->o, OUT_TEMP, PH_NONE, "held back by the "
+		    "sending pace of account %s (rate %s, or the server's "
+		    "rate limit): its next slot is in %lld s", s->acct->name,
+		    s->acct->rate != NULL ? s->acct->rate : "not set",
+		    (long long)(wait + 999) / 1000);
+		return;
+	}
+	if (wait > 0 && s->args->verbose)
+		say("waiting %lld ms for the next sending slot of account %s",
+		    (long long)wait, s->acct->name);
+	pace_sleep(wait);
+	if (open_relays(s) == 0 && smtp_tx(s->sess, sub->sender,
+	    sub->rcpts.v, sub->rcpts.n, &s->sub->out, &s->o) == 0)
+		pace_accepted(s->acct);
+	else if (pace_refusal(&s->o))
+		pace_refused(s->acct);
+}
+
+/*
+ * The session, through the first of the account's relays that takes
+ * mail (relays.h; one relay when no failover is configured). 0, or -1
+ * with s->o.
+ */
+static int
+open_relays(struct send *s)
+{
+	struct failover_hooks	 h = { .arg = s, .opts = relay_opts,
+	    .passed = relay_passed };
+
+	if (relay_list(s->conf, s->acct, &s->rl, s->o.why,
+	    sizeof(s->o.why)) == -1) {
+		/* conf_check() ran: only a list it let through gets here. */
+		s->o.kind = OUT_CONFIG;
+		return -1;
+	}
+	s->sess = smtp_open_failover(&s->rl, &h, &s->sub->out, &s->used,
+	    &s->o);
+	return s->sess != NULL ? 0 : -1;
+}
+
+/* The options of a relay's account: the main one's, or a fallback's. */
+static int
+relay_opts(void *arg, const struct account *acct, struct smtp_opts **op,
+    struct outcome *o)
+{
+	struct send	*s = arg;
+	size_t		 i;
+
+	if (acct == s->acct) {
+		*op = s->sop = &s->op;
+		return 0;
+	}
+	for (i = 0; i < s->nfb && s->fb[i].acct != acct; i++)
+		;
+	if (i == s->nfb) {
+		/* Asked for only now: its password may be a prompt. */
+		if (i == RELAY_MAX || session_password(acct, &s->fb[i].pass,
+		    o->why, sizeof(o->why)) == -1) {
+			o->kind = OUT_CONFIG;
+			return -1;
+		}
+		s->fb[i].acct = acct;
+		session_opts(&s->fb[i].op, acct, s->fb[i].pass, s->args);
+		s->fb[i].op.progress = s->op.progress;
+		s->fb[i].op.progress_arg = s->op.progress_arg;
+		s->nfb++;
+	}
+	*op = s->sop = &s->fb[i].op;
+	return 0;
+}
+
+/* A relay failed and the next is tried. */
+static void
+relay_passed(void *arg, const struct relay *r, const struct relay *next,
+    const struct outcome *o)
+{
+	struct send	*s = arg;
+
+	report_relay_passed(r, next, o, s->args->verbose);
 }
 
 /*

@@ -171,8 +171,11 @@ show_tls(const struct probe_info *info, const struct account *a)
 	}
 	switch (info->verdict) {
 	case TLS_VERIFY_OK:
+		/* A host list (relay failover): the first host was asked. */
 		(void)printf("Verification: passed (a trusted CA, and the "
-		    "certificate is for %s)\n", a->tls_host_override ?
+		    "certificate is for %.*s)\n", a->tls_host_override ?
+		    (int)strlen(a->tls_host_override) :
+		    (int)strcspn(a->host, ","), a->tls_host_override ?
 		    a->tls_host_override : a->host);
 		break;
 	case TLS_VERIFY_PINNED:

@@ -25,6 +25,7 @@
 #include "base/clock.h"
 #include "conf/netrc.h"
 #include "conf/keyring.h"
+#include "conf/relays.h"
 #include "queue/runner.h"
 #include "report.h"
 #include "conf/secret.h"
@@ -88,11 +89,17 @@ static int
 netrc_one(const char *path, const struct account *acct, char **pass,
     char *why, size_t whylen)
 {
-	char		 w[OUTCOME_WHYMAX];
+	char		 w[OUTCOME_WHYMAX], host[RELAY_HOSTMAX];
 	uid_t		 owner = 0;
+	size_t		 len = strcspn(acct->host, ",");
 
+	/* A host list (relay failover): the entry of its first host. */
+	if (len >= sizeof(host))
+		return 0;
+	memcpy(host, acct->host, len);
+	host[len] = '\0';
 	w[0] = '\0';
-	switch (netrc_file(path, acct->host, acct->user, pass, &owner, w,
+	switch (netrc_file(path, host, acct->user, pass, &owner, w,
 	    sizeof(w))) {
 	case NETRC_FOUND:
 		return 1;

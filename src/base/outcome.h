@@ -76,6 +76,12 @@ struct outcome {
 	 * were left out. The engine cannot print; the caller warns.
 	 */
 	int		 no_dsn;
+	/*
+	 * The server this outcome came from, "host:port" (set by the SMTP
+	 * client once it connects), or "": which relay delivered or
+	 * failed when several are configured (relay failover).
+	 */
+	char		 relay[280];
 };
 
 /*

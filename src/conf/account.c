@@ -22,6 +22,8 @@
 
 #include "conf/account.h"
 #include "conf/conf.h"
+#include "conf/policy.h"
+#include "conf/relays.h"
 #include "conf/secret.h"
 #include "base/crypto.h"
 #include "net/tls.h"
@@ -121,6 +123,13 @@ static const struct field {
 	[K_PROXY_HOST] =	{ offsetof(struct account, proxy_host), F_STR },
 	[K_PROXY_PORT] =	{ offsetof(struct account, proxy_port), F_INT },
 	[K_SOCKET] =		{ offsetof(struct account, socket), F_STR },
+	[K_FALLBACK_ACCOUNTS] =	{ offsetof(struct account,
+				  fallback_accounts), F_STR },
+	[K_FAILOVER_TIMEOUT] =	{ offsetof(struct account, failover_timeout),
+				  F_INT },
+	[K_RATE] =		{ offsetof(struct account, rate), F_STR },
+	[K_MAX_PER_SESSION] =	{ offsetof(struct account, max_per_session),
+				  F_STR },
 };
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
@@ -170,6 +179,7 @@ account_init(struct account *a)
 	a->ip_version = IPV_ANY;
 	a->queue = 1;
 	a->queue_max_age = QUEUE_MAX_AGE_DEFAULT;
+	a->failover_timeout = FAILOVER_TIMEOUT_DEFAULT;
 }
 
 void
@@ -318,9 +328,21 @@ match_from(struct conf *c, const char *addr)
 	return NULL;
 }
 
-/* Errors are reported where the account is defined. */
+/* The account's own checks, and those of its relays (relays.c). */
 int
 conf_check(struct conf *c, struct account *a)
+{
+	int	bad;
+
+	bad = conf_check_one(c, a) == -1;
+	bad |= relay_check(c, a) == -1;
+	bad |= policy_check(c, a) == -1;
+	return bad ? -1 : 0;
+}
+
+/* Errors are reported where the account is defined. */
+int
+conf_check_one(struct conf *c, struct account *a)
 {
 	const char	*name = a->name != NULL ? a->name : "(command line)";
 	const char	*file = a->defined.file;

@@ -31,6 +31,12 @@ int	account_inherit(struct account *dst, const struct account *src);
 void	account_set(struct account *a, int key, char *s, int i,
 	    const char *file, int line);
 
+/*
+ * conf_check() without the account's relays (relays.c checks those,
+ * each with this).
+ */
+int	conf_check_one(struct conf *c, struct account *a);
+
 /* Append "file:line: message" to c->errs (conf.c). */
 void	conf_error(struct conf *c, const char *file, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -67,6 +67,11 @@ enum conf_key {
 	K_PROXY_HOST,		/* SOCKS5 (net/socks.h) */
 	K_PROXY_PORT,
 	K_SOCKET,		/* a Unix-domain socket instead of host */
+	K_FALLBACK_ACCOUNTS,	/* bote's: relay failover (relays.h) */
+	K_FAILOVER_TIMEOUT,	/* bote's: seconds per relay when another
+				   follows */
+	K_RATE,			/* bote's: sending policy (policy.h) */
+	K_MAX_PER_SESSION,
 	K__COUNT
 };
 
@@ -117,6 +122,8 @@ enum log_format {
 	"simple/relaxed|simple/simple"
 #define DKIM_LISTMAX	64	/* names in dkim_headers */
 #define QUEUE_MAX_AGE_DEFAULT	(5 * 24 * 3600)	/* seconds: 5 days */
+#define FAILOVER_TIMEOUT_DEFAULT 15	/* seconds: a relay that does not
+					   greet by then is passed over */
 
 /*
  * Header policies, msmtp's words in this order (the configuration stores
@@ -219,6 +226,10 @@ struct account {
 	char		*proxy_host;		/* SOCKS5 proxy, or NULL */
 	int		 proxy_port;		/* 0: 1080 */
 	char		*socket;		/* path, or NULL */
+	char		*fallback_accounts;	/* "a,b": tried after host */
+	int		 failover_timeout;	/* seconds; 0: off */
+	char		*rate;			/* "N/min", "N/hour"; NULL */
+	char		*max_per_session;	/* a count, or NULL */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/util.h"
+#include "queue/pace.h"
 #include "queue/runner.h"
 
 static int	fill_entry(struct qent *, const struct qsubmit *, uid_t);
@@ -170,6 +171,13 @@ static int
 known_path(const struct account *a, char *dir, size_t dirsz, char *name,
     size_t namesz)
 {
+	return queue_acct_file(a, "known", dir, dirsz, name, namesz);
+}
+
+int
+queue_acct_file(const struct account *a, const char *sub, char *dir,
+    size_t dirsz, char *name, size_t namesz)
+{
 	struct sbuf	 b;
 	unsigned char	 md[CRYPTO_HASHMAX];
 	char		 hex[2 * CRYPTO_HASHMAX + 1];
@@ -188,7 +196,7 @@ known_path(const struct account *a, char *dir, size_t dirsz, char *name,
 	for (i = 0; i < n; i++)
 		/* Two hex digits and the NUL fit in the three left. */
 		(void)xsnprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return xsnprintf(name, namesz, "known/%s", hex);
+	return xsnprintf(name, namesz, "%s/%s", sub, hex);
 }
 
 int
@@ -233,5 +241,6 @@ queue_verdict(const struct account *a, const struct outcome *o)
 		return QV_SENT;
 	if (outcome_setup_class(o) != SETUP_NONE)
 		return a->queue && queue_known(a) ? QV_QUEUE : QV_SETUP;
-	return outcome_temporary(o) ? QV_QUEUE : QV_FAIL;
+	/* A rate limit, even a 5yz daily quota, is worth waiting out. */
+	return outcome_temporary(o) || pace_refusal(o) ? QV_QUEUE : QV_FAIL;
 }

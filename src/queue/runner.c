@@ -8,13 +8,17 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/util.h"
 #include "conf/conf.h"
+#include "conf/policy.h"
+#include "queue/pace.h"
 #include "queue/runner.h"
+#include "smtp/failover.h"
 
 struct qrun {
 	struct queue		*q;
@@ -29,8 +33,24 @@ struct qrun {
 	struct smtp_opts	*op;		/* the session's options */
 	struct smtp_opts	 own_op;
 	char			*pass;
+	int			 own_ready;	/* own_op and pass are set */
+	/*
+	 * Relay failover: the account's relays, the one the session went
+	 * to, and the fallback accounts' options as they were needed.
+	 */
+	struct relays		 rl;
+	size_t			 used;
+	size_t			 skip;		/* relays failed this run */
+	const struct qent	*sess_e;	/* what the session opens for */
+	struct {
+		const struct account	*acct;
+		struct smtp_opts	 op;
+		char			*pass;
+	}			 fb[RELAY_MAX];
+	size_t			 nfb;
 	int			 own_sess;	/* close it when done */
 	int			 sess_failed;	/* could not open: sess_o */
+	int			 sess_n;	/* transactions on it so far */
 	struct outcome		 sess_o;
 	size_t			 group_n;	/* the account's selected */
 };
@@ -49,11 +69,19 @@ static void	 delivered(struct qrun *, const struct account *,
 		    const struct qent *, const struct outcome *);
 static void	 failed(struct qrun *, const struct account *, struct qent *,
 		    struct outcome *);
-static int	 session(struct qrun *, const struct account *,
+static int	 session(struct qrun *, struct conf *, const struct account *,
 		    const struct qent *, struct outcome *);
-static int	 deliver(struct qrun *, const struct account *, struct qent *,
-		    struct outcome *);
+static int	 relay_opts(void *, const struct account *,
+		    struct smtp_opts **, struct outcome *);
+static void	 relay_passed(void *, const struct relay *,
+		    const struct relay *, const struct outcome *);
+static int	 deliver(struct qrun *, struct conf *, const struct account *,
+		    struct qent *, struct outcome *);
 static void	 session_end(struct qrun *);
+static void	 drop_session(struct qrun *);
+static int	 paced(struct qrun *, const struct account *, struct qent *);
+static void	 trace_info(struct qrun *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 static void	 give_up(struct qrun *, const struct account *,
 		    struct qent *);
 
@@ -69,22 +97,33 @@ max_age(const struct account *a)
  * failure (the one rule, outcome_temporary()), or one on this side that
  * a fixed configuration or more resources will cure, or one only a
  * configuration change can fix (a certificate, AUTH refused: Postfix's
- * soft bounce; a person hears of it on every run); the sender hears of
- * nothing else than a refusal for good.
+ * soft bounce; a person hears of it on every run), or a server's rate
+ * limit even when it comes as a 5yz (a daily quota: it resets); the
+ * sender hears of nothing else than a refusal for good.
  */
 static int
 keep(const struct outcome *o)
 {
 	return outcome_temporary(o) || o->kind == OUT_CONFIG ||
-	    o->kind == OUT_OSERR || outcome_setup_class(o) != SETUP_NONE;
+	    o->kind == OUT_OSERR || outcome_setup_class(o) != SETUP_NONE ||
+	    pace_refusal(o);
 }
 
 void
 qrun_smtp_opts(struct smtp_opts *op, const struct account *acct,
     const char *pass, const char *cache_dir)
 {
+	size_t	len;
+
 	memset(op, 0, sizeof(*op));
 	op->host = acct->host;
+	/* A host list: its first host unless failover chooses (failover.h). */
+	if (acct->host != NULL && (len = strcspn(acct->host, ",")) <
+	    strlen(acct->host) && len < sizeof(op->first_host)) {
+		memcpy(op->first_host, acct->host, len);
+		op->first_host[len] = '\0';
+		op->host = op->first_host;
+	}
 	op->port = account_port(acct);
 	op->tls = acct->tls;
 	op->starttls = acct->starttls;
@@ -134,6 +173,7 @@ qrun_lend(struct qrun *r, const struct account *a, struct smtp *sess,
 	r->sess = sess;
 	r->sess_acct = a;
 	r->op = op;
+	r->sess_n = 1;		/* the caller's message went over it */
 }
 
 const struct qrun_stats *
@@ -378,14 +418,20 @@ flush_one(struct qrun *r, const char *id)
 		o.kind = OUT_CONFIG;
 		o.phase = PH_NONE;
 	} else if (check_account(c, a, &o) == 0) {
+		if (paced(r, a, &e))
+			goto out;
 		if (mark_sending(r, &e, &o) == -1) {
 			local_error(r, id, o.why);
 			goto out;
 		}
-		if (deliver(r, a, &e, &o) == 0) {
+		if (deliver(r, c, a, &e, &o) == 0) {
+			pace_accepted(a);
 			delivered(r, a, &e, &o);
 			goto out;
 		}
+		/* The server's rate limit: every sender of a slows down. */
+		if (pace_refusal(&o))
+			pace_refused(a);
 	}
 	failed(r, a, &e, &o);
 out:
@@ -403,7 +449,9 @@ delivered(struct qrun *r, const struct account *a, const struct qent *e,
 
 	if (r->ro.hooks.attempt != NULL)
 		r->ro.hooks.attempt(r->ro.hooks.arg, a, e, ok);
-	queue_mark_known(a);
+	/* The relay that took it knows the account now. */
+	queue_mark_known(r->own_sess && r->used < r->rl.n ?
+	    r->rl.r[r->used].acct : a);
 	memset(&o, 0, sizeof(o));
 	if (queue_remove(r->q, e->id, &o) == -1) {
 		rmwhy = o.why;
@@ -439,8 +487,17 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 		give_up(r, a, e);
 		return;
 	}
-	e->attempts++;
-	e->next = (long long)r->ro.now + queue_backoff(e->attempts);
+	/*
+	 * A rate limit is no fault of the message's: no attempt counted,
+	 * and it is due at the next run, whose pace (pace.h) holds it back
+	 * until its slot.
+	 */
+	if (pace_refusal(o))
+		e->next = (long long)r->ro.now;
+	else {
+		e->attempts++;
+		e->next = (long long)r->ro.now + queue_backoff(e->attempts);
+	}
 	if (o->kind == OUT_MAYBE_SENT)
 		e->maybe_sent = 1;
 	(void)qent_set(&e->error, w, strlen(w));
@@ -459,36 +516,104 @@ session_end(struct qrun *r)
 		smtp_close(r->sess);
 	secret_free(r->pass);
 	r->pass = NULL;
+	r->own_ready = 0;
+	while (r->nfb > 0)
+		secret_free(r->fb[--r->nfb].pass);
+	r->rl.n = 0;
+	r->skip = 0;
 	r->sess = NULL;
 	r->sess_acct = NULL;
 	r->own_sess = 0;
 	r->sess_failed = 0;
 }
 
-/* Open the account's session: 0, or -1 with *o (kept for its others). */
+/*
+ * Open the account's session, through the first of its relays that takes
+ * mail (failover.h): 0, or -1 with *o (kept for its others).
+ */
 static int
-session(struct qrun *r, const struct account *a, const struct qent *e,
-    struct outcome *o)
+session(struct qrun *r, struct conf *c, const struct account *a,
+    const struct qent *e, struct outcome *o)
 {
+	struct failover_hooks	 h = { .arg = r, .opts = relay_opts,
+	    .passed = relay_passed };
+
 	r->sess_acct = a;
-	if (r->ro.hooks.password != NULL && r->ro.hooks.password(
-	    r->ro.hooks.arg, a, &r->pass, o->why, sizeof(o->why), e->id,
-	    r->group_n > 0 ? r->group_n : 1) == -1) {
+	r->sess_e = e;
+	r->own_sess = 1;
+	if (relay_list(c, a, &r->rl, o->why, sizeof(o->why)) == -1) {
 		o->kind = OUT_CONFIG;
 		goto fail;
 	}
-	qrun_smtp_opts(&r->own_op, a, r->pass, r->ro.cache_dir);
-	r->own_op.trace = r->ro.trace;
-	r->own_op.trace_arg = r->ro.trace_arg;
-	r->op = &r->own_op;
-	r->own_sess = 1;
-	if ((r->sess = smtp_open(r->op, o)) == NULL)
+	/*
+	 * A new session of the same group in this run (max_per_session, a
+	 * rate limit, a lost connection) starts at the relay that took the
+	 * last: a black-holed primary costs failover_timeout once a run.
+	 */
+	if (r->skip > 0 && r->skip < r->rl.n) {
+		memmove(&r->rl.r[0], &r->rl.r[r->skip], (r->rl.n - r->skip) *
+		    sizeof(r->rl.r[0]));
+		r->rl.n -= r->skip;
+	}
+	if ((r->sess = smtp_open_failover(&r->rl, &h, NULL, &r->used,
+	    o)) == NULL)
 		goto fail;
+	r->skip += r->used;
 	return 0;
 fail:
 	r->sess_failed = 1;
 	r->sess_o = *o;
 	return -1;
+}
+
+/* The options of one of the session's relays, its password once. */
+static int
+relay_opts(void *arg, const struct account *a, struct smtp_opts **op,
+    struct outcome *o)
+{
+	struct qrun	*r = arg;
+	struct smtp_opts *p = &r->own_op;
+	char		**pass = &r->pass;
+	int		*ready = &r->own_ready, fbready = 0;
+	size_t		 i;
+
+	if (a != r->sess_acct) {
+		for (i = 0; i < r->nfb && r->fb[i].acct != a; i++)
+			;
+		if (i == RELAY_MAX)
+			return outcome_set(o, OUT_SOFTWARE, PH_NONE, "too "
+			    "many relay accounts");
+		p = &r->fb[i].op;
+		pass = &r->fb[i].pass;
+		fbready = i < r->nfb;
+		ready = &fbready;
+	}
+	if (!*ready) {
+		if (r->ro.hooks.password != NULL && r->ro.hooks.password(
+		    r->ro.hooks.arg, a, pass, o->why, sizeof(o->why),
+		    r->sess_e->id, r->group_n > 0 ? r->group_n : 1) == -1) {
+			o->kind = OUT_CONFIG;
+			return -1;
+		}
+		qrun_smtp_opts(p, a, *pass, r->ro.cache_dir);
+		p->trace = r->ro.trace;
+		p->trace_arg = r->ro.trace_arg;
+		*ready = 1;
+		if (a != r->sess_acct)
+			r->fb[r->nfb++].acct = a;
+	}
+	*op = r->op = p;
+	return 0;
+}
+
+static void
+relay_passed(void *arg, const struct relay *rel, const struct relay *next,
+    const struct outcome *o)
+{
+	struct qrun	*r = arg;
+
+	if (r->ro.hooks.relay_passed != NULL)
+		r->ro.hooks.relay_passed(r->ro.hooks.arg, rel, next, o);
 }
 
 /*
@@ -497,31 +622,45 @@ fail:
  * deferred with the same reason without trying again in this run.
  */
 static int
-deliver(struct qrun *r, const struct account *a, struct qent *e,
-    struct outcome *o)
+deliver(struct qrun *r, struct conf *c, const struct account *a,
+    struct qent *e, struct outcome *o)
 {
+	int	max = policy_per_session(a), lent;
+
 	if (r->sess_acct != a)
 		session_end(r);
 	if (r->sess_failed) {
 		*o = r->sess_o;
 		return -1;
 	}
-	if (r->sess == NULL && session(r, a, e, o) == -1)
-		return -1;
+	/* max_per_session: a new connection after that many messages. */
+	if (r->sess != NULL && max > 0 && r->sess_n >= max)
+		drop_session(r);
+	if (r->sess == NULL) {
+		if (session(r, c, a, e, o) == -1) {
+			/* Rate-limited: the next one waits its slot, tries. */
+			if (pace_refusal(o))
+				r->sess_failed = 0;
+			return -1;
+		}
+		r->sess_n = 0;
+	}
 	/* The message's own DSN requests, as they were when it was queued. */
 	r->op->dsn_notify = e->dsn_notify;
 	r->op->dsn_return = e->dsn_return;
 	r->op->dsn_envid = e->envid;
+	r->sess_n++;
 	if (smtp_tx(r->sess, e->sender, e->rcpts, e->nrcpts, &e->out,
 	    o) == 0)
 		return 0;
-	/* A 421, a timeout, a lost connection: a new session next time. */
-	if (!smtp_usable(r->sess)) {
-		if (r->own_sess)
-			smtp_close(r->sess);
-		r->sess = NULL;
-		r->own_sess = 0;
-		if (r->op != &r->own_op) {
+	/*
+	 * A 421, a timeout, a lost connection: a new session next time; a
+	 * rate limit closes it too, and the next message waits its slot.
+	 */
+	if (!smtp_usable(r->sess) || pace_refusal(o)) {
+		lent = !r->own_sess;
+		drop_session(r);
+		if (lent && !pace_refusal(o)) {
 			/* The caller's session is gone: stop here. */
 			r->sess_failed = 1;
 			r->sess_o = *o;
@@ -529,6 +668,58 @@ deliver(struct qrun *r, const struct account *a, struct qent *e,
 		}
 	}
 	return -1;
+}
+
+/* A line for -v (the trace), as the session's own are. */
+static void
+trace_info(struct qrun *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	tracef(r->ro.trace, r->ro.trace_arg, TRACE_INFO, fmt, ap);
+	va_end(ap);
+}
+
+/* Leave the session (closed when it is the runner's own), not its keys. */
+static void
+drop_session(struct qrun *r)
+{
+	if (r->own_sess)
+		smtp_close(r->sess);
+	r->sess = NULL;
+	r->own_sess = 0;
+}
+
+/*
+ * The account's next sending slot (pace.h): waited for when it is near,
+ * else the message stays queued until it comes, with no attempt counted:
+ * the pace is the account's, not the message's. 1 when left queued.
+ */
+static int
+paced(struct qrun *r, const struct account *a, struct qent *e)
+{
+	struct outcome	o;
+	int64_t		wait;
+
+	if (pace_take(a, &wait) == PACE_NOW) {
+		if (wait > 0)
+			trace_info(r, "waiting %lld ms for the next sending "
+			    "slot of account %s", (long long)wait, a->name);
+		pace_sleep(wait);
+		return 0;
+	}
+	memset(&o, 0, sizeof(o));
+	outcome_set(&o, OUT_TEMP, PH_NONE, "held back by the account's "
+	    "sending pace (its rate, or the server's rate limit): the next "
+	    "slot is in %lld s", (long long)(wait + 999) / 1000);
+	e->next = (long long)r->ro.now + (wait + 999) / 1000;
+	if (queue_update(r->q, e, &o) == -1)
+		local_error(r, e->id, o.why);
+	r->st.deferred++;
+	if (r->ro.hooks.deferred != NULL)
+		r->ro.hooks.deferred(r->ro.hooks.arg, e, o.why, &o);
+	return 1;
 }
 
 /*

@@ -21,6 +21,7 @@
 #include "conf/conf.h"
 #include "msg/outmsg.h"
 #include "queue/queue.h"
+#include "conf/relays.h"
 #include "smtp/smtp.h"
 
 /*
@@ -43,6 +44,13 @@ int	queue_dirnames(struct conf *, char ***dirs, size_t *n);
  * server accepted, directly or from the queue, when the account queues.
  */
 int	queue_known(const struct account *a);
+/*
+ * The same name for another record of account a: dir gets DIR, name
+ * "sub/HASH" (pace.c keeps the account's pacing there). -1: no queue
+ * directory.
+ */
+int	queue_acct_file(const struct account *a, const char *sub, char *dir,
+	    size_t dirsz, char *name, size_t namesz);
 void	queue_mark_known(const struct account *a);	/* best effort */
 
 /* What a failed attempt at a new message means (bote.1, QUEUE). */
@@ -141,6 +149,12 @@ struct qrun_hooks {
 	/* e moved to dir/failed; how the sender was told (why: QB_FAILED). */
 	void	(*given_up)(void *arg, const struct qent *e, const char *dir,
 		    enum qbounce, const char *why);
+	/*
+	 * Relay failover: relay r failed with o before its session was
+	 * open, and next is tried now (failover.h).
+	 */
+	void	(*relay_passed)(void *arg, const struct relay *r,
+		    const struct relay *next, const struct outcome *o);
 	/* The entry id could not be read (one that is gone is not told). */
 	void	(*unreadable)(void *arg, const char *id, const char *why);
 	/* The queue could not be read or written (id NULL: the queue's). */

@@ -75,6 +75,7 @@ static enum state	st_ehlo(struct smtp *);
 static enum state	st_starttls(struct smtp *);
 static enum state	after_ehlo(struct smtp *);
 static int		reply_by(struct smtp *, enum smtp_phase, int, int64_t);
+static void		set_relay(struct smtp *);
 
 struct smtp *
 smtp_open(const struct smtp_opts *opts, struct outcome *o)
@@ -116,6 +117,7 @@ session_open(const struct smtp_opts *opts, const struct outmsg *body,
 		smtp_close(s);
 		return NULL;
 	}
+	s->opened = 1;
 	o->kind = OUT_OK;
 	return s;
 }
@@ -128,6 +130,7 @@ smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
 
 	memset(o, 0, sizeof(*o));
 	s->o = o;
+	set_relay(s);
 	if (!smtp_usable(s))
 		return outcome_set(o, OUT_SOFTWARE, PH_NONE, "the session "
 		    "cannot take another transaction");
@@ -141,6 +144,7 @@ smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
 		rc = run(s, S_ENVELOPE);
 	/* After run(): a state may have replaced *o whole. */
 	o->no_dsn = s->no_dsn;
+	set_relay(s);
 	settle(s, rc);
 	tx_release(s);
 	return rc;
@@ -335,13 +339,14 @@ st_connect(struct smtp *s)
 {
 	const struct smtp_opts	*op = s->opts;
 	struct net_target	 nt = { .host = op->host, .port = op->port,
-	    .timeout_ms = (op->timeout_s > 0 ? op->timeout_s : T_CONNECT) *
-	    1000, .ip_version = op->ip_version, .source_ip = op->source_ip,
+	    .timeout_ms = smtp_secs(s, T_CONNECT) * 1000,
+	    .ip_version = op->ip_version, .source_ip = op->source_ip,
 	    .proxy_host = op->proxy_host, .proxy_port = op->proxy_port,
 	    .socket = op->socket, .trace = op->trace,
 	    .trace_arg = op->trace_arg };
 	int			 fd;
 
+	set_relay(s);
 	if ((fd = net_connect(&nt, s->o)) == -1)
 		return S_FAIL;
 	if ((s->io = io_new(fd)) == NULL) {
@@ -462,12 +467,35 @@ st_starttls(struct smtp *s)
 	return S_HANDSHAKE;
 }
 
-int64_t
-smtp_deadline(struct smtp *s, int rfc_seconds)
+/*
+ * The seconds a wait may last: the RFC's (or timeout_s), and while the
+ * session opens with another relay to try, failover_s at most, so that
+ * a black-holed relay costs seconds, not the 300 s greeting timeout.
+ */
+int
+smtp_secs(const struct smtp *s, int rfc_seconds)
 {
 	int	sec = s->opts->timeout_s > 0 ? s->opts->timeout_s : rfc_seconds;
 
-	return now_ms() + (int64_t)sec * 1000;
+	if (!s->opened && s->opts->failover_s > 0 &&
+	    sec > s->opts->failover_s)
+		sec = s->opts->failover_s;
+	return sec;
+}
+
+int64_t
+smtp_deadline(struct smtp *s, int rfc_seconds)
+{
+	return now_ms() + (int64_t)smtp_secs(s, rfc_seconds) * 1000;
+}
+
+/* Which server the outcome comes from (relay failover, the log). */
+static void
+set_relay(struct smtp *s)
+{
+	/* Only shown; a host name is at most 255 octets: no cut. */
+	(void)xsnprintf(s->o->relay, sizeof(s->o->relay), "%s:%d",
+	    s->opts->host, s->opts->port);
 }
 
 void
@@ -562,8 +590,7 @@ reply_by(struct smtp *s, enum smtp_phase ph, int secs, int64_t dl)
 			    "reply: a line longer than %d octets", IO_LINEMAX);
 		if (rc == -1 && errno == ETIMEDOUT)
 			return outcome_set(s->o, lost, ph, "no reply within "
-			    "%d seconds", s->opts->timeout_s > 0 ?
-			    s->opts->timeout_s : secs);
+			    "%d seconds", smtp_secs(s, secs));
 		if (rc == -1 && errno == EINTR)
 			return outcome_set(s->o, lost, ph, "interrupted by a "
 			    "signal");

@@ -12,6 +12,7 @@
 
 #include "base/outcome.h"
 #include "conf/conf.h"
+#include "conf/relays.h"
 #include "msg/dkim.h"
 #include "msg/outmsg.h"
 #include "net/tls.h"
@@ -32,6 +33,12 @@ struct smtp_opts {
 	const char	*user;
 	const char	*password;
 	int		 timeout_s;	/* 0: RFC 5321 4.5.3.2 values */
+	/*
+	 * > 0: another relay follows this one (relay failover), so each
+	 * wait until the session is open (connect, TLS handshake, greeting,
+	 * EHLO, STARTTLS, AUTH) ends after at most this many seconds.
+	 */
+	int		 failover_s;
 	/* RFC 3461, sent only when the server offers DSN. */
 	int		 dsn_notify;	/* DSN_* bits; 0: no NOTIFY */
 	int		 dsn_return;	/* enum dsn_return */
@@ -61,6 +68,12 @@ struct smtp_opts {
 	 * cannot be loaded then fails it with OUT_CONFIG.
 	 */
 	struct dkim_opts dkim;
+	/*
+	 * host's storage when the account names a host list (relay
+	 * failover): a session that is not failed over (-bs, -bv,
+	 * --serverinfo, a bounce) goes to the first host.
+	 */
+	char		 first_host[RELAY_HOSTMAX];
 };
 
 /* The least interval between two progress calls, in milliseconds. */

@@ -77,6 +77,7 @@ struct smtp {
 	int			 tls_begun;	/* a STARTTLS handshake began */
 	int			 no_dsn;	/* DSN asked for, not offered */
 	int			 broken;	/* no transaction may follow */
+	int			 opened;	/* failover_s no longer applies */
 	int			 need_rset;	/* RFC 5321 4.1.1.5 */
 	int			 queued;	/* this transaction sent a command */
 	int			 lazy_auth;	/* AUTH may join the first group */
@@ -101,6 +102,7 @@ struct smtp {
 
 /* smtp.c: the helpers. */
 int64_t		smtp_deadline(struct smtp *, int);
+int		smtp_secs(const struct smtp *, int);
 void		smtp_trace(struct smtp *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 int		smtp_cmd(struct smtp *, const char *, const char *, ...)

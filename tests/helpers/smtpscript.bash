@@ -2,14 +2,15 @@
 # (tests/fixtures/smtpscript).
 #
 #   script_start SCRIPTFILE [--tls-cert NAME] [--implicit-tls] [--strict]
-#                [--listen ADDR] [--client-ca PEM]
+#                [--listen ADDR] [--client-ca PEM] [--port N]
 #       Start the server in the background in $BATS_TEST_TMPDIR and wait
 #       (bounded) until it listens.  NAME is a certificate pair made by
 #       tests/fixtures/mkcerts: server (default), wrongname, untrusted;
 #       or a path without .pem (PATH.pem and PATH-key.pem).  --client-ca
 #       requires a client certificate from that CA.
 #       Exports SCRIPT_PORT, SCRIPT_RECORD, SCRIPT_LOG, SCRIPT_PID.
-#       ADDR is a loopback address to listen on instead of 127.0.0.1.
+#       ADDR is a loopback address to listen on instead of 127.0.0.1;
+#       N a port to listen on instead of one the kernel picks.
 #   script_stop
 #       Kill the server if it still runs (call it from teardown).
 #   script_wait
@@ -62,7 +63,7 @@ script_certs() {
 
 script_start() {
 	local script=$1 cert=server implicit= strict= listen=127.0.0.1 i prefix
-	local -a clientca=()
+	local -a clientca=() port=()
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -71,6 +72,7 @@ script_start() {
 		--strict) strict=--strict; shift ;;
 		--listen) listen=$2; shift 2 ;;
 		--client-ca) clientca=(--client-ca "$2"); shift 2 ;;
+		--port) port=(--port "$2"); shift 2 ;;
 		*) fail "script_start: unknown option $1" ;;
 		esac
 	done
@@ -93,7 +95,7 @@ script_start() {
 		--record "$SCRIPT_RECORD" --port-file "$SCRIPT_PORTFILE" \
 		--status-file "$SCRIPT_STATUSFILE" \
 		--cert "$prefix.pem" --key "$prefix-key.pem" "${clientca[@]}" \
-		--max-time "$SCRIPT_MAX_TIME" --listen "$listen" \
+		--max-time "$SCRIPT_MAX_TIME" --listen "$listen" "${port[@]}" \
 		$implicit $strict \
 		</dev/null >"$SCRIPT_LOG" 2>&1 3>&- &
 	SCRIPT_PID=$!

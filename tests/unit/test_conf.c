@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "conf/policy.h"
+#include "conf/relays.h"
 #include "conf/secret.h"
 #include "base/util.h"
 #include "tap.h"
@@ -35,6 +37,7 @@ static void	 test_override(void);
 static void	 test_obsolete(void);
 static void	 test_expand(void);
 static void	 test_secret_file(void);
+static void	 test_relays(void);
 static const char *show(const char *);
 static void	 test_choices(void);
 static void	 test_dsn(void);
@@ -1094,6 +1097,91 @@ test_dsn(void)
 	conf_free(c);
 }
 
+/* Relay failover: host lists and fallback_accounts (relays.h). */
+static void
+test_relays(void)
+{
+	struct conf	*c;
+	struct account	*a;
+	struct relays	 rl;
+	char		 why[512];
+
+	c = parse("account a\nhost p1,p2\nfallback_accounts b\n"
+	    "failover_timeout 5\naccount b\nhost s1\nport 465\n"
+	    "tls_starttls off\nfallback_accounts a\n"
+	    "account one\nhost h\n");
+	is_int(c->nerrs, 0, "relays: no errors");
+	if ((a = conf_account(c, "a")) != NULL) {
+		is_int(a->failover_timeout, 5, "failover_timeout");
+		ok(relay_several(a), "a has several relays");
+		is_int(relay_list(c, a, &rl, why, sizeof(why)), 0, "list");
+		is_int((int)rl.n, 3, "two hosts and one fallback, whose "
+		    "own fallback is not followed");
+		is_str(rl.r[0].host, "p1", "first host");
+		is_str(rl.r[1].host, "p2", "second host");
+		is_str(rl.r[2].host, "s1", "the fallback's host");
+		is_str(rl.r[2].acct->name, "b", "with its account");
+		is_int(conf_check(c, a), 0, "a passes conf_check");
+	}
+	if ((a = conf_account(c, "one")) != NULL) {
+		ok(!relay_several(a), "one host, no fallback: one relay");
+		is_int(a->failover_timeout, FAILOVER_TIMEOUT_DEFAULT,
+		    "failover_timeout default");
+	}
+	conf_free(c);
+
+	/* rate: the interval between two messages. */
+	is_int((int)policy_rate_ms("30/min"), 2000, "30/min: 2 s apart");
+	is_int((int)policy_rate_ms("1/hour"), 3600000, "1/hour");
+	is_int((int)policy_rate_ms("120/m"), 500, "120/m");
+	is_int((int)policy_rate_ms("10/h"), 360000, "10/h");
+	is_int((int)policy_rate_ms("0/min"), -1, "0/min refused");
+	is_int((int)policy_rate_ms("30/day"), -1, "30/day refused");
+	is_int((int)policy_rate_ms("30"), -1, "no unit refused");
+	is_int((int)policy_rate_ms("/min"), -1, "no number refused");
+	is_int((int)policy_rate_ms("x/min"), -1, "not a number refused");
+
+	c = parse("account a\nhost p1,,p2\n");
+	if ((a = conf_account(c, "a")) != NULL)
+		is_int(conf_check(c, a), -1, "an empty host in the list");
+	conf_free(c);
+	c = parse("account a\nhost p1,\n");
+	if ((a = conf_account(c, "a")) != NULL)
+		is_int(conf_check(c, a), -1, "a trailing comma");
+	conf_free(c);
+	c = parse("account a\nhost h\nfallback_accounts nosuch\n");
+	if ((a = conf_account(c, "a")) != NULL) {
+		is_int(conf_check(c, a), -1, "an unknown fallback");
+		joinerrs(c, why, sizeof(why));
+		is_str(why, F ":3: fallback_accounts: nosuch is not another "
+		    "account of this file", "the error at its line");
+	}
+	conf_free(c);
+	/* A fallback from another file: the queue could not find it. */
+	if ((c = conf_new()) == NULL)
+		abort();
+	(void)conf_read_buf(c, "sys.conf", "account b\nhost s\n",
+	    strlen("account b\nhost s\n"));
+	(void)conf_read_buf(c, "user.conf", "account a\nhost h\n"
+	    "fallback_accounts b\n", strlen("account a\nhost h\n"
+	    "fallback_accounts b\n"));
+	if ((a = conf_account(c, "a")) != NULL) {
+		is_int(conf_check(c, a), -1, "a fallback of another file");
+		joinerrs(c, why, sizeof(why));
+		is_str(why, "user.conf:3: fallback_accounts: b is defined in "
+		    "another file; a fallback account must be in the same "
+		    "file", "named at the line");
+	}
+	conf_free(c);
+		/* The fallback's own problems are reported too. */
+	c = parse("account a\nhost h\nfallback_accounts b\n"
+	    "account b\nhost s\ntls off\nauth on\nuser u\n");
+	if ((a = conf_account(c, "a")) != NULL)
+		is_int(conf_check(c, a), -1, "a fallback that sends the "
+		    "password in clear");
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -1118,6 +1206,7 @@ main(void)
 	test_obsolete();
 	test_expand();
 	test_secret_file();
+	test_relays();
 	return done_testing();
 }
 

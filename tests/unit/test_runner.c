@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "queue/pace.h"
 #include "queue/runner.h"
 #include "tap.h"
 
@@ -259,10 +260,52 @@ test_bounce_text(void)
 	(void)rmdir(dir);
 }
 
+/* pace_refusal(): "slow down", not "no" (pace.h). */
+static void
+test_pace_refusal(void)
+{
+	static const struct {
+		int		 code;
+		const char	*enh, *text;
+		int		 want;
+	} cases[] = {
+		{ 421, "4.7.0", "Too many messages, slow down", 1 },
+		{ 421, "4.7.0", "host Error: too many connections from x", 1 },
+		{ 450, "4.7.1", "Error: too much mail from 127.0.0.1", 1 },
+		{ 452, "4.3.2", "Concurrent connections limit exceeded", 1 },
+		{ 451, "4.3.2", "System not accepting network messages", 1 },
+		{ 550, "5.4.5", "Daily user sending quota exceeded", 1 },
+		{ 554, "5.2.0", "STOREDRV.Submission.Exception:"
+		    "SubmissionQuotaExceededException", 1 },
+		{ 421, "4.4.2", "Timeout exceeded", 0 },
+		{ 452, "4.5.3", "Too many recipients", 0 },
+		{ 450, "4.2.0", "Greylisted, try again later", 0 },
+		{ 550, "5.1.1", "User unknown", 0 },
+		{ 454, "4.7.0", "TLS not available", 0 },
+	};
+	struct outcome	o;
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.kind = OUT_REPLY;
+		o.code = cases[i].code;
+		(void)strlcpy(o.enh, cases[i].enh, sizeof(o.enh));
+		(void)strlcpy(o.text, cases[i].text, sizeof(o.text));
+		is_int(pace_refusal(&o), cases[i].want, "%d %s %s",
+		    cases[i].code, cases[i].enh, cases[i].text);
+	}
+	memset(&o, 0, sizeof(o));
+	o.kind = OUT_TEMP;
+	(void)strlcpy(o.text, "rate limit", sizeof(o.text));
+	is_int(pace_refusal(&o), 0, "not a reply: no rate limit");
+}
+
 int
 main(void)
 {
 	test_run();
+	test_pace_refusal();
 	test_bounce_text();
 	return done_testing();
 }
