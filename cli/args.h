@@ -16,7 +16,9 @@ enum mode {
 	MODE_VERIFY,		/* -bv */
 	MODE_SMTP,		/* -bs */
 	MODE_SETUP_MAILDROP,	/* --setup-maildrop */
-	MODE_SERVERINFO		/* -S, --serverinfo */
+	MODE_SERVERINFO,	/* -S, --serverinfo */
+	MODE_OAUTH_LOGIN,	/* --oauth-login */
+	MODE_OAUTH_STATUS	/* --oauth-status */
 };
 
 struct args {

@@ -37,12 +37,15 @@
 #include "pretend.h"
 #include "queuecli.h"
 #include "report.h"
+#include "oauthcli.h"
 #include "send.h"
 #include "serverinfo.h"
 #include "session.h"
 
 
 static int	version(const struct args *);
+static int	account_mode(const struct args *, struct conf *,
+		    struct account *);
 static int	no_config(const struct args *);
 static int	env_from(struct args *);
 static void	debug(const struct conf *, const struct account *);
@@ -101,7 +104,7 @@ main(int argc, char **argv)
 	    args.mode == MODE_ALIASES) && queue_no_config(&args))
 		return no_config(&args);
 	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN ||
-	    args.mode == MODE_SETUP_MAILDROP) {
+	    args.mode == MODE_SETUP_MAILDROP || args.mode == MODE_OAUTH_STATUS) {
 		if (conffiles_load(&args, &conf, NULL) == -1) {
 			conf_free(conf);
 			return EX_CONFIG;
@@ -111,7 +114,8 @@ main(int argc, char **argv)
 			maildrop_pickup_all(conf, queue_loud(&args));
 		st = args.mode == MODE_QUEUE_LIST ?
 		    mode_queue_list(&args, conf) : args.mode == MODE_QUEUE_RUN ?
-		    mode_queue_run(&args, conf) : maildrop_setup(conf);
+		    mode_queue_run(&args, conf) : args.mode == MODE_OAUTH_STATUS ?
+		    mode_oauth_status(&args, conf) : maildrop_setup(conf);
 		conf_free(conf);
 		return st;
 	}
@@ -134,14 +138,7 @@ main(int argc, char **argv)
 	}
 	session_warnings(acct);
 	if (args.mode != MODE_SEND) {
-		struct mode_ctx	 m = { .args = &args, .conf = conf,
-				    .acct = acct };
-
-		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
-		    args.mode == MODE_VERIFY ?
-		    mode_verify_envelope(&args, conf, acct) :
-		    args.mode == MODE_SERVERINFO ? mode_serverinfo(&m) :
-		    mode_smtp(&m);
+		st = account_mode(&args, conf, acct);
 		conf_free(conf);
 		return st;
 	}
@@ -236,6 +233,25 @@ no_config(const struct args *a)
 	/* What mode_aliases says of an account without one. */
 	say("no configuration file, so no aliases file: nothing to check");
 	return EX_OK;
+}
+/* The modes other than sending that work with one account. */
+static int
+account_mode(const struct args *a, struct conf *conf, struct account *acct)
+{
+	struct mode_ctx	 m = { .args = a, .conf = conf, .acct = acct };
+
+	switch (a->mode) {
+	case MODE_ALIASES:
+		return mode_aliases(&m);
+	case MODE_VERIFY:
+		return mode_verify_envelope(a, conf, acct);
+	case MODE_SERVERINFO:
+		return mode_serverinfo(&m);
+	case MODE_OAUTH_LOGIN:
+		return mode_oauth_login(a, acct);
+	default:
+		return mode_smtp(&m);
+	}
 }
 
 /*

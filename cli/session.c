@@ -24,6 +24,7 @@
 
 #include "base/clock.h"
 #include "conf/netrc.h"
+#include "oauthcli.h"
 #include "queue/runner.h"
 #include "report.h"
 #include "conf/secret.h"
@@ -324,6 +325,9 @@ session_password(const struct account *acct, char **pass, char *why,
 	if (acct->auth == AUTHM_OFF)
 		return 0;
 	session_no_core_dumps();
+	/* The one place every mode gets its OAuth2 access token. */
+	if (oauth_session(acct))
+		return oauth_password(acct, pass, why, whylen);
 	if (acct->password != NULL)
 		return 0;
 	/* EXTERNAL authenticates with the client certificate. */

@@ -22,6 +22,7 @@
 
 #include "conf/account.h"
 #include "conf/conf.h"
+#include "conf/oauth.h"
 #include "conf/secret.h"
 #include "base/crypto.h"
 #include "net/tls.h"
@@ -118,7 +119,33 @@ static const struct field {
 				  F_INT },
 	[K_DKIM_CANON] =	{ offsetof(struct account, dkim_canon),
 				  F_INT },
+	[K_OAUTH2_PROVIDER] =	{ offsetof(struct account, oauth2_provider),
+				  F_INT },
+	[K_OAUTH2_CLIENT_ID] =	{ offsetof(struct account, oauth2_client_id),
+				  F_STR },
+	[K_OAUTH2_CLIENT_SECRET] = { offsetof(struct account,
+				  oauth2_client_secret), F_SECRET },
+	[K_OAUTH2_CLIENT_SECRET_EVAL] = { offsetof(struct account,
+				  oauth2_client_secret_eval), F_SECRET },
+	[K_OAUTH2_TENANT] =	{ offsetof(struct account, oauth2_tenant),
+				  F_STR },
+	[K_OAUTH2_SCOPE] =	{ offsetof(struct account, oauth2_scope),
+				  F_STR },
+	[K_OAUTH2_FLOW] =	{ offsetof(struct account, oauth2_flow),
+				  F_INT },
+	[K_OAUTH2_AUTH_ENDPOINT] = { offsetof(struct account,
+				  oauth2_auth_endpoint), F_STR },
+	[K_OAUTH2_DEVICE_ENDPOINT] = { offsetof(struct account,
+				  oauth2_device_endpoint), F_STR },
+	[K_OAUTH2_TOKEN_ENDPOINT] = { offsetof(struct account,
+				  oauth2_token_endpoint), F_STR },
+	[K_OAUTH2_TRUST_FILE] =	{ offsetof(struct account, oauth2_trust_file),
+				  F_STR },
 };
+
+/* account.set holds one bit per key. */
+_Static_assert(K__COUNT <= 8 * sizeof(unsigned long),
+    "every conf_key has a bit in account.set");
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
 _Static_assert(sizeof(enum auth_mode) == sizeof(int),
@@ -362,6 +389,7 @@ conf_check(struct conf *c, struct account *a)
 	}
 	bad |= tls_check(c, a) == -1;
 	bad |= dkim_check(c, a) == -1;
+	bad |= oauth_conf_check(c, a) == -1;
 	return bad ? -1 : 0;
 }
 

@@ -64,6 +64,18 @@ enum conf_key {
 	K_DKIM_HEADERS,
 	K_DKIM_EXPIRE,		/* seconds; 0: no x= */
 	K_DKIM_CANON,		/* DKIM_CANON_CHOICES, by index */
+	/* bote's: OAuth2 (bote.conf.5, OAUTH2; conf/oauth.h) */
+	K_OAUTH2_PROVIDER,	/* OAUTH2_PROVIDER_CHOICES, by index */
+	K_OAUTH2_CLIENT_ID,
+	K_OAUTH2_CLIENT_SECRET,
+	K_OAUTH2_CLIENT_SECRET_EVAL,
+	K_OAUTH2_TENANT,
+	K_OAUTH2_SCOPE,
+	K_OAUTH2_FLOW,		/* OAUTH2_FLOW_CHOICES, by index */
+	K_OAUTH2_AUTH_ENDPOINT,
+	K_OAUTH2_DEVICE_ENDPOINT,
+	K_OAUTH2_TOKEN_ENDPOINT,
+	K_OAUTH2_TRUST_FILE,
 	K__COUNT
 };
 
@@ -113,6 +125,9 @@ enum log_format {
 #define DKIM_CANON_CHOICES	"relaxed/relaxed|relaxed/simple|" \
 	"simple/relaxed|simple/simple"
 #define DKIM_LISTMAX	64	/* names in dkim_headers */
+/* OAuth2: the index of the word is stored (conf/oauth.h). */
+#define OAUTH2_PROVIDER_CHOICES	"custom|google|microsoft"
+#define OAUTH2_FLOW_CHOICES	"auto|device|loopback|client_credentials"
 #define QUEUE_MAX_AGE_DEFAULT	(5 * 24 * 3600)	/* seconds: 5 days */
 
 /*
@@ -213,6 +228,17 @@ struct account {
 	char		*dkim_headers;		/* "a:b:c"; NULL: RFC 6376 5.4.1 */
 	int		 dkim_expire;		/* seconds; 0: no x= */
 	int		 dkim_canon;		/* DKIM_CANON_CHOICES index */
+	int		 oauth2_provider;	/* OAUTH2_PROVIDER_CHOICES */
+	char		*oauth2_client_id;	/* set: the account has OAuth2 */
+	char		*oauth2_client_secret;	/* secret: wiped on free */
+	char		*oauth2_client_secret_eval;
+	char		*oauth2_tenant;		/* Microsoft; NULL: common */
+	char		*oauth2_scope;		/* NULL: the preset's */
+	int		 oauth2_flow;		/* OAUTH2_FLOW_CHOICES */
+	char		*oauth2_auth_endpoint;	/* NULL: the preset's */
+	char		*oauth2_device_endpoint;
+	char		*oauth2_token_endpoint;
+	char		*oauth2_trust_file;	/* NULL: the system store */
 	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
 					   the account or a parent, as in
 					   msmtp; a "defaults" value shows

@@ -14,6 +14,7 @@
 
 #include "base/util.h"
 #include "conf/conf.h"
+#include "conf/oauth.h"
 #include "queue/runner.h"
 
 struct qrun {
@@ -109,6 +110,10 @@ qrun_smtp_opts(struct smtp_opts *op, const struct account *acct,
 	op->source_ip = acct->source_ip;
 	op->ip_version = acct->ip_version;
 	dkim_opts_account(&op->dkim, acct);
+	/* A refused token gets one refresh and one retry, in every mode. */
+	op->oauth2 = oauth_enabled(acct);
+	op->reauth = op->oauth2 ? oauth_reauth : NULL;
+	op->reauth_arg = acct;
 }
 
 struct qrun *
