@@ -109,6 +109,7 @@ oauth_conf() {
 		echo
 		echo "account default : oauth"
 	) >"$file"
+	chmod 0600 "$file"
 }
 
 # login_device: bote --oauth-login with the device grant, the code
@@ -394,4 +395,22 @@ print(urllib.request.urlopen(sys.argv[1], context=ctx, timeout=10).read().decode
 	send --no-queue
 	assert_equal "$status" 78
 	assert_output --partial "holds OAuth2 tokens but is not a file of uid 0 that only it can read: chmod 600"
+}
+
+@test "run as sendmail, no oauth2 setting comes from the command line (the refresh token would go where the caller says)" {
+	ln -s "$BOTE" "$BATS_TEST_TMPDIR/sendmail"
+	run "$BATS_TEST_TMPDIR/sendmail" \
+	    --oauth2-token-endpoint=https://127.0.0.1:1/steal -i \
+	    "$TESTBED_USER" <"$MSG"
+	# No oauth2 setting is a command-line option at all.
+	assert_equal "$status" 64
+	assert_output --partial "unknown option --oauth2-token-endpoint"
+}
+
+@test "a file with a literal oauth2_client_secret must be private, as for a password" {
+	oauth_conf "$CONF" on "oauth2_client_secret hush-hush"
+	chmod 0644 "$CONF"
+	run "$BOTE" -C "$CONF" -P
+	assert_equal "$status" 78
+	refute_output --partial hush-hush
 }
