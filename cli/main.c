@@ -37,6 +37,7 @@
 #include "pretend.h"
 #include "queuecli.h"
 #include "report.h"
+#include "conf/oauthstore.h"
 #include "oauthcli.h"
 #include "send.h"
 #include "serverinfo.h"
@@ -284,6 +285,8 @@ version(const struct args *a)
 	else
 		(void)printf("queue: none (neither XDG_STATE_HOME nor HOME "
 		    "is set)\n");
+	if (ostore_dir(buf, sizeof(buf)) == 0)
+		(void)printf("oauth2 tokens: %s\n", buf);
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
 

@@ -170,6 +170,7 @@ mode_oauth_login(const struct args *args, const struct account *a)
 		    acct_name(a), why, acct_name(a));
 		return EX_TEMPFAIL;
 	case OAUTH_TEMP:
+	case OAUTH_LOGIN:
 		say("account %s: %s", acct_name(a), why);
 		return EX_TEMPFAIL;
 	case OAUTH_CONFIG:

@@ -202,6 +202,8 @@ send() {
 	[[ $LOGIN == *"Signed in: the tokens of account oauth are stored in $STORE (access token valid until 2027-01-15 09:00:00 UTC)"* ]]
 	# The store: 0700 directory, 0600 file, the tokens never printed.
 	assert_equal "$(stat -c %a "$STORE")" 700
+	run "$BOTE" --version
+	assert_line "oauth2 tokens: $STORE"
 	assert_equal "$(stat -c %a "$STORE/oauth")" 600
 	local at rt
 	at=$(stored access_token)

@@ -319,7 +319,6 @@ redirect_wait(int ls, const char *page, char **query, char *why,
 	}
 }
 
-/* style: long table */
 static enum oauth_status
 loopback_flow(const struct oauth_cfg *cfg, const struct oauth_login_cb *cb,
     struct oauth_tokens *t, char *why, size_t whylen)
