@@ -285,10 +285,13 @@ account default: oauth2_provider custom, oauth2_flow auto (the preset's)
 	assert_equal "$(maildir_count)" 0
 	run "$BOTE" -C "$CONF" --oauth-status
 	assert_line --regexp "^  warning: the provider refused the refresh token \(invalid_grant\) at .*: run bote --oauth-login -a oauth$"
-	# The queue runner gets the same answer, and keeps the message.
+	# The queue runner gets the same answer, and keeps the message,
+	# without asking the provider again about a refused token.
+	ctl reset_counts >/dev/null
 	BOTE_TEST_TIME=$((T0 + 7300)) run "$BOTE" -C "$CONF" -q
 	assert_output --partial "run bote --oauth-login -a oauth"
 	assert_equal "$(maildir_count)" 0
+	assert_equal "$(requests token)" 0
 
 	BOTE_TEST_TIME=$((T0 + 7400)) login_device
 	assert_equal "$LOGIN_STATUS" 0

@@ -415,6 +415,12 @@ renew(const struct oauth_cfg *cfg, struct ostore_entry *e, char *why,
 		f[0].value = "client_credentials";
 		st = oauth_token_request(cfg, f, 2, &t, err, sizeof(err), why,
 		    whylen);
+	} else if (e->failed != 0 && e->t.refresh != NULL) {
+		/* Refused once is refused for good: no request per run. */
+		whyf(why, whylen, "the provider refused the refresh token "
+		    "(%s): run bote --oauth-login -a %s", e->failure,
+		    cfg->account);
+		return OAUTH_LOGIN;
 	} else if (e->t.refresh == NULL || e->client_id == NULL ||
 	    strcmp(e->client_id, cfg->client_id) != 0) {
 		whyf(why, whylen, "no OAuth2 refresh token is stored for "
