@@ -153,7 +153,7 @@ mode_oauth_login(const struct args *args, const struct account *a)
 		    "bote.conf(5)", acct_name(a));
 		return EX_CONFIG;
 	}
-	if (oauth_cfg(a, &cfg, why, sizeof(why)) == -1) {
+	if (oauth_cfg(a, &cfg, 1, why, sizeof(why)) == -1) {
 		say("%s", why);
 		return EX_CONFIG;
 	}
@@ -198,14 +198,21 @@ static int
 status_one(const struct account *a)
 {
 	struct ostore_entry	 e;
+	struct oauth_cfg	 cfg;
 	char			 why[OUTCOME_WHYMAX], t[64];
 	long long		 left;
 	int			 r, warn = 0, flow;
 
-	flow = a->oauth2_flow;
-	(void)printf("account %s: oauth2_provider %s, oauth2_flow %s%s\n",
-	    a->name != NULL ? a->name : "default", provider_names[a->oauth2_provider],
-	    flow_names[flow], flow == OFLOW_AUTO ? " (the preset's)" : "");
+	/* The URLs only: no secret is fetched to show them. */
+	if (oauth_cfg(a, &cfg, 0, why, sizeof(why)) == -1)
+		return 1;
+	flow = cfg.flow;
+	(void)printf("account %s: oauth2_provider %s, oauth2_flow %s%s\n"
+	    "  token endpoint: %s\n", a->name != NULL ? a->name : "default",
+	    provider_names[a->oauth2_provider], flow_names[flow],
+	    a->oauth2_flow == OFLOW_AUTO ? " (the preset's)" : "",
+	    cfg.token_url);
+	oauth_cfg_clear(&cfg);
 	if (a->oauth2_provider == OPROV_GOOGLE)
 		(void)printf("  note: Google expires refresh tokens after 7 "
 		    "days while the app's publishing status is \"Testing\"; "

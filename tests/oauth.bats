@@ -175,8 +175,11 @@ send() {
 	    "oauth2_provider google" "oauth2_client_id gid" >"$CONF"
 	run "$BOTE" -C "$CONF" --oauth-status
 	assert_success
-	assert_line "account m: oauth2_provider microsoft, oauth2_flow auto (the preset's)"
+	assert_line "account m: oauth2_provider microsoft, oauth2_flow device (the preset's)"
+	assert_line "  token endpoint: https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
 	assert_line "  no token stored: run bote --oauth-login -a m"
+	assert_line "account g: oauth2_provider google, oauth2_flow loopback (the preset's)"
+	assert_line "  token endpoint: https://oauth2.googleapis.com/token"
 	assert_line --partial "Google expires refresh tokens after 7 days"
 	printf '%s\n' "account m" "host h" "auth on" "user u" \
 	    "oauth2_provider microsoft" "oauth2_client_id c" \
@@ -225,10 +228,12 @@ send() {
 
 	run "$BOTE" -C "$CONF" --oauth-status
 	assert_success
-	assert_output "account oauth: oauth2_provider custom, oauth2_flow auto (the preset's)
+	assert_output "account oauth: oauth2_provider custom, oauth2_flow device (the preset's)
+  token endpoint: https://127.0.0.1:$OAUTH_PORT/token
   refresh token: stored
   access token: expires 2027-01-15 09:00:00 UTC (in 60 min)
-account default: oauth2_provider custom, oauth2_flow auto (the preset's)
+account default: oauth2_provider custom, oauth2_flow device (the preset's)
+  token endpoint: https://127.0.0.1:$OAUTH_PORT/token
   signs in as account oauth
   refresh token: stored
   access token: expires 2027-01-15 09:00:00 UTC (in 60 min)"

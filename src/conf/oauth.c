@@ -193,8 +193,8 @@ endpoint(const struct account *a, const char *own, const char *preset,
 }
 
 int
-oauth_cfg(const struct account *a, struct oauth_cfg *cfg, char *why,
-    size_t whylen)
+oauth_cfg(const struct account *a, struct oauth_cfg *cfg, int secret,
+    char *why, size_t whylen)
 {
 	const struct preset *p;
 	const char	*scope;
@@ -228,6 +228,8 @@ oauth_cfg(const struct account *a, struct oauth_cfg *cfg, char *why,
 		    "long", cfg->account);
 		return -1;
 	}
+	if (!secret)
+		return 0;
 	if (a->oauth2_client_secret_eval != NULL) {
 		if ((cfg->client_secret = secret_eval(
 		    a->oauth2_client_secret_eval, EVAL_TIMEOUT, w,
@@ -432,8 +434,12 @@ renew(const struct oauth_cfg *cfg, struct ostore_entry *e, char *why,
 		f[0].value = "refresh_token";
 		f[2].name = "refresh_token";
 		f[2].value = e->t.refresh;
-		/* RFC 6749 6: the scope may be left out (all granted). */
-		f[1].value = NULL;
+		/*
+		 * RFC 6749 6: the scope may be left out (all granted), but
+		 * Microsoft's v2.0 endpoint documents it for this request.
+		 */
+		if (cfg->provider != OPROV_MICROSOFT)
+			f[1].value = NULL;
 		st = oauth_token_request(cfg, f, 3, &t, err, sizeof(err), why,
 		    whylen);
 	}
@@ -492,7 +498,7 @@ oauth_access_token(const struct account *a, int force, char **token,
 	if (force && e.t.access != NULL && (refused = strdup(e.t.access)) ==
 	    NULL)
 		goto nomem;
-	if (oauth_cfg(a, &cfg, why, whylen) == -1) {
+	if (oauth_cfg(a, &cfg, 1, why, whylen) == -1) {
 		st = OAUTH_CONFIG;
 		goto out;
 	}

@@ -84,12 +84,12 @@ const char *oauth_account(const struct account *a);
 int	oauth_conf_check(struct conf *c, const struct account *a);
 
 /*
- * Fill cfg for account a; the client secret comes from
+ * Fill cfg for account a; with secret, the client secret too, from
  * oauth2_client_secret_eval when set (its command run now). 0, or -1
  * with why. oauth_cfg_clear() wipes it.
  */
-int	oauth_cfg(const struct account *a, struct oauth_cfg *cfg, char *why,
-	    size_t whylen);
+int	oauth_cfg(const struct account *a, struct oauth_cfg *cfg, int secret,
+	    char *why, size_t whylen);
 void	oauth_cfg_clear(struct oauth_cfg *cfg);
 void	oauth_tokens_clear(struct oauth_tokens *);
 
