@@ -51,8 +51,7 @@ static int	tenant_ok(const char *);
 static int	endpoint(const struct account *, const char *, const char *,
 		    char *, size_t);
 static int	fresh(const struct ostore_entry *, const struct account *);
-static enum oauth_status parse_answer(const struct http_resp *,
-		    struct oauth_tokens *, char *, size_t, char *, size_t);
+static int	token_chars(const char *);
 static enum oauth_status renew(const struct oauth_cfg *,
 		    struct ostore_entry *, char *, size_t);
 
@@ -262,13 +261,22 @@ oauth_tokens_clear(struct oauth_tokens *t)
 }
 
 /*
- * A token endpoint's answer: 200 with the tokens (RFC 6749 5.1), or an
- * error object (5.2) whose code goes to err. Anything else (5xx, a page
- * from a proxy) is a temporary failure.
+ * A token as bote stores and sends it: base64url, base64 or a JWT's
+ * characters (RFC 6750 2.1 b64token), so that no token can break a
+ * line of the store or of an AUTH command.
  */
-static enum oauth_status
-parse_answer(const struct http_resp *r, struct oauth_tokens *t, char *err,
-    size_t errlen, char *why, size_t whylen)
+static int
+token_chars(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n > 0 && n <= 8192 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-._~+/=") == n;
+}
+
+enum oauth_status
+oauth_parse_answer(const struct http_resp *r, struct oauth_tokens *t,
+    char *err, size_t errlen, char *why, size_t whylen)
 {
 	struct json	*j;
 	const char	*s, *d;
@@ -285,16 +293,16 @@ parse_answer(const struct http_resp *r, struct oauth_tokens *t, char *err,
 	}
 	if (r->status == 200) {
 		s = json_str(j, "access_token");
-		if (s == NULL || *s == '\0' || strlen(s) > 8192 ||
-		    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-		    "vwxyz0123456789-._~+/=") != strlen(s)) {
+		d = json_str(j, "refresh_token");
+		if (s == NULL || !token_chars(s) || (d != NULL &&
+		    !token_chars(d))) {
 			whyf(why, whylen, "the token endpoint's answer has no "
-			    "usable access_token");
+			    "usable access_token, or a refresh_token that is "
+			    "not one");
 			goto out;
 		}
 		if ((t->access = strdup(s)) == NULL ||
-		    ((s = json_str(j, "refresh_token")) != NULL &&
-		    (t->refresh = strdup(s)) == NULL)) {
+		    (d != NULL && (t->refresh = strdup(d)) == NULL)) {
 			oauth_tokens_clear(t);
 			whyf(why, whylen, "out of memory");
 			st = OAUTH_LOCAL;
@@ -368,7 +376,7 @@ oauth_token_request(const struct oauth_cfg *cfg,
 		    cfg->token_url, w);
 		return bote_interrupted ? OAUTH_LOCAL : OAUTH_TEMP;
 	}
-	st = parse_answer(&r, t, err, errlen, why, whylen);
+	st = oauth_parse_answer(&r, t, err, errlen, why, whylen);
 	http_resp_clear(&r);
 	return st;
 }

@@ -145,6 +145,20 @@ struct oauth_login_cb {
 enum oauth_status oauth_login(const struct oauth_cfg *cfg,
 	    const struct oauth_login_cb *cb, char *why, size_t whylen);
 
+/*
+ * A token endpoint's answer r: OAUTH_OK with *t for 200 and usable
+ * tokens (RFC 6749 5.1); an error object (5.2) puts its code, without
+ * control bytes, in err; anything else (5xx, a proxy's page) is
+ * OAUTH_TEMP. Exposed for the fuzz target.
+ */
+struct http_resp;
+enum oauth_status oauth_parse_answer(const struct http_resp *r,
+	    struct oauth_tokens *t, char *err, size_t errlen, char *why,
+	    size_t whylen);
+
+/* The value of name in a URL query string, decoded; NULL: absent. */
+char	*oauth_query_param(const char *query, const char *name);
+
 /* Internal to oauth.c and oauthflow.c: one token request. */
 struct http_field;
 enum oauth_status oauth_token_request(const struct oauth_cfg *cfg,

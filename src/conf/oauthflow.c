@@ -45,7 +45,6 @@ static int	b64url(const void *, size_t, char *, size_t);
 static int	auth_url(const struct oauth_cfg *, const char *, const char *,
 		    const char *, char **);
 static int	redirect_wait(int, const char *, char **, char *, size_t);
-static char	*query_param(const char *, const char *);
 static enum oauth_status loopback_flow(const struct oauth_cfg *,
 		    const struct oauth_login_cb *, struct oauth_tokens *,
 		    char *, size_t);
@@ -250,9 +249,8 @@ auth_url(const struct oauth_cfg *cfg, const char *redirect,
 	return rc;
 }
 
-/* The value of name in a query string, decoded; NULL when absent. */
-static char *
-query_param(const char *q, const char *name)
+char *
+oauth_query_param(const char *q, const char *name)
 {
 	size_t		 nl = strlen(name), vl;
 	const char	*p;
@@ -365,9 +363,9 @@ loopback_flow(const struct oauth_cfg *cfg, const struct oauth_login_cb *cb,
 	cb->browse(cb->arg, url);
 	if (redirect_wait(ls, page, &query, why, whylen) == -1)
 		goto out;
-	got = query_param(query, "state");
-	error = query_param(query, "error");
-	code = query_param(query, "code");
+	got = oauth_query_param(query, "state");
+	error = oauth_query_param(query, "error");
+	code = oauth_query_param(query, "code");
 	if (got == NULL || strcmp(got, state) != 0) {
 		whyf(why, whylen, "the redirect's state is not the one sent: "
 		    "ignored");
