@@ -23,6 +23,8 @@ const char args_usage[] =
 "       bote --delete | --hold | --release id|ALL [-C file]\n"
 "       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
 "       bote --check-domain [-C file] [-a account] [domain]\n"
+"       bote --oauth-login [-C file] [-a account]\n"
+"       bote --oauth-status [-C file] [-a account]\n"
 "       bote --dkim-keygen --domain domain --selector selector\n"
 "            [--type ed25519|rsa] [--bits bits] [--key file]\n"
 "       bote --help | --version\n";
@@ -257,6 +259,10 @@ dashdash(struct args *a, int argc, char **argv, int *i)
 		return admin_opt(a, argc, argv, i);
 	else if (strcmp(arg, "--setup-maildrop") == 0)
 		a->mode = MODE_SETUP_MAILDROP;
+	else if (strcmp(arg, "--oauth-login") == 0)
+		a->mode = MODE_OAUTH_LOGIN;
+	else if (strcmp(arg, "--oauth-status") == 0)
+		a->mode = MODE_OAUTH_STATUS;
 	else
 		return long_opt(a, argc, argv, i);
 	return 0;

@@ -17,7 +17,9 @@ enum mode {
 	MODE_SMTP,		/* -bs */
 	MODE_SETUP_MAILDROP,	/* --setup-maildrop */
 	MODE_SERVERINFO,	/* -S, --serverinfo */
-	MODE_CHECK_DOMAIN	/* --check-domain [domain] */
+	MODE_CHECK_DOMAIN,	/* --check-domain [domain] */
+	MODE_OAUTH_LOGIN,	/* --oauth-login */
+	MODE_OAUTH_STATUS	/* --oauth-status */
 };
 
 struct args {

@@ -63,7 +63,7 @@ mode_smtp(struct mode_ctx *m)
 	memset(&b, 0, sizeof(b));
 	b.acct = m->acct;
 	b.verbose = m->args->verbose;
-	if (session_password(m->acct, &pass, why, sizeof(why)) == -1) {
+	if (session_password(m->acct, &pass, why, sizeof(why)) != 0) {
 		say("%s", why);
 		return EX_CONFIG;
 	}

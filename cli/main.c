@@ -39,6 +39,8 @@
 #include "pretend.h"
 #include "queuecli.h"
 #include "report.h"
+#include "conf/oauthstore.h"
+#include "oauthcli.h"
 #include "send.h"
 #include "serverinfo.h"
 #include "session.h"
@@ -48,6 +50,8 @@ static int	version(const struct args *);
 static void	version_msmtp(const struct args *);
 static int	pretend_only(struct conf *, const struct account *);
 static void	set_progname(const char *);
+static int	account_mode(const struct args *, struct conf *,
+		    struct account *);
 static int	no_config(const struct args *);
 static int	queue_modes(const struct args *);
 static int	env_from(struct args *);
@@ -57,7 +61,10 @@ static void	on_signal(int);
 static void	signals(void);
 static void	catch(int, const struct sigaction *);
 
-/* mailq, -q and --setup-maildrop: each message names its account. */
+/*
+ * mailq, -q, --setup-maildrop and --oauth-status: each message (each
+ * account) names its own.
+ */
 static int
 queue_modes(const struct args *args)
 {
@@ -73,6 +80,7 @@ queue_modes(const struct args *args)
 		maildrop_pickup_all(conf, queue_loud(args));
 	st = args->mode == MODE_QUEUE_LIST ? mode_queue_list(args, conf) :
 	    args->mode == MODE_QUEUE_RUN ? mode_queue_run(args, conf) :
+	    args->mode == MODE_OAUTH_STATUS ? mode_oauth_status(args, conf) :
 	    maildrop_setup(conf);
 	conf_free(conf);
 	return st;
@@ -124,7 +132,7 @@ main(int argc, char **argv)
 	    args.mode == MODE_ALIASES) && queue_no_config(&args))
 		return no_config(&args);
 	if (args.mode == MODE_QUEUE_LIST || args.mode == MODE_QUEUE_RUN ||
-	    args.mode == MODE_SETUP_MAILDROP)
+	    args.mode == MODE_SETUP_MAILDROP || args.mode == MODE_OAUTH_STATUS)
 		return queue_modes(&args);
 	if (conffiles_load(&args, &conf, &acct) == -1) {
 		o.kind = OUT_CONFIG;
@@ -142,15 +150,7 @@ main(int argc, char **argv)
 	}
 	session_warnings(acct);
 	if (args.mode != MODE_SEND) {
-		struct mode_ctx	 m = { .args = &args, .conf = conf,
-				    .acct = acct };
-
-		st = args.mode == MODE_ALIASES ? mode_aliases(&m) :
-		    args.mode == MODE_VERIFY ?
-		    mode_verify_envelope(&args, conf, acct) :
-		    args.mode == MODE_SERVERINFO ? mode_serverinfo(&m) :
-		    args.mode == MODE_CHECK_DOMAIN ? mode_check_domain(&m) :
-		    mode_smtp(&m);
+		st = account_mode(&args, conf, acct);
 		conf_free(conf);
 		return st;
 	}
@@ -271,6 +271,27 @@ no_config(const struct args *a)
 	say("no configuration file, so no aliases file: nothing to check");
 	return EX_OK;
 }
+/* The modes other than sending that work with one account. */
+static int
+account_mode(const struct args *a, struct conf *conf, struct account *acct)
+{
+	struct mode_ctx	 m = { .args = a, .conf = conf, .acct = acct };
+
+	switch (a->mode) {
+	case MODE_ALIASES:
+		return mode_aliases(&m);
+	case MODE_VERIFY:
+		return mode_verify_envelope(a, conf, acct);
+	case MODE_SERVERINFO:
+		return mode_serverinfo(&m);
+	case MODE_CHECK_DOMAIN:
+		return mode_check_domain(&m);
+	case MODE_OAUTH_LOGIN:
+		return mode_oauth_login(a, acct);
+	default:
+		return mode_smtp(&m);
+	}
+}
 
 /*
  * --version (bote.1, OPTIONS): the version on the first line (scripts
@@ -304,6 +325,8 @@ version(const struct args *a)
 	else
 		(void)printf("queue: none (neither XDG_STATE_HOME nor HOME "
 		    "is set)\n");
+	if (ostore_dir(buf, sizeof(buf)) == 0)
+		(void)printf("oauth2 tokens: %s\n", buf);
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
 

@@ -89,6 +89,20 @@ static const struct {
 	[K_FAILOVER_TIMEOUT] = { "failover_timeout", SH_TIMEOUT, NULL },
 	[K_RATE] = { "rate", SH_STR, NULL },
 	[K_MAX_PER_SESSION] = { "max_per_session", SH_STR, NULL },
+	[K_OAUTH2_PROVIDER] = { "oauth2_provider", SH_CHOICE,
+	    OAUTH2_PROVIDER_CHOICES },
+	[K_OAUTH2_CLIENT_ID] = { "oauth2_client_id", SH_STR, NULL },
+	[K_OAUTH2_CLIENT_SECRET] = { "oauth2_client_secret", SH_SECRET, NULL },
+	[K_OAUTH2_CLIENT_SECRET_EVAL] = { "oauth2_client_secret_eval",
+	    SH_SECRET, NULL },
+	[K_OAUTH2_TENANT] = { "oauth2_tenant", SH_STR, NULL },
+	[K_OAUTH2_SCOPE] = { "oauth2_scope", SH_STR, NULL },
+	[K_OAUTH2_FLOW] = { "oauth2_flow", SH_CHOICE, OAUTH2_FLOW_CHOICES },
+	[K_OAUTH2_AUTH_ENDPOINT] = { "oauth2_auth_endpoint", SH_STR, NULL },
+	[K_OAUTH2_DEVICE_ENDPOINT] = { "oauth2_device_endpoint", SH_STR,
+	    NULL },
+	[K_OAUTH2_TOKEN_ENDPOINT] = { "oauth2_token_endpoint", SH_STR, NULL },
+	[K_OAUTH2_TRUST_FILE] = { "oauth2_trust_file", SH_PATH, NULL },
 };
 
 static void	value(const struct account *, int, char *, size_t);

@@ -338,7 +338,8 @@ hook_password(void *arg, const struct account *a, char **pass, char *why,
 	session_prompt_for(note);
 	rc = session_password(a, pass, why, whylen);
 	session_prompt_for(NULL);
-	return rc;
+	/* SESSION_LATER too: the entries wait, with why. */
+	return rc != 0 ? -1 : 0;
 }
 
 /* msmtp's logfile and syslog: one line per attempt. */

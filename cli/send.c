@@ -29,6 +29,7 @@
 #include "exitmap.h"
 #include "log.h"
 #include "modes.h"
+#include "oauthcli.h"
 #include "pretend.h"
 #include "progress.h"
 #include "queuecli.h"
@@ -68,6 +69,7 @@ static int	request(const struct args *, const struct account *,
 		    struct outcome *);
 static void	deliver(struct send *);
 static void	from_warning(const struct account *, const struct msg *);
+static int	open_session(struct send *);
 static void	accepted(struct send *);
 static int	open_relays(struct send *);
 static void	attempt(struct send *);
@@ -235,22 +237,8 @@ deliver(struct send *s)
 		    sizeof(s->qid));
 		return;
 	}
-	if (session_password(s->acct, &s->pass, s->o.why,
-	    sizeof(s->o.why)) == -1) {
-		s->o.kind = OUT_CONFIG;
-		say("%s", s->o.why);
+	if (open_session(s) == -1)
 		return;
-	}
-	session_opts(&s->op, s->acct, s->pass, a);
-	progress_init(&s->prog);
-	s->op.progress = progress_show;
-	s->op.progress_arg = &s->prog;
-
-	/* One session: the queue may use it after this message. */
-	s->logit = 1;
-	attempt(s);
-	progress_end(&s->prog);
-	report_notes(&s->o);
 	/* The queued messages that may follow draw no line of their own. */
 	s->op.progress = NULL;
 	if (s->sop != NULL)
@@ -303,6 +291,40 @@ deliver(struct send *s)
 		accepted(s);
 	else
 		report_outcome(&s->o);
+}
+
+/*
+ * The session for the message, and its transaction. -1: nothing to
+ * authenticate with (a configuration error, said). No OAuth2 token now
+ * (SESSION_LATER) is a temporary failure: the message is queued.
+ */
+static int
+open_session(struct send *s)
+{
+	int	rc;
+
+	if ((rc = session_password(s->acct, &s->pass, s->o.why,
+	    sizeof(s->o.why))) == -1) {
+		s->o.kind = OUT_CONFIG;
+		say("%s", s->o.why);
+		return -1;
+	}
+	session_opts(&s->op, s->acct, s->pass, s->args);
+	s->logit = 1;
+	/* Queued with why, or told by report_outcome(). */
+	if (rc == SESSION_LATER) {
+		s->o.kind = OUT_TEMP;
+		s->o.phase = PH_AUTH;
+		return 0;
+	}
+	progress_init(&s->prog);
+	s->op.progress = progress_show;
+	s->op.progress_arg = &s->prog;
+	/* One session: the queue may use it after this message. */
+	attempt(s);
+	progress_end(&s->prog);
+	report_notes(&s->o);
+	return 0;
 }
 
 /* The server took it: say so under -v, log, then drain the queue. */
@@ -456,7 +478,7 @@ mode_verify_envelope(const struct args *a, struct conf *conf,
 		say("%s", o.why);
 		st = exit_status(&o);
 	} else if (session_password(acct, &pass, o.why,
-	    sizeof(o.why)) == -1) {
+	    sizeof(o.why)) != 0) {
 		o.kind = OUT_CONFIG;
 		say("%s", o.why);
 		st = exit_status(&o);

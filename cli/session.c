@@ -26,6 +26,7 @@
 #include "conf/netrc.h"
 #include "conf/keyring.h"
 #include "conf/relays.h"
+#include "oauthcli.h"
 #include "queue/runner.h"
 #include "report.h"
 #include "conf/secret.h"
@@ -332,6 +333,9 @@ session_password(const struct account *acct, char **pass, char *why,
 	if (acct->auth == AUTHM_OFF)
 		return 0;
 	session_no_core_dumps();
+	/* The one place every mode gets its OAuth2 access token. */
+	if (oauth_session(acct))
+		return oauth_password(acct, pass, why, whylen);
 	if (acct->password != NULL)
 		return 0;
 	/* EXTERNAL authenticates with the client certificate. */

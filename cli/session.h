@@ -15,8 +15,10 @@
 
 /*
  * The password to use: *pass is NULL when the account's password line
- * serves (or no auth), else the output of passwordeval, to be freed with
- * secret_free(). Returns 0, or -1 with why set (a configuration error).
+ * serves (or no auth), else the output of passwordeval or an OAuth2
+ * access token, to be freed with secret_free(). Returns 0, or -1 with
+ * why set (a configuration error), or SESSION_LATER (oauthcli.h) with
+ * why: nothing to authenticate with now, so the message should wait.
  */
 /*
  * What a password prompt is for, said in it ("(queued message ID)"),

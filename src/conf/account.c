@@ -24,6 +24,7 @@
 #include "conf/conf.h"
 #include "conf/policy.h"
 #include "conf/relays.h"
+#include "conf/oauth.h"
 #include "conf/secret.h"
 #include "base/crypto.h"
 #include "net/tls.h"
@@ -130,7 +131,30 @@ static const struct field {
 	[K_RATE] =		{ offsetof(struct account, rate), F_STR },
 	[K_MAX_PER_SESSION] =	{ offsetof(struct account, max_per_session),
 				  F_STR },
+	[K_OAUTH2_PROVIDER] =	{ offsetof(struct account, oauth2_provider),
+				  F_INT },
+	[K_OAUTH2_CLIENT_ID] =	{ offsetof(struct account, oauth2_client_id),
+				  F_STR },
+	[K_OAUTH2_CLIENT_SECRET] = { offsetof(struct account,
+				  oauth2_client_secret), F_SECRET },
+	[K_OAUTH2_CLIENT_SECRET_EVAL] = { offsetof(struct account,
+				  oauth2_client_secret_eval), F_SECRET },
+	[K_OAUTH2_TENANT] =	{ offsetof(struct account, oauth2_tenant),
+				  F_STR },
+	[K_OAUTH2_SCOPE] =	{ offsetof(struct account, oauth2_scope),
+				  F_STR },
+	[K_OAUTH2_FLOW] =	{ offsetof(struct account, oauth2_flow),
+				  F_INT },
+	[K_OAUTH2_AUTH_ENDPOINT] = { offsetof(struct account,
+				  oauth2_auth_endpoint), F_STR },
+	[K_OAUTH2_DEVICE_ENDPOINT] = { offsetof(struct account,
+				  oauth2_device_endpoint), F_STR },
+	[K_OAUTH2_TOKEN_ENDPOINT] = { offsetof(struct account,
+				  oauth2_token_endpoint), F_STR },
+	[K_OAUTH2_TRUST_FILE] =	{ offsetof(struct account, oauth2_trust_file),
+				  F_STR },
 };
+
 
 /* F_INT fields are copied as int; auth is an enum of that size. */
 _Static_assert(sizeof(enum auth_mode) == sizeof(int),
@@ -240,7 +264,7 @@ account_copy(struct account *dst, const struct account *src)
 	for (key = 0; key < K__COUNT; key++)
 		if (copy_key(dst, src, key) == -1)
 			return -1;
-	dst->set = 0;
+	memset(dst->set, 0, sizeof(dst->set));
 	return 0;
 }
 
@@ -250,11 +274,11 @@ account_inherit(struct account *dst, const struct account *src)
 	int	key;
 
 	for (key = 0; key < K__COUNT; key++) {
-		if ((src->set & (1UL << key)) == 0)
+		if (!account_isset(src, key))
 			continue;
 		if (copy_key(dst, src, key) == -1)
 			return -1;
-		dst->set |= 1UL << key;
+		account_markset(dst, key);
 	}
 	return 0;
 }
@@ -273,7 +297,7 @@ account_set(struct account *a, int key, char *s, int i, const char *file,
 		strfree(*sp, f->kind);
 		*sp = s;
 	}
-	a->set |= 1UL << key;
+	account_markset(a, key);
 	a->origin[key].file = file;
 	a->origin[key].line = line;
 	a->origin[key].via = NULL;
@@ -395,6 +419,7 @@ conf_check_one(struct conf *c, struct account *a)
 	}
 	bad |= tls_check(c, a) == -1;
 	bad |= dkim_check(c, a) == -1;
+	bad |= oauth_conf_check(c, a) == -1;
 	return bad ? -1 : 0;
 }
 

@@ -285,7 +285,7 @@ do_account(struct parse *p, char *arg, size_t len)
 		}
 		/* Name the account where an inherited value was set. */
 		for (key = 0; key < K__COUNT; key++) {
-			if (!(parents[i]->set & (1UL << key)) ||
+			if (!(account_isset(parents[i], key)) ||
 			    a->origin[key].via != NULL)
 				continue;
 			if ((a->origin[key].via = intern(p,
@@ -408,9 +408,13 @@ apply(struct parse *p, const struct keyword *kw, char *arg, size_t al)
 	if (conf_value(p, kw, arg, al, &v) == -1)
 		return;
 	note_obsolete(p, kw->name);
-	if (kw->key == K_PASSWORD && v.s != NULL && p->password == 0)
+	/* A client secret is a password too (bote.conf.5, OAuth2). */
+	if ((kw->key == K_PASSWORD || kw->key == K_OAUTH2_CLIENT_SECRET) &&
+	    v.s != NULL && p->password == 0)
 		p->password = p->line > 0 ? p->line : -1;
-	if (kw->key == K_PASSWORDEVAL && v.s != NULL && p->eval == 0)
+	if ((kw->key == K_PASSWORDEVAL ||
+	    kw->key == K_OAUTH2_CLIENT_SECRET_EVAL) && v.s != NULL &&
+	    p->eval == 0)
 		p->eval = p->line > 0 ? p->line : -1;
 	switch (kw->key) {
 	case KW_DEFAULTS:

@@ -72,6 +72,18 @@ enum conf_key {
 				   follows */
 	K_RATE,			/* bote's: sending policy (policy.h) */
 	K_MAX_PER_SESSION,
+	/* bote's: OAuth2 (bote.conf.5, OAUTH2; conf/oauth.h) */
+	K_OAUTH2_PROVIDER,	/* OAUTH2_PROVIDER_CHOICES, by index */
+	K_OAUTH2_CLIENT_ID,
+	K_OAUTH2_CLIENT_SECRET,
+	K_OAUTH2_CLIENT_SECRET_EVAL,
+	K_OAUTH2_TENANT,
+	K_OAUTH2_SCOPE,
+	K_OAUTH2_FLOW,		/* OAUTH2_FLOW_CHOICES, by index */
+	K_OAUTH2_AUTH_ENDPOINT,
+	K_OAUTH2_DEVICE_ENDPOINT,
+	K_OAUTH2_TOKEN_ENDPOINT,
+	K_OAUTH2_TRUST_FILE,
 	K__COUNT
 };
 
@@ -121,6 +133,9 @@ enum log_format {
 #define DKIM_CANON_CHOICES	"relaxed/relaxed|relaxed/simple|" \
 	"simple/relaxed|simple/simple"
 #define DKIM_LISTMAX	64	/* names in dkim_headers */
+/* OAuth2: the index of the word is stored (conf/oauth.h). */
+#define OAUTH2_PROVIDER_CHOICES	"custom|google|microsoft"
+#define OAUTH2_FLOW_CHOICES	"auto|device|loopback|client_credentials"
 #define QUEUE_MAX_AGE_DEFAULT	(5 * 24 * 3600)	/* seconds: 5 days */
 #define FAILOVER_TIMEOUT_DEFAULT 15	/* seconds: a relay that does not
 					   greet by then is passed over */
@@ -230,14 +245,40 @@ struct account {
 	int		 failover_timeout;	/* seconds; 0: off */
 	char		*rate;			/* "N/min", "N/hour"; NULL */
 	char		*max_per_session;	/* a count, or NULL */
-	unsigned long	 set;		/* 1UL << K_*: explicitly set (by
-					   the account or a parent, as in
-					   msmtp; a "defaults" value shows
-					   only in origin[]) */
+	int		 oauth2_provider;	/* OAUTH2_PROVIDER_CHOICES */
+	char		*oauth2_client_id;	/* set: the account has OAuth2 */
+	char		*oauth2_client_secret;	/* secret: wiped on free */
+	char		*oauth2_client_secret_eval;
+	char		*oauth2_tenant;		/* Microsoft; NULL: common */
+	char		*oauth2_scope;		/* NULL: the preset's */
+	int		 oauth2_flow;		/* OAUTH2_FLOW_CHOICES */
+	char		*oauth2_auth_endpoint;	/* NULL: the preset's */
+	char		*oauth2_device_endpoint;
+	char		*oauth2_token_endpoint;
+	char		*oauth2_trust_file;	/* NULL: the system store */
+	/*
+	 * One bit per K_*: explicitly set (by the account or a parent, as
+	 * in msmtp; a "defaults" value shows only in origin[]). Read and
+	 * written through account_isset() and account_markset().
+	 */
+	unsigned char	 set[(K__COUNT + 7) / 8];
 	struct conf_origin origin[K__COUNT];
 	struct conf_origin defined;	/* where "account NAME" stands */
 	struct account	*next;
 };
+
+/* Whether key was set explicitly for a (account.set). */
+static inline int
+account_isset(const struct account *a, int key)
+{
+	return (a->set[key / 8] >> (key % 8)) & 1;
+}
+
+static inline void
+account_markset(struct account *a, int key)
+{
+	a->set[key / 8] |= (unsigned char)(1U << (key % 8));
+}
 
 struct conf {
 	struct account	*accounts;	/* in file order, a later file's

@@ -17,6 +17,7 @@
 #include "conf/conf.h"
 #include "conf/policy.h"
 #include "queue/pace.h"
+#include "conf/oauth.h"
 #include "queue/runner.h"
 #include "smtp/failover.h"
 
@@ -151,6 +152,10 @@ qrun_smtp_opts(struct smtp_opts *op, const struct account *acct,
 	op->proxy_port = acct->proxy_port;
 	op->socket = acct->socket;
 	dkim_opts_account(&op->dkim, acct);
+	/* A refused token gets one refresh and one retry, in every mode. */
+	op->oauth2 = oauth_enabled(acct);
+	op->reauth = op->oauth2 ? oauth_reauth : NULL;
+	op->reauth_arg = acct;
 }
 
 struct qrun *

@@ -241,6 +241,7 @@ smtp_close(struct smtp *s)
 		io_free(s->io);
 	}
 	sasl_free(s->sasl);
+	secret_free(s->token);
 	dkim_signed_free(s->dkim_out);
 	if (s->lazy_line != NULL)
 		freezero(s->lazy_line, strlen(s->lazy_line) + 1);

@@ -69,11 +69,23 @@ struct smtp_opts {
 	 */
 	struct dkim_opts dkim;
 	/*
-	 * host's storage when the account names a host list (relay
-	 * failover): a session that is not failed over (-bs, -bv,
-	 * --serverinfo, a bounce) goes to the first host.
+	 * The first host of the account's host list (relay failover), in
+	 * storage of its own: a session that is not failed over (-bs, -bv,
+	 * --serverinfo, a bounce) goes to that host.
 	 */
 	char		 first_host[RELAY_HOSTMAX];
+	/*
+	 * OAuth2 (conf/oauth.h): password is an access token, and "auth
+	 * on" means OAUTHBEARER when offered, else XOAUTH2. When the server
+	 * refuses the token, reauth (if set) is asked once for a new one
+	 * (*token: a secret the session frees) and AUTH is tried once more
+	 * in the same session; -1 with why: no new token; -2 with why: none
+	 * now, so the message should wait (the outcome is then OUT_TEMP).
+	 */
+	int		 oauth2;
+	int		(*reauth)(const void *arg, char **token, char *why,
+			    size_t whylen);
+	const void	*reauth_arg;
 };
 
 /* The least interval between two progress calls, in milliseconds. */

@@ -34,6 +34,9 @@ static enum sasl_mech	pick(struct smtp *, int);
 static int		exchange(struct smtp *, enum sasl_mech, const char *,
 			    int, char *, size_t);
 static int		cancel(struct smtp *, enum sasl_mech, const char *);
+static int		attempt(struct smtp *, enum sasl_mech,
+			    const struct sasl_cb *, const char *);
+static int		retry_oauth2(struct smtp *, enum sasl_mech);
 
 /* "PLAIN LOGIN" for an offered mask, or words saying there is none. */
 static void
@@ -64,6 +67,17 @@ pick(struct smtp *s, int cb_ok)
 	char			 names[256];
 
 	offered_names(offered, names, sizeof(names));
+	/* RFC 7628 is the standard; XOAUTH2 is Google's older one. */
+	if (op->auth == AUTHM_ON && op->oauth2) {
+		if (offered & SASL_BIT(SASL_OAUTHBEARER))
+			return SASL_OAUTHBEARER;
+		if (offered & SASL_BIT(SASL_XOAUTH2))
+			return SASL_XOAUTH2;
+		outcome_set(s->o, OUT_NOAUTH, PH_AUTH, "the account uses "
+		    "OAuth2, but the server offers neither OAUTHBEARER nor "
+		    "XOAUTH2 (it offers: %s)", names);
+		return SASL_NONE;
+	}
 	if (op->auth == AUTHM_ON) {
 		if ((m = sasl_choose(offered, cb_ok)) == SASL_NONE)
 			outcome_set(s->o, OUT_NOAUTH, PH_AUTH, "the server "
@@ -89,15 +103,12 @@ pick(struct smtp *s, int cb_ok)
 enum state
 st_auth(struct smtp *s)
 {
-	const struct smtp_opts	*op = s->opts;
-	struct sasl_cred	 cred;
 	struct sasl_cb		 cb;
 	unsigned char		 cbdata[CB_MAX];
 	const char		*cbtype = NULL;
 	enum sasl_mech		 m;
-	char			 why[OUTCOME_WHYMAX], ir[SASL_RESPMAX];
 	size_t			 cblen = 0;
-	int			 has_ir, cb_ok = 0, rc = -1;
+	int			 cb_ok = 0, rc;
 
 	if (!(s->caps.flags & CAP_AUTH)) {
 		outcome_set(s->o, OUT_NOAUTH, PH_AUTH, "the server does not "
@@ -110,17 +121,6 @@ st_auth(struct smtp *s)
 		cb_ok = 1;
 	if ((m = pick(s, cb_ok)) == SASL_NONE)
 		return S_FAIL;
-	/* EXTERNAL proves who we are with the client certificate. */
-	if (m != SASL_EXTERNAL && (op->user == NULL || op->password == NULL)) {
-		outcome_set(s->o, OUT_CONFIG, PH_AUTH, "auth is set but the "
-		    "account has no user or password");
-		return S_FAIL;
-	}
-	memset(&cred, 0, sizeof(cred));
-	cred.user = op->user;
-	cred.secret = op->password;
-	cred.host = op->host;
-	cred.port = op->port;
 	memset(&cb, 0, sizeof(cb));
 	cb.tls = s->tls_active;
 	if (cb_ok) {
@@ -128,8 +128,34 @@ st_auth(struct smtp *s)
 		cb.data = cbdata;
 		cb.len = cblen;
 	}
+	rc = attempt(s, m, &cb, s->opts->password);
+	if (rc == -1 && retry_oauth2(s, m) == 0)
+		rc = attempt(s, m, &cb, s->token);
+	explicit_bzero(cbdata, sizeof(cbdata));
+	return rc == -1 ? S_FAIL : S_READY;
+}
+
+/* One AUTH exchange with mechanism m and the secret given. */
+static int
+attempt(struct smtp *s, enum sasl_mech m, const struct sasl_cb *cb,
+    const char *secret)
+{
+	const struct smtp_opts	*op = s->opts;
+	struct sasl_cred	 cred;
+	char			 why[OUTCOME_WHYMAX], ir[SASL_RESPMAX];
+	int			 has_ir, rc = -1;
+
+	/* EXTERNAL proves who we are with the client certificate. */
+	if (m != SASL_EXTERNAL && (op->user == NULL || secret == NULL))
+		return outcome_set(s->o, OUT_CONFIG, PH_AUTH, "auth is set "
+		    "but the account has no user or password");
+	memset(&cred, 0, sizeof(cred));
+	cred.user = op->user;
+	cred.secret = secret;
+	cred.host = op->host;
+	cred.port = op->port;
 	sasl_free(s->sasl);
-	if ((s->sasl = sasl_new(m, &cred, &cb, why, sizeof(why))) == NULL) {
+	if ((s->sasl = sasl_new(m, &cred, cb, why, sizeof(why))) == NULL) {
 		outcome_set(s->o, OUT_NOAUTH, PH_AUTH, "cannot authenticate "
 		    "with %s: %s", sasl_mech_name(m), why);
 		goto out;
@@ -143,10 +169,46 @@ st_auth(struct smtp *s)
 	rc = exchange(s, m, ir, has_ir, why, sizeof(why));
 out:
 	explicit_bzero(ir, sizeof(ir));
-	explicit_bzero(cbdata, sizeof(cbdata));
-	if (rc == -1)
-		return S_FAIL;
-	return S_READY;
+	return rc;
+}
+
+/*
+ * The server refused an OAuth2 access token (RFC 7628 3.2.2: a 5yz
+ * after the error JSON): it may have expired early or been revoked, so
+ * once per session a new one is fetched and AUTH tried again (RFC 4954
+ * allows another AUTH after a failed one). 0: try again.
+ */
+static int
+retry_oauth2(struct smtp *s, enum sasl_mech m)
+{
+	const struct smtp_opts	*op = s->opts;
+	char			 why[OUTCOME_WHYMAX];
+	int			 rc;
+
+	if (op->reauth == NULL || s->token != NULL || s->broken ||
+	    (m != SASL_XOAUTH2 && m != SASL_OAUTHBEARER) ||
+	    s->o->kind != OUT_REPLY || s->r.code / 100 != 5)
+		return -1;
+	smtp_trace(s, TRACE_INFO, "the server refused the OAuth2 access "
+	    "token: asking the token endpoint for a new one");
+	if ((rc = op->reauth(op->reauth_arg, &s->token, why,
+	    sizeof(why))) != 0) {
+		s->token = NULL;
+		smtp_trace(s, TRACE_INFO, "no new token: %s", why);
+		/* A login or the token endpoint is missing, not the server. */
+		if (rc == -2) {
+			memset(s->o, 0, sizeof(*s->o));
+			outcome_set(s->o, OUT_TEMP, PH_AUTH, "the server "
+			    "refused the OAuth2 access token, and there is no "
+			    "new one: %s", why);
+		} else
+			whyf(s->o->why, sizeof(s->o->why), "no new OAuth2 "
+			    "access token (%s), and the server answered AUTH "
+			    "with", why);
+		return -1;
+	}
+	memset(s->o, 0, sizeof(*s->o));
+	return 0;
 }
 
 /*

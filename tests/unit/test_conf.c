@@ -139,9 +139,9 @@ test_inheritance(void)
 	is_int(g->auth, AUTHM_ON, "gmail auth from defaults");
 	is_str(g->trust_file, "system", "gmail trust_file");
 	is_str(g->password, "pass word", "quoted password keeps its blank");
-	ok((g->set & (1UL << K_PORT)) == 0, "a value from defaults is not in "
+	ok(!account_isset(g, K_PORT), "a value from defaults is not in "
 	    "the set mask");
-	ok((g->set & (1UL << K_HOST)) != 0, "host is in the set mask");
+	ok(account_isset(g, K_HOST), "host is in the set mask");
 	is_int(g->origin[K_PORT].line, 3, "origin of port is the defaults "
 	    "line");
 	is_str(g->origin[K_HOST].file, F, "origin file");
@@ -153,12 +153,12 @@ test_inheritance(void)
 	is_str(w->host, "mail.work.example", "work: own host");
 	is_int(w->port, 2525, "work: port from the later defaults, not "
 	    "gmail's defaults");
-	ok((w->set & (1UL << K_PORT)) == 0, "work: port not set");
+	ok(!account_isset(w, K_PORT), "work: port not set");
 	is_str(w->user, "me@gmail.com", "work: user from gmail");
 	is_str(w->password, "pass word", "work: password from gmail");
 	is_int(w->origin[K_USER].line, 9, "work: origin of an inherited "
 	    "value is the parent's line");
-	ok((w->set & (1UL << K_USER)) != 0, "work: inherited value is set");
+	ok(account_isset(w, K_USER), "work: inherited value is set");
 	is_int(w->starttls, 0, "work: tls_starttls off");
 	is_int(w->origin[K_TLS_STARTTLS].line, 18, "work: starttls origin");
 	is_int(account_port(w), 2525, "work: explicit port wins");
@@ -253,7 +253,7 @@ test_values(void)
 		is_int(a->tls, 1, "empty tls means on");
 		is_int(a->auth_cleartext, 1, "empty auth_cleartext means on");
 		is_int(a->starttls, 0, "tls_nostarttls is tls_starttls off");
-		ok((a->set & (1UL << K_TLS_STARTTLS)) != 0,
+		ok(account_isset(a, K_TLS_STARTTLS),
 		    "tls_nostarttls sets tls_starttls");
 	}
 	conf_free(c);
@@ -281,8 +281,8 @@ test_values(void)
 	if ((a = conf_account(c, "b")) != NULL)
 		is_str(a->trust_file, "/home/u", "~ expanded");
 	if ((a = conf_account(c, "c")) != NULL)
-		ok(a->trust_file == NULL && (a->set & (1UL <<
-		    K_TLS_TRUST_FILE)), "empty tls_trust_file: system store");
+		ok(a->trust_file == NULL && account_isset(a,
+		    K_TLS_TRUST_FILE), "empty tls_trust_file: system store");
 	if ((a = conf_account(c, "d")) != NULL)
 		is_str(a->trust_file, "/etc/ssl/x.pem", "absolute path kept");
 	conf_free(c);
@@ -1005,7 +1005,7 @@ test_choices(void)
 	a = conf_account(c, "b");
 	ok(a != NULL && a->set_from_header == FROMH_AUTO &&
 	    a->set_to_header == TOH_OFF && a->remove_bcc_headers == 1 &&
-	    (a->set & (1UL << K_SET_FROM_HEADER)) != 0,
+	    account_isset(a, K_SET_FROM_HEADER),
 	    "compatibility names: on/off, recorded as set");
 	conf_free(c);
 
