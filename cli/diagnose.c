@@ -114,18 +114,6 @@ static const struct known_reply known[] = {
 	{ 552, NULL, "size", ADV_SIZE },
 };
 
-/* Whether needle is in hay, case ignored. */
-static int
-has_text(const char *hay, const char *needle)
-{
-	size_t	n = strlen(needle);
-
-	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return 1;
-	return 0;
-}
-
 const char *
 diagnose(const struct outcome *o)
 {
@@ -140,7 +128,7 @@ diagnose(const struct outcome *o)
 			continue;
 		if (k->enh != NULL && strcmp(o->enh, k->enh) != 0)
 			continue;
-		if (k->text != NULL && !has_text(o->text, k->text))
+		if (k->text != NULL && strcasestr(o->text, k->text) == NULL)
 			continue;
 		return k->advice;
 	}

@@ -29,7 +29,6 @@ static int	pace_open(const struct account *, int);
 static void	pace_read(int, int64_t *, int64_t *);
 static void	pace_write(int, int64_t, int64_t);
 static int64_t	wall_ms(void);
-static int	has_text(const char *, const char *);
 
 /* Real time, not the test clock: the waits are real. */
 static int64_t
@@ -176,17 +175,6 @@ pace_accepted(const struct account *a)
 	(void)close(fd);
 }
 
-static int
-has_text(const char *hay, const char *needle)
-{
-	size_t	n = strlen(needle);
-
-	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return 1;
-	return 0;
-}
-
 int
 pace_refusal(const struct outcome *o)
 {
@@ -203,7 +191,7 @@ pace_refusal(const struct outcome *o)
 	if (strcmp(o->enh, "4.3.2") == 0)
 		return 1;
 	for (i = 0; i < sizeof(says) / sizeof(says[0]); i++)
-		if (has_text(o->text, says[i]))
+		if (strcasestr(o->text, says[i]) != NULL)
 			return 1;
 	return 0;
 }
