@@ -402,7 +402,8 @@ as_nobody() {
 
 @test "msmtp's files obey bote's rules: a password in a file others may read is refused" {
 	export BOTE_TEST_MSMTP_SYSCONF="$BATS_TEST_TMPDIR/msmtprc"
-	printf 'account default\nhost rc.example.org\nuser u\npassword secret\n' \
+	# A password no setting's name contains (oauth2_client_secret does).
+	printf 'account default\nhost rc.example.org\nuser u\npassword pw-Zq81x\n' \
 	    >"$HOME/.msmtprc"
 	chmod 644 "$HOME/.msmtprc"
 	run "$BOTE" -P
@@ -411,7 +412,7 @@ as_nobody() {
 	chmod 600 "$HOME/.msmtprc"
 	run "$BOTE" -P
 	assert_success
-	refute_output --partial secret
+	refute_output --partial pw-Zq81x
 	# As root, a file that is not root's own is not read at all.
 	[ "$(id -u)" -eq 0 ] || return 0
 	printf 'account default\nhost sys.example.org\n' \
