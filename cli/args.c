@@ -26,6 +26,8 @@ const char args_usage[] =
 "       bote --check-domain [-C file] [-a account] [domain]\n"
 "       bote --check [-v] [-C file] [-a account] [--warning-age=age]\n"
 "            [--critical-age=age] [--cert-days=days]\n"
+"       bote --test-mail [-v] [-C file] [-a account] [-f sender]\n"
+"            [recipient]\n"
 "       bote --oauth-login [-C file] [-a account]\n"
 "       bote --oauth-status [-C file] [-a account]\n"
 "       bote --dkim-keygen --domain domain --selector selector\n"
@@ -253,6 +255,8 @@ dashdash(struct args *a, int argc, char **argv, int *i)
 		a->mode = MODE_CHECK_DOMAIN;
 	else if (strcmp(arg, "--check") == 0)
 		a->mode = MODE_CHECK;
+	else if (strcmp(arg, "--test-mail") == 0)
+		a->mode = MODE_TEST_MAIL;
 	else if (strncmp(arg, "--warning-age", 13) == 0 ||
 	    strncmp(arg, "--critical-age", 14) == 0 ||
 	    strncmp(arg, "--cert-days", 11) == 0)

@@ -20,7 +20,8 @@ enum mode {
 	MODE_CHECK_DOMAIN,	/* --check-domain [domain] */
 	MODE_OAUTH_LOGIN,	/* --oauth-login */
 	MODE_OAUTH_STATUS,	/* --oauth-status */
-	MODE_CHECK		/* --check: a monitoring plugin */
+	MODE_CHECK,		/* --check: a monitoring plugin */
+	MODE_TEST_MAIL		/* --test-mail [recipient] */
 };
 
 struct args {

@@ -45,6 +45,7 @@
 #include "send.h"
 #include "serverinfo.h"
 #include "session.h"
+#include "testmail.h"
 
 
 static int	version(const struct args *);
@@ -299,6 +300,8 @@ account_mode(const struct args *a, struct conf *conf, struct account *acct)
 		return mode_check_domain(&m);
 	case MODE_CHECK:
 		return mode_check(&m);
+	case MODE_TEST_MAIL:
+		return mode_test_mail(&m);
 	case MODE_OAUTH_LOGIN:
 		return mode_oauth_login(a, acct);
 	default:
