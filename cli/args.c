@@ -6,6 +6,7 @@
  * refused with a clear message rather than quietly doing something else.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "msg/addr.h"
@@ -23,6 +24,10 @@ const char args_usage[] =
 "       bote --delete | --hold | --release id|ALL [-C file]\n"
 "       bote -S | --serverinfo [-v] [-C file] [-a account]\n"
 "       bote --check-domain [-C file] [-a account] [domain]\n"
+"       bote --check [-v] [-C file] [-a account] [--warning-age=age]\n"
+"            [--critical-age=age] [--cert-days=days]\n"
+"       bote --test-mail [-v] [-C file] [-a account] [-f sender]\n"
+"            [recipient]\n"
 "       bote --oauth-login [-C file] [-a account]\n"
 "       bote --oauth-status [-C file] [-a account]\n"
 "       bote --dkim-keygen --domain domain --selector selector\n"
@@ -138,6 +143,8 @@ static int	long_opt(struct args *, int, char **, int *);
 static int	add_override(struct args *, const char *, const char *,
 		    const char *);
 static int	trusted_only(struct args *);
+static int	threshold_opt(struct args *, int, char **, int *);
+static long long duration(const char *, int);
 static int	admin_opt(struct args *, int, char **, int *);
 
 int
@@ -150,6 +157,7 @@ args_parse(int argc, char **argv, struct args *a)
 	memset(a, 0, sizeof(*a));
 	a->deliver = 'i';
 	a->dsn_notify = -1;
+	a->warn_age = a->crit_age = a->cert_days = -1;
 	a->dsn_return = -1;
 	name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	if (strcmp(name, "mailq") == 0)
@@ -245,6 +253,14 @@ dashdash(struct args *a, int argc, char **argv, int *i)
 		a->mode = MODE_SERVERINFO;
 	else if (strcmp(arg, "--check-domain") == 0)
 		a->mode = MODE_CHECK_DOMAIN;
+	else if (strcmp(arg, "--check") == 0)
+		a->mode = MODE_CHECK;
+	else if (strcmp(arg, "--test-mail") == 0)
+		a->mode = MODE_TEST_MAIL;
+	else if (strncmp(arg, "--warning-age", 13) == 0 ||
+	    strncmp(arg, "--critical-age", 14) == 0 ||
+	    strncmp(arg, "--cert-days", 11) == 0)
+		return threshold_opt(a, argc, argv, i);
 	else if (strcmp(arg, "--no-queue") == 0)
 		a->no_queue = 1;
 	else if (strcmp(arg, "--json") == 0)
@@ -299,6 +315,75 @@ trusted_only(struct args *a)
 	    "(see SECURITY in bote.1): run bote by its own name to use it",
 	    opt[0] == '-' ? "" : "--", opt);
 	return -1;
+}
+
+/*
+ * --warning-age=AGE, --critical-age=AGE (seconds, or with s, m, h or d)
+ * and --cert-days=N: --check's thresholds, each also as two arguments.
+ */
+static int
+threshold_opt(struct args *a, int argc, char **argv, int *i)
+{
+	static const char *const names[] = { "warning-age", "critical-age",
+	    "cert-days" };
+	const char	*arg = argv[*i] + 2, *val;
+	long long	 v;
+	size_t		 k, n = 0;
+
+	for (k = 0; k < 3; k++) {
+		n = strlen(names[k]);
+		if (strncmp(arg, names[k], n) == 0 && (arg[n] == '\0' ||
+		    arg[n] == '='))
+			break;
+	}
+	if (k == 3) {
+		whyf(a->why, sizeof(a->why), "unknown option --%.40s", arg);
+		return -1;
+	}
+	if (arg[n] == '=')
+		val = arg + n + 1;
+	else if (*i + 1 < argc)
+		val = argv[++*i];
+	else
+		val = "";
+	if ((v = duration(val, k < 2)) == -1) {
+		whyf(a->why, sizeof(a->why), "option --%s needs %s", names[k],
+		    k < 2 ? "an age: a number of seconds, or with s, m, h "
+		    "or d (90m, 1d)" : "a number of days");
+		return -1;
+	}
+	if (k == 0)
+		a->warn_age = v;
+	else if (k == 1)
+		a->crit_age = v;
+	else
+		a->cert_days = v;
+	return 0;
+}
+
+/* "90", "90s", "15m", "2h", "1d" in seconds (units: not for days); -1. */
+static long long
+duration(const char *s, int units)
+{
+	static const char	 suffix[] = "smhd";
+	static const long long	 mult[] = { 1, 60, 3600, 86400 };
+	char			 num[16];
+	const char		*err = NULL, *u;
+	size_t			 len = strlen(s);
+	long long		 v, m = 1;
+
+	if (len == 0 || len >= sizeof(num))
+		return -1;
+	if (units && (u = strchr(suffix, s[len - 1])) != NULL &&
+	    s[len - 1] != '\0') {
+		m = mult[u - suffix];
+		len--;
+	}
+	memcpy(num, s, len);
+	num[len] = '\0';
+	/* Ten years at most: no overflow below. */
+	v = strtonum(num, 0, 3650LL * 86400 / m, &err);
+	return err != NULL ? -1 : v * m;
 }
 
 /*

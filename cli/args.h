@@ -19,7 +19,9 @@ enum mode {
 	MODE_SERVERINFO,	/* -S, --serverinfo */
 	MODE_CHECK_DOMAIN,	/* --check-domain [domain] */
 	MODE_OAUTH_LOGIN,	/* --oauth-login */
-	MODE_OAUTH_STATUS	/* --oauth-status */
+	MODE_OAUTH_STATUS,	/* --oauth-status */
+	MODE_CHECK,		/* --check: a monitoring plugin */
+	MODE_TEST_MAIL		/* --test-mail [recipient] */
 };
 
 struct args {
@@ -46,6 +48,10 @@ struct args {
 	int		  dsn_return;	/* -R: enum dsn_return; -1 unset */
 	const char	 *dsn_envid;	/* -V, or NULL */
 	int		  pretend;	/* -P, --pretend */
+	/* --check's thresholds (bote.1, MONITORING); -1: the default. */
+	long long	  warn_age;	/* --warning-age, seconds */
+	long long	  crit_age;	/* --critical-age, seconds */
+	long long	  cert_days;	/* --cert-days */
 	/* Long options that set a configuration directive, in order. */
 	struct {
 		const char	*key;	/* the directive (tls_trust_file) */

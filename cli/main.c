@@ -30,6 +30,7 @@
 #include "submit/submit.h"
 
 #include "args.h"
+#include "check.h"
 #include "checkdomain.h"
 #include "conffiles.h"
 #include "dkimkeygen.h"
@@ -44,6 +45,7 @@
 #include "send.h"
 #include "serverinfo.h"
 #include "session.h"
+#include "testmail.h"
 
 
 static int	version(const struct args *);
@@ -60,6 +62,7 @@ static void	std_fds(void);
 static void	on_signal(int);
 static void	signals(void);
 static void	catch(int, const struct sigaction *);
+static int	check_wanted(int, char **);
 
 /*
  * mailq, -q, --setup-maildrop and --oauth-status: each message (each
@@ -106,6 +109,10 @@ main(int argc, char **argv)
 		return mode_dkim_keygen(argc, argv);
 	if (args_parse(argc, argv, &args) == -1) {
 		say("%s; see %s --help", args.why, progname);
+		/* A monitoring system reads stdout and the plugin status. */
+		if (check_wanted(argc, argv))
+			return check_unknown("bad options (see standard "
+			    "error)");
 		return EX_USAGE;
 	}
 	if (args.mode == MODE_HELP) {
@@ -135,6 +142,11 @@ main(int argc, char **argv)
 	    args.mode == MODE_SETUP_MAILDROP || args.mode == MODE_OAUTH_STATUS)
 		return queue_modes(&args);
 	if (conffiles_load(&args, &conf, &acct) == -1) {
+		if (args.mode == MODE_CHECK) {
+			conf_free(conf);
+			return check_unknown("configuration error (see "
+			    "standard error)");
+		}
 		o.kind = OUT_CONFIG;
 		goto done;
 	}
@@ -286,6 +298,10 @@ account_mode(const struct args *a, struct conf *conf, struct account *acct)
 		return mode_serverinfo(&m);
 	case MODE_CHECK_DOMAIN:
 		return mode_check_domain(&m);
+	case MODE_CHECK:
+		return mode_check(&m);
+	case MODE_TEST_MAIL:
+		return mode_test_mail(&m);
 	case MODE_OAUTH_LOGIN:
 		return mode_oauth_login(a, acct);
 	default:
@@ -406,4 +422,16 @@ catch(int sig, const struct sigaction *sa)
 	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
 		return;
 	(void)sigaction(sig, sa, NULL);
+}
+
+/* Whether --check is among the arguments (before "--"). */
+static int
+check_wanted(int argc, char **argv)
+{
+	int	i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--check") == 0)
+			return 1;
+	return 0;
 }

@@ -19,7 +19,6 @@
 
 const char *progname = "bote";
 
-static const char *phase_name(enum smtp_phase);
 static const char *advice(const struct outcome *);
 
 void
@@ -43,8 +42,8 @@ say(const char *fmt, ...)
 	(void)!write(STDERR_FILENO, buf, len);
 }
 
-static const char *
-phase_name(enum smtp_phase ph)
+const char *
+report_phase_name(enum smtp_phase ph)
 {
 	switch (ph) {
 	case PH_CONNECT:
@@ -132,13 +131,13 @@ report_outcome(const struct outcome *o)
 		(void)xsnprintf(arg, sizeof(arg), " for <%s>", o->arg);
 	/* The reply text starts with the enhanced code when there is one. */
 	if (o->code != 0 && (o->kind == OUT_REPLY || o->kind == OUT_TLS))
-		say("%s failed%s: %s %d %s%s%s", phase_name(o->phase), arg,
+		say("%s failed%s: %s %d %s%s%s", report_phase_name(o->phase), arg,
 		    o->why, o->code, text, adv ? "; " : "", adv ? adv : "");
 	else if (o->kind == OUT_PROTO && text[0] != '\0')
-		say("%s failed: %s: \"%s\"%s%s", phase_name(o->phase), o->why,
+		say("%s failed: %s: \"%s\"%s%s", report_phase_name(o->phase), o->why,
 		    text, adv ? "; " : "", adv ? adv : "");
 	else if (o->phase != PH_NONE)
-		say("%s failed: %s%s%s", phase_name(o->phase), o->why,
+		say("%s failed: %s%s%s", report_phase_name(o->phase), o->why,
 		    adv ? "; " : "", adv ? adv : "");
 	else
 		say("%s%s%s", o->why, adv ? "; " : "", adv ? adv : "");

@@ -21,6 +21,9 @@ void	say_log(int prio, const char *fmt, ...)
 void	syslog_only(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* The step of a session a phase names ("connect", "AUTH"). */
+const char	*report_phase_name(enum smtp_phase);
+
 /* One line for a failed outcome: what failed, why, what to do. */
 void	report_outcome(const struct outcome *o);
 

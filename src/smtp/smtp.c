@@ -215,6 +215,20 @@ smtp_usable(const struct smtp *s)
 	    !s->in_data;
 }
 
+int
+smtp_tls_info(struct smtp *s, struct tls_info *ti)
+{
+	if (s == NULL || s->io == NULL || !s->tls_active)
+		return -1;
+	return tls_info(io_tls(s->io), ti);
+}
+
+const char *
+smtp_auth_mech(const struct smtp *s)
+{
+	return s != NULL ? s->authed : NULL;
+}
+
 /*
  * Leave the session: QUIT when the dialogue is in a state where a command
  * is welcome, without waiting for its reply. That includes a session

@@ -136,6 +136,14 @@ int		 smtp_tx(struct smtp *, const char *sender,
 		    struct outcome *o);
 int		 smtp_usable(const struct smtp *);
 
+/*
+ * What an open session achieved, for --check: its TLS session (0, or -1
+ * when there is none) and the SASL mechanism AUTH succeeded with (NULL:
+ * no AUTH was done).
+ */
+int		 smtp_tls_info(struct smtp *, struct tls_info *);
+const char	*smtp_auth_mech(const struct smtp *);
+
 /* QUIT (not waited for) and free; NULL is a no-op. */
 void		 smtp_close(struct smtp *);
 

@@ -132,7 +132,10 @@ st_auth(struct smtp *s)
 	if (rc == -1 && retry_oauth2(s, m) == 0)
 		rc = attempt(s, m, &cb, s->token);
 	explicit_bzero(cbdata, sizeof(cbdata));
-	return rc == -1 ? S_FAIL : S_READY;
+	if (rc == -1)
+		return S_FAIL;
+	s->authed = sasl_mech_name(m);
+	return S_READY;
 }
 
 /* One AUTH exchange with mechanism m and the secret given. */

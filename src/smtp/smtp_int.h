@@ -83,6 +83,7 @@ struct smtp {
 	int			 lazy_auth;	/* AUTH may join the first group */
 	int			 auth_pending;	/* its reply is still due */
 	struct sasl		*sasl;		/* the AUTH exchange */
+	const char		*authed;	/* the mechanism 235 ended */
 	char			*token;		/* OAuth2: a token from reauth */
 	char			*lazy_line;	/* AUTH for the first group */
 	char			 lazy_shown[64]; /* the same as traced */
