@@ -311,29 +311,15 @@ check_dkim(struct report *r)
 }
 
 int
-mode_check_domain(struct mode_ctx *m)
+checkdomain_report(const struct account *acct, const char *domain)
 {
 	struct report	 r;
-	const char	*at;
 
 	memset(&r, 0, sizeof(r));
-	r.acct = m->acct;
-	if (m->args->nrcpts > 1) {
-		say("--check-domain takes one domain");
-		return EX_USAGE;
-	}
-	if (m->args->nrcpts == 1)
-		r.domain = m->args->rcpts[0];
-	else if (m->acct->from != NULL &&
-	    (at = strrchr(m->acct->from, '@')) != NULL && at[1] != '\0')
-		r.domain = at + 1;
-	else {
-		say("account %s has no from address: name the domain "
-		    "(bote --check-domain example.org)", m->acct->name);
-		return EX_USAGE;
-	}
+	r.acct = acct;
+	r.domain = domain;
 	(void)printf("sender domain %s, account %s, server %s\n", r.domain,
-	    m->acct->name, m->acct->host != NULL ? m->acct->host : "(none)");
+	    acct->name, acct->host != NULL ? acct->host : "(none)");
 	check_mx(&r);
 	check_spf(&r);
 	check_dmarc(&r);
@@ -342,4 +328,23 @@ mode_check_domain(struct mode_ctx *m)
 	if (fflush(stdout) != 0)
 		return EX_IOERR;
 	return r.nodns ? EX_TEMPFAIL : r.errors > 0 ? 1 : EX_OK;
+}
+
+int
+mode_check_domain(struct mode_ctx *m)
+{
+	const char	*at;
+
+	if (m->args->nrcpts > 1) {
+		say("--check-domain takes one domain");
+		return EX_USAGE;
+	}
+	if (m->args->nrcpts == 1)
+		return checkdomain_report(m->acct, m->args->rcpts[0]);
+	if (m->acct->from != NULL &&
+	    (at = strrchr(m->acct->from, '@')) != NULL && at[1] != '\0')
+		return checkdomain_report(m->acct, at + 1);
+	say("account %s has no from address: name the domain "
+	    "(bote --check-domain example.org)", m->acct->name);
+	return EX_USAGE;
 }

@@ -29,6 +29,7 @@
 #include "smtp/smtp.h"
 
 #include "exitmap.h"
+#include "checkdomain.h"
 #include "report.h"
 #include "session.h"
 #include "testmail.h"
@@ -53,7 +54,7 @@ mode_test_mail(struct mode_ctx *m)
 	struct outmsg	 out;
 	unsigned char	 rnd[TOKENLEN / 2];
 	char		 token[TOKENLEN + 1], why[OUTCOME_WHYMAX];
-	const char	*sender, *rcpt;
+	const char	*sender, *rcpt, *at;
 	size_t		 i;
 	int		 st;
 
@@ -84,6 +85,13 @@ mode_test_mail(struct mode_ctx *m)
 	outmsg_init(&out);
 	if ((st = compose(&out, sender, rcpt, m->acct, token)) == EX_OK)
 		st = session(m, sender, rcpt, &out);
+	/* What receivers will make of it: the sender's domain (issue 16). */
+	if (st != EX_USAGE && (at = strrchr(sender, '@')) != NULL &&
+	    at[1] != '\0') {
+		(void)printf("\nHow receivers will judge the sender's domain "
+		    "(bote --check-domain):\n");
+		(void)checkdomain_report(m->acct, at + 1);
+	}
 	if (out.fd != -1)
 		(void)close(out.fd);
 	outmsg_free(&out);

@@ -12,6 +12,8 @@ setup() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (a network namespace)"
 	command -v dnsmasq >/dev/null || skip "dnsmasq is not installed"
 	DNSNS=$TOP_SRCDIR/tests/fixtures/dnsns
+	# dnsmasq of the namespace (the suite's default points nowhere).
+	export BOTE_TEST_DNS=127.0.0.1:53
 	CONF=$BATS_TEST_TMPDIR/conf
 	ZONE=$BATS_TEST_TMPDIR/zone
 	cd "$BATS_TEST_TMPDIR"
