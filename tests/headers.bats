@@ -213,3 +213,39 @@ setup() {
 	run grep -ic '^resent-bcc:' "$(maildir_last_file)"
 	assert_output 0
 }
+
+@test "a Subject of raw UTF-8 goes as RFC 2047 encoded-words when the message goes without SMTPUTF8" {
+	printf 'From: %s\nTo: rcpt@example.org\nSubject: Gr\xc3\xbc\xc3\x9fe aus K\xc3\xb6ln\n\nbody\n' \
+	    "$TESTBED_USER" >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h '^Subject:' "$(maildir_last_file)"
+	assert_output "Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?="
+	# Any MIME reader gives back what was written.
+	run python3 -c 'import email.header, sys
+print(str(email.header.make_header(email.header.decode_header(sys.argv[1]))))' \
+	    "=?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?="
+	assert_output $'Gr\xc3\xbc\xc3\x9fe aus K\xc3\xb6ln'
+	# The rest of the header stays where it was.
+	run grep -c -x 'To: rcpt@example.org' "$(maildir_last_file)"
+	assert_output 1
+}
+
+@test "a raw UTF-8 Subject stays as written when the message goes as SMTPUTF8, or is not UTF-8" {
+	printf 'From: %s\nSubject: Gr\xc3\xbc\xc3\x9fe\n\nbody\n' "$TESTBED_USER" >"$MSG"
+	# A UTF-8 local part: SMTPUTF8, which carries raw UTF-8 anywhere.
+	run "$BOTE" -C "$CONF" -i $'r\xc3\xbcdiger@example.org' <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h '^Subject:' "$(maildir_last_file)"
+	assert_output $'Subject: Gr\xc3\xbc\xc3\x9fe'
+	maildir_clear
+	# Latin-1 is not UTF-8: no charset bote could name, so as written.
+	printf 'From: %s\nSubject: Gr\xfc\xdfe\n\nbody\n' "$TESTBED_USER" >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	run grep -h -a '^Subject:' "$(maildir_last_file)"
+	assert_output $'Subject: Gr\xfc\xdfe'
+}

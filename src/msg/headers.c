@@ -7,6 +7,7 @@
 #endif
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -42,6 +43,7 @@ static const struct {
 	{ "To", HK_TO },
 	{ "Cc", HK_CC },
 	{ "Bcc", HK_BCC },
+	{ "Subject", HK_SUBJECT },
 	{ "Resent-To", HK_RESENT_TO },
 	{ "Resent-Cc", HK_RESENT_CC },
 	{ "Resent-Bcc", HK_RESENT_BCC },
@@ -88,7 +90,8 @@ hdr_note(struct hdr_state *s, const struct hdr_field *f)
 	s->seen_date |= k == HK_DATE;
 	s->seen_msgid |= k == HK_MSGID;
 	if (k == HK_FROM || k == HK_TO || k == HK_CC || k == HK_BCC ||
-	    k == HK_RESENT_BCC) {
+	    k == HK_RESENT_BCC || (k == HK_SUBJECT &&
+	    hdr_utf8_text(f->value, f->valuelen))) {
 		if (s->ncand == HDR_DROPMAX) {
 			errno = E2BIG;
 			return -1;
@@ -127,6 +130,9 @@ hdr_drops(const struct hdr_policy *p, enum hdr_kind k)
 		return p->set_to != TOH_OFF;
 	case HK_CC:
 		return p->set_to == TOH_UNDISCLOSED;
+	case HK_SUBJECT:
+		/* Left out, and sent again encoded (hdr_encoded_field). */
+		return p->encode_8bit;
 	default:
 		return 0;
 	}
@@ -182,6 +188,76 @@ is_atext(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') || (c != '\0' &&
 	    strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+int
+hdr_utf8_text(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n, k;
+	int			 high = 0;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		high = 1;
+		/* RFC 3629: no overlong forms, no surrogates, <= U+10FFFF. */
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			n = 1;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			n = 2;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			n = 3;
+		else
+			return 0;
+		if (len - i <= n)
+			return 0;
+		for (k = 1; k <= n; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+		if ((p[i] == 0xe0 && p[i + 1] < 0xa0) ||
+		    (p[i] == 0xed && p[i + 1] > 0x9f) ||
+		    (p[i] == 0xf0 && p[i + 1] < 0x90) ||
+		    (p[i] == 0xf4 && p[i + 1] > 0x8f))
+			return 0;
+		i += n + 1;
+	}
+	return high;
+}
+
+int
+hdr_encoded_field(const struct hdr_field *f, char **out, size_t *outlen)
+{
+	const char	*v = f->value;
+	size_t		 vl = f->valuelen, sz;
+	char		*buf;
+	int		 n;
+
+	while (vl > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vl--;
+	}
+	while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+		vl--;
+	if (f->namelen > 76 || vl > HDR_PREFIXMAX / 2)
+		return -1;
+	/* Base64 is 4/3, each word of 45 octets costs 12 more and CRLF SP. */
+	sz = f->namelen + 4 + 2 * vl + 16 * (vl / 40 + 1) + 3;
+	if ((buf = malloc(sz)) == NULL)
+		return -1;
+	n = snprintf(buf, sz, "%.*s: ", (int)f->namelen, f->name);
+	if (n < 0 || (size_t)n >= sz || hdr_encode_words(buf + n,
+	    sz - (size_t)n - 2, v, vl) == -1) {
+		free(buf);
+		return -1;
+	}
+	*outlen = strlen(buf);
+	memcpy(buf + *outlen, "\r\n", 3);
+	*outlen += 2;
+	*out = buf;
+	return 0;
 }
 
 int

@@ -35,6 +35,7 @@ enum hdr_kind {
 	HK_TO,
 	HK_CC,
 	HK_BCC,
+	HK_SUBJECT,		/* with raw UTF-8 only (hdr_note) */
 	HK_RESENT_TO,
 	HK_RESENT_CC,
 	HK_RESENT_BCC,
@@ -65,6 +66,13 @@ struct hdr_policy {
 	int	set_to;
 	int	remove_bcc;
 	int	can_from;	/* an address for a From field is known */
+	/*
+	 * The message goes without SMTPUTF8 (every local part of the
+	 * envelope is ASCII): a Subject of raw UTF-8 is sent as RFC 2047
+	 * encoded-words instead (hdr_encoded_field), so that a later hop
+	 * without SMTPUTF8 still shows it.
+	 */
+	int	encode_8bit;
 };
 
 /* Which fields to add: hdr_adds() result bits. */
@@ -114,6 +122,17 @@ int		 hdr_date(char *buf, size_t sz, time_t t);
  * no name. Returns -1 when dst is too small or the name too long.
  */
 int		 hdr_phrase(char *dst, size_t sz, const char *name);
+/*
+ * Field f (a Subject with raw UTF-8, as hdr_note() keeps it) as
+ * "Name: =?UTF-8?B?...?=" CRLF, encoded-words folded with CRLF SP, in a
+ * new buffer (*out, *outlen). -1 on ENOMEM, or when it would not fit in
+ * HDR_PREFIXMAX.
+ */
+struct hdr_field;
+int		 hdr_encoded_field(const struct hdr_field *f, char **out,
+		    size_t *outlen);
+/* Whether s[0..len) has a byte >= 0x80 and is well-formed UTF-8. */
+int		 hdr_utf8_text(const char *s, size_t len);
 /* RFC 2047 encoded-words of s, at most 75 octets each, CRLF SP between. */
 int		 hdr_encode_words(char *dst, size_t sz, const char *s,
 		    size_t len);

@@ -33,12 +33,16 @@ struct scan {
 	off_t			 body_off;
 	int			 bad;		/* an address list is bad */
 	char			 why[256];
+	/* Subject fields of raw UTF-8, encoded (hdr_encoded_field). */
+	struct sbuf		 encoded;
 };
 
 static struct scan *scan_new(const struct submit_req *, struct submission *,
 		    struct outcome *);
 static void	scan_free(struct scan *);
 static int	note_cb(void *, const struct hdr_field *);
+static int	ascii_envelope(const struct submission *);
+static int	add_encoded(struct scan *, struct outcome *);
 static int	rcpt_cb(void *, const struct hdr_field *);
 static int	has_ctl(const char *);
 static int	env_sender(const struct submit_req *, const struct account *,
@@ -109,6 +113,7 @@ scan_new(const struct submit_req *req, struct submission *sub,
 	sc->sub = sub;
 	addrlist_init(&sc->bccs);
 	hdr_state_init(&sc->hs);
+	sbuf_init(&sc->encoded, HDR_PREFIXMAX);
 	return sc;
 }
 
@@ -116,6 +121,7 @@ static void
 scan_free(struct scan *sc)
 {
 	addrlist_free(&sc->bccs);
+	free(sc->encoded.p);
 	free(sc);
 }
 
@@ -160,7 +166,19 @@ static int
 note_cb(void *arg, const struct hdr_field *f)
 {
 	struct scan	*sc = arg;
+	char		*enc;
+	size_t		 len;
 
+	/* Kept in case the message goes without SMTPUTF8 (add_headers). */
+	if (hdr_kind(f->name, f->namelen) == HK_SUBJECT &&
+	    hdr_utf8_text(f->value, f->valuelen)) {
+		if (hdr_encoded_field(f, &enc, &len) == -1) {
+			errno = E2BIG;
+			return -1;
+		}
+		(void)sbuf_add(&sc->encoded, enc, len);
+		free(enc);
+	}
 	return hdr_note(&sc->hs, f);
 }
 
@@ -419,6 +437,50 @@ msgid_token(char *token, size_t sz, struct outcome *o)
 }
 
 /*
+ * Whether the message goes without SMTPUTF8: every local part of the
+ * envelope is ASCII (smtp_tx.c sends an internationalised domain as
+ * A-labels, so only a local part needs SMTPUTF8).
+ */
+static int
+ascii_envelope(const struct submission *sub)
+{
+	const char	*at, *p;
+	size_t		 i;
+
+	for (i = 0; i <= sub->rcpts.n; i++) {
+		p = i < sub->rcpts.n ? sub->rcpts.v[i] : sub->sender;
+		if ((at = strrchr(p, '@')) == NULL)
+			at = p + strlen(p);
+		for (; p < at; p++)
+			if ((unsigned char)*p >= 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/* The encoded Subject fields after those bote adds (the prefix). */
+static int
+add_encoded(struct scan *sc, struct outcome *o)
+{
+	struct submission	*sub = sc->sub;
+	struct sbuf		 b;
+
+	sbuf_init(&b, HDR_PREFIXMAX);
+	if (sub->out.prefix != NULL)
+		(void)sbuf_add(&b, sub->out.prefix, sub->out.prefixlen);
+	(void)sbuf_add(&b, sc->encoded.p, sc->encoded.len);
+	if (b.err) {
+		free(b.p);
+		return fail(o, b.err == ENOMEM ? OUT_OSERR : OUT_DATAERR,
+		    "cannot encode the Subject field: %s", strerror(b.err));
+	}
+	free(sub->out.prefix);
+	sub->out.prefix = b.p;
+	sub->out.prefixlen = b.len;
+	return 0;
+}
+
+/*
  * The header policy (headers.h, bote.conf(5)): the fields left out of
  * what is sent (skip ranges, in file order) and the fields added in
  * front of the message (prefix).
@@ -450,6 +512,8 @@ add_headers(const struct submit_req *req, const struct account *acct,
 	pol.set_to = acct->set_to_header;
 	pol.remove_bcc = acct->remove_bcc_headers;
 	pol.can_from = from != NULL;
+	pol.encode_8bit = sc->encoded.len > 0 && !sc->encoded.err &&
+	    ascii_envelope(sub);
 	for (i = 0; i < sc->hs.ncand; i++) {
 		if (!hdr_drops(&pol, sc->hs.cand[i].kind))
 			continue;
@@ -460,7 +524,7 @@ add_headers(const struct submit_req *req, const struct account *acct,
 			    "leave out are out of order");
 	}
 	if ((adds = hdr_adds(&pol, &sc->hs)) == 0)
-		return 0;
+		return pol.encode_8bit ? add_encoded(sc, o) : 0;
 
 	memset(&g, 0, sizeof(g));
 	g.now = clock_now();
@@ -493,7 +557,7 @@ add_headers(const struct submit_req *req, const struct account *acct,
 		fail(o, OUT_DATAERR, "%s", why);
 		goto out;
 	}
-	rc = 0;
+	rc = pol.encode_8bit ? add_encoded(sc, o) : 0;
 out:
 	addrlist_free(&shown);
 	return rc;
