@@ -36,7 +36,8 @@ test_kind(void)
 	    "kind: Resent-Date");
 	is_int(hdr_kind("Resent-", 7), HK_OTHER, "kind: bare Resent-");
 	is_int(hdr_kind("Tox", 3), HK_OTHER, "kind: Tox");
-	is_int(hdr_kind("Subject", 7), HK_OTHER, "kind: Subject");
+	is_int(hdr_kind("Subject", 7), HK_SUBJECT, "kind: Subject");
+	is_int(hdr_kind("Subjects", 8), HK_OTHER, "kind: Subjects");
 }
 
 /* present/absent x auto/on/off for From, Date and Message-ID. */
@@ -161,6 +162,52 @@ test_resent(void)
 	note(&s, "Resent-Cc", 10);
 	ok(hdr_rcpt_field(&s, 1, HK_RESENT_CC) && s.resent_hi == -1,
 	    "a block running to the end of the header counts");
+}
+
+/* RFC 2047 for a Subject of raw UTF-8 (the message without SMTPUTF8). */
+static void
+test_subject(void)
+{
+	static const char utf[] = "Gr\xc3\xbc\xc3\x9f" "e";
+	struct hdr_state	 s;
+	struct hdr_field	 f;
+	char			*out, big[400];
+	size_t			 len, i;
+
+	ok(hdr_utf8_text(utf, strlen(utf)), "UTF-8 with a high byte");
+	ok(!hdr_utf8_text("plain", 5), "ASCII alone is not");
+	ok(!hdr_utf8_text("Gr\xfc\xdf" "e", 4), "Latin-1 is not UTF-8");
+	ok(!hdr_utf8_text("\xc0\xaf", 2), "an overlong form is not");
+	ok(!hdr_utf8_text("\xed\xa0\x80", 3), "a surrogate is not");
+	ok(!hdr_utf8_text("a\xc3", 2), "a cut sequence is not");
+	memset(&f, 0, sizeof(f));
+	f.name = "Subject";
+	f.namelen = 7;
+	f.value = " Gr\xc3\xbc\xc3\x9f" "e ";
+	f.valuelen = strlen(f.value);
+	f.len = 20;
+	ok(hdr_encoded_field(&f, &out, &len) == 0 && len == strlen(out) &&
+	    strcmp(out, "Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n") == 0,
+	    "encoded, trimmed, CRLF: %s", out);
+	free(out);
+	/* Long: words of at most 75 octets, folded, no split character. */
+	for (i = 0; i + 2 < sizeof(big); i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	f.value = big;
+	f.valuelen = i;
+	ok(hdr_encoded_field(&f, &out, &len) == 0 &&
+	    strstr(out, "?=\r\n =?UTF-8?B?") != NULL, "folded into words");
+	free(out);
+	hdr_state_init(&s);
+	f.value = "ascii";
+	f.valuelen = 5;
+	(void)hdr_note(&s, &f);
+	is_int(s.ncand, 0, "an ASCII Subject is no candidate");
+	f.value = utf;
+	f.valuelen = strlen(utf);
+	(void)hdr_note(&s, &f);
+	ok(s.ncand == 1 && s.cand[0].kind == HK_SUBJECT,
+	    "a UTF-8 Subject is");
 }
 
 static void
@@ -335,6 +382,7 @@ main(void)
 	test_kind();
 	test_decisions();
 	test_resent();
+	test_subject();
 	test_date();
 	test_phrase();
 	test_words();
