@@ -83,6 +83,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 struct names {
 	int	bcc;		/* Bcc or Resent-Bcc fields */
 	int	date, msgid, from;
+	int	subject_raw;	/* Subject fields with a byte >= 0x80 */
 	int	other;		/* fields bote never adds */
 	size_t	n;
 };
@@ -99,6 +100,7 @@ static int
 name_cb(void *arg, const struct hdr_field *f)
 {
 	struct names	*nm = arg;
+	size_t		 i;
 
 	nm->n++;
 	if (field_is(f, "Bcc") || field_is(f, "Resent-Bcc"))
@@ -109,7 +111,13 @@ name_cb(void *arg, const struct hdr_field *f)
 		nm->msgid++;
 	else if (field_is(f, "From"))
 		nm->from++;
-	else if (!field_is(f, "To"))
+	else if (field_is(f, "Subject")) {
+		/* bote writes one only encoded (RFC 2047): ASCII. */
+		for (i = 0; i < f->valuelen; i++)
+			if ((unsigned char)f->value[i] >= 0x80)
+				break;
+		nm->subject_raw += i < f->valuelen;
+	} else if (!field_is(f, "To"))
 		nm->other++;
 	return 0;
 }
@@ -166,8 +174,9 @@ check_ok(const struct submission *sub, const char *spool, size_t slen,
 		    sub->out.prefixlen - 2, "\r\n", 2) == 0,
 		    "the prefix is CRLF lines");
 		scan(sub->out.prefix, sub->out.prefixlen, &nm);
-		FUZZ_CHECK(nm.other == 0 && nm.bcc == 0,
-		    "the prefix holds only Date, Message-ID, From and To");
+		FUZZ_CHECK(nm.other == 0 && nm.bcc == 0 && nm.subject_raw == 0,
+		    "the prefix holds only Date, Message-ID, From, To and "
+		    "encoded Subject fields");
 	}
 	/* The bytes that go out. */
 	if ((wire = malloc(sub->out.prefixlen + slen + 1)) == NULL)
