@@ -143,6 +143,8 @@ static int	long_opt(struct args *, int, char **, int *);
 static int	add_override(struct args *, const char *, const char *,
 		    const char *);
 static int	trusted_only(struct args *);
+static int	named_value(struct args *, int, char **, int *,
+		    const char *const *, size_t, size_t *, const char **);
 static int	threshold_opt(struct args *, int, char **, int *);
 static long long duration(const char *, int);
 static int	admin_opt(struct args *, int, char **, int *);
@@ -318,6 +320,36 @@ trusted_only(struct args *a)
 }
 
 /*
+ * argv[*i], "--name=value" or "--name value", one of the nn names: *k its
+ * index, *val the value (NULL when none follows). -1 for another name.
+ */
+static int
+named_value(struct args *a, int argc, char **argv, int *i,
+    const char *const *names, size_t nn, size_t *k, const char **val)
+{
+	const char	*arg = argv[*i] + 2;
+	size_t		 n = 0;
+
+	for (*k = 0; *k < nn; (*k)++) {
+		n = strlen(names[*k]);
+		if (strncmp(arg, names[*k], n) == 0 && (arg[n] == '\0' ||
+		    arg[n] == '='))
+			break;
+	}
+	if (*k == nn) {
+		whyf(a->why, sizeof(a->why), "unknown option --%.40s", arg);
+		return -1;
+	}
+	if (arg[n] == '=')
+		*val = arg + n + 1;
+	else if (*i + 1 < argc)
+		*val = argv[++*i];
+	else
+		*val = NULL;
+	return 0;
+}
+
+/*
  * --warning-age=AGE, --critical-age=AGE (seconds, or with s, m, h or d)
  * and --cert-days=N: --check's thresholds, each also as two arguments.
  */
@@ -326,25 +358,13 @@ threshold_opt(struct args *a, int argc, char **argv, int *i)
 {
 	static const char *const names[] = { "warning-age", "critical-age",
 	    "cert-days" };
-	const char	*arg = argv[*i] + 2, *val;
+	const char	*val;
 	long long	 v;
-	size_t		 k, n = 0;
+	size_t		 k;
 
-	for (k = 0; k < 3; k++) {
-		n = strlen(names[k]);
-		if (strncmp(arg, names[k], n) == 0 && (arg[n] == '\0' ||
-		    arg[n] == '='))
-			break;
-	}
-	if (k == 3) {
-		whyf(a->why, sizeof(a->why), "unknown option --%.40s", arg);
+	if (named_value(a, argc, argv, i, names, 3, &k, &val) == -1)
 		return -1;
-	}
-	if (arg[n] == '=')
-		val = arg + n + 1;
-	else if (*i + 1 < argc)
-		val = argv[++*i];
-	else
+	if (val == NULL)
 		val = "";
 	if ((v = duration(val, k < 2)) == -1) {
 		whyf(a->why, sizeof(a->why), "option --%s needs %s", names[k],
@@ -365,25 +385,14 @@ threshold_opt(struct args *a, int argc, char **argv, int *i)
 static long long
 duration(const char *s, int units)
 {
-	static const char	 suffix[] = "smhd";
-	static const long long	 mult[] = { 1, 60, 3600, 86400 };
-	char			 num[16];
-	const char		*err = NULL, *u;
-	size_t			 len = strlen(s);
-	long long		 v, m = 1;
+	const char	*err = NULL;
+	long long	 v;
 
-	if (len == 0 || len >= sizeof(num))
-		return -1;
-	if (units && (u = strchr(suffix, s[len - 1])) != NULL &&
-	    s[len - 1] != '\0') {
-		m = mult[u - suffix];
-		len--;
-	}
-	memcpy(num, s, len);
-	num[len] = '\0';
-	/* Ten years at most: no overflow below. */
-	v = strtonum(num, 0, 3650LL * 86400 / m, &err);
-	return err != NULL ? -1 : v * m;
+	/* Ten years at most. */
+	if (units)
+		return conf_seconds(s, 0, 3650LL * 86400);
+	v = strtonum(s, 0, 3650LL * 86400, &err);
+	return err != NULL ? -1 : v;
 }
 
 /*
@@ -394,24 +403,12 @@ static int
 admin_opt(struct args *a, int argc, char **argv, int *i)
 {
 	static const char *const names[] = { "delete", "hold", "release" };
-	const char	*arg = argv[*i] + 2, *val;
-	size_t		 k, n;
+	const char	*val;
+	size_t		 k;
 
-	for (k = 0; k < 3; k++) {
-		n = strlen(names[k]);
-		if (strncmp(arg, names[k], n) == 0 && (arg[n] == '\0' ||
-		    arg[n] == '='))
-			break;
-	}
-	if (k == 3) {
-		whyf(a->why, sizeof(a->why), "unknown option --%.40s", arg);
+	if (named_value(a, argc, argv, i, names, 3, &k, &val) == -1)
 		return -1;
-	}
-	if (arg[n] == '=')
-		val = arg + n + 1;
-	else if (*i + 1 < argc)
-		val = argv[++*i];
-	else {
+	if (val == NULL) {
 		whyf(a->why, sizeof(a->why), "option --%s needs a queue "
 		    "id (or ALL)", names[k]);
 		return -1;

@@ -40,7 +40,6 @@ struct words {
 	const struct args	*args;
 	int			 quiet;		/* after a send, -odb */
 	int			 tty;		/* stderr is a terminal */
-	struct conf		*conf;		/* the run's own, or NULL */
 	/* After a send, -odb: the send's configuration, already loaded. */
 	const struct qconf	*own_qc;
 	struct conf		*own_c;
@@ -235,7 +234,6 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 	w->args = args;
 	w->tty = queue_loud(args);
 	ro->hooks.arg = w;
-	w->conf = c;
 	ro->hooks.account = hook_account;
 	ro->hooks.password = hook_password;
 	ro->hooks.attempt = hook_attempt;
@@ -249,8 +247,8 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 
 /*
  * A queued message's account (bote.1, QUEUE): from the files its entry
- * names, read again once per run for all of their messages; an entry
- * from before bote recorded them goes with the run's configuration.
+ * names, read again once per run for all of their messages (an entry
+ * from before bote recorded them the runner gives the run's own).
  */
 static int
 hook_account(void *arg, const struct qent *e, struct account **a,
@@ -259,15 +257,6 @@ hook_account(void *arg, const struct qent *e, struct account **a,
 	struct words	*w = arg;
 	struct loaded	*l;
 
-	if (e->conf.nfiles == 0 && e->conf.novr == 0) {
-		if ((*c = w->conf) == NULL ||
-		    (*a = conf_account(*c, e->account)) == NULL) {
-			whyf(why, whylen, "account %s is not in the "
-			    "configuration any more", e->account);
-			return -1;
-		}
-		return 0;
-	}
 	if (w->own_qc != NULL && qconf_same(&e->conf, w->own_qc) &&
 	    strcmp(e->account, w->own_a->name) == 0) {
 		*a = w->own_a;

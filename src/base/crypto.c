@@ -121,6 +121,21 @@ crypto_digest(enum crypto_hash h, const void *in, size_t inlen,
 }
 
 int
+crypto_sha256_hex(const void *in, size_t inlen, char *out, size_t outsz)
+{
+	unsigned char	md[32];
+	size_t		i;
+
+	if (outsz < 2 * sizeof(md) + 1 ||
+	    crypto_digest(CRYPTO_SHA256, in, inlen, md) == -1)
+		return -1;
+	for (i = 0; i < sizeof(md); i++)
+		/* outsz was checked above: every pair fits. */
+		(void)xsnprintf(out + 2 * i, outsz - 2 * i, "%02x", md[i]);
+	return 0;
+}
+
+int
 crypto_hmac(enum crypto_hash h, const void *key, size_t keylen, const void *text,
     size_t textlen, unsigned char *out)
 {

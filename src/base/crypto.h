@@ -35,6 +35,9 @@ size_t		 crypto_hash_len(enum crypto_hash);
 /* out receives crypto_hash_len() bytes. Each returns 0 or -1. */
 int		 crypto_digest(enum crypto_hash, const void *in, size_t inlen,
 		    unsigned char *out);
+/* The SHA-256 of in in lower-case hex, into out (65 octets or more). */
+int		 crypto_sha256_hex(const void *in, size_t inlen, char *out,
+		    size_t outsz);
 int		 crypto_hmac(enum crypto_hash, const void *key, size_t keylen,
 		    const void *text, size_t textlen, unsigned char *out);
 /* PBKDF2 (RFC 8018) with HMAC over the hash, outlen bytes. */

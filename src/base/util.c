@@ -38,14 +38,9 @@ ms_left(int64_t deadline)
 	return (int)left;
 }
 
-/*
- * The length of the well-formed UTF-8 sequence at s (n octets left), or
- * 0 when there is none (RFC 3629 4: no overlong forms, no surrogates,
- * nothing past U+10FFFF).
- */
 static int	show(char *, size_t, const char *, size_t, int, int);
 
-static size_t
+size_t
 utf8_len(const unsigned char *s, size_t n)
 {
 	size_t	len, k;

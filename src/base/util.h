@@ -12,6 +12,13 @@ int64_t	now_ms(void);
 int	ms_left(int64_t deadline);
 
 /*
+ * The length of the well-formed UTF-8 sequence at s (n octets left), or
+ * 0 when there is none (RFC 3629 4: no overlong forms, no surrogates,
+ * nothing past U+10FFFF).
+ */
+size_t	utf8_len(const unsigned char *s, size_t n);
+
+/*
  * Copy len bytes of src into dst (size dstsz, always terminated) for
  * display: control characters (below 0x20, 0x7f, and the C1 controls,
  * raw or UTF-8 encoded) become '?'. With allow8, well-formed UTF-8 is

@@ -394,6 +394,8 @@ int		 conf_dsn_return(const char *s, size_t len);
  * from 1 second to 365 days. Returns the seconds, or -1.
  */
 int		 conf_duration(const char *s);
+/* The same with a number of min to max seconds (a unit's count: max / unit). */
+long long	 conf_seconds(const char *s, long long min, long long max);
 
 /*
  * msmtp's patterns in from and domain: %U (user), %H (host name), %C

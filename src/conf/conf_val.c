@@ -509,8 +509,8 @@ conf_dsn_return(const char *s, size_t len)
 	return -1;
 }
 
-int
-conf_duration(const char *s)
+long long
+conf_seconds(const char *s, long long min, long long max)
 {
 	const char	*errstr;
 	char		 num[16];
@@ -538,10 +538,16 @@ conf_duration(const char *s)
 	}
 	memcpy(num, s, len);
 	num[len] = '\0';
-	n = strtonum(num, 1, 365LL * 86400 / mult, &errstr);
+	n = strtonum(num, min, max / mult, &errstr);
 	if (errstr != NULL)
 		return -1;
-	return (int)(n * mult);
+	return n * mult;
+}
+
+int
+conf_duration(const char *s)
+{
+	return (int)conf_seconds(s, 1, 365LL * 86400);
 }
 
 int

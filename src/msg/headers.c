@@ -194,7 +194,7 @@ int
 hdr_utf8_text(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n, k;
+	size_t			 i = 0, n;
 	int			 high = 0;
 
 	while (i < len) {
@@ -202,27 +202,10 @@ hdr_utf8_text(const char *s, size_t len)
 			i++;
 			continue;
 		}
+		if ((n = utf8_len(p + i, len - i)) == 0)
+			return 0;
 		high = 1;
-		/* RFC 3629: no overlong forms, no surrogates, <= U+10FFFF. */
-		if (p[i] >= 0xc2 && p[i] <= 0xdf)
-			n = 1;
-		else if (p[i] >= 0xe0 && p[i] <= 0xef)
-			n = 2;
-		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
-			n = 3;
-		else
-			return 0;
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-		if ((p[i] == 0xe0 && p[i + 1] < 0xa0) ||
-		    (p[i] == 0xed && p[i + 1] > 0x9f) ||
-		    (p[i] == 0xf0 && p[i + 1] < 0x90) ||
-		    (p[i] == 0xf4 && p[i + 1] > 0x8f))
-			return 0;
-		i += n + 1;
+		i += n;
 	}
 	return high;
 }

@@ -18,7 +18,6 @@
 #include "net/tlscache.h"
 #include "base/util.h"
 
-static int	sha256_hex(const void *, size_t, char *, size_t);
 static int	private_dir(const char *, int);
 static int	entry_path(char *, size_t, const char *, const char *);
 
@@ -61,23 +60,7 @@ tlscache_name(const char *host, const struct tls_opts *op, char *out,
 		return -1;
 	memcpy(buf + len, num, strlen(num));
 	len += strlen(num);
-	return sha256_hex(buf, len, out, outsz);
-}
-
-/* The SHA-256 of buf in lower-case hex (65 bytes); 0 or -1. */
-static int
-sha256_hex(const void *buf, size_t len, char *out, size_t outsz)
-{
-	unsigned char	md[32];
-	size_t		i;
-
-	if (outsz < 2 * sizeof(md) + 1 ||
-	    crypto_digest(CRYPTO_SHA256, buf, len, md) == -1)
-		return -1;
-	for (i = 0; i < sizeof(md); i++)
-		/* outsz was checked above: every pair fits. */
-		(void)xsnprintf(out + 2 * i, outsz - 2 * i, "%02x", md[i]);
-	return 0;
+	return crypto_sha256_hex(buf, len, out, outsz);
 }
 
 /* Whether dir is a directory of ours that nobody else can read. */

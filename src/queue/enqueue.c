@@ -18,8 +18,6 @@
 #include "queue/runner.h"
 
 static int	fill_entry(struct qent *, const struct qsubmit *, uid_t);
-static int	known_path(const struct account *, char *, size_t, char *,
-		    size_t);
 
 /*
  * queue_dir, else /var/spool/bote for root, else $XDG_STATE_HOME/bote/
@@ -167,21 +165,12 @@ queue_enqueue(struct queue *q, const struct qsubmit *s, uid_t uid,
  * in hex, so that no account name can make a path. dir gets DIR, and
  * name "known/HASH". -1 when there is no queue directory.
  */
-static int
-known_path(const struct account *a, char *dir, size_t dirsz, char *name,
-    size_t namesz)
-{
-	return queue_acct_file(a, "known", dir, dirsz, name, namesz);
-}
-
 int
 queue_acct_file(const struct account *a, const char *sub, char *dir,
     size_t dirsz, char *name, size_t namesz)
 {
 	struct sbuf	 b;
-	unsigned char	 md[CRYPTO_HASHMAX];
 	char		 hex[2 * CRYPTO_HASHMAX + 1];
-	size_t		 i, n = crypto_hash_len(CRYPTO_SHA256);
 	int		 rc;
 
 	if (queue_dirname(a, dir, dirsz) == -1)
@@ -189,13 +178,10 @@ queue_acct_file(const struct account *a, const char *sub, char *dir,
 	sbuf_init(&b, 4096);
 	(void)sbuf_addf(&b, "%s\n%s\n%d", a->name ? a->name : "",
 	    a->host ? a->host : "", account_port(a));
-	rc = b.err ? -1 : crypto_digest(CRYPTO_SHA256, b.p, b.len, md);
+	rc = b.err ? -1 : crypto_sha256_hex(b.p, b.len, hex, sizeof(hex));
 	free(b.p);
 	if (rc == -1)
 		return -1;
-	for (i = 0; i < n; i++)
-		/* Two hex digits and the NUL fit in the three left. */
-		(void)xsnprintf(hex + 2 * i, 3, "%02x", md[i]);
 	return xsnprintf(name, namesz, "%s/%s", sub, hex);
 }
 
@@ -204,7 +190,8 @@ queue_known(const struct account *a)
 {
 	char	dir[PATH_MAX], name[128], path[PATH_MAX];
 
-	return known_path(a, dir, sizeof(dir), name, sizeof(name)) == 0 &&
+	return queue_acct_file(a, "known", dir, sizeof(dir), name,
+	    sizeof(name)) == 0 &&
 	    xsnprintf(path, sizeof(path), "%s/%s", dir, name) == 0 &&
 	    access(path, F_OK) == 0;
 }
@@ -217,7 +204,8 @@ queue_mark_known(const struct account *a)
 	char		 dir[PATH_MAX], name[128], path[PATH_MAX];
 	int		 fd;
 
-	if (known_path(a, dir, sizeof(dir), name, sizeof(name)) == -1 ||
+	if (queue_acct_file(a, "known", dir, sizeof(dir), name,
+	    sizeof(name)) == -1 ||
 	    xsnprintf(path, sizeof(path), "%s/%s", dir, name) == -1 ||
 	    access(path, F_OK) == 0)
 		return;

@@ -343,7 +343,9 @@ resolve(struct qrun *r, const struct qent *e, struct account **a,
 {
 	*a = NULL;
 	*c = r->ro.conf;
-	if (r->ro.hooks.account != NULL)
+	/* An entry that records no file goes with the run's (ro.conf). */
+	if (r->ro.hooks.account != NULL && (e->conf.nfiles > 0 ||
+	    e->conf.novr > 0))
 		return r->ro.hooks.account(r->ro.hooks.arg, e, a, c, why,
 		    whylen);
 	if (*c == NULL || (*a = conf_account(*c, e->account)) == NULL) {

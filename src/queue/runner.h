@@ -122,11 +122,12 @@ struct qrun_hooks {
 		    char *why, size_t whylen, const char *id, size_t n);
 	/*
 	 * The account e was queued under, from the configuration e->conf
-	 * names, read again now (or, e->conf empty, the run's own): 0 with
-	 * *a and *c (the configuration holding it, for conf_check(); both
-	 * the hook's, kept until the run ends), or -1 with why (a file is
-	 * gone or has errors, the account is no longer in it): the entry
-	 * waits with that reason. NULL hook: ro.conf by account name.
+	 * names, read again now: 0 with *a and *c (the configuration
+	 * holding it, for conf_check(); both the hook's, kept until the
+	 * run ends), or -1 with why (a file is gone or has errors, the
+	 * account is no longer in it): the entry waits with that reason.
+	 * Not called for an entry that records no file (written before
+	 * bote recorded them), nor when NULL: ro.conf by account name.
 	 */
 	int	(*account)(void *arg, const struct qent *e,
 		    struct account **a, struct conf **c, char *why,

@@ -43,6 +43,8 @@ static void	scan_free(struct scan *);
 static int	note_cb(void *, const struct hdr_field *);
 static int	ascii_envelope(const struct submission *);
 static int	add_encoded(struct scan *, struct outcome *);
+static int	new_prefix(struct submission *, struct sbuf *, const char *,
+		    struct outcome *);
 static int	rcpt_cb(void *, const struct hdr_field *);
 static int	has_ctl(const char *);
 static int	env_sender(const struct submit_req *, const struct account *,
@@ -469,14 +471,25 @@ add_encoded(struct scan *sc, struct outcome *o)
 	if (sub->out.prefix != NULL)
 		(void)sbuf_add(&b, sub->out.prefix, sub->out.prefixlen);
 	(void)sbuf_add(&b, sc->encoded.p, sc->encoded.len);
-	if (b.err) {
-		free(b.p);
-		return fail(o, b.err == ENOMEM ? OUT_OSERR : OUT_DATAERR,
-		    "cannot encode the Subject field: %s", strerror(b.err));
+	return new_prefix(sub, &b, "encode the Subject field", o);
+}
+
+/*
+ * b, built from the prefix and more fields, becomes the prefix; or the
+ * prefix stays as it was and -1 says why (what: what was being done).
+ */
+static int
+new_prefix(struct submission *sub, struct sbuf *b, const char *what,
+    struct outcome *o)
+{
+	if (b->err) {
+		free(b->p);
+		return fail(o, b->err == ENOMEM ? OUT_OSERR : OUT_DATAERR,
+		    "cannot %s: %s", what, strerror(b->err));
 	}
 	free(sub->out.prefix);
-	sub->out.prefix = b.p;
-	sub->out.prefixlen = b.len;
+	sub->out.prefix = b->p;
+	sub->out.prefixlen = b->len;
 	return 0;
 }
 
@@ -605,15 +618,7 @@ add_trace(const struct submit_req *req, struct submission *sub, int blank,
 		sbuf_add(&b, sub->out.prefix, sub->out.prefixlen);
 	else if (blank)
 		sbuf_add(&b, "\r\n", 2);
-	if (b.err) {
-		free(b.p);
-		return fail(o, b.err == ENOMEM ? OUT_OSERR : OUT_DATAERR,
-		    "cannot add the Received field: %s", strerror(b.err));
-	}
-	free(sub->out.prefix);
-	sub->out.prefix = b.p;
-	sub->out.prefixlen = b.len;
-	return 0;
+	return new_prefix(sub, &b, "add the Received field", o);
 }
 
 /* What submit_header_sender() looks for. */
