@@ -249,20 +249,13 @@ group_free(struct group *g)
 	qconf_free(&g->conf);
 }
 
-/*
- * Every entry, account by account (one password look-up each), where an
- * account is a name in the files its entries were queued under. The
- * entries are read unlocked first only to group them; flush_one() reads
- * each again under its lock.
- */
+/* Every entry of the queue (qrun_ids), debris swept first. */
 void
 qrun_flush(struct qrun *r)
 {
 	struct outcome	  o;
-	struct qent	  e;
-	struct group	 *g = NULL;
-	char		**ids = NULL, why[256];
-	size_t		  n = 0, i, j;
+	char		**ids = NULL;
+	size_t		  n = 0;
 
 	/* Debris is judged by file times, which the kernel's clock sets. */
 	queue_sweep(r->q, time(NULL));
@@ -270,6 +263,24 @@ qrun_flush(struct qrun *r)
 		local_error(r, NULL, o.why);
 		return;
 	}
+	qrun_ids(r, ids, n);
+	queue_ids_free(ids, n);
+}
+
+/*
+ * Account by account (one password look-up each), where an account is a
+ * name in the files its entries were queued under. The entries are read
+ * unlocked first only to group them; flush_one() reads each again under
+ * its lock.
+ */
+void
+qrun_ids(struct qrun *r, char *const *ids, size_t n)
+{
+	struct qent	  e;
+	struct group	 *g = NULL;
+	char		  why[256];
+	size_t		  i, j;
+
 	if ((g = calloc(n + 1, sizeof(*g))) == NULL) {
 		local_error(r, NULL, "out of memory");
 		goto out;
@@ -308,7 +319,6 @@ out:
 		for (i = 0; i < n; i++)
 			group_free(&g[i]);
 	free(g);
-	queue_ids_free(ids, n);
 }
 
 void

@@ -212,6 +212,12 @@ void		 qrun_lend(struct qrun *, const struct account *a,
  */
 void		 qrun_flush(struct qrun *);
 
+/*
+ * qrun_flush over the entries ids[0..n) of q only (--batch: the messages
+ * it queued), grouped and sent the same way.
+ */
+void		 qrun_ids(struct qrun *, char *const *ids, size_t n);
+
 /* The entry id alone, whatever its account (-odb). */
 void		 qrun_one(struct qrun *, const char *id);
 
