@@ -77,6 +77,12 @@ struct outcome {
 	 */
 	int		 no_dsn;
 	/*
+	 * The message never left: its transaction was in flight behind one
+	 * that ended the session (smtp.h, smtp_tx_start), so the server
+	 * never saw it. It may go again at once over a new session.
+	 */
+	int		 unsent;
+	/*
 	 * The server this outcome came from, "host:port" (set by the SMTP
 	 * client once it connects), or "": which relay delivered or
 	 * failed when several are configured (relay failover).

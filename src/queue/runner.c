@@ -54,6 +54,29 @@ struct qrun {
 	int			 sess_n;	/* transactions on it so far */
 	struct outcome		 sess_o;
 	size_t			 group_n;	/* the account's selected */
+	/*
+	 * The messages whose transactions are in flight on the session
+	 * (smtp_tx_start), oldest at fh, each still locked; the session
+	 * takes no more once stop is set (a rate limit, a lost one).
+	 */
+	struct flight {
+		struct qent		 e;
+		struct qlock		*l;
+		const struct account	*a;
+		struct conf		*c;
+		int			 again;	/* sent again once */
+	}			 fl[SMTP_PIPE_MAX];
+	size_t			 fh, fn;
+	/*
+	 * Messages that never left, their transactions in flight behind one
+	 * that ended the session: they go again over a new one (resend()),
+	 * as they would have one at a time. Still locked.
+	 */
+	struct flight		 again[SMTP_PIPE_MAX + 1];
+	size_t			 nagain;
+	int			 resending;
+	int			 stop;
+	struct outcome		 stop_o;
 };
 
 static long long max_age(const struct account *);
@@ -76,8 +99,11 @@ static int	 relay_opts(void *, const struct account *,
 		    struct smtp_opts **, struct outcome *);
 static void	 relay_passed(void *, const struct relay *,
 		    const struct relay *, const struct outcome *);
+static void	 finish(struct qrun *);
+static void	 drain(struct qrun *);
+static void	 resend(struct qrun *);
 static int	 deliver(struct qrun *, struct conf *, const struct account *,
-		    struct qent *, struct outcome *);
+		    struct qent *, struct qlock *, struct outcome *);
 static void	 session_end(struct qrun *);
 static void	 drop_session(struct qrun *);
 static int	 paced(struct qrun *, const struct account *, struct qent *);
@@ -326,6 +352,11 @@ qrun_one(struct qrun *r, const char *id)
 {
 	r->group_n = 1;
 	flush_one(r, id);
+	drain(r);
+	if (r->nagain > 0) {
+		resend(r);
+		drain(r);
+	}
 }
 
 /*
@@ -441,14 +472,9 @@ flush_one(struct qrun *r, const char *id)
 			local_error(r, id, o.why);
 			goto out;
 		}
-		if (deliver(r, c, a, &e, &o) == 0) {
-			pace_accepted(a);
-			delivered(r, a, &e, &o);
-			goto out;
-		}
-		/* The server's rate limit: every sender of a slows down. */
-		if (pace_refusal(&o))
-			pace_refused(a);
+		/* In flight: finish() ends it, and unlocks it. */
+		if (deliver(r, c, a, &e, l, &o) == 0)
+			return;
 	}
 	failed(r, a, &e, &o);
 out:
@@ -507,9 +533,10 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 	/*
 	 * A rate limit is no fault of the message's: no attempt counted,
 	 * and it is due at the next run, whose pace (pace.h) holds it back
-	 * until its slot.
+	 * until its slot. Nor is a session that ended before the message
+	 * left (outcome.unsent).
 	 */
-	if (pace_refusal(o))
+	if (pace_refusal(o) || o->unsent)
 		e->next = (long long)r->ro.now;
 	else {
 		e->attempts++;
@@ -529,8 +556,11 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 static void
 session_end(struct qrun *r)
 {
-	if (r->own_sess)
-		smtp_close(r->sess);
+	drop_session(r);
+	if (r->nagain > 0 && !r->resending) {
+		resend(r);
+		drop_session(r);
+	}
 	secret_free(r->pass);
 	r->pass = NULL;
 	r->own_ready = 0;
@@ -542,6 +572,7 @@ session_end(struct qrun *r)
 	r->sess_acct = NULL;
 	r->own_sess = 0;
 	r->sess_failed = 0;
+	r->stop = 0;
 }
 
 /*
@@ -634,18 +665,24 @@ relay_passed(void *arg, const struct relay *rel, const struct relay *next,
 }
 
 /*
- * One message over the account's session, opened for its first message.
- * When the server cannot be reached, the account's other messages are
+ * One message over the account's session, opened for its first message:
+ * its transaction starts (smtp_tx_start) and e and its lock l go in
+ * flight, for finish() to end (0); or it fails now (-1 with *o). When
+ * the server cannot be reached, the account's other messages are
  * deferred with the same reason without trying again in this run.
  */
 static int
 deliver(struct qrun *r, struct conf *c, const struct account *a,
-    struct qent *e, struct outcome *o)
+    struct qent *e, struct qlock *l, struct outcome *o)
 {
-	int	max = policy_per_session(a), lent;
+	struct flight	*f;
+	int		 max = policy_per_session(a);
 
 	if (r->sess_acct != a)
 		session_end(r);
+	/* A session that takes no more: its messages end, then it goes. */
+	if (r->sess != NULL && (r->stop || !smtp_usable(r->sess)))
+		drop_session(r);
 	if (r->sess_failed) {
 		*o = r->sess_o;
 		return -1;
@@ -653,6 +690,14 @@ deliver(struct qrun *r, struct conf *c, const struct account *a,
 	/* max_per_session: a new connection after that many messages. */
 	if (r->sess != NULL && max > 0 && r->sess_n >= max)
 		drop_session(r);
+	while (r->sess != NULL && !smtp_tx_room(r->sess) && r->fn > 0)
+		finish(r);
+	if (r->sess != NULL && !smtp_tx_room(r->sess))
+		drop_session(r);
+	if (r->sess_failed) {
+		*o = r->sess_o;
+		return -1;
+	}
 	if (r->sess == NULL) {
 		if (session(r, c, a, e, o) == -1) {
 			/* Rate-limited: the next one waits its slot, tries. */
@@ -667,24 +712,108 @@ deliver(struct qrun *r, struct conf *c, const struct account *a,
 	r->op->dsn_return = e->dsn_return;
 	r->op->dsn_envid = e->envid;
 	r->sess_n++;
-	if (smtp_tx(r->sess, e->sender, e->rcpts, e->nrcpts, &e->out,
-	    o) == 0)
-		return 0;
-	/*
-	 * A 421, a timeout, a lost connection: a new session next time; a
-	 * rate limit closes it too, and the next message waits its slot.
-	 */
-	if (!smtp_usable(r->sess) || pace_refusal(o)) {
-		lent = !r->own_sess;
-		drop_session(r);
-		if (lent && !pace_refusal(o)) {
-			/* The caller's session is gone: stop here. */
-			r->sess_failed = 1;
-			r->sess_o = *o;
-			r->sess_o.kind = OUT_TEMP;
+	f = &r->fl[(r->fh + r->fn++) % SMTP_PIPE_MAX];
+	f->e = *e;
+	f->l = l;
+	f->a = a;
+	f->c = c;
+	f->again = 0;
+	qent_init(e);
+	smtp_tx_start(r->sess, f->e.sender, f->e.rcpts, f->e.nrcpts,
+	    &f->e.out);
+	return 0;
+}
+
+/*
+ * The oldest message in flight: its outcome from the session, then
+ * delivered or failed as one sent alone would be, and unlocked. A 421,
+ * a timeout, a lost connection or a rate limit: the session takes no
+ * more (deliver() drops it once those in flight have ended).
+ */
+static void
+finish(struct qrun *r)
+{
+	struct flight	*f = &r->fl[r->fh];
+	struct outcome	 o;
+	int		 rc;
+
+	r->fh = (r->fh + 1) % SMTP_PIPE_MAX;
+	r->fn--;
+	rc = smtp_tx_finish(r->sess, &o);
+	if (rc == -1 && o.unsent && !f->again && !bote_interrupted &&
+	    r->nagain < sizeof(r->again) / sizeof(r->again[0])) {
+		/* Never left: again over a new session (resend()). */
+		r->again[r->nagain] = *f;
+		r->again[r->nagain++].again = 1;
+		if (!r->stop) {
+			r->stop = 1;
+			r->stop_o = o;
 		}
+		return;
 	}
-	return -1;
+	if (rc == 0) {
+		pace_accepted(f->a);
+		delivered(r, f->a, &f->e, &o);
+	} else {
+		/* The server's rate limit: every sender of a slows down. */
+		if (pace_refusal(&o))
+			pace_refused(f->a);
+		if (!r->stop && (!smtp_usable(r->sess) || pace_refusal(&o))) {
+			r->stop = 1;
+			r->stop_o = o;
+		}
+		failed(r, f->a, &f->e, &o);
+	}
+	qent_free(&f->e);
+	queue_unlock(f->l);
+	f->l = NULL;
+}
+
+/* Every message in flight, to its end. */
+static void
+drain(struct qrun *r)
+{
+	while (r->fn > 0)
+		finish(r);
+}
+
+/*
+ * The messages that never left (finish()) go again, oldest first, over
+ * a new session of their account, each once: one at a time they would
+ * have gone over the next session too.
+ */
+static void
+resend(struct qrun *r)
+{
+	struct flight	f;
+	struct outcome	o;
+
+	if (r->resending)
+		return;
+	r->resending = 1;
+	while (r->nagain > 0) {
+		f = r->again[0];
+		memmove(&r->again[0], &r->again[1], --r->nagain * sizeof(f));
+		memset(&o, 0, sizeof(o));
+		/* Its sending slot, as for any message (a 421 4.3.2 before). */
+		if (!bote_interrupted && paced(r, f.a, &f.e)) {
+			qent_free(&f.e);
+			queue_unlock(f.l);
+			continue;
+		}
+		if (!bote_interrupted &&
+		    deliver(r, f.c, f.a, &f.e, f.l, &o) == 0) {
+			r->fl[(r->fh + r->fn - 1) % SMTP_PIPE_MAX].again = 1;
+			continue;
+		}
+		if (bote_interrupted)
+			outcome_set(&o, OUT_TEMP, PH_NONE, "interrupted by a "
+			    "signal; the message was not sent");
+		failed(r, f.a, &f.e, &o);
+		qent_free(&f.e);
+		queue_unlock(f.l);
+	}
+	r->resending = 0;
 }
 
 /* A line for -v (the trace), as the session's own are. */
@@ -698,14 +827,30 @@ trace_info(struct qrun *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Leave the session (closed when it is the runner's own), not its keys. */
+/*
+ * Leave the session (closed when it is the runner's own), not its keys,
+ * once the messages in flight on it have ended. A lent session that
+ * broke (not for a rate limit) ends the run for its account: the
+ * caller's connection is gone.
+ */
 static void
 drop_session(struct qrun *r)
 {
+	int	lent = !r->own_sess;
+
+	if (r->sess == NULL)
+		return;
+	drain(r);
 	if (r->own_sess)
 		smtp_close(r->sess);
+	if (lent && r->stop && !pace_refusal(&r->stop_o)) {
+		r->sess_failed = 1;
+		r->sess_o = r->stop_o;
+		r->sess_o.kind = OUT_TEMP;
+	}
 	r->sess = NULL;
 	r->own_sess = 0;
+	r->stop = 0;
 }
 
 /*

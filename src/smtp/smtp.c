@@ -126,8 +126,38 @@ int
 smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
     size_t nrcpts, const struct outmsg *body, struct outcome *o)
 {
+	/* Transactions started and not finished own the session's replies. */
+	if (s->pn > 0) {
+		memset(o, 0, sizeof(*o));
+		return outcome_set(o, OUT_SOFTWARE, PH_NONE, "smtp_tx with "
+		    "pipelined transactions unfinished");
+	}
+	return tx_run(s, sender, rcpts, nrcpts, body, o);
+}
+
+/* One transaction from MAIL to its last reply, as smtp_tx says. */
+int
+tx_run(struct smtp *s, const char *sender, char *const *rcpts,
+    size_t nrcpts, const struct outmsg *body, struct outcome *o)
+{
 	int	rc;
 
+	if (tx_begin(s, body, o) == -1)
+		return -1;
+	rc = tx_prepare(s, sender, rcpts, nrcpts);
+	if (rc == 0)
+		rc = run(s, S_ENVELOPE);
+	tx_end(s, o, rc);
+	return rc;
+}
+
+/*
+ * A transaction's start: its outcome is o, the session must take it, and
+ * its body is signed (DKIM). 0, or -1 with *o.
+ */
+int
+tx_begin(struct smtp *s, const struct outmsg *body, struct outcome *o)
+{
 	memset(o, 0, sizeof(*o));
 	s->o = o;
 	set_relay(s);
@@ -139,15 +169,18 @@ smtp_tx(struct smtp *s, const char *sender, char *const *rcpts,
 	s->verdict = NULL;
 	s->queued = 0;
 	s->no_dsn = 0;
-	rc = tx_prepare(s, sender, rcpts, nrcpts);
-	if (rc == 0)
-		rc = run(s, S_ENVELOPE);
+	return 0;
+}
+
+/* Its end (rc: tx_run's): what the session can do next. */
+void
+tx_end(struct smtp *s, struct outcome *o, int rc)
+{
 	/* After run(): a state may have replaced *o whole. */
 	o->no_dsn = s->no_dsn;
 	set_relay(s);
 	settle(s, rc);
 	tx_release(s);
-	return rc;
 }
 
 /*

@@ -137,6 +137,37 @@ int		 smtp_tx(struct smtp *, const char *sender,
 int		 smtp_usable(const struct smtp *);
 
 /*
+ * Pipelining across transactions (RFC 2920, RFC 3030): smtp_tx_start
+ * sends a transaction without waiting for the replies the transactions
+ * before it are still owed, and smtp_tx_finish reads the replies of the
+ * oldest one started and returns its outcome, in the order they were
+ * started, each exactly what smtp_tx would have said of it.
+ *
+ * With PIPELINING, CHUNKING and one recipient, a transaction (RSET while
+ * others are in flight, MAIL, RCPT, BDAT LAST and the message) goes out
+ * with no wait at all; without CHUNKING it waits for its own 354 only,
+ * which arrives with the end-of-data reply of the one before. Any other
+ * transaction (several recipients, all or nothing; no PIPELINING) waits
+ * for those before it and then runs as smtp_tx does.
+ *
+ * When the session fails with transactions in flight (a 421, a lost
+ * connection, replies out of step), each of those after the failure is
+ * told OUT_TEMP when its message never left, or OUT_MAYBE_SENT when the
+ * server had all of it and never answered: none is reported delivered
+ * that the server did not accept.
+ *
+ * sender, rcpts and m must stay as they are until the transaction's
+ * smtp_tx_finish; smtp_tx_start may be called while smtp_tx_room() says
+ * so, and smtp_tx (the one-at-a-time call) only with none in flight.
+ */
+#define SMTP_PIPE_MAX	32	/* transactions in flight at most */
+void		 smtp_tx_start(struct smtp *, const char *sender,
+		    char *const *rcpts, size_t nrcpts, const struct outmsg *m);
+int		 smtp_tx_finish(struct smtp *, struct outcome *o);
+size_t		 smtp_tx_pending(const struct smtp *);
+int		 smtp_tx_room(const struct smtp *);
+
+/*
  * What an open session achieved, for --check: its TLS session (0, or -1
  * when there is none) and the SASL mechanism AUTH succeeded with (NULL:
  * no AUTH was done).

@@ -53,6 +53,30 @@ enum state {
 	S_FAIL
 };
 
+/* The replies one group of commands is owed, in the order they come. */
+struct group {
+	int	auth;			/* lazy AUTH */
+	int	rset;
+	int	mail;
+	size_t	rcpt0, rcpt1;		/* rcpts[rcpt0..rcpt1) */
+	int	data;			/* DATA's 354 */
+	int	last;			/* end-of-data or BDAT LAST */
+};
+
+/*
+ * A transaction started (smtp_tx_start) whose outcome the caller has not
+ * taken: what struct smtp holds of the transaction under way, kept while
+ * later ones go out, and its outcome once its replies are read (done).
+ */
+struct ptx {
+	struct group	 g;
+	int		 failed, accepted, queued, no_dsn;
+	struct outcome	 first;
+	char *const	*rcpts_in;
+	struct outcome	 o;
+	int		 done, rc;
+};
+
 struct smtp {
 	const struct smtp_opts	*opts;
 	/* The transaction under way (smtp_tx, smtp_verify). */
@@ -87,17 +111,19 @@ struct smtp {
 	char			*token;		/* OAuth2: a token from reauth */
 	char			*lazy_line;	/* AUTH for the first group */
 	char			 lazy_shown[64]; /* the same as traced */
-	struct group {				/* replies due, in order */
-		int	auth;			/* lazy AUTH */
-		int	rset;
-		int	mail;
-		size_t	rcpt0, rcpt1;		/* rcpts[rcpt0..rcpt1) */
-		int	data;			/* DATA's 354 */
-		int	last;			/* end-of-data or BDAT LAST */
-	}			 g;
+	struct group		 g;		/* replies due, in order */
 	int			 failed;	/* a reply refused this transaction */
 	int			 accepted;	/* recipients accepted */
 	struct outcome		 first;		/* the first refusal */
+	/*
+	 * Pipelining across transactions (smtp_pipe.c): a ring of the
+	 * transactions started and not yet finished, oldest at phead.
+	 */
+	struct ptx		 pipe[SMTP_PIPE_MAX];
+	size_t			 phead, pn;
+	int			 more_due;	/* later replies follow this group's */
+	int			 lost;		/* no more replies will come: */
+	struct outcome		 lost_o;	/* why */
 	char			 in[65536];	/* spool blocks */
 	char			 out[2 * 65536]; /* the same, dot-stuffed */
 };
@@ -122,8 +148,17 @@ int		auth_send_lazy(struct smtp *);
 /* After 235: 0, or -1 with *o when the server never proved itself. */
 int		auth_finish(struct smtp *);
 
+/* smtp.c: a transaction's frame (smtp_tx), for smtp_pipe.c too. */
+int		tx_run(struct smtp *, const char *, char *const *, size_t,
+		    const struct outmsg *, struct outcome *);
+int		tx_begin(struct smtp *, const struct outmsg *, struct outcome *);
+void		tx_end(struct smtp *, struct outcome *, int);
+
 /* smtp_tx.c */
 int		tx_prepare(struct smtp *, const char *, char *const *, size_t);
+int		tx_mail_params(struct smtp *, char *, size_t);
+int		tx_rcpt(struct smtp *, size_t);
+int		tx_collect(struct smtp *);
 int		tx_size_ok(struct smtp *);
 void		tx_release(struct smtp *);
 enum state	st_envelope(struct smtp *);

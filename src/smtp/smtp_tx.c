@@ -5,7 +5,7 @@
  * RSET.
  *
  * Commands are queued in groups and their replies read in order by
- * collect() (RFC 2920 3.1); without PIPELINING every group holds one
+ * tx_collect() (RFC 2920 3.1); without PIPELINING every group holds one
  * command. All or nothing: any refused recipient fails the message. With
  * several recipients their replies are read before DATA or BDAT is sent;
  * with one the server itself refuses DATA or BDAT when that RCPT failed.
@@ -31,12 +31,11 @@
 static int		is_ascii(const char *, size_t);
 static char		*wire_addr(struct smtp *, const char *,
 			    enum smtp_phase);
-static int		mail_params(struct smtp *, char *, size_t);
-static int		rcpt(struct smtp *, size_t);
-static int		collect(struct smtp *);
 static int		rcpt_replies(struct smtp *, size_t, size_t);
 static int		eod_reply(struct smtp *);
 static void		refusal(struct smtp *, enum smtp_phase, const char *);
+static int		in_step(struct smtp *, enum smtp_phase, const char *,
+			    int);
 static int		write_body(struct smtp *, int);
 static void		progress(struct smtp *, off_t, off_t, int64_t *);
 
@@ -156,8 +155,8 @@ tx_size_ok(struct smtp *s)
  * 8-bit body, SMTPUTF8 (RFC 6531) for a UTF-8 address, RET and ENVID
  * (RFC 3461), each only when the server offers it.
  */
-static int
-mail_params(struct smtp *s, char *params, size_t sz)
+int
+tx_mail_params(struct smtp *s, char *params, size_t sz)
 {
 	const struct smtp_opts	*op = s->opts;
 	unsigned long long	 total =
@@ -195,8 +194,8 @@ toolong:
 }
 
 /* Queue RCPT for rcpts[i], with NOTIFY and ORCPT when DSN is offered. */
-static int
-rcpt(struct smtp *s, size_t i)
+int
+tx_rcpt(struct smtp *s, size_t i)
 {
 	char	p[64 + ORCPT_XTEXTMAX] = "";
 	int	rc = 0;
@@ -226,7 +225,7 @@ st_envelope(struct smtp *s)
 	int	pipe = s->caps.flags & CAP_PIPELINING;
 	int	bdat = s->caps.flags & CAP_CHUNKING;
 
-	if (mail_params(s, params, sizeof(params)) == -1)
+	if (tx_mail_params(s, params, sizeof(params)) == -1)
 		return S_FAIL;
 	if (s->auth_pending) {
 		if (auth_send_lazy(s) == -1)
@@ -237,22 +236,22 @@ st_envelope(struct smtp *s)
 		if (smtp_cmd(s, NULL, "RSET") == -1)
 			return S_FAIL;
 		s->g.rset = 1;
-		if (!pipe && collect(s) == -1)
+		if (!pipe && tx_collect(s) == -1)
 			return S_FAIL;
 		s->need_rset = 0;
 	}
 	if (smtp_cmd(s, NULL, "MAIL FROM:<%s>%s", s->sender, params) == -1)
 		return S_FAIL;
 	s->g.mail = 1;
-	if (!pipe && collect(s) == -1)
+	if (!pipe && tx_collect(s) == -1)
 		return S_FAIL;
 	for (i = 0; i < s->nrcpts; i++) {
-		if (rcpt(s, i) == -1)
+		if (tx_rcpt(s, i) == -1)
 			return S_FAIL;
 		if (!pipe) {
 			s->g.rcpt0 = i;
 			s->g.rcpt1 = i + 1;
-			if (collect(s) == -1)
+			if (tx_collect(s) == -1)
 				return S_FAIL;
 		}
 	}
@@ -267,7 +266,7 @@ st_envelope(struct smtp *s)
 	 * which servers log as an error. One recipient needs no wait: the
 	 * server refuses DATA or BDAT itself when its RCPT failed.
 	 */
-	if (pipe && s->nrcpts > 1 && collect(s) == -1)
+	if (pipe && s->nrcpts > 1 && tx_collect(s) == -1)
 		return S_FAIL;
 	/* One recipient: BDAT LAST goes with the group. */
 	if (bdat)
@@ -275,7 +274,7 @@ st_envelope(struct smtp *s)
 	if (smtp_cmd(s, NULL, "DATA") == -1)
 		return S_FAIL;
 	s->g.data = 1;
-	if (collect(s) == -1)
+	if (tx_collect(s) == -1)
 		return S_FAIL;
 	return S_BODY;
 }
@@ -286,8 +285,8 @@ st_envelope(struct smtp *s)
  * traced. Returns 0 when every reply was a success, else -1 (with the
  * whole group read unless the connection failed).
  */
-static int
-collect(struct smtp *s)
+int
+tx_collect(struct smtp *s)
 {
 	struct group	*g = &s->g;
 	struct group	 due = *g;
@@ -314,14 +313,16 @@ collect(struct smtp *s)
 		}
 	}
 	if (due.rset) {
-		if (smtp_reply(s, PH_MAIL, T_OTHER) == -1)
+		if (smtp_reply(s, PH_MAIL, T_OTHER) == -1 ||
+		    in_step(s, PH_MAIL, "RSET", 2) == -1)
 			goto lost;
 		lastcmd = "RSET";
 		if (s->r.code / 100 != 2)
 			refusal(s, PH_MAIL, "RSET");
 	}
 	if (due.mail) {
-		if (smtp_reply(s, PH_MAIL, T_MAIL) == -1)
+		if (smtp_reply(s, PH_MAIL, T_MAIL) == -1 ||
+		    in_step(s, PH_MAIL, "MAIL", 2) == -1)
 			goto lost;
 		lastcmd = "MAIL";
 		if (s->r.code / 100 != 2)
@@ -332,7 +333,8 @@ collect(struct smtp *s)
 	if (due.rcpt1 > due.rcpt0)
 		lastcmd = "RCPT";
 	if (due.data) {
-		if (smtp_reply(s, PH_DATA, T_DATA) == -1) {
+		if (smtp_reply(s, PH_DATA, T_DATA) == -1 ||
+		    in_step(s, PH_DATA, "DATA", 3) == -1) {
 			s->quit_ok = 0;
 			goto lost;
 		}
@@ -343,7 +345,8 @@ collect(struct smtp *s)
 			refusal(s, PH_DATA, "DATA");
 	}
 	if (due.last) {
-		if (smtp_reply(s, PH_EOD, T_EOD) == -1)
+		if (smtp_reply(s, PH_EOD, T_EOD) == -1 ||
+		    in_step(s, PH_EOD, "end-of-data", 2) == -1)
 			goto lost;
 		return eod_reply(s);
 	}
@@ -351,7 +354,8 @@ collect(struct smtp *s)
 		*s->o = s->first;
 		return -1;
 	}
-	return smtp_no_extra(s, lastcmd);
+	/* Pipelined transactions: the next replies are later ones'. */
+	return s->more_due ? 0 : smtp_no_extra(s, lastcmd);
 lost:
 	/* A refusal read before the connection failed is the real cause. */
 	if (s->failed)
@@ -363,6 +367,7 @@ lost:
 	else if (due.last && s->o->kind == OUT_TEMP)
 		s->o->kind = OUT_MAYBE_SENT;
 	s->broken = 1;
+	s->lost = 1;
 	return -1;
 }
 
@@ -377,7 +382,8 @@ rcpt_replies(struct smtp *s, size_t from, size_t to)
 	size_t	i;
 
 	for (i = from; i < to; i++) {
-		if (smtp_reply(s, PH_RCPT, T_RCPT) == -1) {
+		if (smtp_reply(s, PH_RCPT, T_RCPT) == -1 ||
+		    in_step(s, PH_RCPT, "RCPT", 2) == -1) {
 			s->quit_ok = 0;
 			return -1;
 		}
@@ -432,12 +438,37 @@ eod_reply(struct smtp *s)
 		(void)xstrlcpy(s->o->text, s->r.text, sizeof(s->o->text));
 	}
 	/* The message is taken; only the session cannot go on. */
-	if (io_pending(s->io) > 0) {
+	if (!s->more_due && io_pending(s->io) > 0) {
 		s->broken = 1;
 		smtp_trace(s, TRACE_INFO, "the server sent more than its "
 		    "reply to end-of-data; ending the session");
 	}
 	return s->failed ? -1 : 0;
+}
+
+/*
+ * The reply in s->r is one the command what can have: ok is the class of
+ * its success (2, or 3 for DATA's 354), and 4yz and 5yz are refusals.
+ * Anything else (a 354 to MAIL, a 250 to DATA) means the replies are out
+ * of step with the commands, a server bug or an injection: nothing more
+ * it says can be attributed, so the session ends. 0, or -1 with *o.
+ */
+static int
+in_step(struct smtp *s, enum smtp_phase ph, const char *what, int ok)
+{
+	int	class = s->r.code / 100;
+
+	if (class == ok || class == 4 || class == 5)
+		return 0;
+	s->broken = 1;
+	s->quit_ok = 0;
+	s->lost = 1;
+	/* The reply, only shown: a cut text is still the evidence. */
+	(void)xstrlcpy(s->o->text, s->r.text, sizeof(s->o->text));
+	s->o->code = s->r.code;
+	return outcome_set(s->o, OUT_PROTO, ph, "the server answered %s "
+	    "with %d, which no %s is answered with: its replies are out of "
+	    "step with the commands", what, s->r.code, what);
 }
 
 /* The server refused with s->r: the first refusal is the outcome. */
@@ -560,7 +591,7 @@ progress(struct smtp *s, off_t done, off_t total, int64_t *last)
 enum state
 st_eod(struct smtp *s)
 {
-	return collect(s) == 0 ? S_READY : S_FAIL;
+	return tx_collect(s) == 0 ? S_READY : S_FAIL;
 }
 
 /*
