@@ -796,21 +796,32 @@ ew_list(struct ew *e)
 	    ew_plain(e, start, e->n);
 }
 
+/* CRLF into o at offset at (before white space). */
+static void
+ew_break(struct sbuf *o, size_t at)
+{
+	if (sbuf_add(o, "\r\n", 2) == -1)
+		return;
+	memmove(o->p + at + 2, o->p + at, o->len - 2 - at);
+	memcpy(o->p + at, "\r\n", 2);
+}
+
 /*
  * "Name:" and the value into o, folded with CRLF before white space
- * outside quoted-strings and comments where a line would pass 78.
+ * outside quoted-strings and comments where a line would pass 78: after
+ * the last ',' or ';' of the line that will do, else right there.
  */
 static void
 ew_fold(struct sbuf *o, const char *name, size_t namelen, const char *v,
     size_t n)
 {
-	size_t	i, j, col, depth = 0;
+	size_t	i, j, line, cand = 0, depth = 0;
 	int	quoted = 0;
 
 	(void)sbuf_add(o, name, namelen);
 	(void)sbuf_add(o, ":", 1);
-	col = namelen + 1;
-	for (i = 0; i < n; i = j) {
+	line = o->len - namelen - 1;
+	for (i = 0; i < n && !o->err; i = j) {
 		/* A piece: blanks, then up to the next top-level blank. */
 		for (j = i; j < n && (v[j] == ' ' || v[j] == '\t'); j++)
 			continue;
@@ -833,13 +844,19 @@ ew_fold(struct sbuf *o, const char *name, size_t namelen, const char *v,
 			else if (!quoted && v[j] == ')' && depth > 0)
 				depth--;
 		}
-		if (i > 0 && col + (j - i) > FOLDAT && (v[i] == ' ' ||
-		    v[i] == '\t')) {
-			(void)sbuf_add(o, "\r\n", 2);
-			col = 0;
-		}
+		if (i > 0 && o->len - line + (j - i) > FOLDAT) {
+			if (cand > line) {
+				ew_break(o, cand);
+				line = cand + 2;
+			}
+			if (o->len - line + (j - i) > FOLDAT) {
+				(void)sbuf_add(o, "\r\n", 2);
+				line = o->len;
+			}
+			cand = 0;
+		} else if (i > 0 && (v[i - 1] == ',' || v[i - 1] == ';'))
+			cand = o->len;
 		(void)sbuf_add(o, v + i, j - i);
-		col += j - i;
 	}
 	(void)sbuf_add(o, "\r\n", 2);
 }
