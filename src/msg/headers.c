@@ -861,13 +861,28 @@ ew_fold(struct sbuf *o, const char *name, size_t namelen, const char *v,
 	(void)sbuf_add(o, "\r\n", 2);
 }
 
-/* Whether two address lists are the same addresses in the same order. */
+/* Octets >= 0x80 in s[0..n). */
+static size_t
+count8(const char *s, size_t n)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += (unsigned char)s[i] >= 0x80;
+	return c;
+}
+
+/*
+ * Whether address list b is a, the same addresses in the same order,
+ * with raw 8-bit left nowhere but in them (an obsolete display name
+ * that could not be encoded leaves the field as written).
+ */
 static int
 same_list(const char *a, size_t alen, const char *b, size_t blen)
 {
 	struct addrlist	 x, y;
 	char		 why[128];
-	size_t		 i;
+	size_t		 i, c = 0;
 	int		 same;
 
 	addrlist_init(&x);
@@ -875,11 +890,13 @@ same_list(const char *a, size_t alen, const char *b, size_t blen)
 	same = addr_parse_list(a, alen, &x, why, sizeof(why)) == 0 &&
 	    addr_parse_list(b, blen, &y, why, sizeof(why)) == 0 &&
 	    x.n == y.n;
-	for (i = 0; same && i < x.n; i++)
+	for (i = 0; same && i < x.n; i++) {
 		same = strcmp(x.v[i], y.v[i]) == 0;
+		c += count8(y.v[i], strlen(y.v[i]));
+	}
 	addrlist_free(&x);
 	addrlist_free(&y);
-	return same;
+	return same && c == count8(b, blen);
 }
 
 int
@@ -907,8 +924,8 @@ hdr_encode_8bit(const struct hdr_field *f, char **out, size_t *outlen)
 	sbuf_init(&e.out, HDR_PREFIXMAX);
 	sbuf_init(&o, HDR_PREFIXMAX);
 	if (ew_list(&e) == 0 && e.changed && !e.out.err &&
-	    (e.keywords || same_list(f->value, f->valuelen, e.out.p,
-	    e.out.len))) {
+	    (e.keywords ? count8(e.out.p, e.out.len) == 0 :
+	    same_list(f->value, f->valuelen, e.out.p, e.out.len))) {
 		ew_fold(&o, f->name, f->namelen, e.out.p, e.out.len);
 		rc = o.err == ENOMEM ? -1 : !o.err;
 	} else if (e.out.err == ENOMEM)

@@ -277,6 +277,8 @@ test_encode_8bit(void)
 	enc_is("To", " J\xc3\xbcrgen M\xc3\xbcller", NULL);
 	enc_is("To", " \"J\xc3\xbcrgen <j@x.org>", NULL);
 	enc_is("To", " J\xc3\xbcrgen <j@x.org", NULL);
+	/* An obsolete name with '@' cannot be encoded: none of it is. */
+	enc_is("Cc", " G\xc3\xbc: a@x.orgB\xc3\xb6 <b@x.org>", NULL);
 	/* Not UTF-8, not a kind with encoded-words, no 8-bit. */
 	enc_is("From", " J\xfcrgen <j@x.org>", NULL);
 	enc_is("X-Name", " J\xc3\xbcrgen", NULL);
