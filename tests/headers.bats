@@ -298,7 +298,7 @@ PY
 	run grep -a -c -x $'X-Name: J\xc3\xbcrgen' "$GOT"
 	assert_output 1
 	# No raw 8-bit is left in the address fields.
-	run grep -a -c -P '^(From|To|Cc|Reply-To):.*[\x80-\xff]' "$GOT"
+	run env LC_ALL=C grep -a -c -P '^(From|To|Cc|Reply-To):.*[\x80-\xff]' "$GOT"
 	assert_output 0
 	# Any MIME reader gives back the names as written, and the same
 	# addresses in the same order.
@@ -332,4 +332,30 @@ PY
 	maildir_last >"$GOT"
 	run grep -a -h -e '^To:' -e '^Cc:' "$GOT"
 	assert_output $'To: J\xc3\xbcrgen M\xc3\xbcller\nCc: J\xc3\xbcrgen <jj@example.org'
+}
+
+@test "Sender, Bcc kept, Comments and Keywords go encoded too; a field the directives replace is not sent twice" {
+	bote_conf "$CONF" "set_from_header on" "set_to_header on" "remove_bcc_headers off"
+	printf 'From: J\xc3\xbcrgen <someone@elsewhere.example>\nTo: \xc3\x89mile <emile@example.org>\nSender: S\xc3\xa9verine <%s>\nBcc: Z\xc3\xb6e <rcpt@example.org>\nComments: s\xc3\xbc\xc3\x9f\nKeywords: K\xc3\xb6ln, "Br\xc3\xbchl, Bonn", plain\n\nbody\n' \
+	    "$TESTBED_USER" >"$MSG"
+	run "$BOTE" -C "$CONF" -i -F Me rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	maildir_last >"$GOT"
+	# From and To are bote's own, once each (the directives).
+	run grep -a -h -e '^From:' -e '^To:' "$GOT"
+	assert_output "From: Me <$TESTBED_USER>
+To: rcpt@example.org"
+	run grep -h -e '^Sender:' -e '^Bcc:' -e '^Comments:' -e '^Keywords:' "$GOT"
+	assert_output "Sender: =?UTF-8?Q?S=C3=A9verine?= <$TESTBED_USER>
+Bcc: =?UTF-8?Q?Z=C3=B6e?= <rcpt@example.org>
+Comments: =?UTF-8?B?c8O8w58=?=
+Keywords: =?UTF-8?Q?K=C3=B6ln?= , =?UTF-8?Q?Br=C3=BChl=2C_Bonn?= , plain"
+	run env LC_ALL=C grep -a -c -P '[\x80-\xff]' <(awk '/^\r?$/ { exit } { print }' "$GOT")
+	assert_output 0
+	# Python reads back the same keywords and Sender.
+	run python3 -c 'import email, email.policy, sys
+m = email.message_from_file(open(sys.argv[1]), policy=email.policy.default)
+print(m["Sender"].addresses[0].display_name, "|", m["Comments"], "|", m["Keywords"])' "$GOT"
+	assert_output $'S\xc3\xa9verine | s\xc3\xbc\xc3\x9f | K\xc3\xb6ln , Br\xc3\xbchl, Bonn , plain'
 }
