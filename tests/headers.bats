@@ -249,3 +249,113 @@ print(str(email.header.make_header(email.header.decode_header(sys.argv[1]))))' \
 	run grep -h -a '^Subject:' "$(maildir_last_file)"
 	assert_output $'Subject: Gr\xfc\xdfe'
 }
+
+# Field $1 of file $2 with its continuation lines, CRs removed.
+field_of() {
+	awk -v n="$1" 'BEGIN { IGNORECASE = 1 } /^\r?$/ { exit }
+	    /^[^ \t]/ { on = tolower(substr($0, 1, length(n) + 1)) == tolower(n ":") }
+	    on { sub(/\r$/, ""); print }' "$2"
+}
+
+# Each address field of a file as "Field|display name|address" lines,
+# as Python's email package reads it (RFC 2047 decoded); group names as
+# "Field|group|name". The file is read as UTF-8, raw or encoded alike.
+addr_fields() {
+	python3 - "$1" <<'PY'
+import email, email.policy, sys
+with open(sys.argv[1], encoding='utf-8', errors='surrogateescape') as fp:
+    m = email.message_from_file(fp, policy=email.policy.default)
+for name in ('From', 'Sender', 'Reply-To', 'To', 'Cc'):
+    for v in m.get_all(name) or []:
+        for g in v.groups:
+            if g.display_name is not None:
+                print(f'{name}|group|{g.display_name}')
+            for a in g.addresses:
+                print(f'{name}|{a.display_name}|{a.addr_spec}')
+PY
+}
+
+@test "display names and comments of raw UTF-8 go as RFC 2047 encoded-words, the addresses as written" {
+	printf 'From: J\xc3\xbcrgen M\xc3\xbcller <%s>\nTo: "M\xc3\xbcller, J\xc3\xbcrgen" <rcpt@example.org>,\n Ann <ann@example.org>, \xc3\x89mile\n <emile@example.org>\nCc: Gr\xc3\xbcppe: cc1@example.org, cc2@example.org (B\xc3\xbcro);, undisclosed-recipients:;\nReply-To: Bj\xc3\xb6rn <bjorn@example.org>\nSubject: plain\nX-Name: J\xc3\xbcrgen\n\nbody\n' \
+	    "$TESTBED_USER" >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	maildir_last >"$GOT"
+	run grep -h '^From:' "$GOT"
+	assert_output "From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <$TESTBED_USER>"
+	# The quotes and the comma inside go into the encoded text.
+	run field_of To "$GOT"
+	# Folded again at 78, after a comma where one will do.
+	assert_output "To: =?UTF-8?Q?M=C3=BCller=2C_J=C3=BCrgen?= <rcpt@example.org>,
+ Ann <ann@example.org>, =?UTF-8?Q?=C3=89mile?= <emile@example.org>"
+	run field_of Cc "$GOT"
+	assert_output "Cc: =?UTF-8?Q?Gr=C3=BCppe?= : cc1@example.org,
+ cc2@example.org (=?UTF-8?Q?B=C3=BCro?=);, undisclosed-recipients:;"
+	run grep -h '^Reply-To:' "$GOT"
+	assert_output "Reply-To: =?UTF-8?Q?Bj=C3=B6rn?= <bjorn@example.org>"
+	# Fields with no encoded-words in them (X-*) go as written.
+	run grep -a -c -x $'X-Name: J\xc3\xbcrgen' "$GOT"
+	assert_output 1
+	# No raw 8-bit is left in the address fields.
+	run env LC_ALL=C grep -a -c -P '^(From|To|Cc|Reply-To):.*[\x80-\xff]' "$GOT"
+	assert_output 0
+	# Any MIME reader gives back the names as written, and the same
+	# addresses in the same order.
+	addr_fields "$MSG" >"$WANT"
+	addr_fields "$GOT" >"$GOT.names"
+	run diff "$WANT" "$GOT.names"
+	assert_success
+	run grep -c -x $'To|M\xc3\xbcller, J\xc3\xbcrgen|rcpt@example.org' "$GOT.names"
+	assert_output 1
+	run grep -c -x $'Cc|group|Gr\xc3\xbcppe' "$GOT.names"
+	assert_output 1
+}
+
+@test "display names of raw UTF-8 stay as written when the message goes as SMTPUTF8" {
+	printf 'From: J\xc3\xbcrgen <%s>\nTo: \xc3\x89mile <emile@example.org>\n\nbody\n' \
+	    "$TESTBED_USER" >"$MSG"
+	run "$BOTE" -C "$CONF" -i $'r\xc3\xbcdiger@example.org' <"$MSG"
+	assert_success
+	maildir_wait 1
+	maildir_last >"$GOT"
+	run grep -a -h -e '^From:' -e '^To:' "$GOT"
+	assert_output $'From: J\xc3\xbcrgen <'"$TESTBED_USER"$'>\nTo: \xc3\x89mile <emile@example.org>'
+}
+
+@test "an address field that does not parse goes as written, raw UTF-8 and all" {
+	printf 'From: %s\nTo: J\xc3\xbcrgen M\xc3\xbcller\nCc: J\xc3\xbcrgen <jj@example.org\n\nbody\n' \
+	    "$TESTBED_USER" >"$MSG"
+	run "$BOTE" -C "$CONF" -i rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	maildir_last >"$GOT"
+	run grep -a -h -e '^To:' -e '^Cc:' "$GOT"
+	assert_output $'To: J\xc3\xbcrgen M\xc3\xbcller\nCc: J\xc3\xbcrgen <jj@example.org'
+}
+
+@test "Sender, Bcc kept, Comments and Keywords go encoded too; a field the directives replace is not sent twice" {
+	bote_conf "$CONF" "set_from_header on" "set_to_header on" "remove_bcc_headers off"
+	printf 'From: J\xc3\xbcrgen <someone@elsewhere.example>\nTo: \xc3\x89mile <emile@example.org>\nSender: S\xc3\xa9verine <%s>\nBcc: Z\xc3\xb6e <rcpt@example.org>\nComments: s\xc3\xbc\xc3\x9f\nKeywords: K\xc3\xb6ln, "Br\xc3\xbchl, Bonn", plain\n\nbody\n' \
+	    "$TESTBED_USER" >"$MSG"
+	run "$BOTE" -C "$CONF" -i -F Me rcpt@example.org <"$MSG"
+	assert_success
+	maildir_wait 1
+	maildir_last >"$GOT"
+	# From and To are bote's own, once each (the directives).
+	run grep -a -h -e '^From:' -e '^To:' "$GOT"
+	assert_output "From: Me <$TESTBED_USER>
+To: rcpt@example.org"
+	run grep -h -e '^Sender:' -e '^Bcc:' -e '^Comments:' -e '^Keywords:' "$GOT"
+	assert_output "Sender: =?UTF-8?Q?S=C3=A9verine?= <$TESTBED_USER>
+Bcc: =?UTF-8?Q?Z=C3=B6e?= <rcpt@example.org>
+Comments: =?UTF-8?B?c8O8w58=?=
+Keywords: =?UTF-8?Q?K=C3=B6ln?= , =?UTF-8?Q?Br=C3=BChl=2C_Bonn?= , plain"
+	run env LC_ALL=C grep -a -c -P '[\x80-\xff]' <(awk '/^\r?$/ { exit } { print }' "$GOT")
+	assert_output 0
+	# Python reads back the same keywords and Sender.
+	run python3 -c 'import email, email.policy, sys
+m = email.message_from_file(open(sys.argv[1]), policy=email.policy.default)
+print(m["Sender"].addresses[0].display_name, "|", m["Comments"], "|", m["Keywords"])' "$GOT"
+	assert_output $'S\xc3\xa9verine | s\xc3\xbc\xc3\x9f | K\xc3\xb6ln , Br\xc3\xbchl, Bonn , plain'
+}

@@ -35,7 +35,11 @@ enum hdr_kind {
 	HK_TO,
 	HK_CC,
 	HK_BCC,
-	HK_SUBJECT,		/* with raw UTF-8 only (hdr_note) */
+	HK_SUBJECT,		/* these five with raw UTF-8 only (hdr_note) */
+	HK_SENDER,
+	HK_REPLY_TO,
+	HK_COMMENTS,
+	HK_KEYWORDS,
 	HK_RESENT_TO,
 	HK_RESENT_CC,
 	HK_RESENT_BCC,
@@ -68,9 +72,10 @@ struct hdr_policy {
 	int	can_from;	/* an address for a From field is known */
 	/*
 	 * The message goes without SMTPUTF8 (every local part of the
-	 * envelope is ASCII): a Subject of raw UTF-8 is sent as RFC 2047
-	 * encoded-words instead (hdr_encoded_field), so that a later hop
-	 * without SMTPUTF8 still shows it.
+	 * envelope is ASCII): a field with raw UTF-8 where encoded-words
+	 * may stand is sent as RFC 2047 encoded-words instead
+	 * (hdr_encode_8bit), so that a later hop without SMTPUTF8 still
+	 * shows it.
 	 */
 	int	encode_8bit;
 };
@@ -107,8 +112,19 @@ int		 hdr_note(struct hdr_state *, const struct hdr_field *);
  */
 int		 hdr_rcpt_field(const struct hdr_state *, size_t ordinal,
 		    enum hdr_kind);
-/* Whether a field of that kind is left out of what is transmitted. */
+/* Whether the directives leave a field of that kind out. */
 int		 hdr_drops(const struct hdr_policy *, enum hdr_kind);
+/*
+ * What becomes of a noted field (hdr_note's cand) of kind k: HDR_DROP
+ * (left out, hdr_drops), HDR_ENCODE (left out and sent again in the
+ * prefix as hdr_encode_8bit wrote it: encoded says it did and
+ * encode_8bit is set) or HDR_KEEP.
+ */
+#define HDR_KEEP	0
+#define HDR_DROP	1
+#define HDR_ENCODE	2
+int		 hdr_fate(const struct hdr_policy *, enum hdr_kind,
+		    int encoded);
 /* HDR_ADD_* bits: the fields to add. */
 int		 hdr_adds(const struct hdr_policy *, const struct hdr_state *);
 
@@ -130,6 +146,21 @@ int		 hdr_phrase(char *dst, size_t sz, const char *name);
  */
 struct hdr_field;
 int		 hdr_encoded_field(const struct hdr_field *f, char **out,
+		    size_t *outlen);
+/*
+ * Field f, whose value is UTF-8 with raw 8-bit, as a message without
+ * SMTPUTF8 sends it: Subject and Comments wholly encoded
+ * (hdr_encoded_field); From, Sender, Reply-To, To, Cc and Bcc with the
+ * display names (phrases, a group's name) and comments as RFC 2047
+ * encoded-words (Q, or B where shorter), the addresses as they were and
+ * the address list checked to be the same (addr_parse_list); Keywords
+ * with each phrase encoded. The whole field, folded, CRLF at the end,
+ * in a new buffer. Returns 1, or 0 when the field goes as written
+ * (another kind, not UTF-8, nothing to encode, an address list that
+ * does not parse, or too long), -1 on ENOMEM or an unstructured field
+ * too long to encode.
+ */
+int		 hdr_encode_8bit(const struct hdr_field *f, char **out,
 		    size_t *outlen);
 /* Whether s[0..len) has a byte >= 0x80 and is well-formed UTF-8. */
 int		 hdr_utf8_text(const char *s, size_t len);

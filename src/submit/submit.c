@@ -33,8 +33,15 @@ struct scan {
 	off_t			 body_off;
 	int			 bad;		/* an address list is bad */
 	char			 why[256];
-	/* Subject fields of raw UTF-8, encoded (hdr_encoded_field). */
+	/*
+	 * Fields of raw UTF-8 as they go without SMTPUTF8
+	 * (hdr_encode_8bit), one after the other; by candidate (hs.cand),
+	 * where each starts and how long it is (0: none).
+	 */
 	struct sbuf		 encoded;
+	size_t			 enc_off[HDR_DROPMAX];
+	size_t			 enc_len[HDR_DROPMAX];
+	struct sbuf		 reenc;		/* those that go, in order */
 };
 
 static struct scan *scan_new(const struct submit_req *, struct submission *,
@@ -116,6 +123,7 @@ scan_new(const struct submit_req *req, struct submission *sub,
 	addrlist_init(&sc->bccs);
 	hdr_state_init(&sc->hs);
 	sbuf_init(&sc->encoded, HDR_PREFIXMAX);
+	sbuf_init(&sc->reenc, HDR_PREFIXMAX);
 	return sc;
 }
 
@@ -124,6 +132,7 @@ scan_free(struct scan *sc)
 {
 	addrlist_free(&sc->bccs);
 	free(sc->encoded.p);
+	free(sc->reenc.p);
 	free(sc);
 }
 
@@ -169,19 +178,25 @@ note_cb(void *arg, const struct hdr_field *f)
 {
 	struct scan	*sc = arg;
 	char		*enc;
-	size_t		 len;
+	size_t		 len, n = sc->hs.ncand;
+	int		 rc;
 
+	if (hdr_note(&sc->hs, f) == -1)
+		return -1;
 	/* Kept in case the message goes without SMTPUTF8 (add_headers). */
-	if (hdr_kind(f->name, f->namelen) == HK_SUBJECT &&
-	    hdr_utf8_text(f->value, f->valuelen)) {
-		if (hdr_encoded_field(f, &enc, &len) == -1) {
-			errno = E2BIG;
-			return -1;
-		}
-		(void)sbuf_add(&sc->encoded, enc, len);
+	if (sc->hs.ncand == n)
+		return 0;
+	if ((rc = hdr_encode_8bit(f, &enc, &len)) == -1) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (rc == 1) {
+		sc->enc_off[n] = sc->encoded.len;
+		if (sbuf_add(&sc->encoded, enc, len) == 0)
+			sc->enc_len[n] = len;
 		free(enc);
 	}
-	return hdr_note(&sc->hs, f);
+	return 0;
 }
 
 /*
@@ -460,7 +475,7 @@ ascii_envelope(const struct submission *sub)
 	return 1;
 }
 
-/* The encoded Subject fields after those bote adds (the prefix). */
+/* The encoded fields after those bote adds (the prefix). */
 static int
 add_encoded(struct scan *sc, struct outcome *o)
 {
@@ -470,8 +485,9 @@ add_encoded(struct scan *sc, struct outcome *o)
 	sbuf_init(&b, HDR_PREFIXMAX);
 	if (sub->out.prefix != NULL)
 		(void)sbuf_add(&b, sub->out.prefix, sub->out.prefixlen);
-	(void)sbuf_add(&b, sc->encoded.p, sc->encoded.len);
-	return new_prefix(sub, &b, "encode the Subject field", o);
+	(void)sbuf_add(&b, sc->reenc.p, sc->reenc.len);
+	return new_prefix(sub, &b, "encode the header fields of raw UTF-8",
+	    o);
 }
 
 /*
@@ -509,7 +525,7 @@ add_headers(const struct submit_req *req, const struct account *acct,
 	char		 token[33] = "", why[256];
 	const char	*from = NULL;
 	size_t		 i;
-	int		 adds, rc = -1;
+	int		 adds, fate, rc = -1;
 
 	addrlist_init(&shown);
 	/* The null sender has no address for From: the account's, if any. */
@@ -528,8 +544,12 @@ add_headers(const struct submit_req *req, const struct account *acct,
 	pol.encode_8bit = sc->encoded.len > 0 && !sc->encoded.err &&
 	    ascii_envelope(sub);
 	for (i = 0; i < sc->hs.ncand; i++) {
-		if (!hdr_drops(&pol, sc->hs.cand[i].kind))
+		fate = hdr_fate(&pol, sc->hs.cand[i].kind, sc->enc_len[i] > 0);
+		if (fate == HDR_KEEP)
 			continue;
+		if (fate == HDR_ENCODE)
+			(void)sbuf_add(&sc->reenc, sc->encoded.p +
+			    sc->enc_off[i], sc->enc_len[i]);
 		/* In file order, never more than the scan noted. */
 		if (outmsg_add_skip(&sub->out, sc->hs.cand[i].off,
 		    sc->hs.cand[i].len) == -1)
@@ -537,7 +557,7 @@ add_headers(const struct submit_req *req, const struct account *acct,
 			    "leave out are out of order");
 	}
 	if ((adds = hdr_adds(&pol, &sc->hs)) == 0)
-		return pol.encode_8bit ? add_encoded(sc, o) : 0;
+		return sc->reenc.len > 0 ? add_encoded(sc, o) : 0;
 
 	memset(&g, 0, sizeof(g));
 	g.now = clock_now();
@@ -570,7 +590,7 @@ add_headers(const struct submit_req *req, const struct account *acct,
 		fail(o, OUT_DATAERR, "%s", why);
 		goto out;
 	}
-	rc = pol.encode_8bit ? add_encoded(sc, o) : 0;
+	rc = sc->reenc.len > 0 ? add_encoded(sc, o) : 0;
 out:
 	addrlist_free(&shown);
 	return rc;

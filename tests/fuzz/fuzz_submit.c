@@ -12,7 +12,13 @@
  *   holds no Bcc or Resent-Bcc field unless the account keeps them, and
  *   has Date, Message-ID and From;
  * - the prefix holds only the fields bote adds (Date, Message-ID, From,
- *   To): no -F name or address can start a field of its own;
+ *   To) and those it sends again RFC 2047 encoded (Subject, Comments,
+ *   Keywords with no raw 8-bit left; From, Sender, Reply-To, To, Cc,
+ *   Bcc with raw 8-bit only inside their addresses): no -F name or
+ *   address can start a field of its own;
+ * - each Subject, Comments, Keywords, Sender, Reply-To or Cc field left
+ *   out of the spool is in the prefix, in order, the address fields with
+ *   the same addresses;
  * - a refusal says why without a control byte.
  *
  * Input: one octet of switches, then the -f sender, the -F name and one
@@ -27,6 +33,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "conf/conf.h"
 #include "msg/rfc5322.h"
 #include "submit/submit.h"
@@ -83,9 +90,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 struct names {
 	int	bcc;		/* Bcc or Resent-Bcc fields */
 	int	date, msgid, from;
-	int	subject_raw;	/* Subject fields with a byte >= 0x80 */
+	int	raw;		/* raw 8-bit where encoded-words would be */
 	int	other;		/* fields bote never adds */
 	size_t	n;
+	/* Encodable fields, with addresses: "name:a,b\n" (sig_cb). */
+	struct sbuf sig;
+	const struct outmsg *skips;	/* only the skipped ones, or all */
+};
+
+static const char *const encodable[] = {
+	"Subject", "Comments", "Keywords", "Sender", "Reply-To", "Cc"
 };
 
 /* Whether field f is named name (case aside). */
@@ -96,13 +110,87 @@ field_is(const struct hdr_field *f, const char *name)
 	    strncasecmp(f->name, name, f->namelen) == 0;
 }
 
+/* Octets >= 0x80 in s[0..n). */
+static size_t
+count8(const char *s, size_t n)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += (unsigned char)s[i] >= 0x80;
+	return c;
+}
+
+/*
+ * Whether the raw 8-bit of an address field lies in its addresses only
+ * (display names and comments go encoded); a field that does not parse
+ * has none. l receives the addresses.
+ */
+static int
+raw_in_addrs(const struct hdr_field *f, struct addrlist *l)
+{
+	char	why[128];
+	size_t	i, c = 0;
+
+	if (addr_parse_list(f->value, f->valuelen, l, why, sizeof(why)) == -1)
+		return count8(f->value, f->valuelen) == 0;
+	for (i = 0; i < l->n; i++)
+		c += count8(l->v[i], strlen(l->v[i]));
+	return c == count8(f->value, f->valuelen);
+}
+
+/* Note an encodable field in nm->sig: its name, its addresses. */
+static void
+sig_add(struct names *nm, const struct hdr_field *f)
+{
+	struct addrlist	 l;
+	char		 why[128];
+	size_t		 i;
+
+	(void)sbuf_addf(&nm->sig, "%.*s:", (int)f->namelen, f->name);
+	addrlist_init(&l);
+	if (!field_is(f, "Subject") && !field_is(f, "Comments") &&
+	    !field_is(f, "Keywords") && addr_parse_list(f->value,
+	    f->valuelen, &l, why, sizeof(why)) == 0)
+		for (i = 0; i < l.n; i++)
+			(void)sbuf_addf(&nm->sig, "%s,", l.v[i]);
+	addrlist_free(&l);
+	(void)sbuf_add(&nm->sig, "\n", 1);
+}
+
 static int
 name_cb(void *arg, const struct hdr_field *f)
 {
 	struct names	*nm = arg;
-	size_t		 i;
+	struct addrlist	 l;
+	size_t		 i, e;
 
+	for (e = 0; e < sizeof(encodable) / sizeof(encodable[0]); e++)
+		if (field_is(f, encodable[e]))
+			break;
+	if (nm->skips != NULL) {
+		/* The spool: only what is left out counts. */
+		for (i = 0; i < nm->skips->nskip; i++)
+			if (nm->skips->skip[i][0] == f->off)
+				break;
+		if (i < nm->skips->nskip &&
+		    e < sizeof(encodable) / sizeof(encodable[0]))
+			sig_add(nm, f);
+		return 0;
+	}
+	if (e < sizeof(encodable) / sizeof(encodable[0]))
+		sig_add(nm, f);
 	nm->n++;
+	if (field_is(f, "Subject") || field_is(f, "Comments") ||
+	    field_is(f, "Keywords"))
+		nm->raw += count8(f->value, f->valuelen) > 0;
+	else if (field_is(f, "From") || field_is(f, "To") ||
+	    field_is(f, "Cc") || field_is(f, "Bcc") ||
+	    field_is(f, "Sender") || field_is(f, "Reply-To")) {
+		addrlist_init(&l);
+		nm->raw += !raw_in_addrs(f, &l);
+		addrlist_free(&l);
+	}
 	if (field_is(f, "Bcc") || field_is(f, "Resent-Bcc"))
 		nm->bcc++;
 	else if (field_is(f, "Date"))
@@ -111,24 +199,25 @@ name_cb(void *arg, const struct hdr_field *f)
 		nm->msgid++;
 	else if (field_is(f, "From"))
 		nm->from++;
-	else if (field_is(f, "Subject")) {
-		/* bote writes one only encoded (RFC 2047): ASCII. */
-		for (i = 0; i < f->valuelen; i++)
-			if ((unsigned char)f->value[i] >= 0x80)
-				break;
-		nm->subject_raw += i < f->valuelen;
-	} else if (!field_is(f, "To"))
+	else if (!field_is(f, "To") && !field_is(f, "Subject") &&
+	    !field_is(f, "Comments") && !field_is(f, "Keywords") &&
+	    !field_is(f, "Sender") && !field_is(f, "Reply-To") &&
+	    !field_is(f, "Cc"))
 		nm->other++;
 	return 0;
 }
 
+/* Scan buf into nm (free nm->sig); skips: count only those ranges. */
 static void
-scan(const char *buf, size_t len, struct names *nm)
+scan(const char *buf, size_t len, const struct outmsg *skips,
+    struct names *nm)
 {
 	off_t	body;
 	int	fd;
 
 	memset(nm, 0, sizeof(*nm));
+	sbuf_init(&nm->sig, 16 * 1024 * 1024);
+	nm->skips = skips;
 	fd = fuzz_memfd(buf, len);
 	FUZZ_CHECK(hdr_scan(fd, name_cb, nm, &body) == 0,
 	    "the outgoing header scans");
@@ -139,7 +228,7 @@ static void
 check_ok(const struct submission *sub, const char *spool, size_t slen,
     int keepbcc)
 {
-	struct names	 nm;
+	struct names	 nm, sp;
 	char		 why[128], *wire;
 	size_t		 i, j, wl = 0;
 	off_t		 last = 0, end;
@@ -173,11 +262,22 @@ check_ok(const struct submission *sub, const char *spool, size_t slen,
 		    sub->out.prefixlen >= 2 && memcmp(sub->out.prefix +
 		    sub->out.prefixlen - 2, "\r\n", 2) == 0,
 		    "the prefix is CRLF lines");
-		scan(sub->out.prefix, sub->out.prefixlen, &nm);
-		FUZZ_CHECK(nm.other == 0 && nm.bcc == 0 && nm.subject_raw == 0,
-		    "the prefix holds only Date, Message-ID, From, To and "
-		    "encoded Subject fields");
+		scan(sub->out.prefix, sub->out.prefixlen, NULL, &nm);
+		FUZZ_CHECK(nm.other == 0 && (keepbcc || nm.bcc == 0) &&
+		    nm.raw == 0, "the prefix holds only Date, Message-ID, "
+		    "From, To and fields sent again encoded, raw 8-bit only "
+		    "in addresses");
+	} else {
+		memset(&nm, 0, sizeof(nm));
+		sbuf_init(&nm.sig, 0);
 	}
+	scan(spool, slen, &sub->out, &sp);
+	FUZZ_CHECK(!nm.sig.err && !sp.sig.err && nm.sig.len == sp.sig.len &&
+	    (nm.sig.len == 0 || memcmp(nm.sig.p, sp.sig.p, nm.sig.len) == 0),
+	    "each Subject, Comments, Keywords, Sender, Reply-To and Cc left "
+	    "out is sent again, in order, with the same addresses");
+	free(nm.sig.p);
+	free(sp.sig.p);
 	/* The bytes that go out. */
 	if ((wire = malloc(sub->out.prefixlen + slen + 1)) == NULL)
 		abort();
@@ -193,7 +293,8 @@ check_ok(const struct submission *sub, const char *spool, size_t slen,
 			last = sub->out.skip[i][0] + sub->out.skip[i][1];
 	}
 	FUZZ_CHECK(fuzz_crlf_only(wire, wl), "no bare CR or LF goes out");
-	scan(wire, wl, &nm);
+	scan(wire, wl, NULL, &nm);
+	free(nm.sig.p);
 	if (!keepbcc)
 		FUZZ_CHECK(nm.bcc == 0, "no Bcc field goes out");
 	FUZZ_CHECK(nm.date > 0 && nm.msgid > 0 && nm.from > 0,

@@ -21,6 +21,8 @@ static void	test_decisions(void);
 static void	note(struct hdr_state *, const char *, off_t);
 static void	test_resent(void);
 static void	test_date(void);
+static void	test_encode_8bit(void);
+static void	enc_is(const char *, const char *, const char *);
 static void	test_phrase(void);
 static void	test_words(void);
 static void	test_prefix(void);
@@ -210,6 +212,117 @@ test_subject(void)
 	    "a UTF-8 Subject is");
 }
 
+/* name: value through hdr_encode_8bit: want the field, or NULL (as is). */
+static void
+enc_is(const char *name, const char *value, const char *want)
+{
+	struct hdr_field	 f;
+	char			*out = NULL;
+	size_t			 len = 0;
+	int			 rc;
+
+	memset(&f, 0, sizeof(f));
+	f.name = name;
+	f.namelen = strlen(name);
+	f.value = value;
+	f.valuelen = strlen(value);
+	rc = hdr_encode_8bit(&f, &out, &len);
+	if (want == NULL)
+		ok(rc == 0, "%s:%s stays as written (%d)", name, value, rc);
+	else {
+		is_int(rc, 1, "%s:%s is encoded", name, value);
+		if (rc == 1)
+			is_mem(out, len, want, strlen(want), "%s:%s", name,
+			    value);
+	}
+	free(out);
+}
+
+/* RFC 2047 5 (2) and (3): display names and comments of address lists. */
+static void
+test_encode_8bit(void)
+{
+	struct hdr_policy	 p;
+	struct hdr_field	 f;
+	char			 longname[200], *out, *w;
+	size_t			 i, len, longest;
+
+	enc_is("From", " J\xc3\xbcrgen M\xc3\xbcller <j@example.org>",
+	    "From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <j@example.org>\r\n");
+	/* The quotes and the comma go into the encoded text. */
+	enc_is("To", " \"M\xc3\xbcller, J\xc3\xbcrgen\" <j@x.org>, b@x.org",
+	    "To: =?UTF-8?Q?M=C3=BCller=2C_J=C3=BCrgen?= <j@x.org>, b@x.org\r\n");
+	/* A quoted-pair undone; no space before '<' in the input. */
+	enc_is("Cc", " \"A \\\"Q\\\" \xc3\xa9\"<a@x.org>",
+	    "Cc: =?UTF-8?Q?A_=22Q=22_=C3=A9?= <a@x.org>\r\n");
+	/* Comments too, the address and the ASCII name as they were. */
+	enc_is("From", " root@x.org (Cron D\xc3\xa4mon)",
+	    "From: root@x.org (=?UTF-8?Q?Cron_D=C3=A4mon?=)\r\n");
+	enc_is("Reply-To", " Ann <a@x.org>, Bj\xc3\xb6rn (b) <b@x.org>",
+	    "Reply-To: Ann <a@x.org>, =?UTF-8?Q?Bj=C3=B6rn?= (b) <b@x.org>\r\n");
+	/* A group's name; the empty group stays. */
+	enc_is("To", " Gr\xc3\xbcppe: a@x.org, b@x.org;, undisclosed-recipients:;",
+	    "To: =?UTF-8?Q?Gr=C3=BCppe?= : a@x.org, b@x.org;, "
+	    "undisclosed-recipients:;\r\n");
+	/* Mostly not Latin: B is shorter. */
+	enc_is("Sender", " \xe5\xb1\xb1\xe7\x94\xb0\xe5\xa4\xaa\xe9\x83\x8e <t@x.jp>",
+	    "Sender: =?UTF-8?B?5bGx55Sw5aSq6YOO?= <t@x.jp>\r\n");
+	/* A UTF-8 local part or domain is never encoded: nothing else to do. */
+	enc_is("To", " j\xc3\xbcrgen@x.org", NULL);
+	enc_is("To", " <a@b\xc3\xa9.org>", NULL);
+	/* Its name is encoded, the address stays. */
+	enc_is("To", " \xc3\xa9 <\xc3\xa9@x.org>",
+	    "To: =?UTF-8?Q?=C3=A9?= <\xc3\xa9@x.org>\r\n");
+	/* Does not parse as an address list: as written. */
+	enc_is("To", " J\xc3\xbcrgen M\xc3\xbcller", NULL);
+	enc_is("To", " \"J\xc3\xbcrgen <j@x.org>", NULL);
+	enc_is("To", " J\xc3\xbcrgen <j@x.org", NULL);
+	/* An obsolete name with '@' cannot be encoded: none of it is. */
+	enc_is("Cc", " G\xc3\xbc: a@x.orgB\xc3\xb6 <b@x.org>", NULL);
+	/* Not UTF-8, not a kind with encoded-words, no 8-bit. */
+	enc_is("From", " J\xfcrgen <j@x.org>", NULL);
+	enc_is("X-Name", " J\xc3\xbcrgen", NULL);
+	enc_is("Resent-From", " J\xc3\xbcrgen <j@x.org>", NULL);
+	enc_is("From", " Juergen <j@x.org>", NULL);
+	/* Keywords: each phrase; Comments as a Subject. */
+	enc_is("Keywords", " K\xc3\xb6ln, Bonn",
+	    "Keywords: =?UTF-8?Q?K=C3=B6ln?= , Bonn\r\n");
+	enc_is("Keywords", " a <b>", NULL);
+	enc_is("Comments", " s\xc3\xbc\xc3\x9f",
+	    "Comments: =?UTF-8?B?c8O8w58=?=\r\n");
+	/* Long: words of at most 75 octets, whole characters, folded. */
+	for (i = 0; i < 100; i += 2)
+		memcpy(longname + i, i == 0 ? " \xc3" : "\xa9\xc3", 2);
+	memcpy(longname + i, "\xa9 <l@x.org>", 12);
+	memset(&f, 0, sizeof(f));
+	f.name = "To";
+	f.namelen = 2;
+	f.value = longname;
+	f.valuelen = strlen(longname);
+	ok(hdr_encode_8bit(&f, &out, &len) == 1, "a long name is encoded");
+	for (i = 0, w = out, longest = 0; *w != '\0'; w++, i++) {
+		if (*w == '\r')
+			i = 0;
+		if (i > longest)
+			longest = i;
+	}
+	ok(longest <= 78 && strstr(out, "?=\r\n =?UTF-8?B?") != NULL &&
+	    strstr(out, "?= <l@x.org>\r\n") != NULL,
+	    "folded, lines of at most 78");
+	free(out);
+
+	memset(&p, 0, sizeof(p));
+	p.encode_8bit = 1;
+	is_int(hdr_fate(&p, HK_CC, 1), HDR_ENCODE, "fate: Cc encoded");
+	is_int(hdr_fate(&p, HK_CC, 0), HDR_KEEP, "fate: Cc kept");
+	p.set_to = TOH_UNDISCLOSED;
+	is_int(hdr_fate(&p, HK_CC, 1), HDR_DROP, "fate: Cc dropped anyway");
+	p.set_to = TOH_OFF;
+	p.encode_8bit = 0;
+	is_int(hdr_fate(&p, HK_SUBJECT, 1), HDR_KEEP,
+	    "fate: SMTPUTF8, kept as written");
+}
+
 static void
 test_date(void)
 {
@@ -383,6 +496,7 @@ main(void)
 	test_decisions();
 	test_resent();
 	test_subject();
+	test_encode_8bit();
 	test_date();
 	test_phrase();
 	test_words();
