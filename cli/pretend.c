@@ -89,6 +89,7 @@ static const struct {
 	[K_FAILOVER_TIMEOUT] = { "failover_timeout", SH_TIMEOUT, NULL },
 	[K_RATE] = { "rate", SH_STR, NULL },
 	[K_MAX_PER_SESSION] = { "max_per_session", SH_STR, NULL },
+	[K_MAX_SESSIONS] = { "max_sessions", SH_STR, NULL },
 	[K_OAUTH2_PROVIDER] = { "oauth2_provider", SH_CHOICE,
 	    OAUTH2_PROVIDER_CHOICES },
 	[K_OAUTH2_CLIENT_ID] = { "oauth2_client_id", SH_STR, NULL },

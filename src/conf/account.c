@@ -131,6 +131,8 @@ static const struct field {
 	[K_RATE] =		{ offsetof(struct account, rate), F_STR },
 	[K_MAX_PER_SESSION] =	{ offsetof(struct account, max_per_session),
 				  F_STR },
+	[K_MAX_SESSIONS] =	{ offsetof(struct account, max_sessions),
+				  F_STR },
 	[K_OAUTH2_PROVIDER] =	{ offsetof(struct account, oauth2_provider),
 				  F_INT },
 	[K_OAUTH2_CLIENT_ID] =	{ offsetof(struct account, oauth2_client_id),

@@ -72,6 +72,7 @@ enum conf_key {
 				   follows */
 	K_RATE,			/* bote's: sending policy (policy.h) */
 	K_MAX_PER_SESSION,
+	K_MAX_SESSIONS,
 	/* bote's: OAuth2 (bote.conf.5, OAUTH2; conf/oauth.h) */
 	K_OAUTH2_PROVIDER,	/* OAUTH2_PROVIDER_CHOICES, by index */
 	K_OAUTH2_CLIENT_ID,
@@ -245,6 +246,7 @@ struct account {
 	int		 failover_timeout;	/* seconds; 0: off */
 	char		*rate;			/* "N/min", "N/hour"; NULL */
 	char		*max_per_session;	/* a count, or NULL */
+	char		*max_sessions;		/* a count, or NULL */
 	int		 oauth2_provider;	/* OAUTH2_PROVIDER_CHOICES */
 	char		*oauth2_client_id;	/* set: the account has OAuth2 */
 	char		*oauth2_client_secret;	/* secret: wiped on free */

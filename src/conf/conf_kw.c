@@ -53,6 +53,7 @@ static const struct keyword keywords[] = {
 	{ "logfile_time_format", K_LOGFILE_TIME_FORMAT, V_STR, RF_NO, NULL },
 	{ "maildomain", KW_IGNORED, V_ANY, RF_NO, NULL },
 	{ "max_per_session", K_MAX_PER_SESSION, V_WORDOPT, RF_NO, NULL },
+	{ "max_sessions", K_MAX_SESSIONS, V_WORDOPT, RF_NO, NULL },
 	{ "ntlmdomain", KW_IGNORED, V_ANY, RF_NO, NULL },
 	{ "oauth2_auth_endpoint", K_OAUTH2_AUTH_ENDPOINT, V_WORDOPT, RF_NO,
 	    NULL },

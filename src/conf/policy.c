@@ -65,6 +65,18 @@ policy_per_session(const struct account *a)
 }
 
 int
+policy_sessions(const struct account *a)
+{
+	const char	*errstr;
+	int		 n;
+
+	if (a->max_sessions == NULL)
+		return SESSIONS_DEFAULT;
+	n = (int)strtonum(a->max_sessions, 1, SESSIONS_MAX, &errstr);
+	return errstr == NULL ? n : 1;
+}
+
+int
 policy_check(struct conf *c, struct account *a)
 {
 	const struct conf_origin *o;
@@ -86,6 +98,15 @@ policy_check(struct conf *c, struct account *a)
 			conf_error(c, o->file, o->line, "max_per_session must "
 			    "be a number of messages from 1 to %d",
 			    PER_SESSION_MAX);
+			bad = 1;
+		}
+	}
+	if (a->max_sessions != NULL) {
+		(void)strtonum(a->max_sessions, 1, SESSIONS_MAX, &errstr);
+		if (errstr != NULL) {
+			o = &a->origin[K_MAX_SESSIONS];
+			conf_error(c, o->file, o->line, "max_sessions must be "
+			    "a number of sessions from 1 to %d", SESSIONS_MAX);
 			bad = 1;
 		}
 	}

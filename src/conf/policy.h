@@ -13,6 +13,13 @@
 
 #define RATE_MAX	100000	/* messages in a rate's unit */
 #define PER_SESSION_MAX	100000
+/*
+ * max_sessions: the queue runner's concurrent sessions per account. The
+ * default stays within the strictest large provider's limit (Microsoft
+ * 365: 3 concurrent connections per mailbox).
+ */
+#define SESSIONS_DEFAULT	3
+#define SESSIONS_MAX		32
 
 /*
  * A rate, "N/min" or "N/hour" (also "N/m", "N/minute", "N/h"), N from
@@ -27,6 +34,9 @@ int64_t	policy_interval_ms(const struct account *a);
 
 /* The account's max_per_session; 0: no limit. */
 int	policy_per_session(const struct account *a);
+
+/* The account's max_sessions (SESSIONS_DEFAULT when not set). */
+int	policy_sessions(const struct account *a);
 
 /* conf_check's part: both values well-formed, errors at their lines. */
 int	policy_check(struct conf *c, struct account *a);

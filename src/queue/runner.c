@@ -20,72 +20,13 @@
 #include "conf/oauth.h"
 #include "queue/runner.h"
 #include "smtp/failover.h"
+#include "queue/runner_int.h"
 
-struct qrun {
-	struct queue		*q;
-	struct qrun_opts	 ro;
-	struct qrun_stats	 st;
-	/*
-	 * One session per account for all of its messages (RSET between
-	 * transactions is smtp_tx's). A lent one is the caller's.
-	 */
-	struct smtp		*sess;
-	const struct account	*sess_acct;
-	struct smtp_opts	*op;		/* the session's options */
-	struct smtp_opts	 own_op;
-	char			*pass;
-	int			 own_ready;	/* own_op and pass are set */
-	/*
-	 * Relay failover: the account's relays, the one the session went
-	 * to, and the fallback accounts' options as they were needed.
-	 */
-	struct relays		 rl;
-	size_t			 used;
-	size_t			 skip;		/* relays failed this run */
-	const struct qent	*sess_e;	/* what the session opens for */
-	struct {
-		const struct account	*acct;
-		struct smtp_opts	 op;
-		char			*pass;
-	}			 fb[RELAY_MAX];
-	size_t			 nfb;
-	int			 own_sess;	/* close it when done */
-	int			 sess_failed;	/* could not open: sess_o */
-	int			 sess_n;	/* transactions on it so far */
-	struct outcome		 sess_o;
-	size_t			 group_n;	/* the account's selected */
-	/*
-	 * The messages whose transactions are in flight on the session
-	 * (smtp_tx_start), oldest at fh, each still locked; the session
-	 * takes no more once stop is set (a rate limit, a lost one).
-	 */
-	struct flight {
-		struct qent		 e;
-		struct qlock		*l;
-		const struct account	*a;
-		struct conf		*c;
-		int			 again;	/* sent again once */
-	}			 fl[SMTP_PIPE_MAX];
-	size_t			 fh, fn;
-	/*
-	 * Messages that never left, their transactions in flight behind one
-	 * that ended the session: they go again over a new one (resend()),
-	 * as they would have one at a time. Still locked.
-	 */
-	struct flight		 again[SMTP_PIPE_MAX + 1];
-	size_t			 nagain;
-	int			 resending;
-	int			 stop;
-	struct outcome		 stop_o;
-};
 
 static long long max_age(const struct account *);
 static int	 keep(const struct outcome *);
 static int	 selected(const struct qrun *, const struct qent *);
 static void	 local_error(struct qrun *, const char *, const char *);
-static void	 flush_one(struct qrun *, const char *);
-static int	 resolve(struct qrun *, const struct qent *,
-		    struct account **, struct conf **, char *, size_t);
 static int	 check_account(struct conf *, struct account *,
 		    struct outcome *);
 static int	 mark_sending(struct qrun *, struct qent *, struct outcome *);
@@ -95,8 +36,6 @@ static void	 failed(struct qrun *, const struct account *, struct qent *,
 		    struct outcome *);
 static int	 session(struct qrun *, struct conf *, const struct account *,
 		    const struct qent *, struct outcome *);
-static int	 relay_opts(void *, const struct account *,
-		    struct smtp_opts **, struct outcome *);
 static void	 relay_passed(void *, const struct relay *,
 		    const struct relay *, const struct outcome *);
 static void	 finish(struct qrun *);
@@ -104,7 +43,6 @@ static void	 drain(struct qrun *);
 static void	 resend(struct qrun *);
 static int	 deliver(struct qrun *, struct conf *, const struct account *,
 		    struct qent *, struct qlock *, struct outcome *);
-static void	 session_end(struct qrun *);
 static void	 drop_session(struct qrun *);
 static int	 paced(struct qrun *, const struct account *, struct qent *);
 static void	 trace_info(struct qrun *, const char *, ...)
@@ -200,7 +138,7 @@ void
 qrun_lend(struct qrun *r, const struct account *a, struct smtp *sess,
     struct smtp_opts *op)
 {
-	session_end(r);
+	runner_session_end(r);
 	r->sess = sess;
 	r->sess_acct = a;
 	r->op = op;
@@ -218,7 +156,7 @@ qrun_free(struct qrun *r)
 {
 	if (r == NULL)
 		return;
-	session_end(r);
+	runner_session_end(r);
 	free(r);
 }
 
@@ -296,7 +234,7 @@ qrun_flush(struct qrun *r)
 /*
  * Account by account (one password look-up each), where an account is a
  * name in the files its entries were queued under. The entries are read
- * unlocked first only to group them; flush_one() reads each again under
+ * unlocked first only to group them; runner_flush_one() reads each again under
  * its lock.
  */
 void
@@ -304,10 +242,11 @@ qrun_ids(struct qrun *r, char *const *ids, size_t n)
 {
 	struct qent	  e;
 	struct group	 *g = NULL;
-	char		  why[256];
+	char		**gids = NULL, why[256];
 	size_t		  i, j;
 
-	if ((g = calloc(n + 1, sizeof(*g))) == NULL) {
+	if ((g = calloc(n + 1, sizeof(*g))) == NULL ||
+	    (gids = calloc(n + 1, sizeof(*gids))) == NULL) {
 		local_error(r, NULL, "out of memory");
 		goto out;
 	}
@@ -328,30 +267,29 @@ qrun_ids(struct qrun *r, char *const *ids, size_t n)
 	for (i = 0; i < n && !bote_interrupted; i++) {
 		if (g[i].account == NULL)
 			continue;
+		gids[0] = ids[i];
 		r->group_n = 1;
 		for (j = i + 1; j < n; j++)
-			if (same_group(&g[i], &g[j]))
-				r->group_n++;
-		flush_one(r, ids[i]);
-		for (j = i + 1; j < n && !bote_interrupted; j++)
 			if (same_group(&g[i], &g[j])) {
-				flush_one(r, ids[j]);
+				gids[r->group_n++] = ids[j];
 				group_free(&g[j]);
 			}
+		runner_group(r, gids, r->group_n);
 	}
 out:
-	session_end(r);
+	runner_session_end(r);
 	if (g != NULL)
 		for (i = 0; i < n; i++)
 			group_free(&g[i]);
 	free(g);
+	free(gids);
 }
 
 void
 qrun_one(struct qrun *r, const char *id)
 {
 	r->group_n = 1;
-	flush_one(r, id);
+	runner_flush_one(r, id);
 	drain(r);
 	if (r->nagain > 0) {
 		resend(r);
@@ -378,8 +316,8 @@ mark_sending(struct qrun *r, struct qent *e, struct outcome *o)
  * the driver's (hooks.account), else ro.conf's of that name. 0, or -1
  * with why.
  */
-static int
-resolve(struct qrun *r, const struct qent *e, struct account **a,
+int
+runner_resolve(struct qrun *r, const struct qent *e, struct account **a,
     struct conf **c, char *why, size_t whylen)
 {
 	*a = NULL;
@@ -416,8 +354,8 @@ check_account(struct conf *c, struct account *a, struct outcome *o)
 }
 
 /* One entry: lock, check, send, then remove, reschedule or give up. */
-static void
-flush_one(struct qrun *r, const char *id)
+void
+runner_flush_one(struct qrun *r, const char *id)
 {
 	struct account		*a;
 	struct conf		*c;
@@ -452,7 +390,7 @@ flush_one(struct qrun *r, const char *id)
 		e.maybe_sent = 1;
 		e.sending = 0;
 	}
-	found = resolve(r, &e, &a, &c, o.why, sizeof(o.why)) == 0;
+	found = runner_resolve(r, &e, &a, &c, o.why, sizeof(o.why)) == 0;
 	if (r->ro.now - e.created > max_age(a)) {
 		r->st.due++;
 		give_up(r, a, &e);
@@ -475,6 +413,9 @@ flush_one(struct qrun *r, const char *id)
 		/* In flight: finish() ends it, and unlocks it. */
 		if (deliver(r, c, a, &e, l, &o) == 0)
 			return;
+		/* The server's rate limit: every sender of a slows down. */
+		if (pace_refusal(&o))
+			pace_refused(a);
 	}
 	failed(r, a, &e, &o);
 out:
@@ -553,8 +494,8 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 }
 
 /* Close the runner's own session (not a lent one). */
-static void
-session_end(struct qrun *r)
+void
+runner_session_end(struct qrun *r)
 {
 	drop_session(r);
 	if (r->nagain > 0 && !r->resending) {
@@ -576,6 +517,32 @@ session_end(struct qrun *r)
 }
 
 /*
+ * The session of the account entry id is queued under, opened now, for
+ * the entries that follow (parallel.c): 0, or -1 with *o.
+ */
+int
+runner_open(struct qrun *r, const char *id, struct outcome *o)
+{
+	struct account	*a;
+	struct conf	*c;
+	struct qent	 e;
+	int		 rc = -1;
+
+	qent_init(&e);
+	memset(o, 0, sizeof(*o));
+	o->kind = OUT_TEMPLOCAL;
+	if (queue_read(r->q, 0, id, &e, o->why, sizeof(o->why)) == 0 &&
+	    runner_resolve(r, &e, &a, &c, o->why, sizeof(o->why)) == 0 &&
+	    check_account(c, a, o) == 0 && session(r, c, a, &e, o) == 0) {
+		r->sess_n = 0;
+		rc = 0;
+	}
+	r->sess_e = NULL;
+	qent_free(&e);
+	return rc;
+}
+
+/*
  * Open the account's session, through the first of its relays that takes
  * mail (failover.h): 0, or -1 with *o (kept for its others).
  */
@@ -583,7 +550,7 @@ static int
 session(struct qrun *r, struct conf *c, const struct account *a,
     const struct qent *e, struct outcome *o)
 {
-	struct failover_hooks	 h = { .arg = r, .opts = relay_opts,
+	struct failover_hooks	 h = { .arg = r, .opts = runner_relay_opts,
 	    .passed = relay_passed };
 
 	r->sess_acct = a;
@@ -615,8 +582,8 @@ fail:
 }
 
 /* The options of one of the session's relays, its password once. */
-static int
-relay_opts(void *arg, const struct account *a, struct smtp_opts **op,
+int
+runner_relay_opts(void *arg, const struct account *a, struct smtp_opts **op,
     struct outcome *o)
 {
 	struct qrun	*r = arg;
@@ -679,7 +646,7 @@ deliver(struct qrun *r, struct conf *c, const struct account *a,
 	int		 max = policy_per_session(a);
 
 	if (r->sess_acct != a)
-		session_end(r);
+		runner_session_end(r);
 	/* A session that takes no more: its messages end, then it goes. */
 	if (r->sess != NULL && (r->stop || !smtp_usable(r->sess)))
 		drop_session(r);
@@ -919,45 +886,4 @@ give_up(struct qrun *r, const struct account *a, struct qent *e)
 	if (r->ro.hooks.given_up != NULL)
 		r->ro.hooks.given_up(r->ro.hooks.arg, e, queue_dir(r->q), b,
 		    b == QB_FAILED ? o.why : NULL);
-}
-
-enum qadmin_result
-queue_admin(struct queue *q, enum qadmin op, const char *id, time_t now,
-    char *why, size_t whylen)
-{
-	struct qlock		*l;
-	struct qent		 e;
-	struct outcome		 o;
-	enum qadmin_result	 rc = QAR_DONE;
-	int			 busy;
-
-	qent_init(&e);
-	memset(&o, 0, sizeof(o));
-	if ((l = queue_lock(q, id, &e, &busy, why, whylen)) == NULL)
-		return busy ? QAR_BUSY : errno == ENOENT ? QAR_GONE :
-		    QAR_ERROR;
-	switch (op) {
-	case QA_DELETE:
-		if (queue_remove(q, id, &o) == -1)
-			rc = QAR_ERROR;
-		break;
-	case QA_HOLD:
-	case QA_RELEASE:
-		if (e.held == (op == QA_HOLD)) {
-			rc = QAR_ALREADY;
-			break;
-		}
-		e.held = op == QA_HOLD;
-		/* Released: due at once, as postsuper -H makes it. */
-		if (op == QA_RELEASE)
-			e.next = (long long)now;
-		if (queue_update(q, &e, &o) == -1)
-			rc = QAR_ERROR;
-		break;
-	}
-	if (rc == QAR_ERROR)
-		whyf(why, whylen, "%s", o.why);
-	qent_free(&e);
-	queue_unlock(l);
-	return rc;
 }
