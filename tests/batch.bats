@@ -274,3 +274,22 @@ print(d["queued"], d["exit"], sorted(set(m["outcome"] for m in d["messages"])))'
 	run bash -c "grep -h '^Return-Path:' $TESTBED_MAILDIR/new/* | sort -u"
 	assert_output "Return-Path: <batch-sender@example.org>"
 }
+
+@test "--batch on a terminal: a progress line counts the messages, then is wiped" {
+	command -v script >/dev/null || skip "script (util-linux) is missing"
+	local out=$BATS_TEST_TMPDIR/tty
+	mbox 2 "$BATS_TEST_TMPDIR/a"
+	mbox 3 "$BATS_TEST_TMPDIR/b"
+	sed -i 's/X-Batch-Test: m/X-Batch-Test: n/' "$BATS_TEST_TMPDIR/b"
+	# The input pauses longer than the line's delay (about a second)
+	# between two messages, so the line is drawn however fast the rest.
+	run timeout 60 script -qec "{ cat '$BATS_TEST_TMPDIR/a'; sleep 1.5; \
+	    cat '$BATS_TEST_TMPDIR/b'; } | '$BOTE' -C '$CONF' --batch; \
+	    echo \"exit \$?\"" /dev/null </dev/null
+	printf '%s' "$output" >"$out"
+	assert_output --partial "exit 0"
+	grep -a -q -E $'\rbote: --batch: [0-9]+ messages read, [0-9]+ queued' \
+	    "$out" || { cat -A "$out"; fail "no progress line"; }
+	grep -a -q -E $'\r +\rbote: 5 messages: 5 sent' "$out" ||
+	    { cat -A "$out"; fail "the line was not wiped"; }
+}
