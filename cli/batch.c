@@ -42,6 +42,7 @@
 
 #define MSGID_MAX	998		/* a Message-ID shown, octets */
 #define HEADER_SCAN	65536		/* header octets looked at for it */
+#define BATCH_SAME	3		/* lines for one reason, in a row */
 
 /* Where a message of the batch ended. */
 enum istate {
@@ -674,16 +675,37 @@ where(const struct batch *b, const struct item *it, char *buf, size_t sz)
 		    (size_t)(it - b->it) + 1, it->line);
 }
 
-/* A line for each message not sent, and each sent one with -v. */
+/*
+ * A line for each message not sent (after BATCH_SAME of them queued for
+ * the same reason in a row, a count: a server that is down would
+ * otherwise fill the screen), and each sent one with -v.
+ */
 static void
 say_items(const struct batch *b)
 {
 	const struct item	*it;
+	const char		*last = NULL;
 	char			 w[PATH_MAX + 64], why[1024];
-	size_t			 i;
+	size_t			 i, rep = 0;
 
-	for (i = 0; i < b->n; i++) {
-		it = &b->it[i];
+	for (i = 0; i <= b->n; i++) {
+		it = i < b->n ? &b->it[i] : NULL;
+		if (it != NULL && it->st == IT_QUEUED && it->why != NULL &&
+		    last != NULL && strcmp(it->why, last) == 0 &&
+		    !b->args->verbose) {
+			if (++rep >= BATCH_SAME)
+				continue;
+		} else {
+			if (rep >= BATCH_SAME)
+				say("... and %zu more queued for the same "
+				    "reason (bote -bp lists them)",
+				    rep - BATCH_SAME + 1);
+			rep = 0;
+			last = it != NULL && it->st == IT_QUEUED ? it->why :
+			    NULL;
+		}
+		if (it == NULL)
+			break;
 		where(b, it, w, sizeof(w));
 		(void)sanitize_line(why, sizeof(why), it->why ? it->why : "",
 		    it->why ? strlen(it->why) : 0);

@@ -217,6 +217,10 @@ for m in d["messages"]:
 	assert_failure 75
 	assert_line "bote: 4 messages: 0 sent, 4 queued, 0 refused, 0 skipped"
 	assert_line --regexp '^bote: message 1 \(line 1\): queued as [0-9A-F]{16}: '
+	assert_line --regexp '^bote: message 3 \(line 23\): queued as [0-9A-F]{16}: '
+	# The fourth for the same reason is only counted.
+	refute_line --regexp '^bote: message 4 '
+	assert_line "bote: ... and 1 more queued for the same reason (bote -bp lists them)"
 	printf '%s\n' "$output" | grep -v '^bote: ' >"$BATS_TEST_TMPDIR/json"
 	run python3 -c '
 import json, sys
