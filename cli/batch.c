@@ -121,9 +121,11 @@ int
 mode_batch(const struct args *a, struct conf *conf, struct account *acct)
 {
 	struct batch	 b;
+	struct outcome	 o;
 	int		 st;
 
 	memset(&b, 0, sizeof(b));
+	memset(&o, 0, sizeof(o));
 	b.args = a;
 	b.conf = conf;
 	b.acct = acct;
@@ -133,8 +135,14 @@ mode_batch(const struct args *a, struct conf *conf, struct account *acct)
 		return st;
 	}
 	progress_init(&b.prog);
+	/* One sync for the batch, before anything is sent or said. */
+	queue_defer_sync(b.q);
 	read_input(&b);
-	if (b.count[IT_QUEUED] > 0 && a->deliver != 'q' && !bote_interrupted)
+	if (queue_sync(b.q, &o) == -1) {
+		say("--batch: %s; nothing was sent", o.why);
+		b.in_err = EX_TEMPFAIL;
+	} else if (b.count[IT_QUEUED] > 0 && a->deliver != 'q' &&
+	    !bote_interrupted)
 		deliver(&b);
 	progress_end(&b.prog);
 	say_items(&b);

@@ -297,3 +297,18 @@ print(d["queued"], d["exit"], sorted(set(m["outcome"] for m in d["messages"])))'
 	grep -a -q -E $'\r +\rbote: 5 messages: 5 sent' "$out" ||
 	    { cat -A "$out"; fail "the line was not wiped"; }
 }
+
+@test "--batch: the queue is synced once for the batch, not once per message" {
+	command -v strace >/dev/null || skip "strace is missing"
+	local st=$BATS_TEST_TMPDIR/strace
+	mbox 20 "$BATS_TEST_TMPDIR/mbox"
+	run traced strace -f -o "$st" -e trace=fsync,fdatasync,syncfs \
+	    "$BOTE" -C "$CONF" --batch -odq "$BATS_TEST_TMPDIR/mbox"
+	assert_success
+	assert_output "bote: 20 messages: 0 sent, 20 queued, 0 refused, 0 skipped"
+	# Durable before bote said so: one syncfs after the last was added.
+	[ "$(grep -c 'syncfs(' "$st")" -eq 1 ]
+	# A single send fsyncs its message, its control file and q/ (3 each).
+	[ "$(grep -c 'fsync(' "$st")" -lt 20 ] || { cat "$st"; false; }
+	[ "$(find "$QDIR/q" -name '*.ctl' | wc -l)" -eq 20 ]
+}
