@@ -15,7 +15,7 @@
 #include "msg/mbox.h"
 
 #define MBOX_BUFSZ	65536
-#define MBOX_HEADMAX	1024	/* octets of a line looked at */
+#define MBOX_HEADMAX	1024	/* octets of a line looked at (mbox.h) */
 
 struct mbox {
 	int		 fd;
@@ -178,10 +178,14 @@ one_line(struct mbox *mb)
 	if (mb->blank)
 		feed(mb, "\n", 1);
 	mb->blank = 0;
-	/* mboxrd: ">From " was "From ", ">>From " was ">From ". */
-	for (q = 0; q < n && p[q] == '>'; q++)
+	/*
+	 * mboxrd: ">From " was "From ", ">>From " was ">From ". Within the
+	 * first MBOX_HEADMAX octets only, wherever the reads fell.
+	 */
+	for (q = 0; q < n && q < MBOX_HEADMAX && p[q] == '>'; q++)
 		;
-	if (q > 0 && n - q >= 5 && memcmp(p + q, "From ", 5) == 0)
+	if (q > 0 && q + 5 <= MBOX_HEADMAX && n - q >= 5 &&
+	    memcmp(p + q, "From ", 5) == 0)
 		mb->pos++;
 	return rest_of_line(mb, 1);
 }

@@ -9,8 +9,8 @@
  * that starts with "From " begins the next message and is not part of
  * it, the empty line before it (or before the end) is the mbox's, not
  * the message's, and a line of one or more '>' before "From " loses
- * one '>' (mboxrd's quoting). Any other input is one message, as it
- * stands.
+ * one '>' (mboxrd's quoting) when that "From " ends within the line's
+ * first 1024 octets. Any other input is one message, as it stands.
  */
 #ifndef BOTE_MBOX_H
 #define BOTE_MBOX_H
