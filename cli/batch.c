@@ -81,6 +81,8 @@ struct batch {
 	struct smtp_opts	 op;		/* the command line's DSN */
 	struct item		*it;
 	size_t			 n, cap;
+	struct item		**byid;		/* the queued, by id */
+	size_t			 nbyid;
 	size_t			 count[4];	/* by enum istate */
 	int			 in_err;	/* the input status, or 0 */
 	struct progress		 prog;
@@ -102,6 +104,7 @@ static int	enqueue(struct batch *, struct item *,
 		    const struct submission *, struct outcome *);
 static char	*msgid_of(const struct outmsg *);
 static void	deliver(struct batch *);
+static int	id_cmp(const void *, const void *);
 static struct item *by_id(struct batch *, const char *);
 static void	tell_sent(void *, const char *);
 static void	tell_attempt(void *, const char *, int);
@@ -568,25 +571,44 @@ deliver(struct batch *b)
 		say("out of memory: the messages stay queued for bote -q");
 		return;
 	}
+	/* The hooks find an entry's message by its id. */
+	if ((b->byid = calloc(b->n + 1, sizeof(*b->byid))) == NULL) {
+		free(ids);
+		say("out of memory: the messages stay queued for bote -q");
+		return;
+	}
 	for (i = 0; i < b->n; i++)
-		if (b->it[i].st == IT_QUEUED)
+		if (b->it[i].st == IT_QUEUED) {
 			ids[n++] = b->it[i].id;
+			b->byid[b->nbyid++] = &b->it[i];
+		}
+	qsort(b->byid, b->nbyid, sizeof(*b->byid), id_cmp);
 	progress(b, "sending");
 	queue_run_ids(b->q, b->conf, b->acct, b->args, &b->qc, ids, n, &t,
 	    &st);
 	free(ids);
 }
 
-/* The item queued as id (ids are unique in the queue). */
+/* Items by queue id, for bsearch. */
+static int
+id_cmp(const void *x, const void *y)
+{
+	const struct item *a = *(struct item *const *)x;
+	const struct item *b = *(struct item *const *)y;
+
+	return strcmp(a->id, b->id);
+}
+
+/* The item queued as id (ids are unique in the queue), or NULL. */
 static struct item *
 by_id(struct batch *b, const char *id)
 {
-	size_t	i;
+	struct item	 key, *kp = &key, **f;
 
-	for (i = 0; i < b->n; i++)
-		if (strcmp(b->it[i].id, id) == 0)
-			return &b->it[i];
-	return NULL;
+	if (xstrlcpy(key.id, id, sizeof(key.id)) == -1 || b->byid == NULL)
+		return NULL;
+	f = bsearch(&kp, b->byid, b->nbyid, sizeof(*b->byid), id_cmp);
+	return f != NULL ? *f : NULL;
 }
 
 static void
@@ -813,6 +835,7 @@ batch_free(struct batch *b)
 		free(b->it[i].rcpts);
 	}
 	free(b->it);
+	free(b->byid);
 	aliases_free(b->al);
 	qconf_free(&b->qc);
 	queue_close(b->q);
