@@ -28,6 +28,8 @@ const char args_usage[] =
 "            [--critical-age=age] [--cert-days=days]\n"
 "       bote --test-mail [-v] [-C file] [-a account] [-f sender]\n"
 "            [recipient]\n"
+"       bote --batch [-v] [-C file] [-a account] [-f sender] [-F name]\n"
+"            [-odq] [--json] [file | directory | -]\n"
 "       bote --oauth-login [-C file] [-a account]\n"
 "       bote --oauth-status [-C file] [-a account]\n"
 "       bote --dkim-keygen --domain domain --selector selector\n"
@@ -222,6 +224,15 @@ args_parse(int argc, char **argv, struct args *a)
 		}
 	}
 	a->nrcpts = (size_t)nops;
+	if (a->mode == MODE_BATCH && (a->nrcpts > 1 || a->env_from ||
+	    a->pretend)) {
+		whyf(a->why, sizeof(a->why), "--batch takes one mbox file or "
+		    "directory (none or -: standard input), and each message's "
+		    "recipients and sender come from its header and -f, not %s",
+		    a->nrcpts > 1 ? "recipient operands" : a->env_from ?
+		    "--read-envelope-from" : "--pretend");
+		return -1;
+	}
 	if (a->env_from && a->sender != NULL) {
 		whyf(a->why, sizeof(a->why), "-f and --read-envelope-from "
 		    "cannot be used together: each names the envelope "
@@ -259,6 +270,8 @@ dashdash(struct args *a, int argc, char **argv, int *i)
 		a->mode = MODE_CHECK;
 	else if (strcmp(arg, "--test-mail") == 0)
 		a->mode = MODE_TEST_MAIL;
+	else if (strcmp(arg, "--batch") == 0)
+		a->mode = MODE_BATCH;
 	else if (strncmp(arg, "--warning-age", 13) == 0 ||
 	    strncmp(arg, "--critical-age", 14) == 0 ||
 	    strncmp(arg, "--cert-days", 11) == 0)

@@ -21,7 +21,8 @@ enum mode {
 	MODE_OAUTH_LOGIN,	/* --oauth-login */
 	MODE_OAUTH_STATUS,	/* --oauth-status */
 	MODE_CHECK,		/* --check: a monitoring plugin */
-	MODE_TEST_MAIL		/* --test-mail [recipient] */
+	MODE_TEST_MAIL,		/* --test-mail [recipient] */
+	MODE_BATCH		/* --batch [file|dir] */
 };
 
 struct args {

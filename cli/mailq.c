@@ -47,7 +47,6 @@ struct lister {
 };
 
 static void	duration(char *, size_t, long long);
-static void	json_str(const char *);
 static void	show_text(struct lister *, const struct qent *, int,
 		    const char *);
 static void	show_json(struct lister *, const struct qent *, int,
@@ -77,29 +76,6 @@ duration(char *buf, size_t sz, long long s)
 		/* At most 20 digits and 2: no truncation in 64 octets. */
 		(void)xsnprintf(buf, sz, "%lldd %lldh", s / 86400,
 		    s % 86400 / 3600);
-}
-
-/* RFC 8259 7: quote, backslash and control characters escaped. */
-static void
-json_str(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	(void)putchar('"');
-	for (; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			(void)printf("\\%c", *p);
-		else if (*p == '\n')
-			(void)fputs("\\n", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			(void)printf("\\u%04x", *p);
-		else if (*p >= 0x80)
-			/* Not known to be UTF-8: keep the JSON valid. */
-			(void)printf("\\u%04x", *p);
-		else
-			(void)putchar(*p);
-	}
-	(void)putchar('"');
 }
 
 /*
@@ -179,27 +155,27 @@ show_json(struct lister *l, const struct qent *e, int failed,
 	size_t	i;
 
 	(void)printf("%s\n  {\"id\": ", l->count > 0 ? "," : "");
-	json_str(e->id);
+	report_json_str(e->id);
 	(void)printf(", \"state\": \"%s\", \"queue_dir\": ", failed ?
 	    "failed" : "queued");
-	json_str(dir);
+	report_json_str(dir);
 	(void)printf(", \"size\": %lld, \"created\": %lld, \"age\": %lld, "
 	    "\"account\": ", (long long)outmsg_wire_size(&e->out), e->created,
 	    (long long)l->now - e->created);
-	json_str(e->account);
+	report_json_str(e->account);
 	(void)fputs(", \"config_files\": [", stdout);
 	for (i = 0; i < e->conf.nfiles; i++) {
 		if (i > 0)
 			(void)fputs(", ", stdout);
-		json_str(e->conf.files[i]);
+		report_json_str(e->conf.files[i]);
 	}
 	(void)fputs("], \"sender\": ", stdout);
-	json_str(e->sender);
+	report_json_str(e->sender);
 	(void)fputs(", \"recipients\": [", stdout);
 	for (i = 0; i < e->nrcpts; i++) {
 		if (i > 0)
 			(void)fputs(", ", stdout);
-		json_str(e->rcpts[i]);
+		report_json_str(e->rcpts[i]);
 	}
 	(void)printf("], \"attempts\": %u, \"next_attempt\": ", e->attempts);
 	if (failed)
@@ -208,7 +184,7 @@ show_json(struct lister *l, const struct qent *e, int failed,
 		(void)printf("%lld", e->next);
 	(void)fputs(", \"last_error\": ", stdout);
 	if (e->error != NULL)
-		json_str(e->error);
+		report_json_str(e->error);
 	else
 		(void)fputs("null", stdout);
 	(void)printf(", \"held\": %s", e->held ? "true" : "false");

@@ -30,6 +30,7 @@
 #include "submit/submit.h"
 
 #include "args.h"
+#include "batch.h"
 #include "check.h"
 #include "checkdomain.h"
 #include "conffiles.h"
@@ -302,6 +303,8 @@ account_mode(const struct args *a, struct conf *conf, struct account *acct)
 		return mode_check(&m);
 	case MODE_TEST_MAIL:
 		return mode_test_mail(&m);
+	case MODE_BATCH:
+		return mode_batch(a, conf, acct);
 	case MODE_OAUTH_LOGIN:
 		return mode_oauth_login(a, acct);
 	default:

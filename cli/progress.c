@@ -20,6 +20,7 @@
 
 #define PROGRESS_DELAY_MS	1000	/* a quicker send shows nothing */
 #define PROGRESS_LINEMAX	128
+#define PROGRESS_TEXT_MS	100	/* progress_text() redraws */
 
 static void	human(char *, size_t, double);
 static void	draw(struct progress *, const char *, size_t);
@@ -62,6 +63,22 @@ progress_show(void *arg, off_t done, off_t total)
 	if (n > 0)
 		draw(p, line, (size_t)n < sizeof(line) ? (size_t)n :
 		    sizeof(line) - 1);
+}
+
+void
+progress_text(struct progress *p, const char *line)
+{
+	int64_t	now;
+
+	if (!p->on)
+		return;
+	now = now_ms();
+	if (now - p->start < PROGRESS_DELAY_MS ||
+	    (p->shown > 0 && now - p->body < PROGRESS_TEXT_MS))
+		return;
+	/* body: when the line was drawn last. */
+	p->body = now;
+	draw(p, line, strlen(line));
 }
 
 void

@@ -21,6 +21,12 @@ void	progress_init(struct progress *);
 /* The smtp_opts.progress callback; arg is the struct progress. */
 void	progress_show(void *arg, off_t done, off_t total);
 
+/*
+ * A line of the caller's (--batch's counts): drawn once the work has
+ * taken PROGRESS_DELAY_MS, at most every PROGRESS_TEXT_MS.
+ */
+void	progress_text(struct progress *, const char *line);
+
 /* Wipe the line if one is shown (the send is over, however it ended). */
 void	progress_end(struct progress *);
 

@@ -45,6 +45,7 @@ struct words {
 	struct conf		*own_c;
 	struct account		*own_a;
 	struct loaded		*loaded;	/* read again for entries */
+	const struct batch_tell	*tell;		/* --batch: told too */
 };
 
 /* One configuration read again for queued messages (hook_account). */
@@ -336,7 +337,10 @@ static void
 hook_attempt(void *arg, const struct account *a, const struct qent *e,
     const struct outcome *o)
 {
-	(void)arg;
+	struct words	*w = arg;
+
+	if (w->tell != NULL)
+		w->tell->attempt(w->tell->arg, e->id, exit_status(o));
 	log_attempt_queued(a, e->sender, e->rcpts, e->nrcpts, e->out.size, o,
 	    e->id, exit_status(o), e->uid, e->created);
 }
@@ -346,6 +350,8 @@ hook_delivered(void *arg, const struct qent *e, const char *rmwhy)
 {
 	struct words	*w = arg;
 
+	if (w->tell != NULL)
+		w->tell->sent(w->tell->arg, e->id);
 	if (rmwhy != NULL)
 		say("%s: delivered, but %s", e->id, rmwhy);
 	if (e->maybe_sent)
@@ -364,6 +370,8 @@ hook_deferred(void *arg, const struct qent *e, const char *why,
 
 	if (adv == NULL)
 		adv = sep = "";
+	if (w->tell != NULL)
+		w->tell->deferred(w->tell->arg, e->id, why);
 	/*
 	 * Only what a retry cannot fix needs a person: a configuration
 	 * error (the password cannot be had, the account is gone), or a
@@ -384,9 +392,11 @@ static void
 hook_given_up(void *arg, const struct qent *e, const char *dir,
     enum qbounce b, const char *why)
 {
+	struct words	*w = arg;
 	const char	*err = e->error ? e->error : "";
 
-	(void)arg;
+	if (w->tell != NULL)
+		w->tell->refused(w->tell->arg, e->id, err);
 	switch (b) {
 	case QB_SENT:
 		say_log(LOG_NOTICE, "%s: given up (%s); bounce sent to <%s>",
@@ -529,6 +539,34 @@ queue_after_send(struct conf *c, struct account *a,
 	words_free(&w);
 	qconf_free(&qc);
 	queue_close(q);
+}
+
+void
+queue_run_ids(struct queue *q, struct conf *c, struct account *a,
+    const struct args *args, const struct qconf *qc, char *const *ids,
+    size_t n, const struct batch_tell *t, struct qrun_stats *st)
+{
+	struct qrun_opts ro;
+	struct words	 w;
+	struct qrun	*r;
+
+	memset(&w, 0, sizeof(w));
+	memset(st, 0, sizeof(*st));
+	run_opts(&ro, c, args, &w);
+	/* The caller sums up: deferrals go to syslog, not a line each. */
+	w.quiet = 1;
+	w.tell = t;
+	own_config(&ro, &w, qc, c, a);
+	ro.force = 1;
+	if ((r = qrun_new(q, &ro)) == NULL) {
+		say("out of memory");
+		st->local_err = 1;
+	} else {
+		qrun_ids(r, ids, n);
+		*st = *qrun_stats(r);
+	}
+	qrun_free(r);
+	words_free(&w);
 }
 
 /*

@@ -60,6 +60,28 @@ void	 queue_after_send(struct conf *, struct account *,
  */
 int	 queue_loud(const struct args *);
 
+/* What a --batch run tells of each of its entries (batch.c). */
+struct batch_tell {
+	void	*arg;
+	void	(*sent)(void *arg, const char *id);
+	/* An attempt ended with this exit status (the log's line). */
+	void	(*attempt)(void *arg, const char *id, int st);
+	/* It stays queued (why: the error it keeps). */
+	void	(*deferred)(void *arg, const char *id, const char *why);
+	/* Refused for good: given up as a queue run does (bounced). */
+	void	(*refused)(void *arg, const char *id, const char *why);
+};
+
+/*
+ * --batch: deliver the entries ids[0..n) of q, just queued from account
+ * a of c (its files qc), in one run (qrun_ids), telling t of each; what
+ * the run did in *st.
+ */
+void	 queue_run_ids(struct queue *q, struct conf *c, struct account *a,
+	    const struct args *args, const struct qconf *qc,
+	    char *const *ids, size_t n, const struct batch_tell *t,
+	    struct qrun_stats *st);
+
 /* -bp, mailq (conf may be NULL: the default queue) and -q. */
 int	 mode_queue_list(const struct args *, struct conf *);
 int	 mode_queue_run(const struct args *, struct conf *);

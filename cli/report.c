@@ -234,3 +234,26 @@ report_relay_passed(const struct relay *r, const struct relay *next,
 	    account_port(r->acct), r->acct->name, w, next->host,
 	    account_port(next->acct), next->acct->name);
 }
+
+/* RFC 8259 7: quote, backslash and control characters escaped. */
+void
+report_json_str(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	(void)putchar('"');
+	for (; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			(void)printf("\\%c", *p);
+		else if (*p == '\n')
+			(void)fputs("\\n", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			(void)printf("\\u%04x", *p);
+		else if (*p >= 0x80)
+			/* Not known to be UTF-8: keep the JSON valid. */
+			(void)printf("\\u%04x", *p);
+		else
+			(void)putchar(*p);
+	}
+	(void)putchar('"');
+}

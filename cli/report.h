@@ -47,4 +47,7 @@ void	report_relay_passed(const struct relay *r, const struct relay *next,
 
 void	report_trace(void *arg, int dir, const char *line, size_t len);
 
+/* s as a JSON string on standard output (--json: mailq, --batch). */
+void	report_json_str(const char *s);
+
 #endif

@@ -30,6 +30,7 @@ struct queue {
 	int	 qfd;		/* DIR/q */
 	int	 ffd;		/* DIR/failed */
 	int	 tfd;		/* DIR/tmp */
+	int	 lazy;		/* queue_defer_sync(): no fsync per add */
 };
 
 struct qlock {
@@ -267,7 +268,7 @@ link_msg(struct queue *q, int msgfd, const char *name, off_t size,
 	char	proc[64], tmpname[64];
 	int	fd = -1;
 
-	if (fsync(msgfd) == -1)
+	if (!q->lazy && fsync(msgfd) == -1)
 		return local_err(o, "cannot sync the message", q->dir);
 	/* A path cut short is no path: copy instead. */
 	if (xsnprintf(proc, sizeof(proc), "/proc/self/fd/%d", msgfd) == -1)
@@ -288,7 +289,7 @@ link_msg(struct queue *q, int msgfd, const char *name, off_t size,
 	if ((fd = openat(q->tfd, tmpname, O_WRONLY | O_CREAT | O_EXCL |
 	    O_CLOEXEC, 0600)) == -1)
 		return local_err(o, "cannot queue the message", q->dir);
-	if (copy_fd(msgfd, fd, size) == -1 || fsync(fd) == -1)
+	if (copy_fd(msgfd, fd, size) == -1 || (!q->lazy && fsync(fd) == -1))
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;
@@ -342,14 +343,15 @@ write_ctl(struct queue *q, int dfd, const struct qent *e,
 			}
 			goto fail;
 		}
-	if (fsync(fd) == -1)
+	if (!q->lazy && fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;
 		goto fail;
 	}
 	fd = -1;
-	if (renameat(q->tfd, tmpname, dfd, name) == -1 || sync_dir(dfd) == -1)
+	if (renameat(q->tfd, tmpname, dfd, name) == -1 ||
+	    (!q->lazy && sync_dir(dfd) == -1))
 		goto fail;
 	free(buf);
 	return 0;
@@ -360,6 +362,25 @@ fail:
 	(void)unlinkat(q->tfd, tmpname, 0);
 	free(buf);
 	return -1;
+}
+
+void
+queue_defer_sync(struct queue *q)
+{
+	q->lazy = 1;
+}
+
+int
+queue_sync(struct queue *q, struct outcome *o)
+{
+	q->lazy = 0;
+	/*
+	 * One writeback for every file added since; Linux reports its
+	 * errors from 5.8 on (a full disk fails the writes before).
+	 */
+	if (syncfs(q->qfd) == -1 || sync_dir(q->qfd) == -1)
+		return local_err(o, "cannot sync the queue", q->dir);
+	return 0;
 }
 
 int

@@ -136,6 +136,14 @@ struct qlock;
 struct queue	*queue_open(const char *dir, int create, struct outcome *o);
 void		 queue_close(struct queue *);
 const char	*queue_dir(const struct queue *);
+/*
+ * --batch: entries added from now on are not fsync'd one by one;
+ * queue_sync() makes them all durable at once (syncfs(2)), and must
+ * come before any of them is sent or said to be queued. 0, or -1 with
+ * *o (OUT_TEMPLOCAL).
+ */
+void		 queue_defer_sync(struct queue *);
+int		 queue_sync(struct queue *, struct outcome *o);
 /* Where spool files go, so that they can be linked into q/. */
 const char	*queue_tmpdir(const struct queue *);
 
