@@ -28,6 +28,9 @@ const char args_usage[] =
 "            [--critical-age=age] [--cert-days=days]\n"
 "       bote --test-mail [-v] [-C file] [-a account] [-f sender]\n"
 "            [recipient]\n"
+"       bote --setup [-C file] [-a account] [--setup-password=how]\n"
+"            [--setup-client-id=id] [--setup-test-mail] [--host=host]\n"
+"            [--port=port] [--user=user] [--passwordeval=cmd] address\n"
 "       bote --oauth-login [-C file] [-a account]\n"
 "       bote --oauth-status [-C file] [-a account]\n"
 "       bote --dkim-keygen --domain domain --selector selector\n"
@@ -120,9 +123,9 @@ static const struct refused {
 	const char	*name;
 	const char	*why;
 } refusals[] = {
-	{ "configure", "bote does not write configurations from DNS SRV "
-	    "records; write the account (bote.conf(5)) and check it with "
-	    "bote --serverinfo" },
+	{ "configure", "bote does not print configurations; run bote "
+	    "--setup ADDRESS, which finds the server, checks it and writes "
+	    "the account (bote.conf(5))" },
 	{ "rmqs", "bote submits mail and does not ask servers to run their "
 	    "queues (ETRN, RFC 1985); run the queue on that server" },
 };
@@ -148,6 +151,7 @@ static int	named_value(struct args *, int, char **, int *,
 static int	threshold_opt(struct args *, int, char **, int *);
 static long long duration(const char *, int);
 static int	admin_opt(struct args *, int, char **, int *);
+static int	setup_opt(struct args *, int, char **, int *);
 
 int
 args_parse(int argc, char **argv, struct args *a)
@@ -277,6 +281,12 @@ dashdash(struct args *a, int argc, char **argv, int *i)
 		return admin_opt(a, argc, argv, i);
 	else if (strcmp(arg, "--setup-maildrop") == 0)
 		a->mode = MODE_SETUP_MAILDROP;
+	else if (strcmp(arg, "--setup") == 0)
+		a->mode = MODE_SETUP;
+	else if (strcmp(arg, "--setup-test-mail") == 0)
+		a->setup_test_mail = 1;
+	else if (strncmp(arg, "--setup-", 8) == 0)
+		return setup_opt(a, argc, argv, i);
 	else if (strcmp(arg, "--oauth-login") == 0)
 		a->mode = MODE_OAUTH_LOGIN;
 	else if (strcmp(arg, "--oauth-status") == 0)
@@ -421,6 +431,30 @@ admin_opt(struct args *a, int argc, char **argv, int *i)
 	a->mode = MODE_QUEUE_RUN;
 	a->admin = names[k][0] == 'd' ? 'd' : names[k][0] == 'h' ? 'h' : 'r';
 	a->admin_id = val;
+	return 0;
+}
+
+/* --setup-password=HOW and --setup-client-id=ID (or as two arguments). */
+static int
+setup_opt(struct args *a, int argc, char **argv, int *i)
+{
+	static const char *const names[] = { "setup-password",
+	    "setup-client-id" };
+	const char	*val;
+	size_t		 k;
+
+	if (named_value(a, argc, argv, i, names, 2, &k, &val) == -1)
+		return -1;
+	if (val == NULL || val[0] == '\0') {
+		whyf(a->why, sizeof(a->why), "option --%s needs a value%s",
+		    names[k], k == 0 ? ": file, eval, keyring, prompt, "
+		    "oauth2 or none" : "");
+		return -1;
+	}
+	if (k == 0)
+		a->setup_password = val;
+	else
+		a->setup_client_id = val;
 	return 0;
 }
 
