@@ -78,6 +78,7 @@ struct setup {
 };
 
 static int	start(struct setup *);
+static int	how_given(const struct args *);
 static int	read_file(struct setup *);
 static int	find_server(struct setup *);
 static int	given_server(struct setup *, const char *);
@@ -169,6 +170,11 @@ start(struct setup *s)
 		return EX_USAGE;
 	}
 	s->domain = at + 1;
+	if ((s->how = how_given(a)) == -2) {
+		say("--setup-password takes file, eval, keyring, prompt, "
+		    "oauth2 or none");
+		return EX_USAGE;
+	}
 	s->name = a->account != NULL ? a->account : s->address;
 	for (p = s->name; *p != '\0'; p++)
 		if ((unsigned char)*p <= ' ' || strchr(":,#\"\\", *p) != NULL)
@@ -189,6 +195,23 @@ start(struct setup *s)
 		return EX_CONFIG;
 	}
 	return read_file(s);
+}
+
+/* --setup-password's (--passwordeval alone: eval); -1: none; -2: bad. */
+static int
+how_given(const struct args *a)
+{
+	const char	*h = a->setup_password;
+	int		 k;
+
+	if (h == NULL && args_override(a, "passwordeval") != NULL)
+		h = "eval";
+	if (h == NULL)
+		return -1;
+	for (k = 0; k < PW__COUNT; k++)
+		if (strcmp(h, how_names[k]) == 0)
+			return k;
+	return -2;
 }
 
 /* The file must read cleanly and must not hold the account already. */
@@ -359,25 +382,11 @@ ask_user(struct setup *s)
 static int
 ask_how(struct setup *s)
 {
-	const char	*h = s->args->setup_password;
 	char		 ans[16], def[4];
 	const char	*err = NULL;
-	int		 k;
 
-	if (h == NULL && args_override(s->args, "passwordeval") != NULL)
-		h = "eval";
-	for (k = 0; h != NULL && k < PW__COUNT; k++)
-		if (strcmp(h, how_names[k]) == 0)
-			break;
-	if (h != NULL && k == PW__COUNT) {
-		say("--setup-password takes file, eval, keyring, prompt, "
-		    "oauth2 or none");
-		return EX_USAGE;
-	}
-	if (h != NULL) {
-		s->how = k;
+	if (s->how != -1)
 		return EX_OK;
-	}
 	if (!s->tty)
 		return missing("--setup-password=HOW", "file (the password "
 		    "read from standard input), eval (with --passwordeval"

@@ -161,3 +161,222 @@ keys() {
 	grep -q '^Subject: bote test mail [0-9a-f]\{16\}' "$(maildir_last_file)"
 	grep -q '^account: *bote-test@example.org' "$(maildir_last_file)"
 }
+
+@test "a person at a terminal (tmux): Gmail preset, login and password asked, test mail sent" {
+	hosts smtp.gmail.com
+	tmux_start "$SETUPNS" "$NET" "$BOTE" --setup bote-test@gmail.com \
+	    --tls-trust-file="$TESTBED_CA"
+	wait_for "Login name [bote-test@gmail.com]: "
+	# The testbed knows one login, not the Gmail address.
+	keys "bote-test@example.org" Enter
+	wait_for "Choice [1]: "
+	keys Enter
+	wait_for "Password: "
+	keys "$TESTBED_PASSWORD" Enter
+	wait_for "Send a test mail to yourself now? [y/N] "
+	keys y Enter
+	wait_for "EXIT="
+	screen >"${SETUP_SESSIONS:-$BATS_TEST_TMPDIR}/interactive"
+	run screen
+	assert_line "EXIT=0"
+	assert_line "  built-in presets: Google: smtp.gmail.com"
+	assert_line "Server: smtp.gmail.com port 587, STARTTLS (bote's preset for Google)"
+	assert_line --partial "Google wants as the password: an app password"
+	assert_line "  5  OAuth2 sign-in (the provider's; with your own client ID)"
+	# No echo of the password.
+	refute_output --partial "$TESTBED_PASSWORD"
+	assert_line --regexp '^  AUTH [A-Z0-9-]+: accepted for bote-test@example\.org$'
+	assert_line "    user bote-test@example.org"
+	assert_line "    from bote-test@gmail.com"
+	assert_line --regexp '^  accepted: +250 '
+	[ "$(stat -c %a "$USERFILE")" = 600 ]
+	maildir_wait 1
+	grep -q '^Subject: bote test mail' "$(maildir_last_file)"
+}
+
+@test "a terminal, nothing found: the server is asked for; no test mail when the answer is no" {
+	tmux_start "$SETUPNS" "$NET" "$BOTE" --setup bote-test@nowhere.example \
+	    --tls-trust-file="$TESTBED_CA" --user=bote-test@example.org
+	wait_for "SMTP server host name: "
+	keys localhost Enter
+	wait_for "Port (465: implicit TLS, 587: STARTTLS) [587]: "
+	keys 465 Enter
+	wait_for "Choice [1]: "
+	keys 2 Enter
+	wait_for "Command that prints the password: "
+	keys "echo $TESTBED_PASSWORD" Enter
+	wait_for "Send a test mail to yourself now? [y/N] "
+	keys Enter
+	wait_for "EXIT="
+	run screen
+	assert_line "EXIT=0"
+	assert_line --partial "  smtp.nowhere.example port 465: "
+	assert_line "Server: localhost port 465, implicit TLS (as you said)"
+	assert_line "    passwordeval \"echo $TESTBED_PASSWORD\""
+	assert_line "Done. Test it any time with: bote --test-mail"
+	[ "$(maildir_count)" -eq 0 ]
+}
+
+@test "autoconfig over HTTPS (the autoconfig host), password from passwordeval, --user" {
+	hosts autoconfig.example.com mail.example.com
+	mkdir -p "$NET/www/mail"
+	cp "$SETUP_CERTS/setup.pem" "$NET/www.pem"
+	cp "$SETUP_CERTS/setup-key.pem" "$NET/www-key.pem"
+	cat >"$NET/www/mail/config-v1.1.xml" <<-'XML'
+	<?xml version="1.0" encoding="UTF-8"?>
+	<clientConfig version="1.1">
+	  <emailProvider id="example.com">
+	    <domain>example.com</domain>
+	    <incomingServer type="imap">
+	      <hostname>imap.example.com</hostname>
+	      <port>993</port>
+	      <socketType>SSL</socketType>
+	    </incomingServer>
+	    <outgoingServer type="smtp">
+	      <hostname>plain.example.com</hostname>
+	      <port>25</port>
+	      <socketType>plain</socketType>
+	    </outgoingServer>
+	    <outgoingServer type="smtp">
+	      <hostname>mail.%EMAILDOMAIN%</hostname>
+	      <port>587</port>
+	      <socketType>STARTTLS</socketType>
+	      <username>%EMAILADDRESS%</username>
+	      <authentication>password-cleartext</authentication>
+	    </outgoingServer>
+	  </emailProvider>
+	</clientConfig>
+	XML
+	inns "$BOTE" --setup someone@example.com --user=bote-test@example.org \
+	    --passwordeval="echo $TESTBED_PASSWORD" \
+	    --tls-trust-file="$TESTBED_CA"
+	assert_success
+	assert_line "  _submissions._tcp.example.com: none"
+	assert_line "  _submission._tcp.example.com: none"
+	assert_line "  https://autoconfig.example.com/mail/config-v1.1.xml: mail.example.com port 587"
+	assert_line "Server: mail.example.com port 587, STARTTLS (the autoconfig document https://autoconfig.example.com/mail/config-v1.1.xml)"
+	assert_line --regexp '^  AUTH [A-Z0-9-]+: accepted for bote-test@example\.org$'
+	assert_line "    passwordeval \"echo $TESTBED_PASSWORD\""
+	grep -q 'GET /mail/config-v1.1.xml?emailaddress=someone%40example.com' "$NET/https.log"
+	assert_line "Done. Test it any time with: bote --test-mail"
+}
+
+@test "autoconfig at the domain's well-known URL; then the MX names a provider" {
+	hosts example.com mail.example.com
+	mkdir -p "$NET/www/.well-known/autoconfig/mail"
+	cp "$SETUP_CERTS/setup.pem" "$NET/www.pem"
+	cp "$SETUP_CERTS/setup-key.pem" "$NET/www-key.pem"
+	printf '%s\n' '<clientConfig><emailProvider><outgoingServer type="smtp">' \
+	    '<hostname>mail.example.com</hostname><port>465</port>' \
+	    '<socketType>SSL</socketType><username>%EMAILLOCALPART%</username>' \
+	    '</outgoingServer></emailProvider></clientConfig>' \
+	    >"$NET/www/.well-known/autoconfig/mail/config-v1.1.xml"
+	inns "$BOTE" --setup bote-test@example.com --setup-password=none \
+	    --tls-trust-file="$TESTBED_CA"
+	assert_success
+	assert_line --regexp '^  https://autoconfig\.example\.com/mail/config-v1\.1\.xml\?emailaddress=bote-test%40example\.com: .+'
+	assert_line "  https://example.com/.well-known/autoconfig/mail/config-v1.1.xml: mail.example.com port 465"
+	assert_line "    auth off"
+	# The login would have been the local part.
+	run grep -c '^user' "$USERFILE"
+	assert_output 0
+
+	rm -rf "$NET/www" "$NET/hosts" "$USERFILE"
+	zone "MX example.net alt1.aspmx.l.google.com 10"
+	hosts smtp.gmail.com
+	inns "$BOTE" --setup bote-test@example.net --setup-password=none \
+	    --tls-trust-file="$TESTBED_CA"
+	assert_success
+	assert_line "  MX of example.net: alt1.aspmx.l.google.com: Google"
+	assert_line "Server: smtp.gmail.com port 587, STARTTLS (the MX host alt1.aspmx.l.google.com (Google))"
+}
+
+@test "a guess: smtp.DOMAIN answers on 465" {
+	hosts smtp.guess.example
+	inns "$BOTE" --setup bote-test@guess.example --setup-password=eval \
+	    --passwordeval="echo $TESTBED_PASSWORD" \
+	    --user=bote-test@example.org --tls-trust-file="$TESTBED_CA"
+	assert_success
+	assert_line "  smtp.guess.example port 465: answers"
+	assert_line "Server: smtp.guess.example port 465, implicit TLS (a guess: smtp.guess.example answers on port 465)"
+}
+
+@test "nothing found without a terminal: the error names --host; nothing written" {
+	inns "$BOTE" --setup me@nowhere.example --setup-password=none </dev/null
+	assert_failure 64
+	assert_line --partial "  smtp.nowhere.example port 465: "
+	assert_line "bote: found no submission server for nowhere.example (see the steps above): name it with --host HOST, and --port PORT unless it is 587 (STARTTLS)"
+	[ ! -e "$USERFILE" ]
+}
+
+@test "a script that leaves an answer out is told which option; nothing written" {
+	zone "SRV _submission._tcp.example.org smtp.example.org 587"
+	hosts smtp.example.org
+	inns "$BOTE" --setup bote-test@example.org </dev/null
+	assert_failure 64
+	assert_line --partial "this one is missing: --setup-password=HOW ("
+	inns "$BOTE" --setup bote-test@example.org --setup-password=eval </dev/null
+	assert_failure 64
+	assert_line --partial "this one is missing: --passwordeval=COMMAND"
+	inns "$BOTE" --setup bote-test@example.org --setup-password=file </dev/null
+	assert_failure 64
+	assert_line --partial "this one is missing: a password on standard input"
+	inns "$BOTE" --setup bote-test@example.org --setup-password=oauth2 </dev/null
+	assert_failure 64
+	assert_line --partial "bote knows OAuth2 for Google's and Microsoft's servers only"
+	run "$BOTE" --setup bote-test@example.org --setup-password=sometimes
+	assert_failure 64
+	assert_output "bote: --setup-password takes file, eval, keyring, prompt, oauth2 or none"
+	run "$BOTE" --setup
+	assert_failure 64
+	[ ! -e "$USERFILE" ]
+}
+
+@test "an existing account is never changed; another is added next to it, without a second default" {
+	mkdir -p "$(dirname "$USERFILE")"
+	printf '%s\n' 'account bote-test@example.org' 'host old.example' \
+	    'account default : bote-test@example.org' >"$USERFILE"
+	chmod 600 "$USERFILE"
+	cp "$USERFILE" "$BATS_TEST_TMPDIR/before"
+	zone "SRV _submission._tcp.example.org smtp.example.org 587"
+	hosts smtp.example.org
+	inns "$BOTE" --setup bote-test@example.org --setup-password=none \
+	    --tls-trust-file="$TESTBED_CA"
+	assert_failure 78
+	assert_output --partial "has an account bote-test@example.org already, and bote --setup never changes an account: choose another name with -a NAME"
+	cmp "$USERFILE" "$BATS_TEST_TMPDIR/before"
+
+	inns "$BOTE" --setup bote-test@example.org -a second \
+	    --setup-password=eval --passwordeval="echo $TESTBED_PASSWORD" \
+	    --tls-trust-file="$TESTBED_CA"
+	assert_success
+	assert_line "Added to $USERFILE:"
+	assert_line "Server: smtp.example.org port 587, STARTTLS (the DNS SRV record _submission._tcp.example.org)"
+	refute_line --partial "account default"
+	head -n 3 "$USERFILE" | cmp - "$BATS_TEST_TMPDIR/before"
+	grep -qx 'account second' "$USERFILE"
+	[ "$(grep -c '^account default' "$USERFILE")" -eq 1 ]
+	# bote reads the file as it now is.
+	run "$BOTE" -a second -P
+	assert_success
+	assert_line --regexp '^  host +smtp\.example\.org'
+}
+
+@test "a password is not put in a file others can read; a refused login writes nothing" {
+	CONF=$BATS_TEST_TMPDIR/shared.conf
+	printf 'defaults\n' >"$CONF"
+	chmod 644 "$CONF"
+	zone "SRV _submissions._tcp.example.org smtp.example.org 465"
+	hosts smtp.example.org
+	inns "$BOTE" -C "$CONF" --setup bote-test@example.org \
+	    --setup-password=file --tls-trust-file="$TESTBED_CA" <<<"$TESTBED_PASSWORD"
+	assert_failure 78
+	assert_output --partial "has mode 644, and a password may only be kept in a file no one else can read: chmod 600"
+	[ "$(cat "$CONF")" = defaults ]
+
+	inns "$BOTE" --setup bote-test@example.org --setup-password=file \
+	    --tls-trust-file="$TESTBED_CA" <<<"wrong-password"
+	assert_failure 77
+	assert_output --partial "nothing was written to $USERFILE"
+	[ ! -e "$USERFILE" ]
+}
