@@ -285,7 +285,8 @@ dashdash(struct args *a, int argc, char **argv, int *i)
 		a->mode = MODE_SETUP;
 	else if (strcmp(arg, "--setup-test-mail") == 0)
 		a->setup_test_mail = 1;
-	else if (strncmp(arg, "--setup-", 8) == 0)
+	else if (strncmp(arg, "--setup-password", 16) == 0 ||
+	    strncmp(arg, "--setup-client-id", 17) == 0)
 		return setup_opt(a, argc, argv, i);
 	else if (strcmp(arg, "--oauth-login") == 0)
 		a->mode = MODE_OAUTH_LOGIN;

@@ -313,6 +313,7 @@ given_server(struct setup *s, const char *host)
 	s->srv.port = 587;
 	s->srv.starttls = 1;
 	s->srv.source = DISC_NONE;
+	/* Constant texts, shorter than via. */
 	(void)xstrlcpy(s->srv.via, "given with --host", sizeof(s->srv.via));
 	return EX_OK;
 }
@@ -344,6 +345,7 @@ ask_server(struct setup *s)
 		return EX_USAGE;
 	}
 	s->srv.starttls = s->srv.port != 465;
+	/* Constant texts, shorter than via. */
 	(void)xstrlcpy(s->srv.via, "as you said", sizeof(s->srv.via));
 	return EX_OK;
 }
@@ -371,6 +373,7 @@ ask_user(struct setup *s)
 	if (s->srv.user_local)
 		def[strcspn(def, "@")] = '\0';
 	if (!s->tty) {
+		/* def came from a buffer of the same size. */
 		(void)xstrlcpy(s->user, def, sizeof(s->user));
 		return EX_OK;
 	}
@@ -402,6 +405,7 @@ ask_how(struct setup *s)
 	    keyring_built() ? "" : " (this bote was built without it)",
 	    s->srv.oauth2 != 0 ? " (the provider's; with your own client "
 	    "ID)" : " (not for this server)");
+	/* One digit. */
 	(void)xsnprintf(def, sizeof(def), "%d", s->srv.wants_oauth2 ? 5 : 1);
 	if (ask(s, "Choice", def, ans, sizeof(ans), 0) == -1)
 		return EX_USAGE;
@@ -479,6 +483,7 @@ compose(struct setup *s)
 	(void)sbuf_addf(&s->text, "# %s: written by bote --setup; the "
 	    "server came from %s\n", s->name, s->srv.via);
 	s->first = s->text.len;
+	/* At most 5 digits. */
 	(void)xsnprintf(port, sizeof(port), "%d", s->srv.port);
 	if (add_line(s, "account", s->name) == -1 ||
 	    add_line(s, "host", s->srv.host) == -1 ||

@@ -124,6 +124,7 @@ disc_preset(const char *domain, struct disc_server *s)
 		if (in_list(presets[i].domains, domain, 0)) {
 			from_preset(&presets[i], s);
 			s->source = DISC_PRESET;
+			/* A provider's name: short. */
 			(void)xsnprintf(s->via, sizeof(s->via), "bote's "
 			    "preset for %s", presets[i].name);
 			return 1;
@@ -201,6 +202,7 @@ by_srv(const struct disc_opts *o, const char *domain, struct disc_server *s)
 			found = 1;
 			bp = prio;
 			bw = weight;
+			/* sscanf read at most 255 octets into host. */
 			(void)xstrlcpy(s->host, host, sizeof(s->host));
 			s->port = (int)port;
 		}
@@ -212,6 +214,7 @@ by_srv(const struct disc_opts *o, const char *domain, struct disc_server *s)
 		}
 		s->starttls = k == 1;
 		s->source = DISC_SRV;
+		/* A DNS name and words: shorter than via. */
 		(void)xsnprintf(s->via, sizeof(s->via), "the DNS SRV "
 		    "record %s", q);
 		step(o, q, "%s port %d", s->host, s->port);
@@ -266,6 +269,7 @@ by_autoconfig(const struct disc_opts *o, const char *domain,
 		s->source = DISC_AUTOCONFIG;
 		/* The query is for the server; the person needs the page. */
 		url[strcspn(url, "?")] = '\0';
+		/* A view of the URL: cut short, it still names the place. */
 		(void)xsnprintf(s->via, sizeof(s->via), "the autoconfig "
 		    "document %s", url);
 		step(o, url, "%s port %d", s->host, s->port);
@@ -283,6 +287,7 @@ by_mx(const struct disc_opts *o, const char *domain, struct disc_server *s)
 	const char	*host;
 	size_t		 n, i, k;
 
+	/* A domain of at most 255 octets fits what. */
 	(void)xsnprintf(what, sizeof(what), "MX of %s", domain);
 	if (dns_mx(domain, &v, &n) != DNS_OK) {
 		step(o, what, "none");
@@ -298,6 +303,7 @@ by_mx(const struct disc_opts *o, const char *domain, struct disc_server *s)
 				continue;
 			from_preset(&presets[k], s);
 			s->source = DISC_MX;
+			/* A DNS name and words: shorter than via. */
 			(void)xsnprintf(s->via, sizeof(s->via), "the MX "
 			    "host %s (%s)", host, presets[k].name);
 			step(o, what, "%s: %s", host, presets[k].name);
@@ -333,6 +339,7 @@ by_guess(const struct disc_opts *o, const char *domain,
 			t.host = host;
 			t.port = ports[k];
 			t.timeout_ms = o->timeout_s * 1000;
+			/* host fitted the same size. */
 			(void)xsnprintf(what, sizeof(what), "%s port %d",
 			    host, ports[k]);
 			if ((fd = net_connect(&t, &oc)) == -1) {
@@ -343,10 +350,12 @@ by_guess(const struct disc_opts *o, const char *domain,
 				continue;
 			}
 			(void)close(fd);
+			/* The same size. */
 			(void)xstrlcpy(s->host, host, sizeof(s->host));
 			s->port = ports[k];
 			s->starttls = ports[k] == 587;
 			s->source = DISC_GUESS;
+			/* A DNS name and words: shorter than via. */
 			(void)xsnprintf(s->via, sizeof(s->via), "a guess: %s "
 			    "answers on port %d", host, ports[k]);
 			step(o, what, "answers");
