@@ -758,8 +758,8 @@ afterwards(struct setup *s)
 	test = s->args->setup_test_mail || (s->tty && yes(s, "Send a test "
 	    "mail to yourself now", 0));
 	if (!test) {
-		(void)printf("Done. Test it any time with: %s --test-mail%s%s\n",
-		    progname, s->had_default ? " -a " : "", s->had_default ?
+		(void)printf("Done. Test it any time with: %s "
+		    "--test-mail%s%s\n", progname, s->had_default ? " -a " : "", s->had_default ?
 		    s->name : "");
 		return EX_OK;
 	}

@@ -1,6 +1,6 @@
 /*
- * HTTPS for the OAuth2 endpoints and mail autoconfig (http.h), with libcurl built with
- * GnuTLS: bote never writes its own HTTP client.
+ * HTTPS for the OAuth2 endpoints and mail autoconfig (http.h), with
+ * libcurl built with GnuTLS: bote never writes its own HTTP client.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
