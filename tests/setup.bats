@@ -380,3 +380,28 @@ keys() {
 	assert_output --partial "nothing was written to $USERFILE"
 	[ ! -e "$USERFILE" ]
 }
+
+@test "without a terminal: keyring and OAuth2 are written, not tried, and say what comes next" {
+	hosts smtp.gmail.com
+	inns "$BOTE" --setup bote-test@gmail.com --setup-password=oauth2 \
+	    --setup-client-id=123-abc.apps.googleusercontent.com \
+	    --tls-trust-file="$TESTBED_CA" </dev/null
+	assert_success
+	assert_line "  AUTH: not tried now (sign in first)"
+	assert_line "    auth xoauth2"
+	assert_line "    oauth2_provider google"
+	assert_line "    oauth2_client_id 123-abc.apps.googleusercontent.com"
+	assert_line "Sign in later with: bote --oauth-login -a bote-test@gmail.com"
+	run "$BOTE" --oauth-status
+	assert_output --partial "bote-test@gmail.com"
+
+	inns "$BOTE" --setup bote-test@googlemail.com --setup-password=keyring \
+	    --user=bote-test@example.org --tls-trust-file="$TESTBED_CA" </dev/null
+	assert_success
+	assert_line "  AUTH: not tried now (no terminal to ask on)"
+	assert_line "Added to $USERFILE:"
+	assert_line "    secret-tool store --label=bote host smtp.gmail.com service smtp user bote-test@example.org"
+	run grep -c '^password' "$USERFILE"
+	assert_output 0
+	[ "$(grep -c '^account default' "$USERFILE")" -eq 1 ]
+}
