@@ -315,7 +315,10 @@ trusted_only(struct args *a)
 	const char	*opt = NULL;
 	size_t		 i, k;
 
-	if (a->conf_file != NULL)
+	if (a->mode == MODE_SETUP || a->setup_password != NULL ||
+	    a->setup_client_id != NULL || a->setup_test_mail)
+		opt = "--setup";	/* it writes the user's file */
+	else if (a->conf_file != NULL)
 		opt = "-C";
 	for (i = 0; opt == NULL && i < a->novr; i++)
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)

@@ -405,3 +405,16 @@ keys() {
 	assert_output 0
 	[ "$(grep -c '^account default' "$USERFILE")" -eq 1 ]
 }
+
+@test "as sendmail (argv from web applications), --setup is refused and nothing is written" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -s "$BOTE" "$BATS_TEST_TMPDIR/bin/sendmail"
+	for args in "--setup evil@example.org --host=evil.example --setup-password=none" \
+	    "-t --setup-password=none" "-t --setup-test-mail"; do
+		# shellcheck disable=SC2086
+		run "$BATS_TEST_TMPDIR/bin/sendmail" $args </dev/null
+		assert_failure 64
+		assert_output --partial "--setup is refused when bote runs as sendmail"
+	done
+	[ ! -e "$USERFILE" ]
+}
