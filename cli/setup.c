@@ -73,6 +73,8 @@ struct setup {
 	char			*password;	/* PW_FILE: a secret */
 	char			 eval[ANSWERMAX];
 	char			 client_id[ANSWERMAX];
+	char			 msmtp[PATH_MAX];	/* msmtp's file that
+						   bote stops reading, or "" */
 	struct sbuf		 text;		/* the lines to add */
 	size_t			 first;		/* where the account starts */
 };
@@ -224,10 +226,16 @@ read_file(struct setup *s)
 	int		 st = EX_OK;
 
 	if (lstat(s->file, &sb) == -1) {
-		if (errno == ENOENT)
-			return EX_OK;
-		say("cannot read %s: %s", s->file, strerror(errno));
-		return EX_CONFIG;
+		if (errno != ENOENT) {
+			say("cannot read %s: %s", s->file, strerror(errno));
+			return EX_CONFIG;
+		}
+		/* bote reads msmtp's files only while it has none of its own. */
+		if (s->args->conf_file == NULL && conffiles_msmtp() &&
+		    (conffiles_msmtp_user(s->msmtp, sizeof(s->msmtp)) == -1 ||
+		    access(s->msmtp, F_OK) == -1))
+			s->msmtp[0] = '\0';
+		return EX_OK;
 	}
 	s->exists = 1;
 	s->mode = sb.st_mode & 07777;
@@ -721,6 +729,11 @@ show_lines(const struct setup *s)
 		else
 			(void)printf("    %.*s\n", (int)(nl - p), p);
 	}
+	if (s->msmtp[0] != '\0')
+		(void)printf("Note: bote read %s while it had no file of its "
+		    "own; from now on it reads %s instead (copy the accounts "
+		    "you still need, or give -C %s)\n", s->msmtp, s->file,
+		    s->msmtp);
 	if (s->how == PW_KEYRING)
 		(void)printf("Store the password in the keyring with:\n"
 		    "    secret-tool store --label=bote host %s service smtp "

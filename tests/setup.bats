@@ -291,14 +291,17 @@ keys() {
 	assert_line "Server: smtp.gmail.com port 587, STARTTLS (the MX host alt1.aspmx.l.google.com (Google))"
 }
 
-@test "a guess: smtp.DOMAIN answers on 465" {
+@test "a guess: smtp.DOMAIN answers on 465; msmtp's file, no longer read, is named" {
 	hosts smtp.guess.example
+	printf 'account default\nhost old.example\n' >"$HOME/.msmtprc"
+	chmod 600 "$HOME/.msmtprc"
 	inns "$BOTE" --setup bote-test@guess.example --setup-password=eval \
 	    --passwordeval="echo $TESTBED_PASSWORD" \
 	    --user=bote-test@example.org --tls-trust-file="$TESTBED_CA"
 	assert_success
 	assert_line "  smtp.guess.example port 465: answers"
 	assert_line "Server: smtp.guess.example port 465, implicit TLS (a guess: smtp.guess.example answers on port 465)"
+	assert_line "Note: bote read $HOME/.msmtprc while it had no file of its own; from now on it reads $USERFILE instead (copy the accounts you still need, or give -C $HOME/.msmtprc)"
 }
 
 @test "nothing found without a terminal: the error names --host; nothing written" {
