@@ -816,15 +816,21 @@ ask(const struct setup *s, const char *q, const char *def, char *buf,
 	if (restore)
 		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 	if (r == NULL) {
-		if (s->tty)
-			(void)printf("\n");
 		buf[0] = '\0';
+		if (s->tty) {
+			(void)printf("\n");
+			say("no answer to \"%s\": nothing was written", q);
+		}
 		return -1;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (buf[0] == '\0' && def != NULL && xstrlcpy(buf, def, sz) == -1)
 		return -1;
-	return buf[0] != '\0' ? 0 : -1;
+	if (buf[0] != '\0')
+		return 0;
+	if (s->tty)
+		say("no answer to \"%s\": nothing was written", q);
+	return -1;
 }
 
 /* A yes/no question on the terminal; dflt for an empty answer. */

@@ -288,7 +288,7 @@ keys() {
 	    --tls-trust-file="$TESTBED_CA"
 	assert_success
 	assert_line "  MX of example.net: alt1.aspmx.l.google.com: Google"
-	assert_line "Server: smtp.gmail.com port 587, STARTTLS (the MX host alt1.aspmx.l.google.com (Google))"
+	assert_line "Server: smtp.gmail.com port 587, STARTTLS (the MX host alt1.aspmx.l.google.com, which is Google's)"
 }
 
 @test "a guess: smtp.DOMAIN answers on 465; msmtp's file, no longer read, is named" {

@@ -305,7 +305,7 @@ by_mx(const struct disc_opts *o, const char *domain, struct disc_server *s)
 			s->source = DISC_MX;
 			/* A DNS name and words: shorter than via. */
 			(void)xsnprintf(s->via, sizeof(s->via), "the MX "
-			    "host %s (%s)", host, presets[k].name);
+			    "host %s, which is %s's", host, presets[k].name);
 			step(o, what, "%s: %s", host, presets[k].name);
 			dns_free(v, n);
 			return 0;
