@@ -421,3 +421,37 @@ keys() {
 	done
 	[ ! -e "$USERFILE" ]
 }
+
+@test "a terminal: 'ask at each send' asks once now to check, stores nothing; Ctrl-D at a question writes nothing" {
+	zone "SRV _submission._tcp.example.org smtp.example.org 587"
+	hosts smtp.example.org
+	tmux_start "$SETUPNS" "$NET" "$BOTE" --setup bote-test@example.org \
+	    --tls-trust-file="$TESTBED_CA"
+	wait_for "Login name [bote-test@example.org]: "
+	keys Enter
+	wait_for "Choice [1]: "
+	keys 4 Enter
+	wait_for "Password for bote-test@example.org at smtp.example.org: "
+	keys "$TESTBED_PASSWORD" Enter
+	wait_for "Send a test mail to yourself now? [y/N] "
+	keys n Enter
+	wait_for "EXIT="
+	run screen
+	assert_line "EXIT=0"
+	assert_line --regexp '^  AUTH [A-Z0-9-]+: accepted for bote-test@example\.org$'
+	refute_output --partial "$TESTBED_PASSWORD"
+	run grep -c '^password' "$USERFILE"
+	assert_output 0
+	tmux -L "$TMUX_SOCK" kill-server
+
+	tmux_start "$SETUPNS" "$NET" "$BOTE" --setup other@example.org \
+	    --tls-trust-file="$TESTBED_CA"
+	wait_for "Login name [other@example.org]: "
+	keys C-d
+	wait_for "EXIT="
+	run screen
+	assert_line "EXIT=64"
+	assert_line 'bote: no answer to "Login name": nothing was written'
+	run grep -c '^account other@example.org' "$USERFILE"
+	assert_output 0
+}
