@@ -230,7 +230,7 @@ read_file(struct setup *s)
 			say("cannot read %s: %s", s->file, strerror(errno));
 			return EX_CONFIG;
 		}
-		/* bote reads msmtp's files only while it has none of its own. */
+		/* bote reads msmtp's files while it has none of its own. */
 		if (s->args->conf_file == NULL && conffiles_msmtp() &&
 		    (conffiles_msmtp_user(s->msmtp, sizeof(s->msmtp)) == -1 ||
 		    access(s->msmtp, F_OK) == -1))
@@ -525,7 +525,7 @@ compose(struct setup *s)
 		    add_line(s, a->ovr[i].key, a->ovr[i].val) == -1)
 			return EX_USAGE;
 	}
-	if (!s->had_default)
+	if (!s->had_default && strcmp(s->name, "default") != 0)
 		(void)sbuf_addf(&s->text, "\n# The account used without -a\n"
 		    "account default : %s\n", s->name);
 	if (s->text.err) {
@@ -772,8 +772,8 @@ afterwards(struct setup *s)
 	    "mail to yourself now", 0));
 	if (!test) {
 		(void)printf("Done. Test it any time with: %s "
-		    "--test-mail%s%s\n", progname, s->had_default ? " -a " : "", s->had_default ?
-		    s->name : "");
+		    "--test-mail%s%s\n", progname, s->had_default ?
+		    " -a " : "", s->had_default ? s->name : "");
 		return EX_OK;
 	}
 	if (conffiles_load(&a, &c, &acct) == -1)

@@ -455,3 +455,21 @@ keys() {
 	run grep -c '^account other@example.org' "$USERFILE"
 	assert_output 0
 }
+
+@test "-a default names the account itself the default; -C names the file" {
+	zone "SRV _submission._tcp.example.org smtp.example.org 587"
+	hosts smtp.example.org
+	CONF=$BATS_TEST_TMPDIR/new/dir/bote.conf
+	inns "$BOTE" -C "$CONF" -a default --setup bote-test@example.org \
+	    --setup-password=none --tls-trust-file="$TESTBED_CA"
+	assert_success
+	assert_line "Created $CONF:"
+	assert_line "    account default"
+	refute_line --partial "account default :"
+	[ "$(stat -c %a "$CONF")" = 600 ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/new/dir")" = 700 ]
+	[ ! -e "$USERFILE" ]
+	run "$BOTE" -C "$CONF" -P
+	assert_success
+	assert_line --regexp '^  host +smtp\.example\.org'
+}
