@@ -96,6 +96,7 @@ static void	show_auth(const struct reply *);
 static int	try_auth(struct setup *, const struct account *);
 static int	write_account(struct setup *);
 static void	show_lines(const struct setup *);
+static int	to_keyring(struct setup *);
 static int	afterwards(struct setup *);
 static int	ask(const struct setup *, const char *, const char *, char *,
 		    size_t, int);
@@ -135,7 +136,8 @@ mode_setup(const struct args *a)
 		goto out;
 	}
 	if ((st = check_server(&s, acct)) != EX_OK ||
-	    (st = write_account(&s)) != EX_OK)
+	    (st = write_account(&s)) != EX_OK || (st = to_keyring(&s)) !=
+	    EX_OK)
 		goto out;
 	st = afterwards(&s);
 out:
@@ -406,7 +408,7 @@ ask_how(struct setup *s)
 	    "  1  type it now; it is kept in %s (mode 600)\n"
 	    "  2  a command that prints it (passwordeval), such as: pass "
 	    "show mail\n"
-	    "  3  the desktop keyring, looked up at each send%s\n"
+	    "  3  type it now; it is kept in the desktop keyring%s\n"
 	    "  4  ask for it at each send, on the terminal\n"
 	    "  5  OAuth2 sign-in%s\n"
 	    "  6  none: the server takes mail without AUTH\n", s->file,
@@ -443,6 +445,16 @@ ask_secret(struct setup *s)
 			    "command that prints the password");
 		return ask(s, "Command that prints the password", NULL,
 		    s->eval, sizeof(s->eval), 0) == -1 ? EX_USAGE : EX_OK;
+	case PW_KEYRING:
+		/* Without a terminal, a line on standard input is optional. */
+		if (!keyring_built() || ask(s, "Password (kept in the "
+		    "keyring)", NULL, line, sizeof(line), 1) == -1) {
+			explicit_bzero(line, sizeof(line));
+			return s->tty && keyring_built() ? EX_USAGE : EX_OK;
+		}
+		s->password = xstrndup(line, strlen(line));
+		explicit_bzero(line, sizeof(line));
+		return s->password != NULL ? EX_OK : EX_OSERR;
 	case PW_FILE:
 		if (ask(s, "Password", NULL, line, sizeof(line), 1) == -1) {
 			explicit_bzero(line, sizeof(line));
@@ -637,14 +649,20 @@ try_auth(struct setup *s, const struct account *acct)
 	char		*pass = NULL, why[OUTCOME_WHYMAX];
 	int		 rc;
 
-	if (s->how == PW_OAUTH2 || (!s->tty && (s->how == PW_KEYRING ||
-	    s->how == PW_PROMPT))) {
+	if (s->how == PW_OAUTH2 || (!s->tty && ((s->how == PW_KEYRING &&
+	    s->password == NULL) || s->how == PW_PROMPT))) {
 		(void)printf("  AUTH: not tried now (%s)\n", s->how ==
 		    PW_OAUTH2 ? "sign in first" : "no terminal to ask on");
 		return EX_OK;
 	}
 	memset(&o, 0, sizeof(o));
-	if ((rc = session_password(acct, &pass, why, sizeof(why))) != 0) {
+	/* The keyring's: the one typed, stored only once it works. */
+	if (s->how == PW_KEYRING && s->password != NULL) {
+		if ((pass = xstrndup(s->password, strlen(s->password))) ==
+		    NULL)
+			return EX_OSERR;
+	} else if ((rc = session_password(acct, &pass, why,
+	    sizeof(why))) != 0) {
 		say("%s", why);
 		say("nothing was written to %s", s->file);
 		return rc == SESSION_LATER ? EX_TEMPFAIL : EX_CONFIG;
@@ -734,11 +752,41 @@ show_lines(const struct setup *s)
 		    "own; from now on it reads %s instead (copy the accounts "
 		    "you still need, or give -C %s)\n", s->msmtp, s->file,
 		    s->msmtp);
-	if (s->how == PW_KEYRING)
+	if (s->how == PW_KEYRING && s->password == NULL)
 		(void)printf("Store the password in the keyring with:\n"
 		    "    secret-tool store --label=bote host %s service smtp "
 		    "user %s\n", s->srv.host, s->user);
 	(void)fflush(stdout);
+}
+
+/* PW_KEYRING: the password typed, into the keyring, found there again. */
+static int
+to_keyring(struct setup *s)
+{
+	char	why[256], *back = NULL;
+	int	found;
+
+	if (s->how != PW_KEYRING || s->password == NULL)
+		return EX_OK;
+	if (keyring_store(s->srv.host, s->user, s->password, why,
+	    sizeof(why)) == -1) {
+		say("cannot store the password in the keyring: %s", why);
+		say("the account is written; store the password with: "
+		    "secret-tool store --label=bote host %s service smtp "
+		    "user %s", s->srv.host, s->user);
+		return EX_UNAVAILABLE;
+	}
+	found = keyring_lookup(s->srv.host, s->user, &back) == 1 &&
+	    strcmp(back, s->password) == 0;
+	secret_free(back);
+	if (!found) {
+		say("the keyring took the password but does not give it "
+		    "back (locked?): bote will ask for it at each send");
+		return EX_UNAVAILABLE;
+	}
+	(void)printf("The password is in the keyring (host %s, service smtp, "
+	    "user %s).\n", s->srv.host, s->user);
+	return EX_OK;
 }
 
 /* Sign in (OAuth2), then the test mail, with the file as written. */

@@ -473,3 +473,48 @@ keys() {
 	assert_success
 	assert_line --regexp '^  host +smtp\.example\.org'
 }
+
+@test "keyring: the password typed goes into the Secret Service once it works; the test mail finds it there" {
+	local p
+	"$BOTE" --version | grep -q '^keyring: Secret Service' ||
+		skip "bote was built without libsecret (configure --with-libsecret)"
+	for p in dbus-run-session dbus-send gnome-keyring-daemon secret-tool; do
+		command -v "$p" >/dev/null ||
+			skip "$p is not installed (tests/fixtures/install-deps)"
+	done
+	zone "SRV _submissions._tcp.example.org smtp.example.org 465"
+	hosts smtp.example.org
+	KR=$BATS_TEST_TMPDIR/kr
+	mkdir -p "$KR"
+	# As tests/keyring.bats: a private session bus and an unlocked
+	# login keyring, here inside the namespace.
+	cat >"$KR/inner" <<-'EOF'
+	export XDG_DATA_HOME=$KR/data XDG_RUNTIME_DIR=$KR/run
+	mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+	chmod 700 "$XDG_RUNTIME_DIR"
+	printf 'keyring-test-pw' | HOME=$KR gnome-keyring-daemon --unlock \
+	    --components=secrets --daemonize >/dev/null
+	for _ in $(seq 100); do
+		dbus-send --session --print-reply --dest=org.freedesktop.DBus \
+		    /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
+		    string:org.freedesktop.secrets 2>/dev/null |
+		    grep -q 'boolean true' && break
+		sleep 0.05
+	done
+	"$BOTE" --setup bote-test@example.org --setup-password=keyring \
+	    --tls-trust-file="$CA" --setup-test-mail <<<"$PW"
+	echo "LOOKUP=$(secret-tool lookup host smtp.example.org service smtp user bote-test@example.org)"
+	EOF
+	run timeout 60 "$SETUPNS" "$NET" env KR="$KR" BOTE="$BOTE" \
+	    CA="$TESTBED_CA" PW="$TESTBED_PASSWORD" HOME="$HOME" \
+	    dbus-run-session -- bash -e "$KR/inner"
+	assert_success
+	assert_line --regexp '^  AUTH [A-Z0-9-]+: accepted for bote-test@example\.org$'
+	assert_line "The password is in the keyring (host smtp.example.org, service smtp, user bote-test@example.org)."
+	refute_line --partial "secret-tool store"
+	assert_line "LOOKUP=$TESTBED_PASSWORD"
+	assert_line --regexp '^  accepted: +250 '
+	run grep -c '^password' "$USERFILE"
+	assert_output 0
+	maildir_wait 1
+}
