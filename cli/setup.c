@@ -745,7 +745,8 @@ show_lines(const struct setup *s)
 		if (strncmp(p, "password ", 9) == 0)
 			(void)printf("    password (not shown)\n");
 		else
-			(void)printf("    %.*s\n", (int)(nl - p), p);
+			(void)printf("%s%.*s\n", nl > p ? "    " : "",
+			    (int)(nl - p), p);
 	}
 	if (s->msmtp[0] != '\0')
 		(void)printf("Note: bote read %s while it had no file of its "
