@@ -30,6 +30,9 @@ const char args_usage[] =
 "            [recipient]\n"
 "       bote --batch [-v] [-C file] [-a account] [-f sender] [-F name]\n"
 "            [-odq] [--json] [file | directory | -]\n"
+"       bote --setup [-C file] [-a account] [--setup-password=how]\n"
+"            [--setup-client-id=id] [--setup-test-mail] [--host=host]\n"
+"            [--port=port] [--user=user] [--passwordeval=cmd] address\n"
 "       bote --oauth-login [-C file] [-a account]\n"
 "       bote --oauth-status [-C file] [-a account]\n"
 "       bote --dkim-keygen --domain domain --selector selector\n"
@@ -122,9 +125,9 @@ static const struct refused {
 	const char	*name;
 	const char	*why;
 } refusals[] = {
-	{ "configure", "bote does not write configurations from DNS SRV "
-	    "records; write the account (bote.conf(5)) and check it with "
-	    "bote --serverinfo" },
+	{ "configure", "bote does not print configurations; run bote "
+	    "--setup ADDRESS, which finds the server, checks it and writes "
+	    "the account (bote.conf(5))" },
 	{ "rmqs", "bote submits mail and does not ask servers to run their "
 	    "queues (ETRN, RFC 1985); run the queue on that server" },
 };
@@ -150,6 +153,7 @@ static int	named_value(struct args *, int, char **, int *,
 static int	threshold_opt(struct args *, int, char **, int *);
 static long long duration(const char *, int);
 static int	admin_opt(struct args *, int, char **, int *);
+static int	setup_opt(struct args *, int, char **, int *);
 
 int
 args_parse(int argc, char **argv, struct args *a)
@@ -290,6 +294,13 @@ dashdash(struct args *a, int argc, char **argv, int *i)
 		return admin_opt(a, argc, argv, i);
 	else if (strcmp(arg, "--setup-maildrop") == 0)
 		a->mode = MODE_SETUP_MAILDROP;
+	else if (strcmp(arg, "--setup") == 0)
+		a->mode = MODE_SETUP;
+	else if (strcmp(arg, "--setup-test-mail") == 0)
+		a->setup_test_mail = 1;
+	else if (strncmp(arg, "--setup-password", 16) == 0 ||
+	    strncmp(arg, "--setup-client-id", 17) == 0)
+		return setup_opt(a, argc, argv, i);
 	else if (strcmp(arg, "--oauth-login") == 0)
 		a->mode = MODE_OAUTH_LOGIN;
 	else if (strcmp(arg, "--oauth-status") == 0)
@@ -317,7 +328,10 @@ trusted_only(struct args *a)
 	const char	*opt = NULL;
 	size_t		 i, k;
 
-	if (a->conf_file != NULL)
+	if (a->mode == MODE_SETUP || a->setup_password != NULL ||
+	    a->setup_client_id != NULL || a->setup_test_mail)
+		opt = "--setup";	/* it writes the user's file */
+	else if (a->conf_file != NULL)
 		opt = "-C";
 	for (i = 0; opt == NULL && i < a->novr; i++)
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
@@ -434,6 +448,30 @@ admin_opt(struct args *a, int argc, char **argv, int *i)
 	a->mode = MODE_QUEUE_RUN;
 	a->admin = names[k][0] == 'd' ? 'd' : names[k][0] == 'h' ? 'h' : 'r';
 	a->admin_id = val;
+	return 0;
+}
+
+/* --setup-password=HOW and --setup-client-id=ID (or as two arguments). */
+static int
+setup_opt(struct args *a, int argc, char **argv, int *i)
+{
+	static const char *const names[] = { "setup-password",
+	    "setup-client-id" };
+	const char	*val;
+	size_t		 k;
+
+	if (named_value(a, argc, argv, i, names, 2, &k, &val) == -1)
+		return -1;
+	if (val == NULL || val[0] == '\0') {
+		whyf(a->why, sizeof(a->why), "option --%s needs a value%s",
+		    names[k], k == 0 ? ": file, eval, keyring, prompt, "
+		    "oauth2 or none" : "");
+		return -1;
+	}
+	if (k == 0)
+		a->setup_password = val;
+	else
+		a->setup_client_id = val;
 	return 0;
 }
 

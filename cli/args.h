@@ -22,7 +22,8 @@ enum mode {
 	MODE_OAUTH_STATUS,	/* --oauth-status */
 	MODE_CHECK,		/* --check: a monitoring plugin */
 	MODE_TEST_MAIL,		/* --test-mail [recipient] */
-	MODE_BATCH		/* --batch [file|dir] */
+	MODE_BATCH,		/* --batch [file|dir] */
+	MODE_SETUP		/* --setup address */
 };
 
 struct args {
@@ -53,6 +54,10 @@ struct args {
 	long long	  warn_age;	/* --warning-age, seconds */
 	long long	  crit_age;	/* --critical-age, seconds */
 	long long	  cert_days;	/* --cert-days */
+	/* --setup's answers (bote.1, SETUP); NULL: ask or fail. */
+	const char	 *setup_password;	/* --setup-password=HOW */
+	const char	 *setup_client_id;	/* --setup-client-id=ID */
+	int		  setup_test_mail;	/* --setup-test-mail */
 	/* Long options that set a configuration directive, in order. */
 	struct {
 		const char	*key;	/* the directive (tls_trust_file) */

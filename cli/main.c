@@ -46,6 +46,7 @@
 #include "send.h"
 #include "serverinfo.h"
 #include "session.h"
+#include "setup.h"
 #include "testmail.h"
 
 
@@ -122,6 +123,9 @@ main(int argc, char **argv)
 	}
 	if (args.mode == MODE_VERSION)
 		return version(&args);
+	/* It writes the configuration: none need be there yet. */
+	if (args.mode == MODE_SETUP)
+		return mode_setup(&args);
 	/* Before the account is chosen: the sender chooses it. */
 	if (args.mode == MODE_SEND && args.env_from && !(args.pretend &&
 	    args.nrcpts == 0 && !args.read_rcpts) &&

@@ -207,7 +207,7 @@ dialogue() {
 	printf 'account default\nhost 127.0.0.1\nport 1\ntls off\n' >"$CONF"
 	run "$BOTE" -C "$CONF" --configure=joe@example.org
 	assert_failure 64
-	assert_output --partial 'write the account (bote.conf(5))'
+	assert_output --partial 'run bote --setup ADDRESS'
 	[ "${#lines[@]}" -eq 1 ]
 	run "$BOTE" -C "$CONF" --rmqs=@example.org
 	assert_failure 64

@@ -67,6 +67,38 @@ keyring_lookup(const char *host, const char *user, char **pass)
 	return take(pw, pass);
 }
 
+int
+keyring_store(const char *host, const char *user, const char *pass,
+    char *why, size_t whylen)
+{
+	GError	*err = NULL;
+	char	 label[512];
+	int	 n;
+
+	if (!session_bus()) {
+		n = snprintf(why, whylen, "no session bus (neither "
+		    "DBUS_SESSION_BUS_ADDRESS nor $XDG_RUNTIME_DIR/bus)");
+		(void)n;	/* a reason cut short is still one */
+		return -1;
+	}
+	n = snprintf(label, sizeof(label), "bote: %s at %s", user, host);
+	if (n < 0 || (size_t)n >= sizeof(label))
+		label[0] = '\0';
+	/* msmtp's attributes, so that msmtp and keyring_lookup() find it. */
+	if (!secret_password_store_sync(&msmtp_schema,
+	    SECRET_COLLECTION_DEFAULT, label[0] != '\0' ? label : "bote",
+	    pass, NULL, &err, "host", host, "service", "smtp", "user", user,
+	    NULL)) {
+		n = snprintf(why, whylen, "%s", err != NULL && err->message ?
+		    err->message : "the Secret Service refused it");
+		(void)n;	/* a reason cut short is still one */
+		if (err != NULL)
+			g_error_free(err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Copy pw into *pass and wipe libsecret's copy. */
 static int
 take(gchar *pw, char **pass)
@@ -125,6 +157,17 @@ keyring_lookup(const char *host, const char *user, char **pass)
 {
 	*pass = NULL;
 	return 0;
+}
+
+int
+keyring_store(const char *host, const char *user, const char *pass,
+    char *why, size_t whylen)
+{
+	int	n = snprintf(why, whylen, "this bote was built without "
+		    "libsecret");
+
+	(void)n;	/* a reason cut short is still one */
+	return -1;
 }
 
 int

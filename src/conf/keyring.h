@@ -22,6 +22,15 @@
 int		 keyring_lookup(const char *host, const char *user,
 		    char **pass);
 
+/*
+ * Store pass in the default collection under msmtp's attributes (host,
+ * service "smtp", user), where keyring_lookup() and msmtp find it, for
+ * bote --setup. 0, or -1 with why (no session bus, locked, refused, or
+ * built without libsecret).
+ */
+int		 keyring_store(const char *host, const char *user,
+		    const char *pass, char *why, size_t whylen);
+
 /* 1 when built with libsecret, else 0. */
 int		 keyring_built(void);
 

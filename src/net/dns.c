@@ -24,6 +24,7 @@ static enum dns_result	lookup(const char *, int, char ***, size_t *);
 static void		test_server(struct __res_state *);
 static char		*txt_text(const unsigned char *, size_t);
 static char		*mx_text(const ns_msg *, const ns_rr *);
+static char		*srv_text(const ns_msg *, const ns_rr *);
 
 enum dns_result
 dns_txt(const char *name, char ***v, size_t *n)
@@ -35,6 +36,12 @@ enum dns_result
 dns_mx(const char *name, char ***v, size_t *n)
 {
 	return lookup(name, ns_t_mx, v, n);
+}
+
+enum dns_result
+dns_srv(const char *name, char ***v, size_t *n)
+{
+	return lookup(name, ns_t_srv, v, n);
 }
 
 void
@@ -87,7 +94,8 @@ lookup(const char *name, int type, char ***vp, size_t *np)
 		if ((int)ns_rr_type(rr) != type)
 			continue;	/* a CNAME on the way */
 		s = type == ns_t_txt ? txt_text(ns_rr_rdata(rr),
-		    ns_rr_rdlen(rr)) : mx_text(&msg, &rr);
+		    ns_rr_rdlen(rr)) : type == ns_t_srv ? srv_text(&msg, &rr) :
+		    mx_text(&msg, &rr);
 		if (s == NULL)
 			goto out;
 		v[n++] = s;
@@ -150,6 +158,30 @@ mx_text(const ns_msg *msg, const ns_rr *rr)
 	/* At most 5 digits, a space and the name: it fits. */
 	(void)snprintf(s, strlen(safe) + 8, "%u %s",
 	    (unsigned)ns_get16(ns_rr_rdata(*rr)), safe);
+	return s;
+}
+
+/* RFC 2782: priority, weight, port, target; "." (no service) as "". */
+static char *
+srv_text(const ns_msg *msg, const ns_rr *rr)
+{
+	char			 host[NS_MAXDNAME], safe[NS_MAXDNAME], *s;
+	const unsigned char	*d = ns_rr_rdata(*rr);
+	size_t			 l, sz;
+
+	if (ns_rr_rdlen(*rr) < 7 || ns_name_uncompress(ns_msg_base(*msg),
+	    ns_msg_end(*msg), d + 6, host, sizeof(host)) == -1)
+		return NULL;
+	l = strlen(host);
+	if (l > 0 && host[l - 1] == '.')
+		host[--l] = '\0';
+	(void)sanitize(safe, sizeof(safe), host, l, 1);
+	sz = strlen(safe) + 24;
+	if ((s = malloc(sz)) == NULL)
+		return NULL;
+	/* Three numbers of at most 5 digits, spaces and the name: it fits. */
+	(void)snprintf(s, sz, "%u %u %u %s", (unsigned)ns_get16(d),
+	    (unsigned)ns_get16(d + 2), (unsigned)ns_get16(d + 4), safe);
 	return s;
 }
 

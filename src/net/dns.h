@@ -1,6 +1,7 @@
 /*
  * DNS lookups through the system resolver (res_nquery, /etc/resolv.conf)
- * for the sender-domain report (bote --check-domain): TXT and MX records.
+ * for the sender-domain report (bote --check-domain): TXT and MX records;
+ * and SRV records for bote --setup (RFC 6186).
  * Never used by a send. Bounded: two tries of two seconds each.
  */
 #ifndef BOTE_DNS_H
@@ -21,6 +22,8 @@ enum dns_result {
  */
 enum dns_result	dns_txt(const char *name, char ***v, size_t *n);
 enum dns_result	dns_mx(const char *name, char ***v, size_t *n);
+/* SRV records (RFC 2782) as "PRIO WEIGHT PORT TARGET"; "." is "". */
+enum dns_result	dns_srv(const char *name, char ***v, size_t *n);
 void		dns_free(char **v, size_t n);
 
 #endif

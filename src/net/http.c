@@ -1,6 +1,6 @@
 /*
- * HTTPS for the OAuth2 endpoints (http.h), with libcurl built with
- * GnuTLS: bote never writes its own HTTP client.
+ * HTTPS for the OAuth2 endpoints and mail autoconfig (http.h), with
+ * libcurl built with GnuTLS: bote never writes its own HTTP client.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,6 +19,8 @@ static int	on_progress(void *, curl_off_t, curl_off_t, curl_off_t,
 		    curl_off_t);
 static char	*form(CURL *, const struct http_req *);
 static int	global_init(void);
+static int	request(const struct http_req *, int, struct http_resp *,
+		    char *, size_t);
 
 /* What arrives, capped (DESIGN.md rule 3). */
 struct body {
@@ -93,6 +95,21 @@ int
 http_post(const struct http_req *req, struct http_resp *r, char *why,
     size_t whylen)
 {
+	return request(req, 1, r, why, whylen);
+}
+
+int
+http_get(const struct http_req *req, struct http_resp *r, char *why,
+    size_t whylen)
+{
+	return request(req, 0, r, why, whylen);
+}
+
+/* One request: a POST of req's fields (post set), else a GET. */
+static int
+request(const struct http_req *req, int post_it, struct http_resp *r,
+    char *why, size_t whylen)
+{
 	struct curl_slist	*hdr = NULL;
 	struct body		 b;
 	CURL			*c = NULL;
@@ -105,8 +122,10 @@ http_post(const struct http_req *req, struct http_resp *r, char *why,
 	sbuf_init(&b.sb, HTTP_BODYMAX);
 	err[0] = '\0';
 	if (global_init() == -1 || (c = curl_easy_init()) == NULL ||
-	    (post = form(c, req)) == NULL || (hdr = curl_slist_append(NULL,
-	    "Accept: application/json")) == NULL) {
+	    (post_it && (post = form(c, req)) == NULL) ||
+	    (hdr = curl_slist_append(NULL, post_it ?
+	    "Accept: application/json" : "Accept: application/xml, "
+	    "text/xml")) == NULL) {
 		whyf(why, whylen, "out of memory");
 		goto out;
 	}
@@ -125,7 +144,8 @@ http_post(const struct http_req *req, struct http_resp *r, char *why,
 	(void)curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	(void)curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	(void)curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	(void)curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+	if (post_it)
+		(void)curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
 	(void)curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	(void)curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	(void)curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);

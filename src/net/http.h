@@ -1,5 +1,6 @@
 /*
- * HTTPS requests to OAuth2 endpoints, through libcurl (http.c is the only
+ * HTTPS requests to OAuth2 endpoints (and autoconfig documents for
+ * bote --setup), through libcurl (http.c is the only
  * file that includes it, DESIGN.md rule 7): a form POSTed (RFC 6749
  * 4.1.3, 4.4.2, 6; RFC 8628 3.1, 3.4), the answer read whole up to a
  * cap. Only https: URLs, the certificate verified against the system
@@ -39,6 +40,13 @@ struct http_resp {
  * worth trying again later.
  */
 int	 http_post(const struct http_req *req, struct http_resp *r,
+	    char *why, size_t whylen);
+
+/*
+ * GET req->url (fields unused), as http_post() does otherwise: for a
+ * mail client's autoconfig document (bote --setup).
+ */
+int	 http_get(const struct http_req *req, struct http_resp *r,
 	    char *why, size_t whylen);
 
 /* Wipe and free the body; r may hold nothing. */
