@@ -79,6 +79,8 @@ static void	hook_unreadable(void *, const char *, const char *);
 static void	hook_relay_passed(void *, const struct relay *,
 		    const struct relay *, const struct outcome *);
 static void	hook_local_error(void *, const char *, const char *);
+static void	hook_ended(void *, const char *, enum qfate,
+		    const struct outcome *, const char *);
 static void	background(struct queue *, struct conf *, struct account *,
 		    const struct args *, const struct qconf *, const char *);
 static int	queue_arg(const struct args *, struct qrun_opts *);
@@ -244,6 +246,7 @@ run_opts(struct qrun_opts *ro, struct conf *c, const struct args *args,
 	ro->hooks.unreadable = hook_unreadable;
 	ro->hooks.relay_passed = hook_relay_passed;
 	ro->hooks.local_error = hook_local_error;
+	ro->hooks.ended = hook_ended;
 }
 
 /*
@@ -337,10 +340,7 @@ static void
 hook_attempt(void *arg, const struct account *a, const struct qent *e,
     const struct outcome *o)
 {
-	struct words	*w = arg;
-
-	if (w->tell != NULL)
-		w->tell->attempt(w->tell->arg, e->id, exit_status(o));
+	(void)arg;
 	log_attempt_queued(a, e->sender, e->rcpts, e->nrcpts, e->out.size, o,
 	    e->id, exit_status(o), e->uid, e->created);
 }
@@ -350,8 +350,6 @@ hook_delivered(void *arg, const struct qent *e, const char *rmwhy)
 {
 	struct words	*w = arg;
 
-	if (w->tell != NULL)
-		w->tell->sent(w->tell->arg, e->id);
 	if (rmwhy != NULL)
 		say("%s: delivered, but %s", e->id, rmwhy);
 	if (e->maybe_sent)
@@ -370,8 +368,6 @@ hook_deferred(void *arg, const struct qent *e, const char *why,
 
 	if (adv == NULL)
 		adv = sep = "";
-	if (w->tell != NULL)
-		w->tell->deferred(w->tell->arg, e->id, why);
 	/*
 	 * Only what a retry cannot fix needs a person: a configuration
 	 * error (the password cannot be had, the account is gone), or a
@@ -392,11 +388,9 @@ static void
 hook_given_up(void *arg, const struct qent *e, const char *dir,
     enum qbounce b, const char *why)
 {
-	struct words	*w = arg;
 	const char	*err = e->error ? e->error : "";
 
-	if (w->tell != NULL)
-		w->tell->refused(w->tell->arg, e->id, err);
+	(void)arg;
 	switch (b) {
 	case QB_SENT:
 		say_log(LOG_NOTICE, "%s: given up (%s); bounce sent to <%s>",
@@ -434,6 +428,33 @@ hook_unreadable(void *arg, const char *id, const char *why)
 	if (!w->quiet)
 		say_log(LOG_ERR, "%s: cannot read the queue entry: %s", id,
 		    why);
+}
+
+/*
+ * --batch's counts, from the hook the run calls in this process for
+ * every entry, those sent by a parallel session's child too.
+ */
+static void
+hook_ended(void *arg, const char *id, enum qfate fate,
+    const struct outcome *o, const char *why)
+{
+	const struct batch_tell	*t = ((struct words *)arg)->tell;
+
+	if (t == NULL)
+		return;
+	if (o != NULL)
+		t->attempt(t->arg, id, exit_status(o));
+	switch (fate) {
+	case QF_SENT:
+		t->sent(t->arg, id);
+		break;
+	case QF_DEFERRED:
+		t->deferred(t->arg, id, why != NULL ? why : "");
+		break;
+	case QF_GIVEN_UP:
+		t->refused(t->arg, id, why != NULL ? why : "");
+		break;
+	}
 }
 
 static void

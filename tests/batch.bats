@@ -82,6 +82,38 @@ batch() {
 	assert_output ""
 }
 
+@test "--batch: 130 messages over three sessions at once (max_sessions), each counted and delivered once, one refused" {
+	mbox 130 "$BATS_TEST_TMPDIR/mbox"
+	sed -i 's/^Cc: cc77@example.org$/Cc: cc77@example.org, bad@nodot/' \
+	    "$BATS_TEST_TMPDIR/mbox"
+	mark=$(( $(wc -l <"$TESTBED_DIR/log/postfix.log") + 1 ))
+	run timeout 120 "$BOTE" -C "$CONF" --batch --json \
+	    "$BATS_TEST_TMPDIR/mbox"
+	assert_failure 76
+	assert_line "bote: 130 messages: 129 sent, 0 queued, 1 refused, 0 skipped"
+	# The JSON document (stdout) names each message's own outcome,
+	# whichever session sent it.
+	json=$(printf '%s\n' "${lines[@]}" | grep -v '^bote: ')
+	run python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+out = {m["index"]: m["outcome"] for m in d["messages"]}
+assert len(out) == 130, len(out)
+assert out[77] == "refused", out[77]
+assert all(v == "sent" for k, v in out.items() if k != 77)
+print(d["sent"], d["refused"])' <<<"$json"
+	assert_success
+	assert_output "129 1"
+	maildir_wait 387
+	for ((i = 1; i <= 130; i++)); do
+		[ "$i" -eq 77 ] || delivered_once "$i"
+	done
+	# Three sessions carried them (the bounce for 77 took a fourth).
+	run bash -c "tail -n +$mark '$TESTBED_DIR/log/postfix.log' |
+	    grep -c 'disconnect from .* mail=[1-9][0-9]'"
+	assert_output 3
+}
+
 @test "--batch FILE: mboxrd's >From lines lose one >, the mbox's From lines and blank lines go" {
 	{
 		printf 'From a@example.org Mon Dec  7 00:00:00 2026\n'

@@ -35,7 +35,8 @@
 static size_t	sessions_for(struct qrun *, char *const *, size_t);
 static void	share(struct qrun *, char *const *, size_t, size_t, size_t);
 static void	child(struct qrun *, char *const *, size_t, size_t, size_t,
-		    int);
+		    int, FILE *);
+static void	replay(struct qrun *, FILE *);
 static void	add_stats(struct qrun_stats *, const struct qrun_stats *);
 
 /* What a child tells the parent. */
@@ -53,6 +54,7 @@ runner_group(struct qrun *r, char *const *ids, size_t n)
 {
 	struct report		 rep;
 	pid_t			 pid[SESSIONS_MAX];
+	FILE			*ended[SESSIONS_MAX];
 	int			 fd[SESSIONS_MAX], p[2], declined[SESSIONS_MAX];
 	size_t			 k, nk;
 
@@ -60,17 +62,23 @@ runner_group(struct qrun *r, char *const *ids, size_t n)
 	for (k = 1; k < nk; k++) {
 		fd[k] = -1;
 		pid[k] = -1;
-		if (pipe(p) == -1)
+		/* The child's hooks.ended calls, for this process to make. */
+		if ((ended[k] = tmpfile()) == NULL)
 			break;
+		if (pipe(p) == -1) {
+			(void)fclose(ended[k]);
+			break;
+		}
 		(void)fflush(NULL);	/* nothing buffered is written twice */
 		if ((pid[k] = fork()) == -1) {
 			close(p[0]);
 			close(p[1]);
+			(void)fclose(ended[k]);
 			break;
 		}
 		if (pid[k] == 0) {
 			close(p[0]);
-			child(r, ids, n, k, nk, p[1]);
+			child(r, ids, n, k, nk, p[1], ended[k]);
 		}
 		close(p[1]);
 		fd[k] = p[0];
@@ -89,6 +97,8 @@ runner_group(struct qrun *r, char *const *ids, size_t n)
 		close(fd[k]);
 		while (waitpid(pid[k], NULL, 0) == -1 && errno == EINTR)
 			;
+		replay(r, ended[k]);
+		(void)fclose(ended[k]);
 	}
 	/* The shares of children that had no session: over this one. */
 	for (k = 1; k < nk; k++)
@@ -163,7 +173,7 @@ share(struct qrun *r, char *const *ids, size_t n, size_t k, size_t nk)
  */
 static void
 child(struct qrun *r, char *const *ids, size_t n, size_t k, size_t nk,
-    int fd)
+    int fd, FILE *ended)
 {
 	struct report	rep;
 	struct outcome	o;
@@ -174,18 +184,36 @@ child(struct qrun *r, char *const *ids, size_t n, size_t k, size_t nk,
 	r->own_sess = 0;
 	memset(&r->st, 0, sizeof(r->st));
 	memset(&rep, 0, sizeof(rep));
+	r->ended_to = ended;
 	/* No session, no share: the parent's session sends it. */
 	if (runner_open(r, ids[k], &o) == -1)
 		rep.declined = 1;
 	else
 		share(r, ids, n, k, nk);
 	runner_session_end(r);
+	if (fflush(ended) == EOF)
+		r->st.local_err = 1;
 	rep.st = r->st;
 	do
 		w = write(fd, &rep, sizeof(rep));
 	while (w == -1 && errno == EINTR);
 	(void)fflush(NULL);
 	_exit(w == (ssize_t)sizeof(rep) ? 0 : 1);
+}
+
+/* A child's hooks.ended calls, made now in this process. */
+static void
+replay(struct qrun *r, FILE *f)
+{
+	struct ended_rec	rec;
+
+	rewind(f);
+	while (fread(&rec, sizeof(rec), 1, f) == 1) {
+		rec.id[sizeof(rec.id) - 1] = '\0';
+		rec.why[sizeof(rec.why) - 1] = '\0';
+		runner_ended(r, rec.id, (enum qfate)rec.fate,
+		    rec.has_o ? &rec.o : NULL, rec.why);
+	}
 }
 
 static void

@@ -48,7 +48,7 @@ static int	 paced(struct qrun *, const struct account *, struct qent *);
 static void	 trace_info(struct qrun *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 give_up(struct qrun *, const struct account *,
-		    struct qent *);
+		    struct qent *, const struct outcome *);
 
 /* An entry whose account is gone keeps the default. */
 static long long
@@ -393,7 +393,7 @@ runner_flush_one(struct qrun *r, const char *id)
 	found = runner_resolve(r, &e, &a, &c, o.why, sizeof(o.why)) == 0;
 	if (r->ro.now - e.created > max_age(a)) {
 		r->st.due++;
-		give_up(r, a, &e);
+		give_up(r, a, &e, NULL);
 		goto out;
 	}
 	if (!r->ro.force && e.next > r->ro.now)
@@ -444,6 +444,7 @@ delivered(struct qrun *r, const struct account *a, const struct qent *e,
 	r->st.sent++;
 	if (r->ro.hooks.delivered != NULL)
 		r->ro.hooks.delivered(r->ro.hooks.arg, e, rmwhy);
+	runner_ended(r, e->id, QF_SENT, ok, NULL);
 }
 
 /*
@@ -460,6 +461,7 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 	if (bote_interrupted) {
 		/* Not the server's fault: no attempt counted. */
 		(void)queue_update(r->q, e, o);
+		runner_ended(r, e->id, QF_DEFERRED, o, o->why);
 		return;
 	}
 	if (a != NULL && r->ro.hooks.attempt != NULL)
@@ -468,7 +470,7 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 	if (!keep(o)) {
 		/* Refused for good: the sender must hear of it. */
 		(void)qent_set(&e->error, w, strlen(w));
-		give_up(r, a, e);
+		give_up(r, a, e, o);
 		return;
 	}
 	/*
@@ -491,6 +493,31 @@ failed(struct qrun *r, const struct account *a, struct qent *e,
 	r->st.deferred++;
 	if (r->ro.hooks.deferred != NULL)
 		r->ro.hooks.deferred(r->ro.hooks.arg, e, w, o);
+	runner_ended(r, e->id, QF_DEFERRED, o, w);
+}
+
+void
+runner_ended(struct qrun *r, const char *id, enum qfate fate,
+    const struct outcome *o, const char *why)
+{
+	struct ended_rec	rec;
+
+	if (r->ended_to == NULL) {
+		if (r->ro.hooks.ended != NULL)
+			r->ro.hooks.ended(r->ro.hooks.arg, id, fate, o, why);
+		return;
+	}
+	memset(&rec, 0, sizeof(rec));
+	/* A queue id and a reason: both fit (QUEUE_IDLEN, why's size). */
+	(void)xstrlcpy(rec.id, id, sizeof(rec.id));
+	(void)xstrlcpy(rec.why, why != NULL ? why : "", sizeof(rec.why));
+	rec.fate = (int)fate;
+	if (o != NULL) {
+		rec.has_o = 1;
+		rec.o = *o;
+	}
+	if (fwrite(&rec, sizeof(rec), 1, r->ended_to) != 1)
+		r->st.local_err = 1;
 }
 
 /* Close the runner's own session (not a lent one). */
@@ -848,6 +875,7 @@ paced(struct qrun *r, const struct account *a, struct qent *e)
 	r->st.deferred++;
 	if (r->ro.hooks.deferred != NULL)
 		r->ro.hooks.deferred(r->ro.hooks.arg, e, o.why, &o);
+	runner_ended(r, e->id, QF_DEFERRED, NULL, o.why);
 	return 1;
 }
 
@@ -857,7 +885,8 @@ paced(struct qrun *r, const struct account *a, struct qent *e)
  * the message stays in failed/ for the administrator.
  */
 static void
-give_up(struct qrun *r, const struct account *a, struct qent *e)
+give_up(struct qrun *r, const struct account *a, struct qent *e,
+    const struct outcome *last)
 {
 	struct outcome	 o;
 	char		 why[OUTCOME_TEXTMAX + 100];
@@ -870,6 +899,7 @@ give_up(struct qrun *r, const struct account *a, struct qent *e)
 		    "", e->error ? e->error : "");
 		(void)qent_set(&e->error, why, strlen(why));
 	}
+	runner_ended(r, e->id, QF_GIVEN_UP, last, e->error);
 	if (queue_fail(r->q, e, &o) == -1) {
 		local_error(r, e->id, o.why);
 		return;

@@ -107,6 +107,13 @@ enum qbounce {
 	QB_FAILED		/* it could not be sent: why */
 };
 
+/* Where an entry is after a run's attempt (qrun_hooks.ended). */
+enum qfate {
+	QF_SENT,
+	QF_DEFERRED,		/* still queued */
+	QF_GIVEN_UP		/* moved to failed/ */
+};
+
 /* What a run tells its caller as it happens; any hook may be NULL. */
 struct qrun_hooks {
 	void	*arg;
@@ -160,6 +167,17 @@ struct qrun_hooks {
 	void	(*unreadable)(void *arg, const char *id, const char *why);
 	/* The queue could not be read or written (id NULL: the queue's). */
 	void	(*local_error)(void *arg, const char *id, const char *why);
+	/*
+	 * The run is done with entry id: sent, deferred or given up (why:
+	 * the error it keeps); o: its attempt's outcome, or NULL when none
+	 * was made (the account's pace, queue_max_age passed). Unlike the
+	 * hooks above, which are called in the process that did the work,
+	 * this one is always called in the caller's: for the entries a
+	 * parallel session's child process ended (max_sessions), after
+	 * that child is done. A caller that keeps counts keeps them here.
+	 */
+	void	(*ended)(void *arg, const char *id, enum qfate,
+		    const struct outcome *o, const char *why);
 };
 
 /* One run's settings. */

@@ -5,6 +5,8 @@
 #ifndef BOTE_RUNNER_INT_H
 #define BOTE_RUNNER_INT_H
 
+#include <stdio.h>
+
 #include "queue/runner.h"
 
 struct qrun {
@@ -63,9 +65,25 @@ struct qrun {
 	int			 resending;
 	int			 stop;
 	struct outcome		 stop_o;
+	/*
+	 * In a parallel session's child (parallel.c): where hooks.ended's
+	 * calls go, for the parent to make after the child is done.
+	 */
+	FILE			*ended_to;
+};
+
+/* One hooks.ended call as a child records it for its parent. */
+struct ended_rec {
+	char		id[QUEUE_IDLEN + 1];
+	int		fate;		/* enum qfate */
+	int		has_o;
+	struct outcome	o;
+	char		why[OUTCOME_TEXTMAX + 600];
 };
 
 /* runner.c */
+void	runner_ended(struct qrun *, const char *id, enum qfate,
+	    const struct outcome *, const char *why);
 void	runner_flush_one(struct qrun *, const char *id);
 void	runner_session_end(struct qrun *);
 int	runner_open(struct qrun *, const char *id, struct outcome *);
