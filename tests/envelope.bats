@@ -322,3 +322,12 @@ someone@example.org: deliverable"
 	run find "$dest" -type l
 	assert_output ""
 }
+
+@test "-t: a quoted local part holding an '@' (\"a@b c\") has no domain yet: it is qualified" {
+	printf 'To: "team@host list"\nSubject: t\n\nbody\n' >"$MSG"
+	run "$BOTE" -C "$CONF" -a plain -t -i <"$MSG"
+	assert_success
+	maildir_wait 1
+	run sh -c "grep -h '^Delivered-To:' '$TESTBED_MAILDIR'/new/*"
+	assert_output "Delivered-To: \"team@host list\"@${TESTBED_USER#*@}"
+}

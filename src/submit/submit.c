@@ -277,7 +277,8 @@ env_sender(const struct submit_req *req, const struct account *acct,
 		    acct->name);
 		goto out;
 	}
-	if (sub->sender[0] != '\0' && strchr(sub->sender, '@') == NULL &&
+	/* A quoted local part ("a@b") may hold an '@' and no domain. */
+	if (sub->sender[0] != '\0' && addr_domain(sub->sender) == NULL &&
 	    (addr_qualify(q, sizeof(q), sub->sender, *dom) == -1 ||
 	    xstrlcpy(sub->sender, q, sizeof(sub->sender)) == -1)) {
 		fail(o, OUT_DATAERR, "the envelope sender is too long");
@@ -327,7 +328,7 @@ env_rcpts(const struct submit_req *req, struct scan *sc, const char *dom,
 	if (req->aliases != NULL && expand_aliases(req, rcpts, o) == -1)
 		return -1;
 	for (i = 0; i < rcpts->n; i++) {
-		if (strchr(rcpts->v[i], '@') == NULL && dom != NULL) {
+		if (addr_domain(rcpts->v[i]) == NULL && dom != NULL) {
 			if (addr_qualify(q, sizeof(q), rcpts->v[i], dom) == -1)
 				return fail(o, OUT_DATAERR, "recipient %zu is "
 				    "too long", i + 1);
