@@ -508,8 +508,9 @@ runner_ended(struct qrun *r, const char *id, enum qfate fate,
 		return;
 	}
 	memset(&rec, 0, sizeof(rec));
-	/* A queue id and a reason: both fit (QUEUE_IDLEN, why's size). */
+	/* A queue id: QUEUE_IDLEN octets, it fits. */
 	(void)xstrlcpy(rec.id, id, sizeof(rec.id));
+	/* A reason at most as long as failed()'s: it fits. */
 	(void)xstrlcpy(rec.why, why != NULL ? why : "", sizeof(rec.why));
 	rec.fate = (int)fate;
 	if (o != NULL) {
