@@ -400,6 +400,11 @@ hook_given_up(void *arg, const struct qent *e, const char *dir,
 		say_log(LOG_ERR, "%s: given up (%s); no bounce to the null "
 		    "sender; the message is in %s/failed", e->id, err, dir);
 		break;
+	case QB_CALLER:
+		/* --batch says it on the terminal; the log keeps it. */
+		syslog_only(LOG_ERR, "%s: refused (%s); the message is in "
+		    "%s/failed", e->id, err, dir);
+		break;
 	case QB_NO_ACCOUNT:
 	case QB_FAILED:
 		say_log(LOG_ERR, "%s: given up (%s); the bounce to <%s> could "
@@ -577,6 +582,8 @@ queue_run_ids(struct queue *q, struct conf *c, struct account *a,
 	/* The caller sums up: deferrals go to syslog, not a line each. */
 	w.quiet = 1;
 	w.tell = t;
+	/* The caller is there and says it; the sender gets no bounce. */
+	ro.no_bounce = 1;
 	own_config(&ro, &w, qc, c, a);
 	ro.force = 1;
 	if ((r = qrun_new(q, &ro)) == NULL) {

@@ -910,6 +910,8 @@ give_up(struct qrun *r, const struct account *a, struct qent *e,
 		b = QB_NULL_SENDER;
 	else if (a == NULL)
 		b = QB_NO_ACCOUNT;
+	else if (r->ro.no_bounce)
+		b = QB_CALLER;
 	else if (queue_bounce(a, queue_tmpdir(r->q), e, &r->ro, &o) == -1)
 		b = QB_FAILED;
 	else

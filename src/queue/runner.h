@@ -104,6 +104,7 @@ enum qbounce {
 	QB_SENT,		/* a bounce went to the sender */
 	QB_NULL_SENDER,		/* none: the null sender gets none */
 	QB_NO_ACCOUNT,		/* none: the account is gone */
+	QB_CALLER,		/* none: the caller tells (no_bounce) */
 	QB_FAILED		/* it could not be sent: why */
 };
 
@@ -192,6 +193,11 @@ struct qrun_opts {
 	const char		*only_account;
 	const struct qconf	*only_conf;
 	const char		*cache_dir;	/* TLS session cache, or NULL */
+	/*
+	 * --batch: a message refused for good is not bounced; the caller,
+	 * who is there, reports it (hooks.ended), as a direct send would.
+	 */
+	int			 no_bounce;
 	/* -v: the dialogue (smtp_opts.trace), or NULL. */
 	void			(*trace)(void *, int, const char *, size_t);
 	void			*trace_arg;
