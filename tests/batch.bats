@@ -238,7 +238,7 @@ for m in d["messages"]:
 	sleep 1
 	[ -z "$(files_of 3)" ]
 	[ "$(maildir_count)" -eq 12 ]
-	run grep -l -x 'X-Batch-Test: m3' "$QDIR"/failed/*
+	run grep -l '^X-Batch-Test: m3.$' "$QDIR"/failed/*
 	assert_success
 }
 
