@@ -9,9 +9,12 @@
  * keeps it one, with its own TLS session (resumed from the cache), its
  * own locks and nothing shared but files that are already safe between
  * bote processes (the queue's entries, the pace, the TLS cache, the
- * log). The password is asked for once, before the children start; each
- * child sends its counts back through a pipe and the hooks speak for it
- * as they would for the parent.
+ * log). The password is asked for once, before the children start, and
+ * then every session opens at once; a session that cannot open (a
+ * server's connection limit) declines its share, which the parent then
+ * sends over a session of its own once the others are done. Each child
+ * sends its counts back through a pipe, and its hooks.ended calls
+ * through a file, for the parent to make.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -53,10 +56,12 @@ void
 runner_group(struct qrun *r, char *const *ids, size_t n)
 {
 	struct report		 rep;
+	struct outcome		 o;
 	pid_t			 pid[SESSIONS_MAX];
 	FILE			*ended[SESSIONS_MAX];
 	int			 fd[SESSIONS_MAX], p[2], declined[SESSIONS_MAX];
 	size_t			 k, nk;
+	int			 mine;
 
 	nk = sessions_for(r, ids, n);
 	for (k = 1; k < nk; k++) {
@@ -85,7 +90,17 @@ runner_group(struct qrun *r, char *const *ids, size_t n)
 	}
 	/* A share no child took (fork failed) is the parent's. */
 	nk = k;
-	share(r, ids, n, 0, nk);
+	/*
+	 * This process's session opens while the children's do. Refused
+	 * (a server's connection limit counting a child's first), it
+	 * declines as a child does: its share goes once the children are
+	 * done, over a session of its own then, the usual way, which also
+	 * says why when no session at all could be had.
+	 */
+	mine = nk == 1 || runner_open(r, ids[0], &o) == 0;
+	r->sess_failed = 0;
+	if (mine)
+		share(r, ids, n, 0, nk);
 	for (k = 1; k < nk; k++) {
 		memset(&rep, 0, sizeof(rep));
 		declined[k] = 0;
@@ -101,6 +116,8 @@ runner_group(struct qrun *r, char *const *ids, size_t n)
 		(void)fclose(ended[k]);
 	}
 	/* The shares of children that had no session: over this one. */
+	if (!mine)
+		share(r, ids, n, 0, nk);
 	for (k = 1; k < nk; k++)
 		if (declined[k])
 			share(r, ids, n, k, nk);
@@ -144,16 +161,6 @@ sessions_for(struct qrun *r, char *const *ids, size_t n)
 		nk = 1;
 	r->sess_e = NULL;
 	qent_free(&e);
-	/*
-	 * This process's session is open before any other is tried: a
-	 * server's connection limit then refuses a child's, never the
-	 * first, and the children start with the TLS session it cached.
-	 * Should it fail, the group goes the usual way, which says why.
-	 */
-	if (nk > 1 && runner_open(r, ids[0], &o) == -1) {
-		r->sess_failed = 0;
-		nk = 1;
-	}
 	return nk;
 }
 
