@@ -324,7 +324,8 @@ given_server(struct setup *s, const char *host)
 	s->srv.starttls = 1;
 	s->srv.source = DISC_NONE;
 	/* Constant texts, shorter than via. */
-	(void)xstrlcpy(s->srv.via, "given with --host", sizeof(s->srv.via));
+	(void)xstrlcpy(s->srv.via, "--host on the command line",
+	    sizeof(s->srv.via));
 	return EX_OK;
 }
 
@@ -356,7 +357,7 @@ ask_server(struct setup *s)
 	}
 	s->srv.starttls = s->srv.port != 465;
 	/* Constant texts, shorter than via. */
-	(void)xstrlcpy(s->srv.via, "as you said", sizeof(s->srv.via));
+	(void)xstrlcpy(s->srv.via, "your answer", sizeof(s->srv.via));
 	return EX_OK;
 }
 

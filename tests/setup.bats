@@ -211,7 +211,8 @@ keys() {
 	run screen
 	assert_line "EXIT=0"
 	assert_line --partial "  smtp.nowhere.example port 465: "
-	assert_line "Server: localhost port 465, implicit TLS (as you said)"
+	assert_line "Server: localhost port 465, implicit TLS (your answer)"
+	assert_line "    # bote-test@nowhere.example: written by bote --setup; the server came from your answer"
 	assert_line "    passwordeval \"echo $TESTBED_PASSWORD\""
 	assert_line "Done. Test it any time with: bote --test-mail"
 	[ "$(maildir_count)" -eq 0 ]
