@@ -529,6 +529,12 @@ compose(struct setup *s)
 		return EX_USAGE;
 	if (add_line(s, "from", s->address) == -1)
 		return EX_USAGE;
+	/* The provider's own limits, so that bulk sends keep within them. */
+	/* At most 2 digits (SESSIONS_MAX). */
+	(void)xsnprintf(port, sizeof(port), "%d", s->srv.sessions);
+	if ((s->srv.rate != NULL && add_line(s, "rate", s->srv.rate) == -1) ||
+	    (s->srv.sessions > 0 && add_line(s, "max_sessions", port) == -1))
+		return EX_USAGE;
 	/* The command line's other settings belong to the account too. */
 	for (i = 0; i < a->novr; i++) {
 		for (k = 0; k < sizeof(done) / sizeof(done[0]); k++)

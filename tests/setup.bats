@@ -31,7 +31,8 @@ setup_file() {
 		    "$(date -u -d '-1 day' '+%Y-%m-%d %H:%M:%S UTC')"
 		printf 'expiration_date = "%s"\n' \
 		    "$(date -u -d '+30 days' '+%Y-%m-%d %H:%M:%S UTC')"
-		for n in localhost smtp.gmail.com smtp.example.org \
+		for n in localhost smtp.gmail.com smtp.office365.com \
+		    smtp.example.org \
 		    mail.example.com autoconfig.example.com example.com \
 		    smtp.guess.example; do
 			printf 'dns_name = "%s"\n' "$n"
@@ -408,6 +409,20 @@ keys() {
 	run grep -c '^password' "$USERFILE"
 	assert_output 0
 	[ "$(grep -c '^account default' "$USERFILE")" -eq 1 ]
+}
+
+@test "a provider's documented limits come with its preset: Microsoft 365's rate and max_sessions" {
+	hosts smtp.office365.com
+	inns "$BOTE" --setup bote-test@outlook.com --setup-password=file \
+	    --user=bote-test@example.org --tls-trust-file="$TESTBED_CA" \
+	    <<<"$TESTBED_PASSWORD"
+	assert_success
+	assert_line "Server: smtp.office365.com port 587, STARTTLS (bote's preset for Microsoft)"
+	assert_line "    rate 30/min"
+	assert_line "    max_sessions 3"
+	run "$BOTE" -a bote-test@outlook.com --pretend </dev/null
+	assert_output --regexp "max_sessions +3 "
+	assert_output --regexp "rate +30/min "
 }
 
 @test "as sendmail (argv from web applications), --setup is refused and nothing is written" {

@@ -39,44 +39,52 @@ static const struct preset {
 	int		 oauth2;	/* OPROV_*, or 0 */
 	int		 wants_oauth2;
 	const char	*note;
+	/*
+	 * The provider's documented sending limits, as bote.conf(5)'s
+	 * rate and max_sessions (Microsoft 365: 30 messages a minute, 3
+	 * concurrent connections per mailbox); NULL and 0: none known.
+	 */
+	const char	*rate;
+	int		 sessions;
 } presets[] = {
 	{ "Google", "gmail.com googlemail.com", "google.com googlemail.com",
 	    "smtp.gmail.com", 587, 1, OPROV_GOOGLE, 0,
 	    "an app password (Google Account, Security, 2-Step "
-	    "Verification, App passwords), or OAuth2" },
+	    "Verification, App passwords), or OAuth2", NULL, 0 },
 	{ "Microsoft", "outlook.com hotmail.com live.com msn.com "
 	    "outlook.de hotmail.de hotmail.fr hotmail.co.uk live.de",
 	    "mail.protection.outlook.com", "smtp.office365.com", 587, 1,
 	    OPROV_MICROSOFT, 1,
-	    "OAuth2: Microsoft is retiring passwords for SMTP AUTH" },
+	    "OAuth2: Microsoft is retiring passwords for SMTP AUTH",
+	    "30/min", 3 },
 	{ "Yahoo", "yahoo.com yahoo.co.uk yahoo.de yahoo.fr ymail.com "
 	    "rocketmail.com", "yahoodns.net", "smtp.mail.yahoo.com", 465, 0,
-	    0, 0, "an app password (Yahoo Account security)" },
+	    0, 0, "an app password (Yahoo Account security)", NULL, 0 },
 	{ "AOL", "aol.com aim.com", "", "smtp.aol.com", 465, 0, 0, 0,
-	    "an app password (AOL Account security)" },
+	    "an app password (AOL Account security)", NULL, 0 },
 	{ "iCloud", "icloud.com me.com mac.com", "mail.icloud.com",
 	    "smtp.mail.me.com", 587, 1, 0, 0,
-	    "an app-specific password (account.apple.com)" },
+	    "an app-specific password (account.apple.com)", NULL, 0 },
 	{ "GMX", "gmx.net gmx.de gmx.at gmx.ch gmx.com", "gmx.net",
 	    "mail.gmx.net", 465, 0, 0, 0,
 	    "the account password, with POP3/IMAP access enabled in GMX's "
-	    "settings" },
+	    "settings", NULL, 0 },
 	{ "WEB.DE", "web.de", "web.de", "smtp.web.de", 587, 1, 0, 0,
 	    "the account password, with POP3/IMAP access enabled in "
-	    "WEB.DE's settings" },
+	    "WEB.DE's settings", NULL, 0 },
 	{ "Fastmail", "fastmail.com fastmail.fm", "messagingengine.com",
 	    "smtp.fastmail.com", 465, 0, 0, 0,
-	    "an app password (Settings, Privacy & Security)" },
+	    "an app password (Settings, Privacy & Security)", NULL, 0 },
 	{ "mailbox.org", "mailbox.org", "mailbox.org", "smtp.mailbox.org",
-	    465, 0, 0, 0, NULL },
+	    465, 0, 0, 0, NULL, NULL, 0 },
 	{ "Posteo", "posteo.de posteo.net", "posteo.de", "posteo.de", 465,
-	    0, 0, 0, NULL },
+	    0, 0, 0, NULL, NULL, 0 },
 	{ "Zoho", "zoho.com zohomail.com", "zoho.com", "smtp.zoho.com", 465,
 	    0, 0, 0, "an application-specific password when two-factor "
-	    "authentication is on" },
+	    "authentication is on", NULL, 0 },
 	{ "Zoho (EU)", "zoho.eu zohomail.eu", "zoho.eu", "smtp.zoho.eu", 465,
 	    0, 0, 0, "an application-specific password when two-factor "
-	    "authentication is on" },
+	    "authentication is on", NULL, 0 },
 };
 
 static int	in_list(const char *, const char *, int);
@@ -164,6 +172,8 @@ from_preset(const struct preset *p, struct disc_server *s)
 	s->wants_oauth2 = p->wants_oauth2;
 	s->provider = p->name;
 	s->note = p->note;
+	s->rate = p->rate;
+	s->sessions = p->sessions;
 }
 
 /*

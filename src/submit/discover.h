@@ -35,6 +35,8 @@ struct disc_server {
 	const char	*provider;	/* the preset's name, or NULL */
 	const char	*note;		/* what the provider wants as the
 					   password, or NULL */
+	const char	*rate;		/* its sending limits (bote.conf.5's */
+	int		 sessions;	/* rate, max_sessions), or NULL, 0 */
 	enum disc_source source;
 	char		 via[DISC_VIAMAX];	/* where it was found */
 };
