@@ -20,7 +20,6 @@
 #include "base/util.h"
 
 static int	 idn_fail(char *, size_t, const char *, const char *);
-static int	 is_ascii(const char *);
 
 static int
 idn_fail(char *why, size_t whylen, const char *msg, const char *detail)
@@ -35,15 +34,6 @@ idn_fail(char *why, size_t whylen, const char *msg, const char *detail)
 	return -1;
 }
 
-static int
-is_ascii(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
-}
-
 int
 idn_to_alabel(const char *domain, char *dst, size_t dstsz, char *why,
     size_t whylen)
@@ -51,7 +41,7 @@ idn_to_alabel(const char *domain, char *dst, size_t dstsz, char *why,
 	char	*out = NULL;
 	int	 rc, rv = -1;
 
-	if (is_ascii(domain)) {
+	if (count8(domain, strlen(domain)) == 0) {
 		if (xstrlcpy(dst, domain, dstsz) == -1) {
 			if (dstsz > 0)
 				dst[0] = '\0';

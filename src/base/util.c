@@ -41,6 +41,16 @@ ms_left(int64_t deadline)
 static int	show(char *, size_t, const char *, size_t, int, int);
 
 size_t
+count8(const char *s, size_t n)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += (unsigned char)s[i] >= 0x80;
+	return c;
+}
+
+size_t
 utf8_len(const unsigned char *s, size_t n)
 {
 	size_t	len, k;

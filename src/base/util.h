@@ -18,6 +18,9 @@ int	ms_left(int64_t deadline);
  */
 size_t	utf8_len(const unsigned char *s, size_t n);
 
+/* How many octets of s[0..n) are 8-bit (>= 0x80): 0 for ASCII. */
+size_t	count8(const char *s, size_t n);
+
 /*
  * Copy len bytes of src into dst (size dstsz, always terminated) for
  * display: control characters (below 0x20, 0x7f, and the C1 controls,

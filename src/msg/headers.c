@@ -536,17 +536,6 @@ ew_tok(const char *v, size_t n, size_t *pos, const char **s, size_t *len)
 	return type;
 }
 
-static int
-has8(const char *s, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 1;
-	return 0;
-}
-
 /* RFC 2047 5 (3): the characters a Q word in a phrase may hold as is. */
 static int
 q_plain(int c)
@@ -633,7 +622,7 @@ ew_comment(struct ew *e, const char *s, size_t n)
 {
 	struct sbuf	t;
 
-	if (!has8(s, n)) {
+	if (count8(s, n) == 0) {
 		(void)sbuf_add(&e->out, s, n);
 		return;
 	}
@@ -681,7 +670,7 @@ ew_run(struct ew *e, size_t a, size_t b)
 	size_t		 len;
 	int		 type;
 
-	if (!has8(e->v + a, b - a)) {
+	if (count8(e->v + a, b - a) == 0) {
 		(void)sbuf_add(&e->out, e->v + a, b - a);
 		return;
 	}
@@ -859,17 +848,6 @@ ew_fold(struct sbuf *o, const char *name, size_t namelen, const char *v,
 		(void)sbuf_add(o, v + i, j - i);
 	}
 	(void)sbuf_add(o, "\r\n", 2);
-}
-
-/* Octets >= 0x80 in s[0..n). */
-static size_t
-count8(const char *s, size_t n)
-{
-	size_t	i, c = 0;
-
-	for (i = 0; i < n; i++)
-		c += (unsigned char)s[i] >= 0x80;
-	return c;
 }
 
 /*

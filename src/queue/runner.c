@@ -413,9 +413,6 @@ runner_flush_one(struct qrun *r, const char *id)
 		/* In flight: finish() ends it, and unlocks it. */
 		if (deliver(r, c, a, &e, l, &o) == 0)
 			return;
-		/* The server's rate limit: every sender of a slows down. */
-		if (pace_refusal(&o))
-			pace_refused(a);
 	}
 	failed(r, a, &e, &o);
 out:
@@ -675,19 +672,18 @@ deliver(struct qrun *r, struct conf *c, const struct account *a,
 
 	if (r->sess_acct != a)
 		runner_session_end(r);
-	/* A session that takes no more: its messages end, then it goes. */
-	if (r->sess != NULL && (r->stop || !smtp_usable(r->sess)))
-		drop_session(r);
-	if (r->sess_failed) {
-		*o = r->sess_o;
-		return -1;
-	}
 	/* max_per_session: a new connection after that many messages. */
 	if (r->sess != NULL && max > 0 && r->sess_n >= max)
 		drop_session(r);
-	while (r->sess != NULL && !smtp_tx_room(r->sess) && r->fn > 0)
+	/* A full window: the oldest message in flight ends first. */
+	while (r->sess != NULL && !r->stop && !smtp_tx_room(r->sess) &&
+	    r->fn > 0)
 		finish(r);
-	if (r->sess != NULL && !smtp_tx_room(r->sess))
+	/*
+	 * A session that takes no more (a rate limit, a 421, a lost
+	 * connection): its messages end, then it goes.
+	 */
+	if (r->sess != NULL && (r->stop || !smtp_tx_room(r->sess)))
 		drop_session(r);
 	if (r->sess_failed) {
 		*o = r->sess_o;
@@ -695,9 +691,14 @@ deliver(struct qrun *r, struct conf *c, const struct account *a,
 	}
 	if (r->sess == NULL) {
 		if (session(r, c, a, e, o) == -1) {
-			/* Rate-limited: the next one waits its slot, tries. */
-			if (pace_refusal(o))
+			/*
+			 * Rate-limited: every sender of a slows down, and the
+			 * next message waits its slot and tries.
+			 */
+			if (pace_refusal(o)) {
+				pace_refused(a);
 				r->sess_failed = 0;
+			}
 			return -1;
 		}
 		r->sess_n = 0;

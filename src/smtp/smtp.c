@@ -75,7 +75,6 @@ static enum state	st_ehlo(struct smtp *);
 static enum state	st_starttls(struct smtp *);
 static enum state	after_ehlo(struct smtp *);
 static int		reply_by(struct smtp *, enum smtp_phase, int, int64_t);
-static void		set_relay(struct smtp *);
 
 struct smtp *
 smtp_open(const struct smtp_opts *opts, struct outcome *o)
@@ -160,7 +159,7 @@ tx_begin(struct smtp *s, const struct outmsg *body, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	s->o = o;
-	set_relay(s);
+	smtp_set_relay(s, s->o);
 	if (!smtp_usable(s))
 		return outcome_set(o, OUT_SOFTWARE, PH_NONE, "the session "
 		    "cannot take another transaction");
@@ -178,7 +177,7 @@ tx_end(struct smtp *s, struct outcome *o, int rc)
 {
 	/* After run(): a state may have replaced *o whole. */
 	o->no_dsn = s->no_dsn;
-	set_relay(s);
+	smtp_set_relay(s, s->o);
 	settle(s, rc);
 	tx_release(s);
 }
@@ -394,7 +393,7 @@ st_connect(struct smtp *s)
 	    .trace_arg = op->trace_arg };
 	int			 fd;
 
-	set_relay(s);
+	smtp_set_relay(s, s->o);
 	if ((fd = net_connect(&nt, s->o)) == -1)
 		return S_FAIL;
 	if ((s->io = io_new(fd)) == NULL) {
@@ -537,13 +536,13 @@ smtp_deadline(struct smtp *s, int rfc_seconds)
 	return now_ms() + (int64_t)smtp_secs(s, rfc_seconds) * 1000;
 }
 
-/* Which server the outcome comes from (relay failover, the log). */
-static void
-set_relay(struct smtp *s)
+/* Which server the outcome o comes from (relay failover, the log). */
+void
+smtp_set_relay(const struct smtp *s, struct outcome *o)
 {
 	/* Only shown; a host name is at most 255 octets: no cut. */
-	(void)xsnprintf(s->o->relay, sizeof(s->o->relay), "%s:%d",
-	    s->opts->host, s->opts->port);
+	(void)xsnprintf(o->relay, sizeof(o->relay), "%s:%d", s->opts->host,
+	    s->opts->port);
 }
 
 void

@@ -140,6 +140,7 @@ int		smtp_reply(struct smtp *, enum smtp_phase, int);
 enum state	smtp_refused(struct smtp *, enum smtp_phase, enum outcome_kind,
 		    const char *);
 int		smtp_no_extra(struct smtp *, const char *);
+void		smtp_set_relay(const struct smtp *, struct outcome *);
 
 /* smtp_auth.c */
 enum state	st_auth(struct smtp *);

@@ -242,9 +242,7 @@ unanswered(struct smtp *s, struct ptx *p)
 		outcome_set(&p->o, OUT_TEMP, PH_NONE, "not sent: %s", why);
 		p->o.unsent = 1;
 	}
-	/* Only shown; a host name is at most 255 octets: no cut. */
-	(void)xsnprintf(p->o.relay, sizeof(p->o.relay), "%s:%d",
-	    s->opts->host, s->opts->port);
+	smtp_set_relay(s, &p->o);
 	p->rc = -1;
 	p->done = 1;
 }

@@ -28,7 +28,6 @@
 #include "smtp/smtp_int.h"
 #include "base/util.h"
 
-static int		is_ascii(const char *, size_t);
 static char		*wire_addr(struct smtp *, const char *,
 			    enum smtp_phase);
 static int		rcpt_replies(struct smtp *, size_t, size_t);
@@ -38,17 +37,6 @@ static int		in_step(struct smtp *, enum smtp_phase, const char *,
 			    int);
 static int		write_body(struct smtp *, int);
 static void		progress(struct smtp *, off_t, off_t, int64_t *);
-
-static int
-is_ascii(const char *p, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)p[i] >= 0x80)
-			return 0;
-	return 1;
-}
 
 /*
  * The address as it goes on the wire (a new string), or NULL with *o set.
@@ -66,15 +54,15 @@ wire_addr(struct smtp *s, const char *in, enum smtp_phase ph)
 	const char	*at = strrchr(in, '@');
 	size_t		 llen = at != NULL ? (size_t)(at - in) : strlen(in);
 
-	if (is_ascii(in, strlen(in)) || (!is_ascii(in, llen) &&
+	if (count8(in, strlen(in)) == 0 || (count8(in, llen) > 0 &&
 	    (s->caps.flags & CAP_SMTPUTF8))) {
-		if (!is_ascii(in, strlen(in)))
+		if (count8(in, strlen(in)) > 0)
 			s->utf8 = 1;
 		if ((out = strdup(in)) == NULL)
 			outcome_set(s->o, OUT_OSERR, ph, "out of memory");
 		return out;
 	}
-	if (!is_ascii(in, llen)) {
+	if (count8(in, llen) > 0) {
 		outcome_set(s->o, OUT_DATAERR, ph, "the address <%s> has a "
 		    "non-ASCII local part and the server does not offer "
 		    "SMTPUTF8 (RFC 6531)", in);

@@ -469,9 +469,8 @@ ascii_envelope(const struct submission *sub)
 		p = i < sub->rcpts.n ? sub->rcpts.v[i] : sub->sender;
 		if ((at = strrchr(p, '@')) == NULL)
 			at = p + strlen(p);
-		for (; p < at; p++)
-			if ((unsigned char)*p >= 0x80)
-				return 0;
+		if (count8(p, (size_t)(at - p)) > 0)
+			return 0;
 	}
 	return 1;
 }

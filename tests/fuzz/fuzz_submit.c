@@ -110,17 +110,6 @@ field_is(const struct hdr_field *f, const char *name)
 	    strncasecmp(f->name, name, f->namelen) == 0;
 }
 
-/* Octets >= 0x80 in s[0..n). */
-static size_t
-count8(const char *s, size_t n)
-{
-	size_t	i, c = 0;
-
-	for (i = 0; i < n; i++)
-		c += (unsigned char)s[i] >= 0x80;
-	return c;
-}
-
 /*
  * Whether the raw 8-bit of an address field lies in its addresses only
  * (display names and comments go encoded); a field that does not parse

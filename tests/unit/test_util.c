@@ -59,5 +59,9 @@ main(void)
 		    strcmp(line, "ab") == 0, "sanitize_line: \"; \" is "
 		    "never cut in two");
 	}
+	is_int((int)count8("plain ASCII", 11), 0, "count8: ASCII has none");
+	is_int((int)count8("J\xc3\xbcrgen M\xc3\xbcller", 16), 4,
+	    "count8: every 8-bit octet counts");
+	is_int((int)count8("\xc3\xbc", 1), 1, "count8: only the n octets given");
 	done_testing();
 }
